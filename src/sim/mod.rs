@@ -1,0 +1,47 @@
+//! # The simulation core
+//!
+//! A discrete-event simulation (DES) of requests flowing through a system of
+//! queues and servers. It is pure Rust: no web APIs, no wall clock, no OS
+//! randomness, so it runs the same natively, in a test and in the browser.
+//!
+//! ## How a run works
+//!
+//! 1. A [`Scenario`] says what to simulate (read from TOML and checked).
+//! 2. [`Simulation::new`] sets up the model at time 0 with a seed: the single
+//!    source of randomness is a [`SimRng`] seeded from it.
+//! 3. The [`Calendar`] holds future events ordered by (time in integer
+//!    nanoseconds, scheduling order). `advance_to(t)` pops events up to `t`
+//!    and lets the model handle each, which schedules more.
+//! 4. [`ClassMetrics`] record what happened in fixed memory: counters, an
+//!    HdrHistogram of latencies ([`LatencyHistogram`]) and a ring of 1-second
+//!    windows ([`WindowRing`]) for live charts.
+//! 5. `reconfigure` changes a parameter mid-run; `snapshot` and `summary`
+//!    read the state and the results.
+//!
+//! Same scenario + same seed + same changes at the same simulated times ⇒
+//! bit-identical results, on every platform ([`Simulation::digest`]).
+//!
+//! ## Models
+//!
+//! - [`station`]: the textbook M/G/c/K station, checked against queueing
+//!   theory (M/M/1, M/M/c, M/D/1, M/M/c/K) in `tests/queueing_theory.rs`.
+
+pub mod calendar;
+pub mod histogram;
+pub mod metrics;
+pub mod random;
+pub mod scenario;
+pub mod simulation;
+pub mod station;
+pub mod time;
+pub mod timeseries;
+
+pub use calendar::Calendar;
+pub use histogram::LatencyHistogram;
+pub use metrics::{ClassMetrics, ClassSummary, Counts};
+pub use random::{DurationLaw, SimRng};
+pub use scenario::{Scenario, ScenarioError};
+pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot};
+pub use station::{StationChange, StationSnapshot, StationSpec};
+pub use time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
+pub use timeseries::{WindowRing, WindowSummary};

@@ -1,0 +1,201 @@
+//! Scenarios: what to simulate, read from TOML and checked before a run.
+//!
+//! A scenario file names the model and its parameters. Anything wrong with it
+//! (a typo in a key, a string where a number goes, a negative rate, zero
+//! servers) is reported as one [`ScenarioError`] that names the field, never
+//! a panic. The same type is checked whether it came from a file, the URL or
+//! a slider, so every entry point shares one set of rules.
+//!
+//! ```toml
+//! name = "M/M/1 at rho = 0.9"
+//! duration = 2000.0        # simulated seconds
+//! warmup = 200.0           # seconds excluded from the statistics
+//!
+//! [station]
+//! arrival_rate = 0.9       # requests per second
+//! servers = 1
+//! service = { distribution = "exponential", mean = 1.0 }
+//! ```
+
+use super::station::StationSpec;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Longest simulated run a scenario may ask for [s]: 30 days.
+pub const MAX_DURATION: f64 = 30.0 * 86_400.0;
+
+fn default_duration() -> f64 {
+    600.0
+}
+
+/// A complete description of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// a short title
+    #[serde(default)]
+    pub name: String,
+    /// what it models, and what it leaves out
+    #[serde(default)]
+    pub description: String,
+    /// simulated time of a batch run [s] (default 600)
+    #[serde(default = "default_duration")]
+    pub duration: f64,
+    /// initial period excluded from the statistics [s] (default 0)
+    #[serde(default)]
+    pub warmup: f64,
+    /// seed of the run's random numbers; the CLI's `--seed` overrides it (default 1)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// the single-station model
+    pub station: StationSpec,
+}
+
+/// Why a scenario cannot run: the field at fault and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScenarioError {
+    /// dotted path of the field, e.g. `station.arrival_rate` (empty: the whole file)
+    pub field: String,
+    pub message: String,
+    /// 1-based line in the source text, when known
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if !self.field.is_empty() {
+            write!(f, "{}: ", self.field)?;
+        }
+        write!(f, "{}", self.message)?;
+        if let Some(line) = self.line {
+            write!(f, " (line {line})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ScenarioError {}
+
+impl ScenarioError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+            line: None,
+        }
+    }
+}
+
+impl Scenario {
+    /// Parses and checks a scenario written in TOML.
+    pub fn from_toml(text: &str) -> Result<Self, ScenarioError> {
+        let line_of = |span: Option<std::ops::Range<usize>>| {
+            span.map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
+        };
+        let deserializer = toml::Deserializer::parse(text).map_err(|error| ScenarioError {
+            field: String::new(),
+            message: one_line(error.message()),
+            line: line_of(error.span()),
+        })?;
+        let scenario: Scenario =
+            serde_path_to_error::deserialize(deserializer).map_err(|error| {
+                let field = error.path().to_string();
+                let inner = error.into_inner();
+                ScenarioError {
+                    field: if field == "." { String::new() } else { field },
+                    message: one_line(inner.message()),
+                    line: line_of(inner.span()),
+                }
+            })?;
+        scenario.check()?;
+        Ok(scenario)
+    }
+
+    /// Writes the scenario as TOML that [`Scenario::from_toml`] reads back.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_else(|error| format!("# cannot write scenario: {error}\n"))
+    }
+
+    /// Checks every value; the first bad one is reported.
+    pub fn check(&self) -> Result<(), ScenarioError> {
+        if !(self.duration.is_finite() && self.duration > 0.0 && self.duration <= MAX_DURATION) {
+            return Err(ScenarioError::new(
+                "duration",
+                format!(
+                    "must be a number of seconds in (0, {MAX_DURATION}], got {}",
+                    self.duration
+                ),
+            ));
+        }
+        if !(self.warmup.is_finite() && self.warmup >= 0.0 && self.warmup < self.duration) {
+            return Err(ScenarioError::new(
+                "warmup",
+                format!(
+                    "must be at least 0 and less than duration ({} s), got {}",
+                    self.duration, self.warmup
+                ),
+            ));
+        }
+        self.station
+            .check()
+            .map_err(|(field, message)| ScenarioError::new(format!("station.{field}"), message))
+    }
+}
+
+/// Error texts from parsers can span lines; a CLI error is one line.
+fn one_line(message: &str) -> String {
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+name = "test"
+duration = 100.0
+warmup = 10.0
+
+[station]
+arrival_rate = 2.0
+servers = 3
+queue_capacity = 5
+service = { distribution = "lognormal", mean = 0.5, cv = 2.0 }
+"#;
+
+    #[test]
+    fn reads_a_good_file_and_writes_it_back() {
+        let scenario = Scenario::from_toml(GOOD).expect("valid");
+        assert_eq!(scenario.station.servers, 3);
+        assert_eq!(scenario.station.queue_capacity, Some(5));
+        let again = Scenario::from_toml(&scenario.to_toml()).expect("round trip");
+        assert_eq!(again, scenario);
+    }
+
+    fn error_for(text: &str) -> ScenarioError {
+        Scenario::from_toml(text).expect_err("should be rejected")
+    }
+
+    #[test]
+    fn errors_name_the_field() {
+        let e = error_for(&GOOD.replace("arrival_rate = 2.0", "arrival_rate = -2.0"));
+        assert_eq!(e.field, "station.arrival_rate");
+        let e = error_for(&GOOD.replace("servers = 3", "servers = 0"));
+        assert_eq!(e.field, "station.servers");
+        let e = error_for(&GOOD.replace("servers = 3", "servers = -1"));
+        assert_eq!(e.field, "station.servers");
+        let e = error_for(&GOOD.replace("arrival_rate = 2.0", "arrival_rate = \"fast\""));
+        assert_eq!(e.field, "station.arrival_rate");
+        assert!(e.message.contains("invalid type"), "{e}");
+        assert_eq!(e.line, Some(7), "{e}");
+        let e = error_for(&GOOD.replace("servers = 3", "severs = 3"));
+        assert!(e.to_string().contains("severs"), "{e}");
+        let e = error_for(&GOOD.replace("cv = 2.0", "cv = -1.0"));
+        assert_eq!(e.field, "station.service");
+        let e = error_for(&GOOD.replace("warmup = 10.0", "warmup = 1000.0"));
+        assert_eq!(e.field, "warmup");
+        let e = error_for("this is not toml [");
+        assert!(e.line.is_some(), "{e}");
+        assert!(!e.to_string().contains('\n'));
+    }
+}

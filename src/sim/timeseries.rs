@@ -1,0 +1,211 @@
+//! A ring of per-window statistics: the data behind the live charts.
+//!
+//! Simulated time is cut into windows of equal length (1 s by default). The
+//! ring keeps the current window and the last `closed` ones; older windows
+//! are overwritten, so memory is fixed. When a window closes its quantiles are
+//! computed once and kept, so drawing a 60-point chart each frame costs 60
+//! reads, not 60 histogram walks.
+
+use super::histogram::LatencyHistogram;
+use super::time::Nanos;
+
+/// What one window saw, summarised when it closed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WindowSummary {
+    /// start of the window [ns]
+    pub start: Nanos,
+    /// requests that completed in the window
+    pub completed: u64,
+    /// requests rejected (HTTP 429 or a full queue) in the window
+    pub rejected: u64,
+    /// requests that timed out in the window
+    pub timed_out: u64,
+    /// latency quantiles of the requests completed in the window [s]
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    /// mean latency of the requests completed in the window [s]
+    pub mean: f64,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Window {
+    summary: WindowSummary,
+    latency: LatencyHistogram<u32>,
+}
+
+impl Window {
+    fn summarise(&mut self) {
+        let latency = &self.latency;
+        self.summary.p50 = latency.quantile(0.5);
+        self.summary.p90 = latency.quantile(0.9);
+        self.summary.p99 = latency.quantile(0.99);
+        self.summary.mean = latency.mean();
+    }
+}
+
+/// The last few windows of one request class.
+#[derive(Debug, Clone)]
+pub struct WindowRing {
+    /// window length [ns]
+    length: Nanos,
+    slots: Vec<Window>,
+    /// index of the current window (time / length)
+    current: u64,
+}
+
+impl WindowRing {
+    /// A ring of windows of `length` [ns] keeping `closed` finished windows.
+    pub fn new(length: Nanos, closed: usize) -> Self {
+        let length = length.max(1);
+        let slots = (0..=closed).map(|_| Window::default()).collect();
+        Self {
+            length,
+            slots,
+            current: 0,
+        }
+    }
+
+    /// Window length [ns].
+    pub fn length(&self) -> Nanos {
+        self.length
+    }
+
+    /// Moves the current window forward to the one holding `time`, closing
+    /// the windows passed over.
+    pub fn roll_to(&mut self, time: Nanos) {
+        let target = time / self.length;
+        if target <= self.current {
+            return;
+        }
+        let slot = self.slot(self.current);
+        self.slots[slot].summarise();
+        // Only the last `slots.len()` windows can still be seen.
+        let first_new = target
+            .saturating_sub(self.slots.len() as u64 - 1)
+            .max(self.current + 1);
+        for index in first_new..=target {
+            let slot = self.slot(index);
+            let window = &mut self.slots[slot];
+            window.latency.reset();
+            window.summary = WindowSummary {
+                start: index * self.length,
+                ..WindowSummary::default()
+            };
+        }
+        self.current = target;
+    }
+
+    fn slot(&self, index: u64) -> usize {
+        (index % self.slots.len() as u64) as usize
+    }
+
+    fn window_at(&mut self, time: Nanos) -> Option<&mut Window> {
+        self.roll_to(time);
+        let index = time / self.length;
+        // Events are handled in time order, so `index` is never behind by
+        // more than the ring; a stale index is dropped rather than misfiled.
+        if index + (self.slots.len() as u64) <= self.current {
+            return None;
+        }
+        let slot = self.slot(index);
+        Some(&mut self.slots[slot])
+    }
+
+    /// A request completed at `time` [ns] after `latency` [ns].
+    pub fn record_completion(&mut self, time: Nanos, latency: Nanos) {
+        if let Some(window) = self.window_at(time) {
+            window.summary.completed += 1;
+            window.latency.record(latency);
+        }
+    }
+
+    /// A request was rejected at `time` [ns].
+    pub fn record_rejection(&mut self, time: Nanos) {
+        if let Some(window) = self.window_at(time) {
+            window.summary.rejected += 1;
+        }
+    }
+
+    /// A request timed out at `time` [ns].
+    pub fn record_timeout(&mut self, time: Nanos) {
+        if let Some(window) = self.window_at(time) {
+            window.summary.timed_out += 1;
+        }
+    }
+
+    /// Summaries of the closed windows in the ring, oldest first, followed by
+    /// the current (still open) window summarised as of now.
+    pub fn windows(&self) -> Vec<WindowSummary> {
+        let kept = (self.slots.len() as u64).min(self.current + 1);
+        let first = self.current + 1 - kept;
+        (first..=self.current)
+            .map(|index| {
+                let window = &self.slots[self.slot(index)];
+                if index == self.current {
+                    let mut open = window.clone();
+                    open.summarise();
+                    open.summary
+                } else {
+                    window.summary
+                }
+            })
+            .collect()
+    }
+
+    /// The latencies of the last `count` windows (the current one included),
+    /// merged: the source of "p99 over the last 10 s" readouts.
+    pub fn recent_latency(&self, count: usize) -> LatencyHistogram<u32> {
+        let mut merged = LatencyHistogram::new();
+        let kept = (self.slots.len() as u64)
+            .min(self.current + 1)
+            .min(count as u64);
+        for index in (self.current + 1 - kept)..=self.current {
+            merged.merge(&self.slots[self.slot(index)].latency);
+        }
+        merged
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    const S: Nanos = 1_000_000_000;
+
+    #[test]
+    fn windows_close_and_summarise() {
+        let mut ring = WindowRing::new(S, 3);
+        ring.record_completion(S / 2, 10_000_000);
+        ring.record_completion(S + 1, 30_000_000);
+        ring.record_rejection(S + 2);
+        ring.record_timeout(2 * S);
+        let windows = ring.windows();
+        assert_eq!(windows.len(), 3);
+        assert_eq!(windows[0].completed, 1);
+        assert!((windows[0].p50 - 0.010).abs() < 1e-4);
+        assert_eq!((windows[1].completed, windows[1].rejected), (1, 1));
+        assert_eq!((windows[2].start, windows[2].timed_out), (2 * S, 1));
+    }
+
+    #[test]
+    fn old_windows_are_forgotten_and_memory_is_fixed() {
+        let mut ring = WindowRing::new(S, 60);
+        for second in 0..10_000u64 {
+            ring.record_completion(second * S, 1_000_000);
+        }
+        let windows = ring.windows();
+        assert_eq!(windows.len(), 61);
+        assert_eq!(windows[0].start, (10_000 - 61) * S);
+        assert!(windows.iter().all(|w| w.completed == 1));
+        assert_eq!(ring.recent_latency(10).count(), 10);
+    }
+
+    #[test]
+    fn a_long_jump_clears_everything() {
+        let mut ring = WindowRing::new(S, 5);
+        ring.record_completion(0, 1);
+        ring.roll_to(1_000 * S);
+        assert!(ring.windows().iter().all(|w| w.completed == 0));
+        assert_eq!(ring.windows().last().map(|w| w.start), Some(1_000 * S));
+    }
+}

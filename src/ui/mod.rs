@@ -1,0 +1,1 @@
+//! The web app (wasm32 only).
