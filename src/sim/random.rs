@@ -174,8 +174,9 @@ mod tests {
         let (m, cv) = sample_mean_and_cv(DurationLaw::Exponential { mean: 0.2 }, 200_000);
         assert!((m / 0.2 - 1.0).abs() < 0.01, "exponential mean {m}");
         assert!((cv - 1.0).abs() < 0.02, "exponential cv {cv}");
-        let (m, cv) = sample_mean_and_cv(DurationLaw::Deterministic { mean: 0.05 }, 1000);
-        assert_eq!((m, cv), (0.05, 0.0));
+        let fixed = DurationLaw::Deterministic { mean: 0.05 }.sampler();
+        let mut rng = SimRng::new(1);
+        assert!((0..1000).all(|_| fixed.sample(&mut rng) == 50_000_000));
         let (m, cv) = sample_mean_and_cv(DurationLaw::Lognormal { mean: 0.1, cv: 0.5 }, 200_000);
         assert!((m / 0.1 - 1.0).abs() < 0.01, "lognormal mean {m}");
         assert!((cv - 0.5).abs() < 0.02, "lognormal cv {cv}");

@@ -107,7 +107,10 @@ impl Scenario {
                     line: line_of(inner.span()),
                 }
             })?;
-        scenario.check()?;
+        scenario.check().map_err(|error| ScenarioError {
+            line: error.line.or_else(|| line_of_key(text, &error.field)),
+            ..error
+        })?;
         Ok(scenario)
     }
 
@@ -140,6 +143,32 @@ impl Scenario {
             .check()
             .map_err(|(field, message)| ScenarioError::new(format!("station.{field}"), message))
     }
+}
+
+/// The 1-based line where the dotted key `path` is written in `text`, if it is.
+fn line_of_key(text: &str, path: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let document = DeTable::parse(text).ok()?;
+    let mut table = document.get_ref();
+    let mut keys = path.split('.').peekable();
+    while let Some(key) = keys.next() {
+        let (name, value) = table
+            .iter()
+            .find(|(name, _)| name.get_ref().as_ref() == key)?;
+        if keys.peek().is_none() {
+            return Some(
+                text[..name.span().start.min(text.len())]
+                    .matches('\n')
+                    .count()
+                    + 1,
+            );
+        }
+        match value.get_ref() {
+            DeValue::Table(inner) => table = inner,
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Error texts from parsers can span lines; a CLI error is one line.
@@ -179,7 +208,10 @@ service = { distribution = "lognormal", mean = 0.5, cv = 2.0 }
     #[test]
     fn errors_name_the_field() {
         let e = error_for(&GOOD.replace("arrival_rate = 2.0", "arrival_rate = -2.0"));
-        assert_eq!(e.field, "station.arrival_rate");
+        assert_eq!(
+            (e.field.as_str(), e.line),
+            ("station.arrival_rate", Some(7))
+        );
         let e = error_for(&GOOD.replace("servers = 3", "servers = 0"));
         assert_eq!(e.field, "station.servers");
         let e = error_for(&GOOD.replace("servers = 3", "servers = -1"));

@@ -35,12 +35,15 @@ struct Window {
 }
 
 impl Window {
-    fn summarise(&mut self) {
-        let latency = &self.latency;
-        self.summary.p50 = latency.quantile(0.5);
-        self.summary.p90 = latency.quantile(0.9);
-        self.summary.p99 = latency.quantile(0.99);
-        self.summary.mean = latency.mean();
+    /// The summary with the latency statistics filled in from the histogram.
+    fn summarised(&self) -> WindowSummary {
+        WindowSummary {
+            p50: self.latency.quantile(0.5),
+            p90: self.latency.quantile(0.9),
+            p99: self.latency.quantile(0.99),
+            mean: self.latency.mean(),
+            ..self.summary
+        }
     }
 }
 
@@ -79,7 +82,7 @@ impl WindowRing {
             return;
         }
         let slot = self.slot(self.current);
-        self.slots[slot].summarise();
+        self.slots[slot].summary = self.slots[slot].summarised();
         // Only the last `slots.len()` windows can still be seen.
         let first_new = target
             .saturating_sub(self.slots.len() as u64 - 1)
@@ -143,9 +146,7 @@ impl WindowRing {
             .map(|index| {
                 let window = &self.slots[self.slot(index)];
                 if index == self.current {
-                    let mut open = window.clone();
-                    open.summarise();
-                    open.summary
+                    window.summarised()
                 } else {
                     window.summary
                 }
@@ -154,16 +155,18 @@ impl WindowRing {
     }
 
     /// The latencies of the last `count` windows (the current one included),
-    /// merged: the source of "p99 over the last 10 s" readouts.
-    pub fn recent_latency(&self, count: usize) -> LatencyHistogram<u32> {
+    /// merged, and the start of the oldest of them [ns]: the source of
+    /// "p99 over the last 10 s" readouts.
+    pub fn recent_latency(&self, count: usize) -> (LatencyHistogram<u32>, Nanos) {
         let mut merged = LatencyHistogram::new();
         let kept = (self.slots.len() as u64)
             .min(self.current + 1)
-            .min(count as u64);
-        for index in (self.current + 1 - kept)..=self.current {
+            .min(count.max(1) as u64);
+        let first = self.current + 1 - kept;
+        for index in first..=self.current {
             merged.merge(&self.slots[self.slot(index)].latency);
         }
-        merged
+        (merged, first * self.length)
     }
 }
 
@@ -197,7 +200,8 @@ mod tests {
         assert_eq!(windows.len(), 61);
         assert_eq!(windows[0].start, (10_000 - 61) * S);
         assert!(windows.iter().all(|w| w.completed == 1));
-        assert_eq!(ring.recent_latency(10).count(), 10);
+        let (recent, since) = ring.recent_latency(10);
+        assert_eq!((recent.count(), since), (10, 9_990 * S));
     }
 
     #[test]

@@ -1,1 +1,20 @@
-//! The web app (wasm32 only).
+//! The web app (wasm32 only): Yew components, one animation loop drawing to
+//! canvases, and the running simulation kept outside Yew state.
+//!
+//! - `state`: the controls as data and their reducer (clamps every value);
+//! - `live`: the running simulation, advanced once per frame within a budget;
+//! - `animation`: the single requestAnimationFrame loop;
+//! - `chart`: plotters drawing, axes cached on their own canvas layer;
+//! - `components`: one component per file.
+
+mod animation;
+mod chart;
+pub mod components;
+pub mod format;
+pub mod live;
+pub mod state;
+
+/// Mounts the app on the page's body.
+pub fn start() {
+    yew::Renderer::<components::App>::new().render();
+}

@@ -1,0 +1,175 @@
+// A small end-to-end harness: serves the release build (dist/) from a
+// sub-path, starts Debian's Chromium through playwright-core, runs each test
+// with a fresh page, and ends with "N passed, N failed".
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+export const SUB_PATH = '/some/sub/path/';
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+const DIST = join(ROOT, 'dist');
+export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
+
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.css': 'text/css',
+  '.toml': 'text/plain; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+};
+
+/** A static file server for dist/ that answers only under SUB_PATH, as a
+ *  static host serving the site from a sub-directory would. */
+export async function serveDist() {
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url, 'http://localhost');
+    if (!url.pathname.startsWith(SUB_PATH)) {
+      response.writeHead(404).end('outside the site');
+      return;
+    }
+    let path = normalize(decodeURIComponent(url.pathname.slice(SUB_PATH.length)));
+    if (path === '.' || path.endsWith('/')) path = join(path, 'index.html');
+    const file = join(DIST, path);
+    if (!file.startsWith(DIST)) {
+      response.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      response.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end('not found');
+    }
+  });
+  await new Promise((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address();
+  return { server, base: `http://127.0.0.1:${port}${SUB_PATH}` };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    ],
+  });
+}
+
+/** Opens a page that records console errors/warnings, page errors and every
+ *  request, so tests can require a clean console and a same-origin site. */
+export async function openPage(browser, { width = 1280, height = 800, reducedMotion } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, reducedMotion });
+  const page = await context.newPage();
+  const problems = [];
+  const requests = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') {
+      problems.push(`console ${message.type()}: ${message.text()}`);
+    }
+  });
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('request', (request) => requests.push(request.url()));
+  return { page, context, problems, requests };
+}
+
+export function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** Parses a latency readout ("212 ms", "1.25 s", "420 µs") into seconds. */
+export function seconds(text) {
+  const match = /^([\d.]+)\s*(µs|ms|s)$/.exec(text.trim());
+  if (!match) return NaN;
+  const scale = { 'µs': 1e-6, ms: 1e-3, s: 1 }[match[2]];
+  return parseFloat(match[1]) * scale;
+}
+
+/** Reads the simulated clock readout in seconds ("42.0 s", "12 min 5 s"). */
+export function clockSeconds(text) {
+  let total = 0;
+  for (const [, value, unit] of text.matchAll(/([\d.]+)\s*(h|min|s)/g)) {
+    total += parseFloat(value) * { h: 3600, min: 60, s: 1 }[unit];
+  }
+  return total;
+}
+
+export async function readout(page, testId) {
+  return (await page.getByTestId(testId).textContent())?.trim() ?? '';
+}
+
+/** Waits until the simulated clock has reached `target` seconds. */
+export async function waitForSimTime(page, target, timeoutMs = 60_000) {
+  const start = Date.now();
+  for (;;) {
+    const now = clockSeconds(await readout(page, 'sim-time'));
+    if (now >= target) return now;
+    if (Date.now() - start > timeoutMs) throw new Error(`simulated clock stuck at ${now} s (wanted ${target} s)`);
+    await page.waitForTimeout(100);
+  }
+}
+
+/** Drags a range input's thumb with the mouse to the position of `value`. */
+export async function dragSlider(page, label, value) {
+  const slider = page.getByRole('slider', { name: label, exact: true });
+  const box = await slider.boundingBox();
+  const { min, max, current } = await slider.evaluate((input) => ({
+    min: Number(input.min), max: Number(input.max), current: Number(input.value),
+  }));
+  // The thumb travels the track minus its own width (about 16 px in Chromium).
+  const thumb = 16;
+  const xOf = (v) => box.x + thumb / 2 + ((v - min) / (max - min)) * (box.width - thumb);
+  const y = box.y + box.height / 2;
+  await page.mouse.move(xOf(current), y);
+  await page.mouse.down();
+  await page.mouse.move((xOf(current) + xOf(value)) / 2, y, { steps: 4 });
+  await page.mouse.move(xOf(value), y, { steps: 4 });
+  await page.mouse.up();
+  return Number(await slider.inputValue());
+}
+
+export async function screenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Runs the tests (name → async fn(ctx)) one after the other. */
+export async function runAll(tests) {
+  const { server, base } = await serveDist();
+  const browser = await launchBrowser();
+  let passed = 0;
+  let failed = 0;
+  for (const [name, test] of tests) {
+    const started = Date.now();
+    let opened;
+    try {
+      await test({
+        base,
+        browser,
+        open: async (options) => (opened = await openPage(browser, options)),
+      });
+      if (opened && opened.problems.length > 0) {
+        throw new Error(`console not clean:\n    ${opened.problems.join('\n    ')}`);
+      }
+      passed += 1;
+      console.log(`ok   ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } catch (error) {
+      failed += 1;
+      console.log(`FAIL ${name}\n     ${String(error?.stack ?? error).split('\n').join('\n     ')}`);
+      if (opened) await screenshot(opened.page, `failed-${name.replace(/\W+/g, '-')}`).catch(() => {});
+    } finally {
+      await opened?.context.close().catch(() => {});
+    }
+  }
+  await browser.close();
+  server.close();
+  console.log(`\n${passed} passed, ${failed} failed`);
+  return failed === 0;
+}

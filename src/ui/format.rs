@@ -1,0 +1,66 @@
+//! How numbers are written on the page: always with a unit, three significant
+//! figures at most, and a dash when there is nothing to report.
+
+/// A latency [s] as "850 µs", "12.3 ms", "1.25 s"; "–" when no request completed.
+pub fn latency(seconds: f64) -> String {
+    if !seconds.is_finite() || seconds <= 0.0 {
+        "–".to_owned()
+    } else if seconds < 1e-3 {
+        format!("{:.0} µs", seconds * 1e6)
+    } else if seconds < 1.0 {
+        format!("{} ms", significant(seconds * 1e3))
+    } else {
+        format!("{} s", significant(seconds))
+    }
+}
+
+/// A simulated clock [s] as "42.0 s", "12 min 5 s", "3 h 20 min".
+pub fn clock(seconds: f64) -> String {
+    let seconds = if seconds.is_finite() {
+        seconds.max(0.0)
+    } else {
+        0.0
+    };
+    if seconds < 60.0 {
+        format!("{seconds:.1} s")
+    } else if seconds < 3_600.0 {
+        format!(
+            "{} min {} s",
+            (seconds / 60.0) as u64,
+            (seconds % 60.0) as u64
+        )
+    } else {
+        format!(
+            "{} h {} min",
+            (seconds / 3_600.0) as u64,
+            ((seconds % 3_600.0) / 60.0) as u64
+        )
+    }
+}
+
+/// A rate [1/s] as "97.3 req/s".
+pub fn rate(per_second: f64) -> String {
+    if !per_second.is_finite() {
+        return "–".to_owned();
+    }
+    format!("{} req/s", significant(per_second.max(0.0)))
+}
+
+/// A speed factor as "1.00×", "0.25×", "12×".
+pub fn speed(factor: f64) -> String {
+    if !factor.is_finite() {
+        return "–".to_owned();
+    }
+    format!("{}×", significant(factor.max(0.0)))
+}
+
+/// Three significant figures, no trailing exponent: 1234 → "1234", 12.34 → "12.3".
+fn significant(x: f64) -> String {
+    if x >= 100.0 {
+        format!("{x:.0}")
+    } else if x >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
