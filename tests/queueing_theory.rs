@@ -15,7 +15,9 @@ fn pooled(spec: StationSpec, duration: f64, warmup: f64, seeds: u64) -> Pooled {
         duration,
         warmup,
         seed: None,
-        station: spec,
+        station: Some(spec),
+        priority_level: None,
+        clients: Vec::new(),
     };
     let summaries: Vec<ClassSummary> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..=seeds)
@@ -188,7 +190,9 @@ fn same_seed_same_results_different_seed_different_results() {
         duration: 5_000.0,
         warmup: 100.0,
         seed: None,
-        station: spec,
+        station: Some(spec),
+        priority_level: None,
+        clients: Vec::new(),
     };
     let run = |seed| {
         let mut sim = Simulation::new(&scenario, seed).expect("valid");

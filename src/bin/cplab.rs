@@ -90,6 +90,23 @@ mod cli {
     }
 
     fn print_table(summary: &RunSummary) {
+        print_classes(summary);
+        if !summary.clients.is_empty() {
+            println!();
+            println!(
+                "{:<16} {:>14} {:>11} {:>9}",
+                "client", "average seats", "fair share", "demand"
+            );
+            for (name, client) in &summary.clients {
+                println!(
+                    "{:<16} {:>14.4} {:>11.4} {:>9.3}",
+                    name, client.average_seats, client.fair_share, client.demand
+                );
+            }
+        }
+    }
+
+    fn print_classes(summary: &RunSummary) {
         println!(
             "{}  (seed {}, {:.0} s simulated, first {:.0} s excluded, {} events)",
             if summary.scenario.is_empty() {
@@ -102,7 +119,9 @@ mod cli {
             summary.warmup_s,
             summary.events
         );
-        println!("server utilisation {:.1}%", summary.utilisation * 100.0);
+        if let Some(utilisation) = summary.utilisation {
+            println!("server utilisation {:.1}%", utilisation * 100.0);
+        }
         println!(
             "{:<10} {:>10} {:>10} {:>9} {:>9} {:>9} {:>10} {:>10} {:>9} {:>9} {:>9}",
             "class",

@@ -26,7 +26,9 @@
 //! - [`station`]: the textbook M/G/c/K station, checked against queueing
 //!   theory (M/M/1, M/M/c, M/D/1, M/M/c/K) in `tests/queueing_theory.rs`.
 
+pub mod apf;
 pub mod calendar;
+pub mod closed_loop;
 pub mod histogram;
 pub mod metrics;
 pub mod random;

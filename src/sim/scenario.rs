@@ -17,6 +17,7 @@
 //! service = { distribution = "exponential", mean = 1.0 }
 //! ```
 
+use super::closed_loop::{ClientSpec, PriorityLevelSpec};
 use super::station::StationSpec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -47,8 +48,15 @@ pub struct Scenario {
     /// seed of the run's random numbers; the CLI's `--seed` overrides it (default 1)
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
-    /// the single-station model
-    pub station: StationSpec,
+    /// the single-station model (M/G/c/K)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub station: Option<StationSpec>,
+    /// one APF priority level, fed by the closed-loop `clients`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority_level: Option<PriorityLevelSpec>,
+    /// closed-loop clients of the `priority_level`
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<ClientSpec>,
 }
 
 /// Why a scenario cannot run: the field at fault and what is wrong with it.
@@ -139,9 +147,44 @@ impl Scenario {
                 ),
             ));
         }
-        self.station
-            .check()
-            .map_err(|(field, message)| ScenarioError::new(format!("station.{field}"), message))
+        match (&self.station, &self.priority_level) {
+            (Some(station), None) => {
+                if !self.clients.is_empty() {
+                    return Err(ScenarioError::new(
+                        "clients",
+                        "closed-loop clients feed a [priority_level], not a [station]",
+                    ));
+                }
+                station.check().map_err(|(field, message)| {
+                    ScenarioError::new(format!("station.{field}"), message)
+                })
+            }
+            (None, Some(level)) => {
+                level.check().map_err(|(field, message)| {
+                    ScenarioError::new(format!("priority_level.{field}"), message)
+                })?;
+                if self.clients.is_empty() || self.clients.len() > 1_000 {
+                    return Err(ScenarioError::new(
+                        "clients",
+                        "a [priority_level] needs 1 to 1000 [[clients]]",
+                    ));
+                }
+                for (i, client) in self.clients.iter().enumerate() {
+                    client.check().map_err(|(field, message)| {
+                        ScenarioError::new(format!("clients[{i}].{field}"), message)
+                    })?;
+                }
+                Ok(())
+            }
+            (Some(_), Some(_)) => Err(ScenarioError::new(
+                "",
+                "a scenario has one model: a [station] or a [priority_level], not both",
+            )),
+            (None, None) => Err(ScenarioError::new(
+                "",
+                "a scenario needs a model: a [station] table, or a [priority_level] table with [[clients]]",
+            )),
+        }
     }
 }
 
@@ -195,8 +238,8 @@ service = { distribution = "lognormal", mean = 0.5, cv = 2.0 }
     #[test]
     fn reads_a_good_file_and_writes_it_back() {
         let scenario = Scenario::from_toml(GOOD).expect("valid");
-        assert_eq!(scenario.station.servers, 3);
-        assert_eq!(scenario.station.queue_capacity, Some(5));
+        let station = scenario.station.as_ref().expect("a station");
+        assert_eq!((station.servers, station.queue_capacity), (3, Some(5)));
         let again = Scenario::from_toml(&scenario.to_toml()).expect("round trip");
         assert_eq!(again, scenario);
     }

@@ -16,10 +16,11 @@
 //! ```
 
 use super::calendar::Calendar;
+use super::closed_loop::{ClientSummary, ClosedLoop, ClosedLoopEvent};
 use super::metrics::{ClassMetrics, ClassSummary};
 use super::random::SimRng;
 use super::scenario::{Scenario, ScenarioError};
-use super::station::{Station, StationChange, StationEvent, StationSnapshot};
+use super::station::{Station, StationChange, StationEvent};
 use super::time::{Nanos, from_secs, to_secs};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -44,7 +45,12 @@ pub struct Advance {
 pub struct Snapshot {
     /// simulated time [s]
     pub time: f64,
-    pub station: StationSnapshot,
+    /// requests waiting for a seat
+    pub waiting: u32,
+    /// seats (servers) in use
+    pub seats_in_use: u32,
+    /// seats available (the current limit)
+    pub seats: u32,
 }
 
 /// The measured results of a run, as the CLI prints them.
@@ -58,10 +64,27 @@ pub struct RunSummary {
     pub warmup_s: f64,
     /// events handled
     pub events: u64,
-    /// fraction of server capacity busy over the measured period
-    pub utilisation: f64,
+    /// fraction of server capacity busy over the measured period (station)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utilisation: Option<f64>,
     /// per request class
     pub classes: BTreeMap<String, ClassSummary>,
+    /// per closed-loop client: seats used against the fair share
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub clients: BTreeMap<String, ClientSummary>,
+}
+
+#[derive(Debug, Clone)]
+enum Model {
+    Station {
+        calendar: Calendar<StationEvent>,
+        station: Station,
+        metrics: Vec<ClassMetrics>,
+    },
+    ClosedLoop {
+        calendar: Calendar<ClosedLoopEvent>,
+        bench: ClosedLoop,
+    },
 }
 
 /// A running simulation.
@@ -70,39 +93,73 @@ pub struct Simulation {
     scenario: Scenario,
     seed: u64,
     now: Nanos,
-    calendar: Calendar<StationEvent>,
     rng: SimRng,
-    station: Station,
-    metrics: ClassMetrics,
+    model: Model,
     events: u64,
+}
+
+/// Pops and handles events due by `until` [ns], at most `budget` of them;
+/// returns (events handled, time of the last one, target reached).
+fn run_events<E>(
+    calendar: &mut Calendar<E>,
+    until: Nanos,
+    budget: u64,
+    mut handle: impl FnMut(Nanos, E, &mut Calendar<E>),
+) -> (u64, Option<Nanos>, bool) {
+    let mut events = 0;
+    let mut last = None;
+    while events < budget {
+        let Some((at, event)) = calendar.pop_until(until) else {
+            break;
+        };
+        handle(at, event, calendar);
+        last = Some(at);
+        events += 1;
+    }
+    let reached = calendar.next_time().is_none_or(|next| next > until);
+    (events, last, reached)
 }
 
 impl Simulation {
     /// Checks the scenario and sets up a run at time 0 with the given seed.
     pub fn new(scenario: &Scenario, seed: u64) -> Result<Self, ScenarioError> {
         scenario.check()?;
-        let mut calendar = Calendar::new();
         let mut rng = SimRng::new(seed);
-        let warmup = from_secs(scenario.warmup);
-        let station = Station::new(&scenario.station, warmup, &mut calendar, &mut rng);
+        let model = match (&scenario.station, &scenario.priority_level) {
+            (Some(spec), _) => {
+                let mut calendar = Calendar::new();
+                let station =
+                    Station::new(spec, from_secs(scenario.warmup), &mut calendar, &mut rng);
+                Model::Station {
+                    calendar,
+                    station,
+                    metrics: vec![ClassMetrics::new("request")],
+                }
+            }
+            (None, Some(level)) => {
+                let mut calendar = Calendar::new();
+                let bench = ClosedLoop::new(level, &scenario.clients, &mut calendar);
+                Model::ClosedLoop { calendar, bench }
+            }
+            (None, None) => return Err(ScenarioError::new("", "a scenario needs a model")),
+        };
         Ok(Self {
             scenario: scenario.clone(),
             seed,
             now: 0,
-            calendar,
             rng,
-            station,
-            metrics: ClassMetrics::new("request"),
+            model,
             events: 0,
         })
     }
 
     /// The scenario with every change applied so far.
     pub fn scenario(&self) -> Scenario {
-        Scenario {
-            station: self.station.spec().clone(),
-            ..self.scenario.clone()
+        let mut scenario = self.scenario.clone();
+        if let Model::Station { station, .. } = &self.model {
+            scenario.station = Some(station.spec().clone());
         }
+        scenario
     }
 
     pub fn seed(&self) -> u64 {
@@ -128,26 +185,31 @@ impl Simulation {
     /// the budget runs out first, the clock stops at the last event handled:
     /// a heavy run slows its simulated clock rather than the caller.
     pub fn advance_bounded(&mut self, time: Nanos, max_events: u64) -> Advance {
-        let mut events = 0;
-        while events < max_events {
-            let Some((at, event)) = self.calendar.pop_until(time) else {
-                break;
-            };
-            self.now = at;
-            self.station.handle(
-                at,
-                event,
-                &mut self.calendar,
-                &mut self.rng,
-                &mut self.metrics,
-            );
-            events += 1;
+        let rng = &mut self.rng;
+        let (events, last, reached) = match &mut self.model {
+            Model::Station {
+                calendar,
+                station,
+                metrics,
+            } => run_events(calendar, time, max_events, |at, event, calendar| {
+                station.handle(at, event, calendar, rng, &mut metrics[0]);
+            }),
+            Model::ClosedLoop { calendar, bench } => {
+                run_events(calendar, time, max_events, |at, event, calendar| {
+                    bench.handle(at, event, calendar);
+                })
+            }
+        };
+        if let Some(last) = last {
+            self.now = self.now.max(last);
         }
-        let reached = self.calendar.next_time().is_none_or(|next| next > time);
         if reached {
             self.now = self.now.max(time);
         }
-        self.metrics.windows.roll_to(self.now);
+        let now = self.now;
+        for class in self.metrics_mut() {
+            class.windows.roll_to(now);
+        }
         self.events += events;
         Advance { events, reached }
     }
@@ -162,54 +224,85 @@ impl Simulation {
         self.advance_to(from_secs(self.scenario.duration))
     }
 
-    /// Applies a change now. An invalid value is refused with the reason and
-    /// changes nothing.
+    /// Applies a change now. An invalid value, or one that does not apply to
+    /// this scenario's model, is refused with the reason and changes nothing.
     pub fn reconfigure(&mut self, change: Change) -> Result<(), String> {
-        match change {
-            Change::Station(change) => {
+        match (change, &mut self.model) {
+            (
+                Change::Station(change),
+                Model::Station {
+                    calendar,
+                    station,
+                    metrics,
+                },
+            ) => {
                 change.check()?;
-                self.station.reconfigure(
-                    self.now,
-                    change,
-                    &mut self.calendar,
-                    &mut self.rng,
-                    &mut self.metrics,
-                );
+                station.reconfigure(self.now, change, calendar, &mut self.rng, &mut metrics[0]);
+                Ok(())
             }
+            (Change::Station(_), _) => Err("this scenario has no station".into()),
         }
-        Ok(())
     }
 
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot {
-            time: to_secs(self.now),
-            station: self.station.snapshot(),
+        let time = to_secs(self.now);
+        match &self.model {
+            Model::Station { station, .. } => {
+                let s = station.snapshot();
+                Snapshot {
+                    time,
+                    waiting: s.queue_length,
+                    seats_in_use: s.busy,
+                    seats: s.servers,
+                }
+            }
+            Model::ClosedLoop { bench, .. } => {
+                let level = bench.level();
+                Snapshot {
+                    time,
+                    waiting: level.waiting(),
+                    seats_in_use: level.seats_in_use(),
+                    seats: level.config().concurrency_limit,
+                }
+            }
         }
     }
 
     /// Per-class metrics, live windows included.
     pub fn metrics(&self) -> &[ClassMetrics] {
-        std::slice::from_ref(&self.metrics)
+        match &self.model {
+            Model::Station { metrics, .. } => metrics,
+            Model::ClosedLoop { bench, .. } => &bench.metrics,
+        }
     }
 
-    /// Events waiting in the calendar (bounded: see the conservation tests).
-    pub fn pending_events(&self) -> usize {
-        self.calendar.len()
+    fn metrics_mut(&mut self) -> &mut [ClassMetrics] {
+        match &mut self.model {
+            Model::Station { metrics, .. } => metrics,
+            Model::ClosedLoop { bench, .. } => &mut bench.metrics,
+        }
     }
 
     pub fn summary(&self) -> RunSummary {
+        let (utilisation, clients) = match &self.model {
+            Model::Station { station, .. } => {
+                (Some(station.utilisation(self.now)), BTreeMap::new())
+            }
+            Model::ClosedLoop { bench, .. } => (None, bench.client_summaries(self.now)),
+        };
         RunSummary {
             scenario: self.scenario.name.clone(),
             seed: self.seed,
             simulated_s: to_secs(self.now),
             warmup_s: self.scenario.warmup,
             events: self.events,
-            utilisation: self.station.utilisation(self.now),
+            utilisation,
             classes: self
                 .metrics()
                 .iter()
                 .map(|class| (class.name.clone(), class.summary()))
                 .collect(),
+            clients,
         }
     }
 

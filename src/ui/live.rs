@@ -28,13 +28,15 @@ pub fn page_scenario(params: &Params) -> Scenario {
         duration: 86_400.0,
         warmup: 0.0,
         seed: None,
-        station: StationSpec {
+        station: Some(StationSpec {
             arrival_rate: params.arrival_rate,
             servers: params.seats,
             queue_capacity: Some(5_000),
             queue_timeout: Some(15.0),
             service: DurationLaw::Exponential { mean: 0.05 },
-        },
+        }),
+        priority_level: None,
+        clients: Vec::new(),
     }
 }
 
@@ -128,9 +130,9 @@ impl LiveRun {
             } else {
                 0.0
             },
-            queue_length: snapshot.station.queue_length,
-            busy: snapshot.station.busy,
-            seats: snapshot.station.servers,
+            queue_length: snapshot.waiting,
+            busy: snapshot.seats_in_use,
+            seats: snapshot.seats,
         }
     }
 }
