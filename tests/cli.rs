@@ -144,3 +144,52 @@ fn the_worked_example_in_the_repository_runs() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn sweep_prints_one_csv_row_per_point_and_p99_falls_with_more_servers() {
+    let path = scenario_file("sweep.toml", SMALL);
+    let out = cplab(&[
+        "sweep",
+        path.to_str().expect("utf-8 path"),
+        "--param",
+        "station.servers=1..4",
+        "--points",
+        "4",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    assert_eq!(rows.len(), 4, "{text}");
+    let header: Vec<&str> = text.lines().next().unwrap_or_default().split(',').collect();
+    let p99_column = header
+        .iter()
+        .position(|h| *h == "p99_s")
+        .expect("p99 column");
+    let p99: Vec<f64> = rows
+        .iter()
+        .map(|r| r[p99_column].parse().expect("number"))
+        .collect();
+    assert!(
+        p99.windows(2).all(|w| w[1] <= w[0]),
+        "p99 by servers: {p99:?}"
+    );
+    let servers: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(servers, ["1", "2", "3", "4"]);
+
+    let bad = cplab(&[
+        "sweep",
+        path.to_str().expect("utf-8 path"),
+        "--param",
+        "station.nope=1..2",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("station.nope"));
+}

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cplab run SCENARIO.toml [--seed N] [--json]
+//! cplab sweep SCENARIO.toml --param station.servers=1..16 --points 16 [--seed N] [--json]
 //! ```
 //!
 //! Exit codes: 0 success, 2 bad input (unreadable or invalid scenario, bad
@@ -18,9 +19,13 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
+    use cplab::sim::sweep::{SweepRange, sweep_scenarios};
     use cplab::sim::{RunSummary, Scenario, Simulation};
+    use std::io::{IsTerminal, Write};
     use std::path::PathBuf;
     use std::process::ExitCode;
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Control Plane Lab: simulate the Kubernetes control plane's request path.
     #[derive(Parser)]
@@ -43,6 +48,27 @@ mod cli {
             #[arg(long)]
             json: bool,
         },
+        /// Run a scenario at evenly spaced values of one parameter, in
+        /// parallel on every core; print CSV (or JSON) with one row per
+        /// value and request class.
+        Sweep {
+            /// Scenario file (TOML).
+            scenario: PathBuf,
+            /// NAME=FROM..TO, NAME a path in the file: station.servers,
+            /// station.arrival_rate, station.service.mean, priority_level.seats,
+            /// clients[0].threads, ...
+            #[arg(long)]
+            param: SweepRange,
+            /// Number of values, FROM and TO included.
+            #[arg(long, default_value_t = 10)]
+            points: usize,
+            /// Seed of every point's run (the same for all: common random numbers).
+            #[arg(long)]
+            seed: Option<u64>,
+            /// Print a JSON array instead of CSV.
+            #[arg(long)]
+            json: bool,
+        },
     }
 
     /// Bad input: the message is printed on one line and the exit code is 2.
@@ -56,6 +82,13 @@ mod cli {
                 seed,
                 json,
             } => run(&scenario, seed, json),
+            Command::Sweep {
+                scenario,
+                param,
+                points,
+                seed,
+                json,
+            } => sweep(&scenario, &param, points, seed, json),
         };
         match outcome {
             Ok(()) => ExitCode::SUCCESS,
@@ -66,10 +99,117 @@ mod cli {
         }
     }
 
+    fn read(path: &PathBuf) -> Result<String, BadInput> {
+        std::fs::read_to_string(path)
+            .map_err(|error| BadInput(format!("{}: cannot read: {error}", path.display())))
+    }
+
     fn load(path: &PathBuf) -> Result<Scenario, BadInput> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| BadInput(format!("{}: cannot read: {error}", path.display())))?;
-        Scenario::from_toml(&text).map_err(|error| BadInput(format!("{}: {error}", path.display())))
+        Scenario::from_toml(&read(path)?)
+            .map_err(|error| BadInput(format!("{}: {error}", path.display())))
+    }
+
+    fn sweep(
+        path: &PathBuf,
+        range: &SweepRange,
+        points: usize,
+        seed: Option<u64>,
+        json: bool,
+    ) -> Result<(), BadInput> {
+        let scenarios = sweep_scenarios(&read(path)?, range, points)
+            .map_err(|error| BadInput(format!("{}: {error}", path.display())))?;
+        let results: Vec<Mutex<Option<RunSummary>>> =
+            scenarios.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let done = AtomicUsize::new(0);
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let progress = std::io::stderr().is_terminal();
+        std::thread::scope(|scope| {
+            for _ in 0..workers.min(scenarios.len()) {
+                scope.spawn(|| {
+                    // Each worker claims the next point until none is left.
+                    loop {
+                        let index = next.fetch_add(1, Ordering::Relaxed);
+                        let Some((_, scenario)) = scenarios.get(index) else {
+                            break;
+                        };
+                        let seed = seed.or(scenario.seed).unwrap_or(1);
+                        let summary = Simulation::new(scenario, seed).map(|mut sim| {
+                            sim.run_to_end();
+                            sim.summary()
+                        });
+                        if let (Ok(summary), Ok(mut slot)) = (summary, results[index].lock()) {
+                            *slot = Some(summary);
+                        }
+                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        if progress {
+                            draw_progress(finished, scenarios.len());
+                        }
+                    }
+                });
+            }
+        });
+        if progress {
+            eprintln!();
+        }
+        let rows: Vec<(f64, RunSummary)> = scenarios
+            .iter()
+            .zip(results)
+            .filter_map(|((value, _), slot)| Some((*value, slot.into_inner().ok()??)))
+            .collect();
+        if json {
+            let array: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(value, summary)| serde_json::json!({ "value": value, "summary": summary }))
+                .collect();
+            let text = serde_json::to_string_pretty(&array)
+                .map_err(|error| BadInput(format!("cannot write JSON: {error}")))?;
+            println!("{text}");
+        } else {
+            print_sweep_csv(&range.path, &rows);
+        }
+        Ok(())
+    }
+
+    fn draw_progress(done: usize, total: usize) {
+        let width = 30;
+        let filled = done * width / total.max(1);
+        let mut stderr = std::io::stderr().lock();
+        let _ = write!(
+            stderr,
+            "\r[{}{}] {done}/{total} points",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+        let _ = stderr.flush();
+    }
+
+    fn print_sweep_csv(param: &str, rows: &[(f64, RunSummary)]) {
+        println!(
+            "{param},class,arrived,completed,rejected,timed_out,in_flight,mean_queue_wait_s,\
+             mean_response_s,p50_s,p90_s,p99_s,utilisation,average_seats,fair_share"
+        );
+        for (value, summary) in rows {
+            for (name, c) in &summary.classes {
+                let client = summary.clients.get(name);
+                println!(
+                    "{value},{name},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+                    c.arrived,
+                    c.completed,
+                    c.rejected,
+                    c.timed_out,
+                    c.in_flight,
+                    c.mean_queue_wait_s,
+                    c.mean_response_s,
+                    c.p50_s,
+                    c.p90_s,
+                    c.p99_s,
+                    summary.utilisation.map_or(String::new(), |u| u.to_string()),
+                    client.map_or(String::new(), |c| c.average_seats.to_string()),
+                    client.map_or(String::new(), |c| c.fair_share.to_string()),
+                );
+            }
+        }
     }
 
     fn run(path: &PathBuf, seed: Option<u64>, json: bool) -> Result<(), BadInput> {

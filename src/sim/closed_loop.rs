@@ -269,6 +269,11 @@ impl ClosedLoop {
         }
     }
 
+    /// Requests waiting or executing now.
+    pub fn in_system(&self) -> u64 {
+        self.pending.len() as u64
+    }
+
     pub fn level(&self) -> &QueueSet {
         &self.level
     }

@@ -35,6 +35,7 @@ pub mod random;
 pub mod scenario;
 pub mod simulation;
 pub mod station;
+pub mod sweep;
 pub mod time;
 pub mod timeseries;
 

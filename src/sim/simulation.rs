@@ -268,6 +268,23 @@ impl Simulation {
         }
     }
 
+    /// Requests in the system now, counted from the model's own state (not
+    /// from the metrics): what conservation is checked against.
+    pub fn in_system(&self) -> u64 {
+        match &self.model {
+            Model::Station { station, .. } => station.in_system(),
+            Model::ClosedLoop { bench, .. } => bench.in_system(),
+        }
+    }
+
+    /// Events scheduled and not yet handled.
+    pub fn pending_events(&self) -> usize {
+        match &self.model {
+            Model::Station { calendar, .. } => calendar.len(),
+            Model::ClosedLoop { calendar, .. } => calendar.len(),
+        }
+    }
+
     /// Per-class metrics, live windows included.
     pub fn metrics(&self) -> &[ClassMetrics] {
         match &self.model {

@@ -150,7 +150,7 @@ pub struct Station {
     last_change: Nanos,
     /// ∫ busy servers dt over the measured period [server·ns]
     busy_area: u128,
-    /// ∫ servers dt over the measured period [server·ns]
+    /// ∫ max(servers, busy) dt over the measured period [server·ns]
     capacity_area: u128,
 }
 
@@ -207,7 +207,9 @@ impl Station {
         let dt = now.saturating_sub(from) as u128;
         (
             self.busy_area + self.busy as u128 * dt,
-            self.capacity_area + self.spec.servers as u128 * dt,
+            // After a cut, servers still busy above the new limit are
+            // capacity in use until they finish: utilisation stays ≤ 1.
+            self.capacity_area + self.spec.servers.max(self.busy) as u128 * dt,
         )
     }
 
@@ -342,6 +344,11 @@ impl Station {
                 self.service = self.spec.service.sampler();
             }
         }
+    }
+
+    /// Requests in the station now: being served or waiting.
+    pub fn in_system(&self) -> u64 {
+        self.busy as u64 + self.queue.len() as u64
     }
 
     pub fn snapshot(&self) -> StationSnapshot {
