@@ -92,6 +92,19 @@ impl<E> Calendar<E> {
     }
 }
 
+/// Lets a component schedule its own event type on a calendar of a larger
+/// event enum: each mechanism (etcd, the watch cache, …) defines its events,
+/// and the composed model's event type wraps them with `From`.
+pub trait Schedule<Event> {
+    fn at(&mut self, time: Nanos, event: Event);
+}
+
+impl<E, Event: Into<E>> Schedule<Event> for Calendar<E> {
+    fn at(&mut self, time: Nanos, event: Event) {
+        self.schedule(time, event.into());
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,7 @@
 pub mod apf;
 pub mod calendar;
 pub mod closed_loop;
+pub mod etcd;
 pub mod histogram;
 pub mod metrics;
 pub mod random;
