@@ -135,6 +135,8 @@ pub struct Dispatch {
     pub queue: u32,
     /// when it arrived [ns]
     pub arrived: Nanos,
+    /// the seats it holds
+    pub work: WorkEstimate,
 }
 
 #[derive(Debug, Clone)]
@@ -382,6 +384,7 @@ impl QueueSet {
             ticket: head.ticket,
             queue: index as u32,
             arrived: head.arrived,
+            work: head.work,
         })
     }
 
