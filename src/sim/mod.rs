@@ -41,6 +41,7 @@ pub mod station;
 pub mod sweep;
 pub mod time;
 pub mod timeseries;
+pub mod watchcache;
 
 pub use calendar::Calendar;
 pub use histogram::LatencyHistogram;

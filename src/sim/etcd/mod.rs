@@ -7,6 +7,7 @@
 //! coalescing) does not exist upstream: it is modelled as a what-if.
 
 pub mod benchmark;
+pub mod client;
 pub mod disk;
 pub mod server;
 
