@@ -51,10 +51,8 @@ fn scenario(spec: StationSpec) -> Scenario {
         description: String::new(),
         duration: 3_600.0,
         warmup: 0.0,
-        seed: None,
         station: Some(spec),
-        priority_level: None,
-        clients: Vec::new(),
+        ..Scenario::default()
     }
 }
 

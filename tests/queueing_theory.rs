@@ -14,10 +14,8 @@ fn pooled(spec: StationSpec, duration: f64, warmup: f64, seeds: u64) -> Pooled {
         description: String::new(),
         duration,
         warmup,
-        seed: None,
         station: Some(spec),
-        priority_level: None,
-        clients: Vec::new(),
+        ..Scenario::default()
     };
     let summaries: Vec<ClassSummary> = std::thread::scope(|scope| {
         let handles: Vec<_> = (1..=seeds)
@@ -189,10 +187,8 @@ fn same_seed_same_results_different_seed_different_results() {
         description: String::new(),
         duration: 5_000.0,
         warmup: 100.0,
-        seed: None,
         station: Some(spec),
-        priority_level: None,
-        clients: Vec::new(),
+        ..Scenario::default()
     };
     let run = |seed| {
         let mut sim = Simulation::new(&scenario, seed).expect("valid");

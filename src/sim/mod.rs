@@ -29,6 +29,7 @@
 pub mod apf;
 pub mod calendar;
 pub mod closed_loop;
+pub mod control_plane;
 pub mod etcd;
 pub mod flowcontrol;
 pub mod histogram;

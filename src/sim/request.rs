@@ -59,7 +59,8 @@ impl Resource {
 
     /// Typical size of one object [KiB] (assumptions, for transfer and
     /// serialization costs: a pod of a few containers is ~4 KiB, a node
-    /// with its images list ~12 KiB, a lease ~0.4 KiB).
+    /// with its images list ~12 KiB, a lease ~0.4 KiB; one group-version
+    /// discovery document ~5 KiB).
     pub fn object_kib(self) -> f64 {
         match self {
             Resource::Pods => 4.0,
@@ -68,7 +69,7 @@ impl Resource {
             Resource::Events => 0.8,
             Resource::ConfigMaps => 2.0,
             Resource::Deployments => 3.0,
-            Resource::Discovery => 30.0,
+            Resource::Discovery => 5.0,
         }
     }
 }

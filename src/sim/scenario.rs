@@ -18,6 +18,7 @@
 //! ```
 
 use super::closed_loop::{ClientSpec, PriorityLevelSpec};
+use super::control_plane::ControlPlaneSpec;
 use super::station::StationSpec;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -57,6 +58,26 @@ pub struct Scenario {
     /// closed-loop clients of the `priority_level`
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<ClientSpec>,
+    /// the Kubernetes control plane's request path
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub control_plane: Option<ControlPlaneSpec>,
+}
+
+impl Default for Scenario {
+    /// No model yet (a scenario needs exactly one), 600 s, no warm-up.
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            description: String::new(),
+            duration: default_duration(),
+            warmup: 0.0,
+            seed: None,
+            station: None,
+            priority_level: None,
+            clients: Vec::new(),
+            control_plane: None,
+        }
+    }
 }
 
 /// Why a scenario cannot run: the field at fault and what is wrong with it.
@@ -147,44 +168,49 @@ impl Scenario {
                 ),
             ));
         }
-        match (&self.station, &self.priority_level) {
-            (Some(station), None) => {
-                if !self.clients.is_empty() {
-                    return Err(ScenarioError::new(
-                        "clients",
-                        "closed-loop clients feed a [priority_level], not a [station]",
-                    ));
-                }
-                station.check().map_err(|(field, message)| {
-                    ScenarioError::new(format!("station.{field}"), message)
-                })
-            }
-            (None, Some(level)) => {
-                level.check().map_err(|(field, message)| {
-                    ScenarioError::new(format!("priority_level.{field}"), message)
-                })?;
-                if self.clients.is_empty() || self.clients.len() > 1_000 {
-                    return Err(ScenarioError::new(
-                        "clients",
-                        "a [priority_level] needs 1 to 1000 [[clients]]",
-                    ));
-                }
-                for (i, client) in self.clients.iter().enumerate() {
-                    client.check().map_err(|(field, message)| {
-                        ScenarioError::new(format!("clients[{i}].{field}"), message)
-                    })?;
-                }
-                Ok(())
-            }
-            (Some(_), Some(_)) => Err(ScenarioError::new(
+        let models = self.station.is_some() as u8
+            + self.priority_level.is_some() as u8
+            + self.control_plane.is_some() as u8;
+        if models != 1 {
+            return Err(ScenarioError::new(
                 "",
-                "a scenario has one model: a [station] or a [priority_level], not both",
-            )),
-            (None, None) => Err(ScenarioError::new(
-                "",
-                "a scenario needs a model: a [station] table, or a [priority_level] table with [[clients]]",
-            )),
+                "a scenario has exactly one model: a [station], a [priority_level] with [[clients]], \
+                 or a [control_plane]",
+            ));
         }
+        if !self.clients.is_empty() && self.priority_level.is_none() {
+            return Err(ScenarioError::new(
+                "clients",
+                "closed-loop clients feed a [priority_level]",
+            ));
+        }
+        if let Some(station) = &self.station {
+            station.check().map_err(|(field, message)| {
+                ScenarioError::new(format!("station.{field}"), message)
+            })?;
+        }
+        if let Some(level) = &self.priority_level {
+            level.check().map_err(|(field, message)| {
+                ScenarioError::new(format!("priority_level.{field}"), message)
+            })?;
+            if self.clients.is_empty() || self.clients.len() > 1_000 {
+                return Err(ScenarioError::new(
+                    "clients",
+                    "a [priority_level] needs 1 to 1000 [[clients]]",
+                ));
+            }
+            for (i, client) in self.clients.iter().enumerate() {
+                client.check().map_err(|(field, message)| {
+                    ScenarioError::new(format!("clients[{i}].{field}"), message)
+                })?;
+            }
+        }
+        if let Some(control_plane) = &self.control_plane {
+            control_plane.check().map_err(|(field, message)| {
+                ScenarioError::new(format!("control_plane.{field}"), message)
+            })?;
+        }
+        Ok(())
     }
 }
 

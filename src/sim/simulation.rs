@@ -17,6 +17,7 @@
 
 use super::calendar::Calendar;
 use super::closed_loop::{ClientSummary, ClosedLoop, ClosedLoopEvent};
+use super::control_plane::{ControlPlane, ControlPlaneChange, CpEvent};
 use super::metrics::{ClassMetrics, ClassSummary};
 use super::random::SimRng;
 use super::scenario::{Scenario, ScenarioError};
@@ -29,6 +30,7 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Change {
     Station(StationChange),
+    ControlPlane(ControlPlaneChange),
 }
 
 /// How far a bounded advance got.
@@ -85,6 +87,10 @@ enum Model {
         calendar: Calendar<ClosedLoopEvent>,
         bench: ClosedLoop,
     },
+    ControlPlane {
+        calendar: Calendar<CpEvent>,
+        model: Box<ControlPlane>,
+    },
 }
 
 /// A running simulation.
@@ -126,6 +132,16 @@ impl Simulation {
         scenario.check()?;
         let mut rng = SimRng::new(seed);
         let model = match (&scenario.station, &scenario.priority_level) {
+            _ if scenario.control_plane.is_some() => {
+                let spec = scenario.control_plane.as_ref().expect("checked above");
+                let mut calendar = Calendar::new();
+                let model =
+                    ControlPlane::new(spec, from_secs(scenario.warmup), &mut calendar, &mut rng);
+                Model::ControlPlane {
+                    calendar,
+                    model: Box::new(model),
+                }
+            }
             (Some(spec), _) => {
                 let mut calendar = Calendar::new();
                 let station =
@@ -199,6 +215,11 @@ impl Simulation {
                     bench.handle(at, event, calendar);
                 })
             }
+            Model::ControlPlane { calendar, model } => {
+                run_events(calendar, time, max_events, |at, event, calendar| {
+                    model.handle(at, event, calendar, rng);
+                })
+            }
         };
         if let Some(last) = last {
             self.now = self.now.max(last);
@@ -241,6 +262,12 @@ impl Simulation {
                 Ok(())
             }
             (Change::Station(_), _) => Err("this scenario has no station".into()),
+            (Change::ControlPlane(change), Model::ControlPlane { calendar, model }) => {
+                change.check()?;
+                model.reconfigure(self.now, change, calendar, &mut self.rng);
+                Ok(())
+            }
+            (Change::ControlPlane(_), _) => Err("this scenario has no control plane".into()),
         }
     }
 
@@ -265,6 +292,15 @@ impl Simulation {
                     seats: level.config().concurrency_limit,
                 }
             }
+            Model::ControlPlane { model, .. } => {
+                let limits = model.limits();
+                Snapshot {
+                    time,
+                    waiting: limits.iter().map(|l| l.waiting).sum(),
+                    seats_in_use: limits.iter().map(|l| l.in_use).sum(),
+                    seats: limits.iter().map(|l| l.seats).sum(),
+                }
+            }
         }
     }
 
@@ -274,6 +310,7 @@ impl Simulation {
         match &self.model {
             Model::Station { station, .. } => station.in_system(),
             Model::ClosedLoop { bench, .. } => bench.in_system(),
+            Model::ControlPlane { model, .. } => model.in_system(),
         }
     }
 
@@ -282,6 +319,7 @@ impl Simulation {
         match &self.model {
             Model::Station { calendar, .. } => calendar.len(),
             Model::ClosedLoop { calendar, .. } => calendar.len(),
+            Model::ControlPlane { calendar, .. } => calendar.len(),
         }
     }
 
@@ -290,6 +328,7 @@ impl Simulation {
         match &self.model {
             Model::Station { metrics, .. } => metrics,
             Model::ClosedLoop { bench, .. } => &bench.metrics,
+            Model::ControlPlane { model, .. } => &model.metrics,
         }
     }
 
@@ -297,6 +336,7 @@ impl Simulation {
         match &mut self.model {
             Model::Station { metrics, .. } => metrics,
             Model::ClosedLoop { bench, .. } => &mut bench.metrics,
+            Model::ControlPlane { model, .. } => &mut model.metrics,
         }
     }
 
@@ -306,6 +346,7 @@ impl Simulation {
                 (Some(station.utilisation(self.now)), BTreeMap::new())
             }
             Model::ClosedLoop { bench, .. } => (None, bench.client_summaries(self.now)),
+            Model::ControlPlane { .. } => (None, BTreeMap::new()),
         };
         RunSummary {
             scenario: self.scenario.name.clone(),

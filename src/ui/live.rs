@@ -27,7 +27,6 @@ pub fn page_scenario(params: &Params) -> Scenario {
         description: "Poisson arrivals, seats as servers, one FIFO queue".into(),
         duration: 86_400.0,
         warmup: 0.0,
-        seed: None,
         station: Some(StationSpec {
             arrival_rate: params.arrival_rate,
             servers: params.seats,
@@ -35,8 +34,7 @@ pub fn page_scenario(params: &Params) -> Scenario {
             queue_timeout: Some(15.0),
             service: DurationLaw::Exponential { mean: 0.05 },
         }),
-        priority_level: None,
-        clients: Vec::new(),
+        ..Scenario::default()
     }
 }
 

@@ -85,12 +85,12 @@ impl EtcdClientSpec {
         }
         self.rtt.check().map_err(|m| ("rtt", m))?;
         if !(self.bandwidth_mib_s.is_finite()
-            && self.bandwidth_mib_s >= 1.0
+            && self.bandwidth_mib_s >= 0.1
             && self.bandwidth_mib_s <= 1e6)
         {
             return Err((
                 "bandwidth_mib_s",
-                format!("must be 1 to 1000000 MiB/s, got {}", self.bandwidth_mib_s),
+                format!("must be 0.1 to 1000000 MiB/s, got {}", self.bandwidth_mib_s),
             ));
         }
         if self.max_streams == 0 {

@@ -298,6 +298,12 @@ impl Etcd {
         self.peer_rtt.sample(rng) / 2
     }
 
+    /// A new fsync law (the "etcd fsync latency" slider).
+    pub fn set_fsync_law(&mut self, law: &DurationLaw) {
+        self.spec.fsync = *law;
+        self.fsync = law.sampler();
+    }
+
     /// Fault: multiply fsync durations by `factor` (1 = normal).
     pub fn set_fsync_factor(&mut self, factor: f64) {
         self.fsync_factor = if factor.is_finite() {

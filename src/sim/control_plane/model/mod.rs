@@ -1,0 +1,553 @@
+//! The running control plane: requests flowing through every mechanism.
+//!
+//! The path of one request, and where it can wait:
+//!
+//! 1. **Flow control** (APF, max-inflight or the article's queue): it runs,
+//!    waits in a queue (until its wait limit), or gets HTTP 429.
+//! 2. **Processing** in the API server (CPU time, holding its seats).
+//! 3. **Admission webhooks** for matching writes: mutating ones one after
+//!    another, then validating ones in parallel; each call may time out and
+//!    then fails the request (failurePolicy Fail) or is ignored. Upstream the
+//!    request keeps its seats meanwhile; with the article's dedicated limit
+//!    it gives them back and waits for a webhook slot instead.
+//! 4. **Storage**. A write goes through the etcd client (a connection, a
+//!    stream) to raft and back; once etcd has it, the watch cache receives
+//!    the event, applies it under its write lock and a dispatcher fans it
+//!    out to the interested watchers (that delay is the *watch* latency).
+//!    A GET or LIST is a consistent read from the cache: a cheap linearizable
+//!    read at etcd for the current revision, then the cache's read lock for
+//!    as long as the walk over the objects in scope takes.
+//! 5. **Response**: serialization, then the seats are freed.
+//!
+//! Every request ends exactly once: completed, rejected (429) or timed out /
+//! failed, which is what conservation checks.
+//!
+//! The stages live in the files of this module: `admission` (webhooks),
+//! `storage` (etcd), `cache` (the watch cache), `discovery`.
+
+mod admission;
+mod cache;
+mod discovery;
+mod storage;
+
+use super::spec::{ControlPlaneSpec, Discovery, FailurePolicy, WebhookHandling, WebhookType};
+use super::workload::{
+    ALL_NAMESPACES, Source, client_send_offset, discovery_requests, interested_watchers,
+};
+use crate::sim::calendar::Calendar;
+use crate::sim::etcd::client::{EtcdClient, EtcdClientKind, retry_delay};
+use crate::sim::etcd::{Etcd, EtcdEvent, EtcdOp, EtcdReply};
+use crate::sim::flowcontrol::{Admission, Expiry, FlowControl, FlowControlKind, Grant, Slot};
+use crate::sim::metrics::ClassMetrics;
+use crate::sim::random::{DurationSampler, SimRng};
+use crate::sim::request::{ClientKind, RequestClass, RequestKind, Resource, Verb};
+use crate::sim::time::{Nanos, from_secs};
+use crate::sim::watchcache::{CacheLocking, Holder, RwLock};
+use std::collections::{BTreeMap, VecDeque};
+
+/// The metric classes, in this order.
+pub const CLASSES: [&str; 6] = [
+    "mutating",
+    "read-single",
+    "list",
+    "webhook",
+    "watch",
+    "discovery",
+];
+const WEBHOOK: usize = 3;
+const WATCH: usize = 4;
+const DISCOVERY: usize = 5;
+/// Most namespace shards per resource (the article's sharding): beyond this
+/// namespaces share shards, which keeps memory bounded at 10,000 namespaces.
+const MAX_SHARDS: u32 = 256;
+/// Lock index meaning "no lock" (a cluster-wide read under sharding).
+const NO_LOCK: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+pub enum CpEvent {
+    Etcd(EtcdEvent),
+    /// the next request of a workload source
+    Arrival {
+        source: u8,
+        generation: u32,
+    },
+    QueueDeadline(Expiry),
+    Processed {
+        ticket: u64,
+    },
+    /// a webhook call of request `ticket` returns (or times out)
+    HookDone {
+        ticket: u64,
+        hook: u8,
+        started: Nanos,
+        timed_out: bool,
+    },
+    EtcdArrives {
+        call: u64,
+    },
+    EtcdReceived {
+        call: u64,
+    },
+    EtcdRetry {
+        call: u64,
+    },
+    /// a hold on cache lock `lock` of layout `layout` ends
+    LockReleased {
+        lock: u32,
+        layout: u32,
+        holder: Holder,
+    },
+    WatchDelivered {
+        event: u64,
+    },
+    Respond {
+        ticket: u64,
+    },
+    DiscoveryStart {
+        client: u32,
+    },
+    /// a starting client's rate limiter lets its next discovery request go
+    DiscoverySend {
+        client: u32,
+    },
+}
+
+impl From<EtcdEvent> for CpEvent {
+    fn from(event: EtcdEvent) -> Self {
+        CpEvent::Etcd(event)
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Request {
+    kind: RequestKind,
+    arrived: Nanos,
+    grant: Option<Grant>,
+    /// mutating webhooks still to call, in order
+    mutating_left: VecDeque<u8>,
+    validating_pending: u32,
+    failed: bool,
+    /// API server CPU time it will use [ns], drawn at arrival
+    cpu: Nanos,
+    /// the discovery client this request belongs to
+    discovery_client: Option<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CallFor {
+    /// a write or read of one request
+    Request(u64),
+    /// a revision check shared by the requests waiting in `revision_waiters`
+    Revision(Resource),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct EtcdCall {
+    purpose: CallFor,
+    resource: Resource,
+    op: EtcdOp,
+    request_kib: f64,
+    reply_kib: f64,
+    connection: usize,
+    /// the client generation the call was sent with
+    client_generation: u32,
+    attempt: u32,
+    unavailable: bool,
+    /// when etcd completed it [ns]
+    done_at: Nanos,
+}
+
+/// The running model.
+#[derive(Debug, Clone)]
+pub struct ControlPlane {
+    pub(super) spec: ControlPlaneSpec,
+    pub(super) flow_control: FlowControl,
+    /// the previous flow control, draining its requests after a switch
+    pub(super) retired_flow_control: Option<FlowControl>,
+    processing: DurationSampler,
+    pub(super) hooks: Vec<(DurationSampler, Nanos)>,
+    /// webhook latency multiplier (slow-webhook fault); infinite = hang
+    pub(super) webhook_slowdown: f64,
+    webhook_slots_busy: u32,
+    /// webhook calls asked for and not yet returned
+    hooks_in_flight: u64,
+    webhook_waiting: VecDeque<(u64, u8)>,
+    pub(super) etcd: Etcd,
+    pub(super) client: EtcdClient,
+    pub(super) retired_client: Option<EtcdClient>,
+    pub(super) client_generation: u32,
+    calls: BTreeMap<u64, EtcdCall>,
+    next_call: u64,
+    revision_waiters: BTreeMap<Resource, Vec<u64>>,
+    pub(super) locks: Vec<RwLock>,
+    pub(super) retired_locks: Vec<RwLock>,
+    pub(super) lock_layout: u32,
+    pub(super) shards: u32,
+    dispatcher_free: [Nanos; Resource::ALL.len()],
+    /// watch events in the cache pipeline: their etcd completion time and resource
+    cache_events: BTreeMap<u64, (Nanos, Resource)>,
+    next_cache_event: u64,
+    requests: BTreeMap<u64, Request>,
+    next_ticket: u64,
+    pub(super) generation: u32,
+    /// discovery clients starting: requests still pending, start time
+    discovery: BTreeMap<u32, (u32, Nanos)>,
+    /// whether each starting client uses aggregated discovery
+    discovery_kind: BTreeMap<u32, bool>,
+    pub metrics: Vec<ClassMetrics>,
+    warmup: Nanos,
+    started: Vec<Grant>,
+    replies: Vec<EtcdReply>,
+}
+
+impl ControlPlane {
+    pub fn new(
+        spec: &ControlPlaneSpec,
+        warmup: Nanos,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) -> Self {
+        let mut model = Self {
+            flow_control: new_flow_control(spec, spec.flow_control),
+            retired_flow_control: None,
+            processing: spec.processing.sampler(),
+            hooks: hook_samplers(spec),
+            webhook_slowdown: 1.0,
+            webhook_slots_busy: 0,
+            hooks_in_flight: 0,
+            webhook_waiting: VecDeque::new(),
+            etcd: Etcd::new(&spec.etcd),
+            client: EtcdClient::new(&spec.etcd_client, Resource::ALL.len()),
+            retired_client: None,
+            client_generation: 0,
+            calls: BTreeMap::new(),
+            next_call: 0,
+            revision_waiters: BTreeMap::new(),
+            locks: Vec::new(),
+            retired_locks: Vec::new(),
+            lock_layout: 0,
+            shards: 1,
+            dispatcher_free: [0; Resource::ALL.len()],
+            cache_events: BTreeMap::new(),
+            next_cache_event: 0,
+            requests: BTreeMap::new(),
+            next_ticket: 0,
+            generation: 0,
+            discovery: BTreeMap::new(),
+            discovery_kind: BTreeMap::new(),
+            metrics: CLASSES.iter().map(|name| ClassMetrics::new(name)).collect(),
+            warmup,
+            started: Vec::new(),
+            replies: Vec::new(),
+            spec: spec.clone(),
+        };
+        model.rebuild_locks();
+        model.schedule_sources(0, calendar, rng);
+        model
+    }
+
+    /// Lays the cache locks out for the current locking and namespaces.
+    pub(super) fn rebuild_locks(&mut self) {
+        self.shards = match self.spec.cache_locking {
+            CacheLocking::PerResource => 1,
+            CacheLocking::NamespaceShards => self.spec.workload.namespaces.clamp(1, MAX_SHARDS),
+        };
+        let fresh = vec![RwLock::default(); Resource::ALL.len() * self.shards as usize];
+        self.retired_locks = std::mem::replace(&mut self.locks, fresh);
+        self.lock_layout = self.lock_layout.wrapping_add(1);
+    }
+
+    /// Schedules every source's next arrival (after a change of rates, the
+    /// generation moves on and older arrivals are dropped: Poisson streams
+    /// are memoryless, so redrawing is exact).
+    pub(super) fn schedule_sources(
+        &mut self,
+        now: Nanos,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        self.generation = self.generation.wrapping_add(1);
+        for (i, source) in Source::ALL.iter().enumerate() {
+            self.schedule_arrival(now, i as u8, *source, calendar, rng);
+        }
+    }
+
+    fn schedule_arrival(
+        &self,
+        now: Nanos,
+        index: u8,
+        source: Source,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        let rate = source.rate(&self.spec.workload);
+        if rate > 0.0 {
+            let gap = rng.exponential(1e9 / rate);
+            calendar.schedule(
+                now.saturating_add(gap),
+                CpEvent::Arrival {
+                    source: index,
+                    generation: self.generation,
+                },
+            );
+        }
+    }
+
+    /// The flow control's limits now (for drawing and readouts).
+    pub fn limits(&self) -> Vec<crate::sim::flowcontrol::LimitSnapshot> {
+        self.flow_control.snapshot()
+    }
+
+    /// Requests, webhook calls, watch events and starting discovery clients
+    /// in the system now, counted from the model's own state.
+    pub fn in_system(&self) -> u64 {
+        self.requests.len() as u64
+            + self.hooks_in_flight
+            + self.cache_events.len() as u64
+            + self.discovery.len() as u64
+    }
+
+    fn class_of(kind: &RequestKind) -> usize {
+        match kind.class() {
+            RequestClass::Mutating => 0,
+            RequestClass::ReadSingle => 1,
+            RequestClass::List => 2,
+        }
+    }
+
+    fn measured(&self, since: Nanos) -> bool {
+        since >= self.warmup
+    }
+
+    pub fn handle(
+        &mut self,
+        now: Nanos,
+        event: CpEvent,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        match event {
+            CpEvent::Etcd(event) => {
+                let mut replies = std::mem::take(&mut self.replies);
+                self.etcd.handle(now, event, calendar, rng, &mut replies);
+                self.etcd_replies(now, &mut replies, calendar, rng);
+                self.replies = replies;
+            }
+            CpEvent::Arrival { source, generation } => {
+                if generation != self.generation {
+                    return;
+                }
+                let kind = Source::ALL[source as usize];
+                self.schedule_arrival(now, source, kind, calendar, rng);
+                let request = kind.request(&self.spec.workload, rng);
+                self.arrive(now, request, None, calendar, rng);
+            }
+            CpEvent::QueueDeadline(expiry) => {
+                let expired = self.flow_control.expire(now, &expiry)
+                    || self
+                        .retired_flow_control
+                        .as_mut()
+                        .is_some_and(|fc| fc.expire(now, &expiry));
+                if expired {
+                    self.end(now, expiry.ticket, Outcome::Rejected, calendar);
+                }
+            }
+            CpEvent::Processed { ticket } => self.processed(now, ticket, calendar, rng),
+            CpEvent::HookDone {
+                ticket,
+                hook,
+                started,
+                timed_out,
+            } => self.hook_done(now, ticket, hook, started, timed_out, calendar, rng),
+            CpEvent::EtcdArrives { call } => {
+                if let Some(c) = self.calls.get(&call) {
+                    let op = c.op;
+                    let mut replies = std::mem::take(&mut self.replies);
+                    self.etcd.submit(now, op, calendar, rng, &mut replies);
+                    self.etcd_replies(now, &mut replies, calendar, rng);
+                    self.replies = replies;
+                }
+            }
+            CpEvent::EtcdReceived { call } => self.etcd_received(now, call, calendar, rng),
+            CpEvent::EtcdRetry { call } => {
+                if let Some(c) = self.calls.get(&call).copied() {
+                    self.send_call(now, call, c, calendar, rng);
+                }
+            }
+            CpEvent::LockReleased {
+                lock,
+                layout,
+                holder,
+            } => self.lock_released(now, lock, layout, holder, calendar),
+            CpEvent::WatchDelivered { event } => {
+                if let Some((done_at, _)) = self.cache_events.remove(&event) {
+                    let measured = self.measured(done_at);
+                    self.metrics[WATCH].completed(now, now - done_at, measured);
+                }
+            }
+            CpEvent::Respond { ticket } => self.end(now, ticket, Outcome::Completed, calendar),
+            CpEvent::DiscoveryStart { client } => self.discovery_start(now, client, calendar),
+            CpEvent::DiscoverySend { client } => self.discovery_send(now, client, calendar, rng),
+        }
+    }
+
+    /// A request reaches the API server.
+    fn arrive(
+        &mut self,
+        now: Nanos,
+        kind: RequestKind,
+        discovery_client: Option<u32>,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        let ticket = self.next_ticket;
+        self.next_ticket += 1;
+        let class = Self::class_of(&kind);
+        let measured = self.measured(now);
+        self.metrics[class].arrived(measured);
+        self.requests.insert(
+            ticket,
+            Request {
+                kind,
+                arrived: now,
+                grant: None,
+                mutating_left: VecDeque::new(),
+                validating_pending: 0,
+                failed: false,
+                cpu: self.processing.sample(rng),
+                discovery_client,
+            },
+        );
+        // The article's queue: mutating before reads.
+        let article_class = if kind.verb.is_mutating() { 0 } else { 1 };
+        let mut started = std::mem::take(&mut self.started);
+        match self
+            .flow_control
+            .arrive(now, ticket, &kind, article_class, &mut started)
+        {
+            Admission::Run(grant) => started.push(grant),
+            Admission::Wait { place, deadline } => {
+                calendar.schedule(deadline, CpEvent::QueueDeadline(Expiry { ticket, place }))
+            }
+            Admission::Reject => self.end(now, ticket, Outcome::Rejected, calendar),
+        }
+        self.begin_all(now, &mut started, calendar);
+        self.started = started;
+    }
+
+    /// Requests granted seats start their processing.
+    pub(super) fn begin_all(
+        &mut self,
+        now: Nanos,
+        started: &mut Vec<Grant>,
+        calendar: &mut Calendar<CpEvent>,
+    ) {
+        for grant in started.drain(..) {
+            let Some(request) = self.requests.get_mut(&grant.ticket) else {
+                continue;
+            };
+            request.grant = Some(grant);
+            let class = Self::class_of(&request.kind);
+            let measured = request.arrived >= self.warmup;
+            self.metrics[class].started(now - request.arrived, measured);
+            // Its CPU time passes while it holds its seats.
+            calendar.schedule(
+                now + request.cpu,
+                CpEvent::Processed {
+                    ticket: grant.ticket,
+                },
+            );
+        }
+    }
+
+    /// Serializes the response of `objects` objects, then ends the request.
+    fn respond(&mut self, now: Nanos, ticket: u64, objects: u32, calendar: &mut Calendar<CpEvent>) {
+        let Some(request) = self.requests.get(&ticket) else {
+            return;
+        };
+        let kib = objects as f64 * request.kind.resource.object_kib();
+        calendar.schedule(
+            now + from_secs(kib * self.spec.serialize_per_kib),
+            CpEvent::Respond { ticket },
+        );
+    }
+
+    fn release_seats(&mut self, now: Nanos, ticket: u64, calendar: &mut Calendar<CpEvent>) {
+        let Some(grant) = self.requests.get_mut(&ticket).and_then(|r| r.grant.take()) else {
+            return;
+        };
+        let mut started = std::mem::take(&mut self.started);
+        let current_owns = owns(&self.flow_control, &grant);
+        match (&mut self.retired_flow_control, current_owns) {
+            (Some(retired), false) => retired.finish(now, &grant, &mut started),
+            _ => self.flow_control.finish(now, &grant, &mut started),
+        }
+        self.begin_all(now, &mut started, calendar);
+        self.started = started;
+    }
+
+    /// The request ends one way or another.
+    fn end(&mut self, now: Nanos, ticket: u64, outcome: Outcome, calendar: &mut Calendar<CpEvent>) {
+        self.release_seats(now, ticket, calendar);
+        let Some(request) = self.requests.remove(&ticket) else {
+            return;
+        };
+        let class = Self::class_of(&request.kind);
+        let measured = self.measured(request.arrived);
+        match outcome {
+            Outcome::Completed => {
+                self.metrics[class].completed(now, now - request.arrived, measured)
+            }
+            Outcome::Rejected => self.metrics[class].rejected(now, measured),
+            Outcome::TimedOut => self.metrics[class].timed_out(now, measured),
+        }
+        if let Some(client) = request.discovery_client
+            && let Some((pending, started)) = self.discovery.get_mut(&client)
+        {
+            *pending -= 1;
+            let started = *started;
+            if *pending == 0 {
+                self.discovery.remove(&client);
+                self.discovery_kind.remove(&client);
+                let measured = self.measured(started);
+                self.metrics[DISCOVERY].completed(now, now - started, measured);
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    Completed,
+    Rejected,
+    TimedOut,
+}
+
+/// Whether `grant` came from this flow control (after a switch, the
+/// retired one still owns the grants it gave).
+fn owns(flow_control: &FlowControl, grant: &Grant) -> bool {
+    matches!(
+        (flow_control, grant.slot),
+        (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt)
+            | (FlowControl::MaxInflight(_), Slot::ReadOnly | Slot::Mutating)
+            | (FlowControl::Article(_), Slot::Article)
+    )
+}
+
+pub(super) fn new_flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind) -> FlowControl {
+    FlowControl::new(
+        kind,
+        spec.max_requests_inflight,
+        spec.max_mutating_requests_inflight,
+        from_secs(spec.queue_wait_limit),
+        spec.article_queue_capacity,
+        from_secs(spec.article_timeout),
+    )
+}
+
+pub(super) fn hook_samplers(spec: &ControlPlaneSpec) -> Vec<(DurationSampler, Nanos)> {
+    spec.webhooks
+        .iter()
+        .map(|h| (h.latency.sampler(), from_secs(h.timeout)))
+        .collect()
+}

@@ -1,0 +1,222 @@
+//! The storage stage: etcd calls through the client, replies, retries.
+
+use super::*;
+
+impl ControlPlane {
+    /// The storage stage of a request.
+    pub(super) fn storage(
+        &mut self,
+        now: Nanos,
+        ticket: u64,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        let Some(request) = self.requests.get(&ticket) else {
+            return;
+        };
+        let kind = request.kind;
+        if kind.verb.is_mutating() {
+            let kib = kind.resource.object_kib();
+            let call = EtcdCall {
+                purpose: CallFor::Request(ticket),
+                resource: kind.resource,
+                op: EtcdOp::Write { token: 0 },
+                request_kib: kib,
+                reply_kib: 0.2,
+                connection: 0,
+                client_generation: self.client_generation,
+                attempt: 0,
+                unavailable: false,
+                done_at: 0,
+            };
+            self.new_call(now, call, calendar, rng);
+            return;
+        }
+        // A consistent read: the current revision from etcd first. The
+        // article's proxy coalesces these for the same resource.
+        let purpose = if self.client.kind() == EtcdClientKind::Pool {
+            let waiters = self.revision_waiters.entry(kind.resource).or_default();
+            waiters.push(ticket);
+            if waiters.len() > 1 {
+                return; // rides on the revision read already in flight
+            }
+            CallFor::Revision(kind.resource)
+        } else {
+            CallFor::Request(ticket)
+        };
+        let call = EtcdCall {
+            purpose,
+            resource: kind.resource,
+            op: EtcdOp::Read {
+                token: 0,
+                kib: 0,
+                linearizable: true,
+            },
+            request_kib: 0.1,
+            reply_kib: 0.1,
+            connection: 0,
+            client_generation: self.client_generation,
+            attempt: 0,
+            unavailable: false,
+            done_at: 0,
+        };
+        self.new_call(now, call, calendar, rng);
+    }
+
+    pub(super) fn new_call(
+        &mut self,
+        now: Nanos,
+        mut call: EtcdCall,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        let id = self.next_call;
+        self.next_call += 1;
+        call.op = match call.op {
+            EtcdOp::Write { .. } => EtcdOp::Write { token: id },
+            EtcdOp::Read {
+                kib, linearizable, ..
+            } => EtcdOp::Read {
+                token: id,
+                kib,
+                linearizable,
+            },
+        };
+        self.calls.insert(id, call);
+        self.send_call(now, id, call, calendar, rng);
+    }
+
+    pub(super) fn send_call(
+        &mut self,
+        now: Nanos,
+        id: u64,
+        mut call: EtcdCall,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        call.client_generation = self.client_generation;
+        call.connection = self.client.connection_for(call.resource.index());
+        call.unavailable = false;
+        self.calls.insert(id, call);
+        if let Some(arrival) = self
+            .client
+            .send(now, call.connection, id, call.request_kib, rng)
+        {
+            calendar.schedule(arrival, CpEvent::EtcdArrives { call: id });
+        }
+    }
+
+    pub(super) fn client_for(&mut self, generation: u32) -> Option<&mut EtcdClient> {
+        if generation == self.client_generation {
+            Some(&mut self.client)
+        } else {
+            self.retired_client.as_mut()
+        }
+    }
+
+    pub(super) fn etcd_replies(
+        &mut self,
+        now: Nanos,
+        replies: &mut Vec<EtcdReply>,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        for reply in replies.drain(..) {
+            let (EtcdReply::Done(id) | EtcdReply::Unavailable(id)) = reply;
+            let Some(call) = self.calls.get_mut(&id) else {
+                continue;
+            };
+            call.unavailable = matches!(reply, EtcdReply::Unavailable(_));
+            call.done_at = now;
+            let (connection, kib, generation) =
+                (call.connection, call.reply_kib, call.client_generation);
+            if let Some(client) = self.client_for(generation) {
+                let received = client.reply(now, connection, kib, rng);
+                calendar.schedule(received, CpEvent::EtcdReceived { call: id });
+            }
+        }
+    }
+
+    pub(super) fn etcd_received(
+        &mut self,
+        now: Nanos,
+        id: u64,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        let Some(call) = self.calls.get(&id).copied() else {
+            return;
+        };
+        if let Some(client) = self.client_for(call.client_generation)
+            && let Some((waiting, arrival)) = client.received(now, call.connection, rng)
+        {
+            // The freed stream carries a call that waited for it.
+            calendar.schedule(arrival, CpEvent::EtcdArrives { call: waiting });
+        }
+        if call.unavailable {
+            match retry_delay(self.client.kind(), call.attempt + 1, rng) {
+                Some(delay) => {
+                    if let Some(c) = self.calls.get_mut(&id) {
+                        c.attempt += 1;
+                    }
+                    calendar.schedule(now + delay, CpEvent::EtcdRetry { call: id });
+                }
+                None => {
+                    self.calls.remove(&id);
+                    for ticket in self.tickets_of(call.purpose) {
+                        self.end(now, ticket, Outcome::TimedOut, calendar);
+                    }
+                }
+            }
+            return;
+        }
+        self.calls.remove(&id);
+        match call.op {
+            EtcdOp::Write { .. } => {
+                // The watch event reaches the cache; the request responds.
+                let event = self.next_cache_event;
+                self.next_cache_event += 1;
+                self.cache_events
+                    .insert(event, (call.done_at, call.resource));
+                let measured = self.measured(call.done_at);
+                self.metrics[WATCH].arrived(measured);
+                let lock = self.lock_index(call.resource, self.request_namespace(call.purpose));
+                let hold = from_secs(self.spec.watch_cache.write_hold);
+                self.acquire(
+                    now,
+                    lock,
+                    Holder {
+                        id: event,
+                        write: true,
+                        hold,
+                    },
+                    calendar,
+                );
+                for ticket in self.tickets_of(call.purpose) {
+                    self.respond(now, ticket, 1, calendar);
+                }
+            }
+            EtcdOp::Read { .. } => {
+                for ticket in self.tickets_of(call.purpose) {
+                    self.read_from_cache(now, ticket, calendar);
+                }
+            }
+        }
+    }
+
+    pub(super) fn tickets_of(&mut self, purpose: CallFor) -> Vec<u64> {
+        match purpose {
+            CallFor::Request(ticket) => vec![ticket],
+            CallFor::Revision(resource) => {
+                self.revision_waiters.remove(&resource).unwrap_or_default()
+            }
+        }
+    }
+
+    pub(super) fn request_namespace(&self, purpose: CallFor) -> u32 {
+        match purpose {
+            CallFor::Request(ticket) => self.requests.get(&ticket).map_or(0, |r| r.kind.namespace),
+            CallFor::Revision(_) => 0,
+        }
+    }
+}
