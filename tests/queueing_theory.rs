@@ -2,19 +2,39 @@
 //!
 //! Each check pools several seeds (independent replications) so the estimate
 //! is tight, then compares with the exact value: mean queue wait Wq and mean
-//! response time W within 3%, or a blocking probability within 3%.
+//! response time W within 3%, or a blocking probability within 3%. Every
+//! check runs twice: on the textbook station, and through the full
+//! control-plane model reduced to one station
+//! (`ControlPlaneSpec::single_station`).
 #![cfg(not(target_arch = "wasm32"))]
 
+use cplab::sim::control_plane::ControlPlaneSpec;
 use cplab::sim::{ClassSummary, DurationLaw, Scenario, Simulation, StationSpec};
 
+/// Which model a check runs on.
+#[derive(Debug, Clone, Copy)]
+enum Via {
+    Station,
+    ControlPlane,
+}
+
+const BOTH: [Via; 2] = [Via::Station, Via::ControlPlane];
+
 /// Runs `seeds` replications and pools the measured results.
-fn pooled(spec: StationSpec, duration: f64, warmup: f64, seeds: u64) -> Pooled {
+fn pooled(via: Via, spec: StationSpec, duration: f64, warmup: f64, seeds: u64) -> Pooled {
+    let (station, control_plane, class) = match via {
+        Via::Station => (Some(spec), None, "request"),
+        Via::ControlPlane => (
+            None,
+            Some(ControlPlaneSpec::single_station(&spec)),
+            "read-single",
+        ),
+    };
     let scenario = Scenario {
-        name: String::new(),
-        description: String::new(),
         duration,
         warmup,
-        station: Some(spec),
+        station,
+        control_plane,
         ..Scenario::default()
     };
     let summaries: Vec<ClassSummary> = std::thread::scope(|scope| {
@@ -24,7 +44,7 @@ fn pooled(spec: StationSpec, duration: f64, warmup: f64, seeds: u64) -> Pooled {
                 scope.spawn(move || {
                     let mut sim = Simulation::new(scenario, seed).expect("valid scenario");
                     sim.run_to_end();
-                    sim.summary().classes["request"]
+                    sim.summary().classes[class]
                 })
             })
             .collect();
@@ -69,6 +89,7 @@ fn station(lambda: f64, servers: u32, service: DurationLaw) -> StationSpec {
 }
 
 fn assert_close(what: &str, got: f64, expected: f64, tolerance: f64) {
+    // `what` names the model too: "… (ControlPlane)".
     let error = (got / expected - 1.0).abs();
     assert!(
         error <= tolerance,
@@ -96,30 +117,26 @@ fn erlang_c(servers: u32, offered: f64) -> f64 {
 #[test]
 fn mm1_at_half_load() {
     // λ = 0.5, μ = 1: Wq = ρ/(μ−λ) = 1, W = 1/(μ−λ) = 2.
-    let p = pooled(
-        station(0.5, 1, DurationLaw::Exponential { mean: 1.0 }),
-        200_000.0,
-        1_000.0,
-        4,
-    );
-    assert!(p.completed > 350_000);
-    assert_close("M/M/1 ρ=0.5 Wq", p.wq, 1.0, 0.03);
-    assert_close("M/M/1 ρ=0.5 W", p.w, 2.0, 0.03);
+    for via in BOTH {
+        let spec = station(0.5, 1, DurationLaw::Exponential { mean: 1.0 });
+        let p = pooled(via, spec, 200_000.0, 1_000.0, 4);
+        assert!(p.completed > 350_000);
+        assert_close(&format!("M/M/1 ρ=0.5 Wq ({via:?})"), p.wq, 1.0, 0.03);
+        assert_close(&format!("M/M/1 ρ=0.5 W ({via:?})"), p.w, 2.0, 0.03);
+    }
 }
 
 #[test]
 fn mm1_at_ninety_percent_load() {
     // λ = 0.9, μ = 1: Wq = 9, W = 10. Heavy load makes successive waits
     // strongly correlated, so this needs millions of customers.
-    let p = pooled(
-        station(0.9, 1, DurationLaw::Exponential { mean: 1.0 }),
-        2_000_000.0,
-        5_000.0,
-        4,
-    );
-    assert!(p.completed > 6_000_000);
-    assert_close("M/M/1 ρ=0.9 Wq", p.wq, 9.0, 0.03);
-    assert_close("M/M/1 ρ=0.9 W", p.w, 10.0, 0.03);
+    for via in BOTH {
+        let spec = station(0.9, 1, DurationLaw::Exponential { mean: 1.0 });
+        let p = pooled(via, spec, 2_000_000.0, 5_000.0, 4);
+        assert!(p.completed > 6_000_000);
+        assert_close(&format!("M/M/1 ρ=0.9 Wq ({via:?})"), p.wq, 9.0, 0.03);
+        assert_close(&format!("M/M/1 ρ=0.9 W ({via:?})"), p.w, 10.0, 0.03);
+    }
 }
 
 #[test]
@@ -129,28 +146,29 @@ fn mmc_erlang_c_with_4_and_16_servers() {
         let lambda = rho * servers as f64 * mu;
         let wq = erlang_c(servers, lambda / mu) / (servers as f64 * mu - lambda);
         let w = wq + 1.0 / mu;
-        let p = pooled(
-            station(lambda, servers, DurationLaw::Exponential { mean: 1.0 / mu }),
-            200_000.0,
-            2_000.0,
-            4,
-        );
-        assert_close(&format!("M/M/{servers} ρ={rho} Wq"), p.wq, wq, 0.03);
-        assert_close(&format!("M/M/{servers} ρ={rho} W"), p.w, w, 0.03);
+        for via in BOTH {
+            let spec = station(lambda, servers, DurationLaw::Exponential { mean: 1.0 / mu });
+            let p = pooled(via, spec, 200_000.0, 2_000.0, 4);
+            assert_close(
+                &format!("M/M/{servers} ρ={rho} Wq ({via:?})"),
+                p.wq,
+                wq,
+                0.03,
+            );
+            assert_close(&format!("M/M/{servers} ρ={rho} W ({via:?})"), p.w, w, 0.03);
+        }
     }
 }
 
 #[test]
 fn md1_pollaczek_khinchine() {
     // Deterministic service 1 s at ρ = 0.8: Wq = ρ / (2μ(1−ρ)) = 2, W = 3.
-    let p = pooled(
-        station(0.8, 1, DurationLaw::Deterministic { mean: 1.0 }),
-        500_000.0,
-        2_000.0,
-        4,
-    );
-    assert_close("M/D/1 ρ=0.8 Wq", p.wq, 2.0, 0.03);
-    assert_close("M/D/1 ρ=0.8 W", p.w, 3.0, 0.03);
+    for via in BOTH {
+        let spec = station(0.8, 1, DurationLaw::Deterministic { mean: 1.0 });
+        let p = pooled(via, spec, 500_000.0, 2_000.0, 4);
+        assert_close(&format!("M/D/1 ρ=0.8 Wq ({via:?})"), p.wq, 2.0, 0.03);
+        assert_close(&format!("M/D/1 ρ=0.8 W ({via:?})"), p.w, 3.0, 0.03);
+    }
 }
 
 #[test]
@@ -170,9 +188,16 @@ fn mmck_blocking_probability() {
         queue_capacity: Some(k - c),
         ..station(a, c, DurationLaw::Exponential { mean: 1.0 })
     };
-    let p = pooled(spec, 300_000.0, 1_000.0, 4);
-    let simulated = p.rejected as f64 / p.arrived as f64;
-    assert_close("M/M/3/8 blocking", simulated, blocking, 0.03);
+    for via in BOTH {
+        let p = pooled(via, spec.clone(), 300_000.0, 1_000.0, 4);
+        let simulated = p.rejected as f64 / p.arrived as f64;
+        assert_close(
+            &format!("M/M/3/8 blocking ({via:?})"),
+            simulated,
+            blocking,
+            0.03,
+        );
+    }
 }
 
 #[test]

@@ -70,7 +70,7 @@ impl ControlPlaneChange {
                 within(
                     "max-mutating-requests-inflight",
                     mutating as f64,
-                    1.0,
+                    0.0,
                     100_000.0,
                 )
             }

@@ -21,7 +21,8 @@ use crate::sim::etcd::EtcdSpec;
 use crate::sim::etcd::client::EtcdClientSpec;
 use crate::sim::flowcontrol::FlowControlKind;
 use crate::sim::random::DurationLaw;
-use crate::sim::request::{Resource, Verb};
+use crate::sim::request::{ClientKind, Resource, Verb};
+use crate::sim::station::StationSpec;
 use crate::sim::watchcache::{CacheLocking, WatchCacheSpec};
 use serde::{Deserialize, Serialize};
 
@@ -151,6 +152,39 @@ pub struct WorkloadSpec {
     /// operators, kubectl sessions; default 200 (assumption)
     #[serde(default = "default_discovery_clients")]
     pub discovery_clients: u32,
+    /// the streams derived from the cluster's size run (default true);
+    /// false leaves only `sources`
+    #[serde(default = "default_true")]
+    pub derived: bool,
+    /// extra Poisson streams of one kind of request each
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<CustomSource>,
+}
+
+/// A Poisson stream of one kind of request (a LIST storm, a greedy tenant,
+/// or the single stream of a textbook station).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomSource {
+    pub name: String,
+    /// requests per second
+    pub rate: f64,
+    pub verb: Verb,
+    pub resource: Resource,
+    pub client: ClientKind,
+    /// objects in scope (a LIST's size); default 1
+    #[serde(default = "one")]
+    pub objects: u32,
+    /// distinct users sending it (flows of by-user schemas); default 1
+    #[serde(default = "one")]
+    pub users: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_true() -> bool {
+    true
 }
 
 fn default_pods_per_node() -> u32 {
@@ -190,6 +224,8 @@ impl WorkloadSpec {
             controller_lists_per_minute: default_lists(),
             crds: default_crds(),
             discovery_clients: default_discovery_clients(),
+            derived: true,
+            sources: Vec::new(),
         }
     }
 
@@ -222,6 +258,26 @@ impl WorkloadSpec {
         ] {
             if !(value.is_finite() && (0.0..=max).contains(&value)) {
                 return Err((name, format!("must be a rate in [0, {max}], got {value}")));
+            }
+        }
+        if self.sources.len() > 64 {
+            return Err(("sources", "at most 64 sources".into()));
+        }
+        for source in &self.sources {
+            if !(source.rate.is_finite() && (0.0..=1e6).contains(&source.rate)) {
+                return Err((
+                    "sources",
+                    format!(
+                        "{}: rate must be in [0, 1000000], got {}",
+                        source.name, source.rate
+                    ),
+                ));
+            }
+            if source.users == 0 {
+                return Err((
+                    "sources",
+                    format!("{}: users must be at least 1", source.name),
+                ));
             }
         }
         Ok(())
@@ -341,6 +397,35 @@ impl ControlPlaneSpec {
         }
     }
 
+    /// The full model reduced to one textbook station: one Poisson stream of
+    /// requests served from memory (no webhooks, no storage), the article's
+    /// queue with a single class as the FIFO queue (its workers are the
+    /// servers, its capacity the waiting places, its timeout the patience)
+    /// and the API server's processing time as the service time.
+    pub fn single_station(station: &StationSpec) -> Self {
+        let mut spec = Self::upstream(1);
+        spec.flow_control = FlowControlKind::ArticleQueue;
+        // The article's workers are the sum of the two inflight flags.
+        spec.max_requests_inflight = station.servers;
+        spec.max_mutating_requests_inflight = 0;
+        spec.article_queue_capacity = station.queue_capacity.unwrap_or(10_000_000);
+        spec.article_timeout = station.queue_timeout.unwrap_or(3_600.0);
+        spec.webhooks = Vec::new();
+        spec.processing = station.service;
+        spec.serialize_per_kib = 0.0;
+        spec.workload.derived = false;
+        spec.workload.sources = vec![CustomSource {
+            name: "station".into(),
+            rate: station.arrival_rate,
+            verb: Verb::Get,
+            resource: Resource::Discovery,
+            client: ClientKind::User,
+            objects: 1,
+            users: 1,
+        }];
+        spec
+    }
+
     /// Checks every value; `Err((field, message))` names the first bad one.
     pub fn check(&self) -> Result<(), (String, String)> {
         fn at(prefix: &'static str) -> impl Fn((&str, String)) -> (String, String) {
@@ -354,10 +439,16 @@ impl ControlPlaneSpec {
             }
         };
         limit("max_requests_inflight", self.max_requests_inflight)?;
-        limit(
-            "max_mutating_requests_inflight",
-            self.max_mutating_requests_inflight,
-        )?;
+        // The mutating flag may be 0: APF and the article's queue use the sum.
+        if self.max_mutating_requests_inflight > 100_000 {
+            return Err((
+                "max_mutating_requests_inflight".into(),
+                format!(
+                    "must be 0 to 100000, got {}",
+                    self.max_mutating_requests_inflight
+                ),
+            ));
+        }
         limit("webhook_concurrency", self.webhook_concurrency)?;
         if self.article_queue_capacity > 10_000_000 {
             return Err((
@@ -368,7 +459,6 @@ impl ControlPlaneSpec {
         for (name, value, max) in [
             ("queue_wait_limit", self.queue_wait_limit, 3_600.0),
             ("article_timeout", self.article_timeout, 3_600.0),
-            ("serialize_per_kib", self.serialize_per_kib, 1.0),
         ] {
             if !(value.is_finite() && value > 0.0 && value <= max) {
                 return Err((
@@ -376,6 +466,12 @@ impl ControlPlaneSpec {
                     format!("must be seconds in (0, {max}], got {value}"),
                 ));
             }
+        }
+        if !(self.serialize_per_kib.is_finite() && (0.0..=1.0).contains(&self.serialize_per_kib)) {
+            return Err((
+                "serialize_per_kib".into(),
+                format!("must be seconds in [0, 1], got {}", self.serialize_per_kib),
+            ));
         }
         if self.webhooks.len() > 32 {
             return Err(("webhooks".into(), "at most 32 webhooks".into()));

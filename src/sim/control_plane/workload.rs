@@ -20,7 +20,7 @@
 //! | user writes | 0.15 U | PATCH deployment | global-default |
 //! | operators | 0.7 O / 0.3 O | GET / UPDATE configmap | service-accounts |
 
-use super::spec::WorkloadSpec;
+use super::spec::{CustomSource, WorkloadSpec};
 use crate::sim::random::SimRng;
 use crate::sim::request::{ClientKind, RequestKind, Resource, Verb};
 
@@ -141,6 +141,46 @@ impl Source {
                 rng.below(50) as u32,
             ),
         }
+    }
+}
+
+/// Every stream of the workload: the derived ones (when `derived`), then
+/// the custom ones, by index.
+pub fn stream_count(w: &WorkloadSpec) -> usize {
+    Source::ALL.len() + w.sources.len()
+}
+
+/// Requests per second of stream `index`.
+pub fn stream_rate(w: &WorkloadSpec, index: usize) -> f64 {
+    match Source::ALL.get(index) {
+        Some(source) if w.derived => source.rate(w),
+        Some(_) => 0.0,
+        None => w
+            .sources
+            .get(index - Source::ALL.len())
+            .map_or(0.0, |s| s.rate),
+    }
+}
+
+/// One request of stream `index`.
+pub fn stream_request(w: &WorkloadSpec, index: usize, rng: &mut SimRng) -> Option<RequestKind> {
+    match Source::ALL.get(index) {
+        Some(source) => Some(source.request(w, rng)),
+        None => w
+            .sources
+            .get(index - Source::ALL.len())
+            .map(|s| custom_request(s, w, rng)),
+    }
+}
+
+fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> RequestKind {
+    RequestKind {
+        verb: source.verb,
+        resource: source.resource,
+        client: source.client,
+        namespace: rng.below(w.namespaces.max(1) as u64) as u32,
+        user: rng.below(source.users.max(1) as u64) as u32,
+        objects: source.objects,
     }
 }
 

@@ -32,7 +32,8 @@ mod storage;
 
 use super::spec::{ControlPlaneSpec, Discovery, FailurePolicy, WebhookHandling, WebhookType};
 use super::workload::{
-    ALL_NAMESPACES, Source, client_send_offset, discovery_requests, interested_watchers,
+    ALL_NAMESPACES, client_send_offset, discovery_requests, interested_watchers, stream_count,
+    stream_rate, stream_request,
 };
 use crate::sim::calendar::Calendar;
 use crate::sim::etcd::client::{EtcdClient, EtcdClientKind, retry_delay};
@@ -68,7 +69,7 @@ pub enum CpEvent {
     Etcd(EtcdEvent),
     /// the next request of a workload source
     Arrival {
-        source: u8,
+        source: u16,
         generation: u32,
     },
     QueueDeadline(Expiry),
@@ -267,20 +268,19 @@ impl ControlPlane {
         rng: &mut SimRng,
     ) {
         self.generation = self.generation.wrapping_add(1);
-        for (i, source) in Source::ALL.iter().enumerate() {
-            self.schedule_arrival(now, i as u8, *source, calendar, rng);
+        for index in 0..stream_count(&self.spec.workload) {
+            self.schedule_arrival(now, index as u16, calendar, rng);
         }
     }
 
     fn schedule_arrival(
         &self,
         now: Nanos,
-        index: u8,
-        source: Source,
+        index: u16,
         calendar: &mut Calendar<CpEvent>,
         rng: &mut SimRng,
     ) {
-        let rate = source.rate(&self.spec.workload);
+        let rate = stream_rate(&self.spec.workload, index as usize);
         if rate > 0.0 {
             let gap = rng.exponential(1e9 / rate);
             calendar.schedule(
@@ -337,10 +337,10 @@ impl ControlPlane {
                 if generation != self.generation {
                     return;
                 }
-                let kind = Source::ALL[source as usize];
-                self.schedule_arrival(now, source, kind, calendar, rng);
-                let request = kind.request(&self.spec.workload, rng);
-                self.arrive(now, request, None, calendar, rng);
+                self.schedule_arrival(now, source, calendar, rng);
+                if let Some(request) = stream_request(&self.spec.workload, source as usize, rng) {
+                    self.arrive(now, request, None, calendar, rng);
+                }
             }
             CpEvent::QueueDeadline(expiry) => {
                 let expired = self.flow_control.expire(now, &expiry)
