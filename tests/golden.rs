@@ -58,3 +58,47 @@ fn digest_is_the_same_on_every_platform() {
         serde_json::to_string(&sim.summary()).unwrap_or_default()
     );
 }
+
+/// The control-plane model with faults and a switch of mechanism mid-run.
+const CONTROL_PLANE_GOLDEN_DIGEST: u64 = 13_167_850_948_357_839_194;
+
+fn control_plane_golden_run() -> Simulation {
+    use cplab::sim::control_plane::{ControlPlaneChange, ControlPlaneSpec, WebhookHandling};
+    use cplab::sim::flowcontrol::FlowControlKind;
+    let scenario = Scenario {
+        name: "control plane golden".into(),
+        duration: 60.0,
+        warmup: 5.0,
+        control_plane: Some(ControlPlaneSpec::upstream(300)),
+        ..Scenario::default()
+    };
+    let mut sim = Simulation::new(&scenario, 7).expect("valid");
+    for change in [
+        ControlPlaneChange::SlowWebhook(40.0),
+        ControlPlaneChange::LeaderElection,
+        ControlPlaneChange::WebhookHandling(WebhookHandling::Dedicated),
+        ControlPlaneChange::FlowControl(FlowControlKind::ArticleQueue),
+        ControlPlaneChange::RestartStorm(0.5),
+        ControlPlaneChange::Nodes(600),
+    ] {
+        sim.run_for(8.0);
+        sim.reconfigure(Change::ControlPlane(change))
+            .expect("valid change");
+    }
+    sim.run_to_end();
+    sim
+}
+
+#[test]
+fn control_plane_digest_is_the_same_on_every_platform() {
+    let sim = control_plane_golden_run();
+    let summary = sim.summary();
+    assert!(summary.classes["mutating"].completed > 1_000);
+    assert!(summary.classes["discovery"].completed > 0);
+    assert_eq!(
+        sim.digest(),
+        CONTROL_PLANE_GOLDEN_DIGEST,
+        "summary: {}",
+        serde_json::to_string(&summary).unwrap_or_default()
+    );
+}
