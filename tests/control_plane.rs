@@ -217,6 +217,59 @@ fn a_leader_election_stalls_writes_for_about_a_second() {
     );
 }
 
+#[test]
+fn the_snapshot_shows_requests_at_every_stage_and_the_components_busy() {
+    use cplab::sim::control_plane::Stage;
+    let mut spec = ControlPlaneSpec::upstream(3_000);
+    spec.workload.user_qps = 300.0;
+    let mut sim = Simulation::new(&scenario(spec, 60.0, 0.0), 3).expect("valid");
+    sim.reconfigure(Change::ControlPlane(ControlPlaneChange::SlowWebhook(100.0)))
+        .expect("valid");
+    let mut seen = std::collections::BTreeSet::new();
+    for _ in 0..200 {
+        sim.run_for(0.05);
+        let snapshot = sim
+            .control_plane_snapshot(1, 10_000)
+            .expect("a control plane");
+        assert_eq!(
+            snapshot.requests.len() as u64,
+            snapshot.in_flight,
+            "every 1-in-1 sample is there"
+        );
+        for r in &snapshot.requests {
+            assert!(r.arrived <= r.stage_since && r.stage_since <= sim.now() as f64 / 1e9);
+            seen.insert(format!("{:?}", r.stage));
+        }
+        for level in snapshot.limits.iter().filter(|l| l.seats > 0) {
+            assert!(
+                level.in_use <= level.seats,
+                "{} uses {} of {} seats",
+                level.name,
+                level.in_use,
+                level.seats
+            );
+        }
+        assert_eq!(
+            snapshot.etcd_streams.len(),
+            7,
+            "one connection per resource upstream"
+        );
+    }
+    for stage in [
+        Stage::Queued,
+        Stage::Processing,
+        Stage::Webhooks,
+        Stage::Etcd,
+    ] {
+        assert!(
+            seen.contains(&format!("{stage:?}")),
+            "never saw {stage:?}: {seen:?}"
+        );
+    }
+    let sampled = sim.control_plane_snapshot(10, 5).expect("a control plane");
+    assert!(sampled.requests.len() <= 5 && sampled.requests.iter().all(|r| r.ticket % 10 == 0));
+}
+
 fn change() -> impl Strategy<Value = ControlPlaneChange> {
     prop_oneof![
         (1u32..3_000).prop_map(ControlPlaneChange::Nodes),

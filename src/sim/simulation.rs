@@ -304,6 +304,19 @@ impl Simulation {
         }
     }
 
+    /// The control plane's components and a sample of its requests in flight
+    /// (1 in `every`, at most `max`); `None` for other models.
+    pub fn control_plane_snapshot(
+        &self,
+        every: u64,
+        max: usize,
+    ) -> Option<super::control_plane::ControlPlaneSnapshot> {
+        match &self.model {
+            Model::ControlPlane { model, .. } => Some(model.snapshot(every, max)),
+            _ => None,
+        }
+    }
+
     /// Requests in the system now, counted from the model's own state (not
     /// from the metrics): what conservation is checked against.
     pub fn in_system(&self) -> u64 {

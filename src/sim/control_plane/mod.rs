@@ -12,5 +12,5 @@ pub mod spec;
 pub mod workload;
 
 pub use changes::ControlPlaneChange;
-pub use model::{CLASSES, ControlPlane, CpEvent};
+pub use model::{CLASSES, ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, Stage};
 pub use spec::{ControlPlaneSpec, Discovery, WebhookHandling, WorkloadSpec};

@@ -50,6 +50,7 @@ impl ControlPlane {
         };
         request.mutating_left = mutating.into();
         request.validating_pending = validating.len() as u32;
+        request.enter(Stage::Webhooks, now);
         // Validating hooks are counted now and started after the mutating
         // ones (their indices are found again then).
         if self.spec.webhook_handling == WebhookHandling::Dedicated {

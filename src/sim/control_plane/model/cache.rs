@@ -45,9 +45,10 @@ impl ControlPlane {
         ticket: u64,
         calendar: &mut Calendar<CpEvent>,
     ) {
-        let Some(request) = self.requests.get(&ticket) else {
+        let Some(request) = self.requests.get_mut(&ticket) else {
             return;
         };
+        request.enter(Stage::Cache, now);
         let kind = request.kind;
         let cache = &self.spec.watch_cache;
         let hold = from_secs(cache.read_base + cache.read_per_object * kind.objects as f64);

@@ -37,8 +37,10 @@ use super::workload::{
 };
 use crate::sim::calendar::Calendar;
 use crate::sim::etcd::client::{EtcdClient, EtcdClientKind, retry_delay};
-use crate::sim::etcd::{Etcd, EtcdEvent, EtcdOp, EtcdReply};
-use crate::sim::flowcontrol::{Admission, Expiry, FlowControl, FlowControlKind, Grant, Slot};
+use crate::sim::etcd::{Etcd, EtcdEvent, EtcdOp, EtcdReply, EtcdSnapshot};
+use crate::sim::flowcontrol::{
+    Admission, Expiry, FlowControl, FlowControlKind, Grant, LimitSnapshot, Slot,
+};
 use crate::sim::metrics::ClassMetrics;
 use crate::sim::random::{DurationSampler, SimRng};
 use crate::sim::request::{ClientKind, RequestClass, RequestKind, Resource, Verb};
@@ -47,17 +49,79 @@ use crate::sim::watchcache::{CacheLocking, Holder, RwLock};
 use std::collections::{BTreeMap, VecDeque};
 
 /// The metric classes, in this order.
-pub const CLASSES: [&str; 6] = [
+///
+/// The first three are the API's latency classes (their SLOs: 1 s, 1 s,
+/// 30 s). `webhook` times each admission webhook call, `watch` each event's
+/// delivery to watchers after etcd has it, `discovery` a client's start-up.
+/// The last two are stages of requests: `queue-wait` the wait for seats
+/// (APF's `apiserver_flowcontrol_request_wait_duration_seconds`), and
+/// `etcd-write` a write as the API server sees it (`etcd_request_duration_seconds`).
+pub const CLASSES: [&str; 8] = [
     "mutating",
     "read-single",
     "list",
     "webhook",
     "watch",
     "discovery",
+    "queue-wait",
+    "etcd-write",
 ];
 const WEBHOOK: usize = 3;
 const WATCH: usize = 4;
 const DISCOVERY: usize = 5;
+const QUEUE_WAIT: usize = 6;
+const ETCD_WRITE: usize = 7;
+
+/// Where a request is on its path (for drawing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// waiting for seats in flow control
+    Queued,
+    /// the API server's own work
+    Processing,
+    /// calling admission webhooks (or waiting for a webhook slot)
+    Webhooks,
+    /// at etcd: a write, or a consistent read's revision check
+    Etcd,
+    /// waiting for or holding the watch cache's lock
+    Cache,
+    /// writing the response
+    Responding,
+}
+
+/// One request in flight, as drawn by the animation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct InFlight {
+    pub ticket: u64,
+    pub class: RequestClass,
+    pub client: ClientKind,
+    pub stage: Stage,
+    /// when it arrived [s]
+    pub arrived: f64,
+    /// when it entered its current stage [s]
+    pub stage_since: f64,
+}
+
+/// Everything the diagram draws at one instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ControlPlaneSnapshot {
+    /// flow control: each level (or limit) with its seats, in use, waiting
+    pub limits: Vec<LimitSnapshot>,
+    /// webhook calls in flight (including those waiting for a slot)
+    pub webhook_calls: u64,
+    /// calls waiting for a slot of the article's dedicated limit
+    pub webhook_waiting: u32,
+    /// holders and waiters of the watch cache's locks, per resource
+    pub cache_holders: Vec<u32>,
+    pub cache_waiters: Vec<u32>,
+    /// streams in use on each etcd connection
+    pub etcd_streams: Vec<u32>,
+    pub etcd: EtcdSnapshot,
+    /// a sample of requests in flight (1 in `every`, at most `max`)
+    pub requests: Vec<InFlight>,
+    /// requests in flight in all
+    pub in_flight: u64,
+}
 /// Most namespace shards per resource (the article's sharding): beyond this
 /// namespaces share shards, which keeps memory bounded at 10,000 namespaces.
 const MAX_SHARDS: u32 = 256;
@@ -132,6 +196,16 @@ struct Request {
     cpu: Nanos,
     /// the discovery client this request belongs to
     discovery_client: Option<u32>,
+    stage: Stage,
+    /// when it entered its stage [ns]
+    stage_since: Nanos,
+}
+
+impl Request {
+    fn enter(&mut self, stage: Stage, now: Nanos) {
+        self.stage = stage;
+        self.stage_since = now;
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -156,6 +230,8 @@ struct EtcdCall {
     unavailable: bool,
     /// when etcd completed it [ns]
     done_at: Nanos,
+    /// when it was first sent [ns]
+    sent_at: Nanos,
 }
 
 /// The running model.
@@ -294,8 +370,44 @@ impl ControlPlane {
     }
 
     /// The flow control's limits now (for drawing and readouts).
-    pub fn limits(&self) -> Vec<crate::sim::flowcontrol::LimitSnapshot> {
+    pub fn limits(&self) -> Vec<LimitSnapshot> {
         self.flow_control.snapshot()
+    }
+
+    /// The state of every component now, with 1 in `every` requests in
+    /// flight (at most `max` of them) for the animation.
+    pub fn snapshot(&self, every: u64, max: usize) -> ControlPlaneSnapshot {
+        let every = every.max(1);
+        let per_resource = |f: fn(&RwLock) -> u32| -> Vec<u32> {
+            self.locks
+                .chunks(self.shards.max(1) as usize)
+                .map(|shards| shards.iter().map(f).sum())
+                .collect()
+        };
+        ControlPlaneSnapshot {
+            limits: self.flow_control.snapshot(),
+            webhook_calls: self.hooks_in_flight,
+            webhook_waiting: self.webhook_waiting.len() as u32,
+            cache_holders: per_resource(RwLock::holders),
+            cache_waiters: per_resource(RwLock::waiters),
+            etcd_streams: self.client.streams_in_use(),
+            etcd: self.etcd.snapshot(),
+            requests: self
+                .requests
+                .iter()
+                .filter(|(ticket, _)| *ticket % every == 0)
+                .take(max)
+                .map(|(&ticket, r)| InFlight {
+                    ticket,
+                    class: r.kind.class(),
+                    client: r.kind.client,
+                    stage: r.stage,
+                    arrived: crate::sim::time::to_secs(r.arrived),
+                    stage_since: crate::sim::time::to_secs(r.stage_since),
+                })
+                .collect(),
+            in_flight: self.requests.len() as u64,
+        }
     }
 
     /// Requests, webhook calls, watch events and starting discovery clients
@@ -416,6 +528,8 @@ impl ControlPlane {
                 failed: false,
                 cpu: self.processing.sample(rng),
                 discovery_client,
+                stage: Stage::Queued,
+                stage_since: now,
             },
         );
         // The article's queue: mutating before reads.
@@ -447,9 +561,13 @@ impl ControlPlane {
                 continue;
             };
             request.grant = Some(grant);
+            request.enter(Stage::Processing, now);
             let class = Self::class_of(&request.kind);
             let measured = request.arrived >= self.warmup;
-            self.metrics[class].started(now - request.arrived, measured);
+            let wait = now - request.arrived;
+            self.metrics[class].started(wait, measured);
+            self.metrics[QUEUE_WAIT].arrived(measured);
+            self.metrics[QUEUE_WAIT].completed(now, wait, measured);
             // Its CPU time passes while it holds its seats.
             calendar.schedule(
                 now + request.cpu,
@@ -462,9 +580,10 @@ impl ControlPlane {
 
     /// Serializes the response of `objects` objects, then ends the request.
     fn respond(&mut self, now: Nanos, ticket: u64, objects: u32, calendar: &mut Calendar<CpEvent>) {
-        let Some(request) = self.requests.get(&ticket) else {
+        let Some(request) = self.requests.get_mut(&ticket) else {
             return;
         };
+        request.enter(Stage::Responding, now);
         let kib = objects as f64 * request.kind.resource.object_kib();
         calendar.schedule(
             now + from_secs(kib * self.spec.serialize_per_kib),

@@ -11,9 +11,10 @@ impl ControlPlane {
         calendar: &mut Calendar<CpEvent>,
         rng: &mut SimRng,
     ) {
-        let Some(request) = self.requests.get(&ticket) else {
+        let Some(request) = self.requests.get_mut(&ticket) else {
             return;
         };
+        request.enter(Stage::Etcd, now);
         let kind = request.kind;
         if kind.verb.is_mutating() {
             let kib = kind.resource.object_kib();
@@ -28,6 +29,7 @@ impl ControlPlane {
                 attempt: 0,
                 unavailable: false,
                 done_at: 0,
+                sent_at: now,
             };
             self.new_call(now, call, calendar, rng);
             return;
@@ -59,6 +61,7 @@ impl ControlPlane {
             attempt: 0,
             unavailable: false,
             done_at: 0,
+            sent_at: now,
         };
         self.new_call(now, call, calendar, rng);
     }
@@ -173,6 +176,9 @@ impl ControlPlane {
         self.calls.remove(&id);
         match call.op {
             EtcdOp::Write { .. } => {
+                let measured = self.measured(call.sent_at);
+                self.metrics[ETCD_WRITE].arrived(measured);
+                self.metrics[ETCD_WRITE].completed(now, now - call.sent_at, measured);
                 // The watch event reaches the cache; the request responds.
                 let event = self.next_cache_event;
                 self.next_cache_event += 1;
