@@ -270,6 +270,37 @@ fn the_snapshot_shows_requests_at_every_stage_and_the_components_busy() {
     assert!(sampled.requests.len() <= 5 && sampled.requests.iter().all(|r| r.ticket % 10 == 0));
 }
 
+#[test]
+fn requests_in_flight_stay_bounded_when_a_webhook_hangs_behind_a_dedicated_limit() {
+    // 300 pod creations a second, every sidecar-injector call hangs until its
+    // 10 s timeout, 50 webhook slots: far more calls than slots. Requests
+    // past the 60 s request timeout leave, so the slot queue cannot grow
+    // without bound.
+    let mut spec = ControlPlaneSpec::upstream(1_000);
+    spec.webhook_handling = WebhookHandling::Dedicated;
+    spec.webhook_concurrency = 50;
+    spec.workload.pod_churn_per_node_hour = 1_080.0;
+    let mut sim = Simulation::new(&scenario(spec, 600.0, 0.0), 5).expect("valid");
+    sim.reconfigure(Change::ControlPlane(ControlPlaneChange::SlowWebhook(
+        f64::INFINITY,
+    )))
+    .expect("valid");
+    let mut peak = 0;
+    for _ in 0..60 {
+        sim.run_for(10.0);
+        assert_conserved(&sim);
+        peak = peak.max(sim.in_system());
+    }
+    // Arrivals needing a webhook: 300 creates + 300 × (update, patch ×2)
+    // matched by the validating hook, over at most ~70 s.
+    assert!(peak < 300_000, "{peak} in flight");
+    let classes = sim.summary().classes;
+    assert!(
+        classes["mutating"].timed_out > 1_000,
+        "requests time out or fail"
+    );
+}
+
 fn change() -> impl Strategy<Value = ControlPlaneChange> {
     prop_oneof![
         (1u32..3_000).prop_map(ControlPlaneChange::Nodes),
@@ -324,10 +355,20 @@ proptest! {
         steps in prop::collection::vec((0.0f64..3.0, prop::option::of(change())), 1..10),
     ) {
         let mut sim = Simulation::new(&scenario(ControlPlaneSpec::upstream(nodes), 60.0, 0.0), seed).expect("valid");
+        // Seats in use never exceed a level's seats, except right after the
+        // limits were cut (requests already running keep their seats).
+        let mut limits_cut = false;
         for (seconds, change) in steps {
             sim.run_for(seconds);
             assert_conserved(&sim);
+            if !limits_cut {
+                let snapshot = sim.control_plane_snapshot(1_000, 0).expect("control plane");
+                for level in snapshot.limits.iter().filter(|l| l.seats > 0) {
+                    prop_assert!(level.in_use <= level.seats, "{} uses {} of {} seats", level.name, level.in_use, level.seats);
+                }
+            }
             if let Some(change) = change {
+                limits_cut |= matches!(change, ControlPlaneChange::InflightLimits { .. } | ControlPlaneChange::FlowControl(_));
                 sim.reconfigure(Change::ControlPlane(change)).expect("valid change");
                 assert_conserved(&sim);
             }

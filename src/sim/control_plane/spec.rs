@@ -297,6 +297,10 @@ pub struct ControlPlaneSpec {
     /// `--max-mutating-requests-inflight`, default 200 (same source)
     #[serde(default = "default_mutating")]
     pub max_mutating_requests_inflight: u32,
+    /// `--request-timeout` [s]: a request still unanswered this long after
+    /// arriving fails; default 60 (kubernetes.md)
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout: f64,
     /// APF queue wait limit [s]: min(60 s request timeout / 4, 1 min) = 15 s (kubernetes.md)
     #[serde(default = "default_queue_wait")]
     pub queue_wait_limit: f64,
@@ -342,6 +346,9 @@ fn default_read_only() -> u32 {
 fn default_mutating() -> u32 {
     200
 }
+fn default_request_timeout() -> f64 {
+    60.0
+}
 fn default_queue_wait() -> f64 {
     15.0
 }
@@ -380,6 +387,7 @@ impl ControlPlaneSpec {
             flow_control: default_flow_control(),
             max_requests_inflight: default_read_only(),
             max_mutating_requests_inflight: default_mutating(),
+            request_timeout: default_request_timeout(),
             queue_wait_limit: default_queue_wait(),
             article_queue_capacity: default_article_capacity(),
             article_timeout: default_article_timeout(),
@@ -457,6 +465,7 @@ impl ControlPlaneSpec {
             ));
         }
         for (name, value, max) in [
+            ("request_timeout", self.request_timeout, 3_600.0),
             ("queue_wait_limit", self.queue_wait_limit, 3_600.0),
             ("article_timeout", self.article_timeout, 3_600.0),
         ] {

@@ -171,9 +171,19 @@ impl ControlPlane {
         }
         if self.webhook_slots_busy > 0 && self.spec.webhook_handling == WebhookHandling::Dedicated {
             self.webhook_slots_busy -= 1;
-            if let Some((next_ticket, next_hook)) = self.webhook_waiting.pop_front() {
+            // The next call waiting for a slot; calls of requests past their
+            // request timeout are dropped on the way (which bounds the queue).
+            while let Some((next_ticket, next_hook)) = self.webhook_waiting.pop_front() {
+                if self.expired(now, next_ticket) {
+                    self.hooks_in_flight = self.hooks_in_flight.saturating_sub(1);
+                    let measured = self.measured(now);
+                    self.metrics[WEBHOOK].timed_out(now, measured);
+                    self.end(now, next_ticket, Outcome::TimedOut, calendar);
+                    continue;
+                }
                 self.webhook_slots_busy += 1;
                 self.start_hook(now, now, next_ticket, next_hook, calendar, rng);
+                break;
             }
         }
         let fails = timed_out

@@ -427,6 +427,16 @@ impl ControlPlane {
         }
     }
 
+    /// Whether request `ticket` has outlived `--request-timeout` at `now`
+    /// (or is gone).
+    fn expired(&self, now: Nanos, ticket: u64) -> bool {
+        self.requests.get(&ticket).is_none_or(|r| {
+            now >= r
+                .arrived
+                .saturating_add(from_secs(self.spec.request_timeout))
+        })
+    }
+
     fn measured(&self, since: Nanos) -> bool {
         since >= self.warmup
     }

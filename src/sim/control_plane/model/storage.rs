@@ -157,7 +157,15 @@ impl ControlPlane {
             calendar.schedule(arrival, CpEvent::EtcdArrives { call: waiting });
         }
         if call.unavailable {
-            match retry_delay(self.client.kind(), call.attempt + 1, rng) {
+            // Upstream retries until the request's own timeout; the
+            // article's client gives up after 3 attempts.
+            let past_deadline = |delay: Nanos| match call.purpose {
+                CallFor::Request(ticket) => self.expired(now + delay, ticket),
+                CallFor::Revision(_) => false,
+            };
+            match retry_delay(self.client.kind(), call.attempt + 1, rng)
+                .filter(|&d| !past_deadline(d))
+            {
                 Some(delay) => {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.attempt += 1;
