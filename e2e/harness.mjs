@@ -114,23 +114,34 @@ export async function waitForSimTime(page, target, timeoutMs = 60_000) {
   }
 }
 
-/** Drags a range input's thumb with the mouse to the position of `value`. */
-export async function dragSlider(page, label, value) {
+/** Drags a range input's thumb with the mouse to `fraction` (0 to 1) of
+ *  its track, as a reader would; returns the slider's readout text. */
+export async function dragSlider(page, label, fraction) {
   const slider = page.getByRole('slider', { name: label, exact: true });
+  await slider.scrollIntoViewIfNeeded();
   const box = await slider.boundingBox();
   const { min, max, current } = await slider.evaluate((input) => ({
     min: Number(input.min), max: Number(input.max), current: Number(input.value),
   }));
   // The thumb travels the track minus its own width (about 16 px in Chromium).
   const thumb = 16;
-  const xOf = (v) => box.x + thumb / 2 + ((v - min) / (max - min)) * (box.width - thumb);
+  const xOf = (t) => box.x + thumb / 2 + t * (box.width - thumb);
+  const from = xOf((current - min) / (max - min));
   const y = box.y + box.height / 2;
-  await page.mouse.move(xOf(current), y);
+  await page.mouse.move(from, y);
   await page.mouse.down();
-  await page.mouse.move((xOf(current) + xOf(value)) / 2, y, { steps: 4 });
-  await page.mouse.move(xOf(value), y, { steps: 4 });
+  await page.mouse.move((from + xOf(fraction)) / 2, y, { steps: 4 });
+  // Past the end of the track, so 0 and 1 reach the ends exactly.
+  const to = fraction <= 0 ? box.x - 20 : fraction >= 1 ? box.x + box.width + 20 : xOf(fraction);
+  await page.mouse.move(to, y, { steps: 4 });
   await page.mouse.up();
-  return Number(await slider.inputValue());
+  return sliderReadout(page, label);
+}
+
+/** The readout next to a slider (its `<output>`). */
+export async function sliderReadout(page, label) {
+  const id = await page.getByRole('slider', { name: label, exact: true }).getAttribute('id');
+  return readout(page, `${id}-value`);
 }
 
 export async function screenshot(page, name) {

@@ -1,9 +1,9 @@
 // Runs every end-to-end test against the release build in dist/.
 // Usage: node e2e/run.mjs [name filter]
 import { runAll } from './harness.mjs';
-import slice from './tests/slice.mjs';
+import lab from './tests/lab.mjs';
 
 const filter = process.argv[2];
-const tests = [...slice].filter(([name]) => !filter || name.includes(filter));
+const tests = [...lab].filter(([name]) => !filter || name.includes(filter));
 const ok = await runAll(tests);
 process.exit(ok ? 0 : 1);

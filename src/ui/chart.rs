@@ -1,135 +1,229 @@
-//! The live latency chart, drawn with plotters on two stacked canvases.
+//! Live time charts, drawn with plotters on two stacked canvases.
 //!
 //! plotters-canvas measures each text label through the DOM, which is too
-//! slow to do sixty times a second. So the chart has two layers: the *axes*
-//! canvas (grid, ticks, labels) is redrawn only when the axis ranges change,
-//! and the *data* canvas (the lines, no text) is cleared and redrawn every
-//! frame. Both layers are built with the same margins and label areas, so
-//! plotters maps data to the same pixels on each.
+//! slow to do sixty times a second. So a chart has two layers: the *axes*
+//! canvas (grid, ticks, labels, the guide's label) is redrawn only when the
+//! axis range or the guide changes, and the *data* canvas (lines, no text)
+//! is cleared and redrawn every frame. Both layers are built with the same
+//! margins and label areas, so plotters maps data to the same pixels.
 
-use crate::sim::{Nanos, WindowSummary, to_secs};
-use plotters::coord::types::RangedCoordf64;
+use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// The chart spans the last 60 s of simulated time.
+/// The charts span the last 60 s of simulated time.
 pub const SPAN_SECONDS: f64 = 60.0;
-const MARGIN: u32 = 12;
-const X_LABEL_AREA: u32 = 28;
-const Y_LABEL_AREA: u32 = 64;
+const MARGIN: u32 = 10;
+const X_LABEL_AREA: u32 = 26;
+const Y_LABEL_AREA: u32 = 62;
 
 /// Okabe-Ito colours: told apart with every common colour-vision deficiency.
-pub const P50_COLOUR: RGBColor = RGBColor(0, 114, 178);
-pub const P99_COLOUR: RGBColor = RGBColor(213, 94, 0);
-const GRID_COLOUR: RGBColor = RGBColor(225, 228, 232);
-const LABEL_COLOUR: RGBColor = RGBColor(87, 96, 106);
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub const GREY: RGBColor = RGBColor(110, 110, 110);
+const GRID: RGBColor = RGBColor(225, 228, 232);
+const LABEL: RGBColor = RGBColor(87, 96, 106);
 
-/// A latency axis from `low` to `high` seconds, in whole decades (log scale).
+/// How the y axis is scaled.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct LatencyAxis {
-    /// decade exponents: the axis spans 10^low ..= 10^high seconds
-    low: i32,
-    high: i32,
+pub enum Scale {
+    /// whole decades, for latencies (µs to minutes)
+    Log,
+    /// from zero, for rates and counts
+    Linear,
 }
 
-impl LatencyAxis {
-    const DEFAULT: Self = Self { low: -3, high: 0 };
+/// The y range currently drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum YRange {
+    /// 10^low ..= 10^high
+    Decades { low: i32, high: i32 },
+    /// 0 ..= max
+    Upto(f64),
+}
 
-    /// The axis for latencies between `min` and `max` [s], kept as it is
-    /// while the data still fits it comfortably (so labels rarely redraw).
+impl YRange {
+    fn bounds(self) -> (f64, f64) {
+        match self {
+            YRange::Decades { low, high } => (10f64.powi(low), 10f64.powi(high)),
+            YRange::Upto(max) => (0.0, max),
+        }
+    }
+
+    /// The range for data in [min, max], kept while the data still fits it
+    /// comfortably (so the labels rarely redraw).
     fn fit(self, min: f64, max: f64) -> Self {
-        if !(min > 0.0 && max >= min) {
-            return self;
+        match self {
+            YRange::Decades { low: l0, high: h0 } => {
+                if !(min > 0.0 && max >= min) {
+                    return self;
+                }
+                let low = (libm::log10(min).floor() as i32).clamp(-6, 3);
+                let high = (libm::log10(max * 1.1).ceil() as i32).clamp(low + 1, 4);
+                let fits = low >= l0 && high <= h0;
+                let too_wide = low - l0 > 1 || h0 - high > 1;
+                if fits && !too_wide {
+                    self
+                } else {
+                    YRange::Decades { low, high }
+                }
+            }
+            YRange::Upto(current) => {
+                let max = max.max(0.0);
+                if max <= current && max >= current / 4.0 {
+                    return self;
+                }
+                YRange::Upto(nice_ceiling(max * 1.15).max(1.0))
+            }
         }
-        let low = (libm::log10(min).floor() as i32).clamp(-5, 3);
-        let high = (libm::log10(max * 1.1).ceil() as i32).clamp(low + 1, 4);
-        let fits = low >= self.low && high <= self.high;
-        let too_wide = low - self.low > 1 || self.high - high > 1;
-        if fits && !too_wide {
-            self
-        } else {
-            Self { low, high }
-        }
-    }
-
-    fn range(self) -> std::ops::Range<f64> {
-        10f64.powi(self.low)..10f64.powi(self.high)
     }
 }
 
-pub struct LatencyChart {
+/// The smallest 1-2-5 × 10^k at or above `x`.
+pub fn nice_ceiling(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return 1.0;
+    }
+    let exponent = libm::floor(libm::log10(x));
+    let base = libm::pow(10.0, exponent);
+    for step in [1.0, 2.0, 5.0, 10.0] {
+        if step * base >= x {
+            return step * base;
+        }
+    }
+    10.0 * base
+}
+
+/// One line: its colour and its points (seconds before now, value).
+pub struct Series<'a> {
+    pub colour: RGBColor,
+    pub points: &'a [(f64, f64)],
+}
+
+/// A horizontal guide line with a label (an SLO).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Guide {
+    pub value: f64,
+    pub label: String,
+}
+
+pub struct TimeChart {
     axes: HtmlCanvasElement,
     data: HtmlCanvasElement,
-    /// the axis currently drawn on the axes layer (None: not drawn yet)
-    drawn: Option<LatencyAxis>,
-    axis: LatencyAxis,
+    range: YRange,
+    format: fn(f64) -> String,
+    /// what the axes layer shows now (None: not drawn yet)
+    drawn: Option<(YRange, Option<Guide>)>,
 }
 
-type Chart<'a> = ChartContext<'a, CanvasBackend, Cartesian2d<RangedCoordf64, LogCoord<f64>>>;
+type Chart<'a> = ChartContext<
+    'a,
+    CanvasBackend,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
 
-impl LatencyChart {
-    pub fn new(axes: HtmlCanvasElement, data: HtmlCanvasElement) -> Self {
+impl TimeChart {
+    pub fn new(
+        axes: HtmlCanvasElement,
+        data: HtmlCanvasElement,
+        scale: Scale,
+        format: fn(f64) -> String,
+    ) -> Self {
+        let range = match scale {
+            Scale::Log => YRange::Decades { low: -3, high: 0 },
+            Scale::Linear => YRange::Upto(10.0),
+        };
         Self {
             axes,
             data,
+            range,
+            format,
             drawn: None,
-            axis: LatencyAxis::DEFAULT,
         }
     }
 
-    /// Draws the windows (oldest first) as p50 and p99 lines; `now` [ns] is
-    /// the right edge.
-    pub fn draw(&mut self, windows: &[WindowSummary], window_length: Nanos, now: Nanos) {
-        // Each window is plotted at its end (the open one at `now`), as
-        // seconds before now.
-        // The open window is plotted once it is half full: before that its
-        // few samples make a noisy spike at the right edge.
-        let points: Vec<(f64, f64, f64)> = windows
-            .iter()
-            .filter(|w| w.completed > 0 && now - w.start >= window_length / 2)
-            .map(|w| {
-                let end = (w.start + window_length).min(now);
-                (-to_secs(now - end), w.p50, w.p99)
-            })
-            .filter(|&(x, _, _)| x >= -SPAN_SECONDS)
-            .collect();
-        let min = points.iter().map(|p| p.1).fold(f64::INFINITY, f64::min);
-        let max = points.iter().map(|p| p.2).fold(0.0, f64::max);
-        self.axis = self.axis.fit(min, max);
-        if self.drawn != Some(self.axis) {
-            if self.draw_axes().is_none() {
+    /// Draws the series (and the guide) over the last 60 s.
+    pub fn draw(&mut self, series: &[Series], guide: Option<Guide>) {
+        let values = series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
+        let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (if v > 0.0 { lo.min(v) } else { lo }, hi.max(v))
+        });
+        let guide_value = guide.as_ref().map_or(0.0, |g| g.value);
+        let (min, max) = if matches!(self.range, YRange::Decades { .. }) {
+            // Keep the guide in view when the data approach it.
+            let max = if max > guide_value / 10.0 {
+                max.max(guide_value)
+            } else {
+                max
+            };
+            (min, max)
+        } else {
+            (min, max)
+        };
+        self.range = self.range.fit(min, max);
+        let wanted = (self.range, guide.clone());
+        if self.drawn.as_ref() != Some(&wanted) {
+            if self.draw_axes(guide.as_ref()).is_none() {
                 return;
             }
-            self.drawn = Some(self.axis);
+            self.drawn = Some(wanted);
         }
-        let _ = self.draw_lines(&points);
+        let _ = self.draw_data(series, guide.as_ref());
     }
 
-    fn chart<'a>(
-        &self,
-        root: &'a DrawingArea<CanvasBackend, plotters::coord::Shift>,
-    ) -> Option<Chart<'a>> {
+    fn chart<'a>(&self, root: &'a DrawingArea<CanvasBackend, Shift>) -> Option<Chart<'a>> {
+        let (low, high) = self.range.bounds();
         ChartBuilder::on(root)
             .margin(MARGIN)
             .x_label_area_size(X_LABEL_AREA)
             .y_label_area_size(Y_LABEL_AREA)
-            .build_cartesian_2d(-SPAN_SECONDS..0.0, self.axis.range().log_scale())
+            .build_cartesian_2d(-SPAN_SECONDS..0.0, self.to_axis(low)..self.to_axis(high))
             .ok()
     }
 
-    fn draw_axes(&self) -> Option<()> {
+    /// Log charts are drawn in log10 space (so one code path serves both).
+    fn to_axis(&self, y: f64) -> f64 {
+        match self.range {
+            YRange::Decades { .. } => libm::log10(y.max(1e-9)),
+            YRange::Upto(_) => y,
+        }
+    }
+
+    fn draw_axes(&self, guide: Option<&Guide>) -> Option<()> {
         let root = CanvasBackend::with_canvas_object(self.axes.clone())?.into_drawing_area();
         root.fill(&WHITE).ok()?;
         let mut chart = self.chart(&root)?;
+        let format = self.format;
+        let log = matches!(self.range, YRange::Decades { .. });
+        let y_label = move |y: &f64| {
+            if log {
+                // Label whole decades only.
+                if (y - y.round()).abs() < 1e-6 {
+                    format(libm::pow(10.0, *y))
+                } else {
+                    String::new()
+                }
+            } else {
+                format(*y)
+            }
+        };
+        let y_labels = match self.range {
+            YRange::Decades { low, high } => ((high - low) as usize) + 1,
+            YRange::Upto(_) => 5,
+        };
         chart
             .configure_mesh()
-            .light_line_style(GRID_COLOUR.mix(0.0))
-            .bold_line_style(GRID_COLOUR)
-            .axis_style(LABEL_COLOUR)
-            .label_style(("sans-serif", 12).into_font().color(&LABEL_COLOUR))
+            .light_line_style(GRID.mix(0.0))
+            .bold_line_style(GRID)
+            .axis_style(LABEL)
+            .label_style(("sans-serif", 12).into_font().color(&LABEL))
             .x_labels(7)
+            .y_labels(y_labels)
             .x_label_formatter(&|x| {
                 if *x >= -0.5 {
                     "now".to_owned()
@@ -137,13 +231,26 @@ impl LatencyChart {
                     format!("{:.0} s", x)
                 }
             })
-            .y_label_formatter(&|y| super::format::latency(*y))
+            .y_label_formatter(&y_label)
             .draw()
             .ok()?;
+        if let Some(guide) = guide {
+            let y = self.to_axis(guide.value);
+            let (low, high) = self.range.bounds();
+            if (self.to_axis(low)..=self.to_axis(high)).contains(&y) {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        guide.label.clone(),
+                        (-SPAN_SECONDS + 1.0, y),
+                        ("sans-serif", 12).into_font().color(&GREY),
+                    )))
+                    .ok()?;
+            }
+        }
         root.present().ok()
     }
 
-    fn draw_lines(&self, points: &[(f64, f64, f64)]) -> Option<()> {
+    fn draw_data(&self, series: &[Series], guide: Option<&Guide>) -> Option<()> {
         let context = self
             .data
             .get_context("2d")
@@ -158,19 +265,28 @@ impl LatencyChart {
         );
         let root = CanvasBackend::with_canvas_object(self.data.clone())?.into_drawing_area();
         let mut chart = self.chart(&root)?;
-        let range = self.axis.range();
-        let clamp = |y: f64| y.clamp(range.start, range.end);
-        for (colour, pick) in [
-            (
-                P50_COLOUR,
-                (|p: &(f64, f64, f64)| p.1) as fn(&(f64, f64, f64)) -> f64,
-            ),
-            (P99_COLOUR, |p| p.2),
-        ] {
+        let (low, high) = self.range.bounds();
+        let (low, high) = (self.to_axis(low), self.to_axis(high));
+        if let Some(guide) = guide {
+            let y = self.to_axis(guide.value);
+            if (low..=high).contains(&y) {
+                // A dashed line: short segments.
+                let dashes = (0..30).map(|i| {
+                    let x0 = -SPAN_SECONDS + i as f64 * 2.0;
+                    PathElement::new(vec![(x0, y), (x0 + 1.0, y)], GREY.stroke_width(1))
+                });
+                chart.draw_series(dashes).ok()?;
+            }
+        }
+        for s in series {
+            let points = s
+                .points
+                .iter()
+                .filter(|p| p.1 > 0.0 || matches!(self.range, YRange::Upto(_)));
             chart
                 .draw_series(LineSeries::new(
-                    points.iter().map(|p| (p.0, clamp(pick(p)))),
-                    colour.stroke_width(2),
+                    points.map(|p| (p.0, self.to_axis(p.1).clamp(low, high))),
+                    s.colour.stroke_width(2),
                 ))
                 .ok()?;
         }

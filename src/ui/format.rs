@@ -54,8 +54,31 @@ pub fn speed(factor: f64) -> String {
     format!("{}×", significant(factor.max(0.0)))
 }
 
+/// A knob's value as its readout shows it (the unit is added separately).
+pub fn knob_value(knob: crate::ui::state::Knob, value: f64) -> String {
+    use crate::ui::state::Knob;
+    match knob {
+        Knob::WebhookLatency | Knob::EtcdFsyncLatency => significant(value),
+        Knob::Speed => significant(value),
+        _ => thousands(value.round() as u64),
+    }
+}
+
+/// A whole number with thin-space-free comma groups: 15000 → "15,000".
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Three significant figures, no trailing exponent: 1234 → "1234", 12.34 → "12.3".
-fn significant(x: f64) -> String {
+pub fn significant(x: f64) -> String {
     if x >= 100.0 {
         format!("{x:.0}")
     } else if x >= 10.0 {

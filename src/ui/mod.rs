@@ -5,11 +5,13 @@
 //! - `live`: the running simulation, advanced once per frame within a budget;
 //! - `animation`: the single requestAnimationFrame loop;
 //! - `chart`: plotters drawing, axes cached on their own canvas layer;
+//! - `diagram`: the request path, drawn on a canvas from the snapshot;
 //! - `components`: one component per file.
 
 mod animation;
-mod chart;
+pub mod chart;
 pub mod components;
+pub mod diagram;
 pub mod format;
 pub mod live;
 pub mod state;

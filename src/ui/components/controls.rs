@@ -1,5 +1,11 @@
 use super::slider::Slider;
-use crate::ui::state::{ARRIVAL_RATE, Action, Params, SEATS};
+use super::switch::{Choice, MechanismSwitch};
+use crate::sim::control_plane::{Discovery, WebhookHandling};
+use crate::sim::etcd::client::EtcdClientKind;
+use crate::sim::flowcontrol::FlowControlKind;
+use crate::sim::watchcache::CacheLocking;
+use crate::ui::state::{Action, Knob, Params, Switch};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -8,50 +14,77 @@ pub struct ControlsProps {
     pub ondispatch: Callback<Action>,
 }
 
-/// The sliders and the Play/Pause button.
+fn choice(label: &'static str, value: Switch, article: bool) -> Choice {
+    Choice {
+        label,
+        value,
+        article,
+    }
+}
+
+/// Run controls, mechanism switches, faults and sliders.
 #[function_component(Controls)]
 pub fn controls(props: &ControlsProps) -> Html {
-    let params = &props.params;
-    let on_rate = {
-        let dispatch = props.ondispatch.clone();
-        Callback::from(move |rate: f64| dispatch.emit(Action::SetArrivalRate(rate)))
+    let p = &props.params;
+    let d = props.ondispatch.clone();
+    let send = |action: Action| {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| d.emit(action))
     };
-    let on_seats = {
-        let dispatch = props.ondispatch.clone();
-        Callback::from(move |seats: f64| dispatch.emit(Action::SetSeats(seats.round() as u32)))
-    };
-    let on_play = {
-        let dispatch = props.ondispatch.clone();
-        Callback::from(move |_| dispatch.emit(Action::TogglePlay))
+    let onseed = {
+        let d = d.clone();
+        Callback::from(move |event: Event| {
+            let text = event.target_unchecked_into::<HtmlInputElement>().value();
+            // A seed is a whole number; anything else is ignored.
+            if let Ok(seed) = text.trim().parse::<u64>() {
+                d.emit(Action::SetSeed(seed));
+            }
+        })
     };
     html! {
         <section class="controls" aria-label="Controls">
-            <Slider
-                id="arrival-rate"
-                label="Arrival rate"
-                unit="req/s"
-                min={*ARRIVAL_RATE.start()}
-                max={*ARRIVAL_RATE.end()}
-                step={1.0}
-                value={params.arrival_rate}
-                display={format!("{:.0}", params.arrival_rate)}
-                hint="Poisson arrivals: the mean number of requests per simulated second."
-                oninput={on_rate}
-            />
-            <Slider
-                id="seats"
-                label="Seats"
-                min={*SEATS.start() as f64}
-                max={*SEATS.end() as f64}
-                step={1.0}
-                value={params.seats as f64}
-                display={params.seats.to_string()}
-                hint="Requests served at once. Each takes 50 ms on average (exponential)."
-                oninput={on_seats}
-            />
-            <button class="play" onclick={on_play} aria-pressed={(!params.playing).to_string()}>
-                { if params.playing { "Pause" } else { "Play" } }
-            </button>
+            <div class="run">
+                <button class="play" onclick={send(Action::TogglePlay)} aria-pressed={(!p.playing).to_string()} aria-keyshortcuts="Space">
+                    { if p.playing { "Pause" } else { "Play" } }
+                </button>
+                <button onclick={send(Action::Step)} disabled={p.playing} title="Advance 0.1 simulated seconds">{ "Step" }</button>
+                <button onclick={send(Action::Reset)} title="Start again with the same settings and seed">{ "Reset" }</button>
+                <label class="seed">{ "Seed " }
+                    <input type="number" min="0" value={p.seed.to_string()} onchange={onseed} aria-label="Seed" />
+                </label>
+                <button class="help-button" onclick={send(Action::ToggleHelp)} aria-keyshortcuts="?">{ "?" }</button>
+            </div>
+            <MechanismSwitch name="Flow control" current={Switch::FlowControl(p.flow_control)} ondispatch={d.clone()} choices={vec![
+                choice("APF", Switch::FlowControl(FlowControlKind::Apf), false),
+                choice("Max inflight", Switch::FlowControl(FlowControlKind::MaxInflight), false),
+                choice("Priority queue", Switch::FlowControl(FlowControlKind::ArticleQueue), true),
+            ]} />
+            <MechanismSwitch name="Webhook handling" current={Switch::WebhookHandling(p.webhook_handling)} ondispatch={d.clone()} choices={vec![
+                choice("Inline", Switch::WebhookHandling(WebhookHandling::Inline), false),
+                choice("Dedicated limit", Switch::WebhookHandling(WebhookHandling::Dedicated), true),
+            ]} />
+            <MechanismSwitch name="Watch cache locking" current={Switch::CacheLocking(p.cache_locking)} ondispatch={d.clone()} choices={vec![
+                choice("Per resource", Switch::CacheLocking(CacheLocking::PerResource), false),
+                choice("Namespace shards", Switch::CacheLocking(CacheLocking::NamespaceShards), true),
+            ]} />
+            <MechanismSwitch name="etcd client" current={Switch::EtcdClient(p.etcd_client)} ondispatch={d.clone()} choices={vec![
+                choice("Per resource", Switch::EtcdClient(EtcdClientKind::PerResource), false),
+                choice("Pool", Switch::EtcdClient(EtcdClientKind::Pool), true),
+            ]} />
+            <MechanismSwitch name="Discovery" current={Switch::Discovery(p.discovery)} ondispatch={d.clone()} choices={vec![
+                choice("Aggregated", Switch::Discovery(Discovery::Aggregated), false),
+                choice("Legacy", Switch::Discovery(Discovery::Legacy), false),
+            ]} />
+            <fieldset class="faults">
+                <legend>{ "Faults" }</legend>
+                <button onclick={send(Action::ToggleSlowWebhook)} aria-pressed={p.slow_webhook.to_string()}>{ "Slow webhook" }</button>
+                <button onclick={send(Action::ToggleFsyncSpike)} aria-pressed={p.fsync_spike.to_string()}>{ "etcd fsync spike" }</button>
+                <button onclick={send(Action::LeaderElection)}>{ "Leader election" }</button>
+                <button onclick={send(Action::RestartStorm)}>{ "Client restart storm" }</button>
+            </fieldset>
+            { for Knob::ALL.iter().map(|&knob| html! {
+                <Slider {knob} value={p.get(knob)} ondispatch={d.clone()} />
+            }) }
         </section>
     }
 }

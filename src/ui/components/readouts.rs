@@ -1,15 +1,15 @@
 use yew::prelude::*;
 
-/// The readouts' text nodes. The animation loop's refresher writes into
-/// them directly: numbers change several times a second without any
-/// component re-rendering.
+/// The readouts' text nodes. The refresher writes into them directly:
+/// numbers change several times a second without any component
+/// re-rendering.
 #[derive(Clone, PartialEq, Default)]
 pub struct ReadoutRefs {
     pub p99: NodeRef,
     pub p50: NodeRef,
     pub throughput: NodeRef,
-    pub queue: NodeRef,
-    pub busy: NodeRef,
+    pub rejected: NodeRef,
+    pub timeouts: NodeRef,
     pub sim_time: NodeRef,
     pub sim_speed: NodeRef,
 }
@@ -32,11 +32,11 @@ pub fn readouts(props: &ReadoutsProps) -> Html {
     };
     html! {
         <dl class="readouts" aria-live="off">
-            { item("p99 latency", "p99-latency", &refs.p99, "99th percentile response time over the last 10 simulated seconds") }
-            { item("p50 latency", "p50-latency", &refs.p50, "median response time over the last 10 simulated seconds") }
-            { item("Throughput", "throughput", &refs.throughput, "requests completed per simulated second, last 10 s") }
-            { item("Waiting", "queue-length", &refs.queue, "requests waiting for a seat now") }
-            { item("Seats busy", "seats-busy", &refs.busy, "seats serving a request now, of the seats available") }
+            { item("p99 latency", "p99-latency", &refs.p99, "99th percentile latency of API requests (mutating, reads, LISTs), last 10 simulated seconds") }
+            { item("p50 latency", "p50-latency", &refs.p50, "median latency of API requests, last 10 simulated seconds") }
+            { item("Throughput", "throughput", &refs.throughput, "API requests completed per simulated second, last 10 s") }
+            { item("429s", "rejected-rate", &refs.rejected, "requests rejected with HTTP 429 per simulated second, last 10 s") }
+            { item("Timeouts", "timeout-rate", &refs.timeouts, "requests timed out or failed per simulated second, last 10 s") }
             { item("Simulated time", "sim-time", &refs.sim_time, "the simulation's clock") }
             { item("Speed", "sim-speed", &refs.sim_speed, "simulated seconds per real second, as achieved") }
         </dl>

@@ -1,65 +1,60 @@
+use crate::ui::format;
+use crate::ui::state::{Action, Knob};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SliderProps {
-    /// element id, also ties the visible label to the input
-    pub id: AttrValue,
-    /// visible label and accessible name
-    pub label: AttrValue,
-    /// unit shown after the value ("req/s")
-    #[prop_or_default]
-    pub unit: AttrValue,
-    pub min: f64,
-    pub max: f64,
-    pub step: f64,
+    pub knob: Knob,
     pub value: f64,
-    /// the value as the readout shows it
-    pub display: AttrValue,
-    /// a one-line hint under the slider
-    #[prop_or_default]
-    pub hint: AttrValue,
-    pub oninput: Callback<f64>,
+    pub ondispatch: Callback<Action>,
 }
 
-/// A labelled range input with its numeric readout. Arrow keys, Page Up/Down,
-/// Home and End work as for any native range input.
+/// A labelled slider with its numeric readout. The input runs over 0-1000
+/// positions mapped to the knob's range (logarithmically where the range
+/// spans decades); arrow keys, Page Up/Down, Home and End work as for any
+/// native range input, and the accessible name is the visible label.
 #[function_component(Slider)]
 pub fn slider(props: &SliderProps) -> Html {
+    let knob = props.knob;
+    let range = knob.range();
     let oninput = {
-        let callback = props.oninput.clone();
+        let dispatch = props.ondispatch.clone();
         Callback::from(move |event: InputEvent| {
-            let value = event
+            let position = event
                 .target_unchecked_into::<HtmlInputElement>()
                 .value_as_number();
-            if value.is_finite() {
-                callback.emit(value);
+            if position.is_finite() {
+                dispatch.emit(Action::Set(knob, range.from_position(position)));
             }
         })
     };
-    let readout_id = format!("{}-value", props.id);
+    let shown = format::knob_value(knob, props.value);
+    let unit = knob.unit();
+    let text = if unit.is_empty() {
+        shown.clone()
+    } else {
+        format!("{shown} {unit}")
+    };
+    let readout_id = format!("{}-value", knob.id());
     html! {
         <div class="slider">
             <div class="slider-head">
-                <label for={props.id.clone()}>{ &props.label }</label>
-                <output id={readout_id.clone()} for={props.id.clone()} data-testid={readout_id.clone()}>
-                    { &props.display }{ if props.unit.is_empty() { String::new() } else { format!(" {}", props.unit) } }
-                </output>
+                <label for={knob.id()}>{ knob.label() }</label>
+                <output id={readout_id.clone()} for={knob.id()} data-testid={readout_id}>{ text.clone() }</output>
             </div>
             <input
                 type="range"
-                id={props.id.clone()}
-                aria-label={props.label.clone()}
-                aria-valuetext={format!("{} {}", props.display, props.unit)}
-                min={props.min.to_string()}
-                max={props.max.to_string()}
-                step={props.step.to_string()}
-                value={props.value.to_string()}
+                id={knob.id()}
+                aria-label={knob.label()}
+                aria-valuetext={text}
+                min="0"
+                max="1000"
+                step="1"
+                value={range.to_position(props.value).to_string()}
                 {oninput}
             />
-            if !props.hint.is_empty() {
-                <p class="hint">{ &props.hint }</p>
-            }
+            <p class="hint">{ knob.hint() }</p>
         </div>
     }
 }

@@ -1,0 +1,136 @@
+// The laboratory page, driven as a reader would: load it from a sub-path,
+// drag sliders, use the keyboard, flip switches, inject faults.
+import {
+  check, clockSeconds, dragSlider, readout, screenshot, seconds, sliderReadout, waitForSimTime,
+} from '../harness.mjs';
+
+/** Pixels drawn (not transparent) on a canvas. */
+async function ink(page, testId) {
+  return page.getByTestId(testId).evaluate((canvas) => {
+    const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let count = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i] > 0) count += 1;
+    return count;
+  });
+}
+
+/** Waits `simulated` more seconds of the simulation's clock. */
+async function waitFor(page, simulated) {
+  const now = clockSeconds(await readout(page, 'sim-time'));
+  return waitForSimTime(page, now + simulated, 120_000);
+}
+
+/** Moves the Speed slider by Page Up presses (each ×2.5). */
+async function faster(page, presses) {
+  const speed = page.getByRole('slider', { name: 'Speed', exact: true });
+  await speed.focus();
+  for (let i = 0; i < presses; i += 1) await page.keyboard.press('PageUp');
+}
+
+export default [
+  ['the page loads from a sub-path with a clean console, live charts and the diagram', async ({ base, open }) => {
+    const { page, requests } = await open();
+    await page.goto(base);
+    await waitForSimTime(page, 8);
+    check(/ms|s$/.test(await readout(page, 'p99-latency')), 'p99 readout shows a latency');
+    check(/req\/s$/.test(await readout(page, 'throughput')), 'throughput readout shows a rate');
+    const origin = new URL(base).origin;
+    const outside = requests.filter((url) => !url.startsWith(origin + '/some/sub/path/'));
+    check(outside.length === 0, `requests outside the site: ${outside.join(', ')}`);
+    check((await ink(page, 'latency-chart')) > 200, 'the latency chart has no lines');
+    check((await ink(page, 'rates-chart')) > 200, 'the rates chart has no lines');
+    check((await ink(page, 'diagram')) > 5_000, 'the diagram is empty');
+    for (const label of ['Upstream Kubernetes', 'As the article describes (not in upstream Kubernetes)']) {
+      check((await page.getByText(label, { exact: true }).count()) > 0, `no panel labelled "${label}"`);
+    }
+    await screenshot(page, 'lab-1280x800');
+  }],
+
+  ['fewer seats under load raise p99 and bring 429s; more seats bring it back down', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await faster(page, 2); // about 6×
+    // Keyboard-only: the Nodes slider to its maximum.
+    await page.getByRole('slider', { name: 'Nodes', exact: true }).focus();
+    await page.keyboard.press('End');
+    check((await sliderReadout(page, 'Nodes')) === '15,000', 'End moves Nodes to 15,000');
+    await waitFor(page, 12);
+    const before = seconds(await readout(page, 'p99-latency'));
+    check(before > 0 && before < 1, `baseline p99 ${before} s should be under a second`);
+    // Mouse: both inflight limits down to 1 (APF's levels get a seat each).
+    check((await dragSlider(page, 'max-requests-inflight', 0)) === '1', 'max-requests-inflight reaches 1');
+    check((await dragSlider(page, 'max-mutating-requests-inflight', 0)) === '1', 'max-mutating reaches 1');
+    await waitFor(page, 10);
+    const loaded = seconds(await readout(page, 'p99-latency'));
+    check(loaded > 5 * before, `p99 rose from ${before} s only to ${loaded} s with 2 seats`);
+    const rejected = parseFloat(await readout(page, 'rejected-rate'));
+    check(rejected > 0, `no 429s with 2 seats (${rejected})`);
+    await screenshot(page, 'lab-overloaded');
+    await dragSlider(page, 'max-requests-inflight', 1);
+    await waitFor(page, 25);
+    const relieved = seconds(await readout(page, 'p99-latency'));
+    check(relieved < loaded / 5, `p99 stayed at ${relieved} s (was ${loaded} s) after restoring seats`);
+  }],
+
+  ['a slow webhook raises p99 under upstream (inline) handling', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await faster(page, 1);
+    await waitFor(page, 12);
+    const before = seconds(await readout(page, 'p99-latency'));
+    await page.getByRole('button', { name: 'Slow webhook' }).click();
+    check((await page.getByRole('button', { name: 'Slow webhook' }).getAttribute('aria-pressed')) === 'true', 'the fault shows as on');
+    await waitFor(page, 12);
+    const slow = seconds(await readout(page, 'p99-latency'));
+    check(slow > 5 * before, `p99 ${slow} s with a slow webhook vs ${before} s`);
+  }],
+
+  ['pause stops the simulated clock; Space plays again', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await waitForSimTime(page, 2);
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.waitForTimeout(400); // one readout refresh
+    const paused = await readout(page, 'sim-time');
+    await page.waitForTimeout(1500);
+    check((await readout(page, 'sim-time')) === paused, 'the clock moved while paused');
+    check((await readout(page, 'sim-speed')) === '0.00×', 'the speed readout shows the pause');
+    await page.getByRole('button', { name: 'Step' }).click();
+    await page.waitForTimeout(400);
+    const stepped = clockSeconds(await readout(page, 'sim-time'));
+    check(Math.abs(stepped - clockSeconds(paused) - 0.1) < 0.051, `Step moved the clock from ${paused} to ${stepped}`);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Space');
+    await waitForSimTime(page, stepped + 1);
+  }],
+
+  ['every switch and fault applies without errors; ? opens the help', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await waitForSimTime(page, 2);
+    for (const name of ['Priority queue', 'Max inflight', 'APF', 'Dedicated limit', 'Inline', 'Namespace shards', 'Per resource', 'Legacy', 'Aggregated']) {
+      const radio = page.getByRole('radio', { name }).first();
+      await radio.check();
+      check(await radio.isChecked(), `${name} is not checked`);
+    }
+    await page.getByRole('radio', { name: 'Pool' }).check();
+    for (const fault of ['etcd fsync spike', 'Leader election', 'Client restart storm']) {
+      await page.getByRole('button', { name: fault }).click();
+    }
+    const t = clockSeconds(await readout(page, 'sim-time'));
+    await waitForSimTime(page, t + 2);
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('?');
+    check(await page.getByRole('dialog', { name: 'Keyboard help' }).isVisible(), 'the help did not open');
+  }],
+
+  ['reduced motion turns the moving dots off; the page fits 360 px', async ({ base, open }) => {
+    const { page } = await open({ width: 360, height: 740, reducedMotion: 'reduce' });
+    await page.goto(base);
+    await waitForSimTime(page, 3);
+    check((await page.getByTestId('diagram').getAttribute('data-motion')) === 'off', 'dots still move');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    check(overflow <= 1, `the page is ${overflow} px wider than a 360 px screen`);
+    await screenshot(page, 'lab-360x740');
+  }],
+];

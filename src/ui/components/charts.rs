@@ -1,0 +1,72 @@
+use crate::ui::state::Action;
+use yew::prelude::*;
+
+/// The classes the latency chart can show, with their guide line.
+pub const CHART_CLASSES: [(&str, &str); 4] = [
+    ("Mutating", "SLO 1 s (p99)"),
+    ("Read", "SLO 1 s (p99)"),
+    ("LIST", "SLO 30 s (p99)"),
+    ("Webhook calls", "webhook timeout"),
+];
+
+#[derive(Clone, PartialEq, Default)]
+pub struct ChartRefs {
+    pub latency_axes: NodeRef,
+    pub latency_data: NodeRef,
+    pub rates_axes: NodeRef,
+    pub rates_data: NodeRef,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartsProps {
+    pub refs: ChartRefs,
+    pub class: usize,
+    pub ondispatch: Callback<Action>,
+}
+
+/// Two live charts over the last 60 simulated seconds: latency quantiles of
+/// one class against its SLO, and throughput with 429s and timeouts. The
+/// animation loop draws them (see `ui/chart.rs`).
+#[function_component(Charts)]
+pub fn charts(props: &ChartsProps) -> Html {
+    let r = &props.refs;
+    html! {
+        <div class="charts">
+            <figure class="chart">
+                <figcaption>
+                    <span role="tablist" aria-label="Request class">
+                        { for CHART_CLASSES.iter().enumerate().map(|(i, (name, _))| {
+                            let d = props.ondispatch.clone();
+                            let onclick = Callback::from(move |_| d.emit(Action::ChartClass(i)));
+                            html! { <button role="tab" class="tab" aria-selected={(i == props.class).to_string()} {onclick}>{ *name }</button> }
+                        }) }
+                    </span>
+                    <span class="legend">
+                        <span class="swatch p50"></span>{ "p50" }
+                        <span class="swatch p90"></span>{ "p90" }
+                        <span class="swatch p99"></span>{ "p99" }
+                        <span class="swatch slo"></span>{ CHART_CLASSES[props.class.min(3)].1 }
+                    </span>
+                </figcaption>
+                <div class="layers" role="img" aria-label="Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, with its SLO">
+                    <canvas ref={r.latency_axes.clone()} width="720" height="260"></canvas>
+                    <canvas ref={r.latency_data.clone()} width="720" height="260" data-testid="latency-chart"></canvas>
+                </div>
+            </figure>
+            <figure class="chart">
+                <figcaption>
+                    { "Requests per second" }
+                    <span class="legend">
+                        <span class="swatch done"></span>{ "completed" }
+                        <span class="swatch rejected"></span>{ "429" }
+                        <span class="swatch timedout"></span>{ "timed out" }
+                    </span>
+                </figcaption>
+                <div class="layers" role="img" aria-label="Completed, rejected and timed-out requests per simulated second over the last 60 seconds">
+                    <canvas ref={r.rates_axes.clone()} width="720" height="200"></canvas>
+                    <canvas ref={r.rates_data.clone()} width="720" height="200" data-testid="rates-chart"></canvas>
+                </div>
+            </figure>
+        </div>
+    }
+}

@@ -1,0 +1,391 @@
+//! The request path, drawn on a canvas every frame from the simulation's
+//! snapshot: clients → flow control → admission webhooks → watch cache →
+//! etcd client → etcd. Each box shows its live state (seats in use and
+//! queue depth per priority level, webhook calls, cache lock holders and
+//! waiters, streams per connection, writes at etcd). Sampled requests move
+//! as dots, placed by their real stage and the simulated time they have
+//! spent in it; real rejections bounce back to the clients.
+
+use crate::sim::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
+use crate::sim::request::{RequestClass, Resource};
+use wasm_bindgen::JsCast;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Logical size of the drawing (the canvas is scaled by CSS).
+pub const WIDTH: f64 = 1000.0;
+pub const HEIGHT: f64 = 340.0;
+
+const COLUMNS: [(&str, f64); 6] = [
+    ("Clients", 70.0),
+    ("Flow control", 265.0),
+    ("Webhooks", 470.0),
+    ("Watch cache", 620.0),
+    ("etcd client", 775.0),
+    ("etcd", 920.0),
+];
+
+/// Colours of the request classes (Okabe-Ito).
+pub fn class_colour(class: RequestClass) -> &'static str {
+    match class {
+        RequestClass::Mutating => "#D55E00",
+        RequestClass::ReadSingle => "#0072B2",
+        RequestClass::List => "#009E73",
+    }
+}
+
+struct Palette {
+    ink: &'static str,
+    muted: &'static str,
+    panel: &'static str,
+    line: &'static str,
+    bar: &'static str,
+    queue: &'static str,
+}
+
+const LIGHT: Palette = Palette {
+    ink: "#1f2328",
+    muted: "#57606a",
+    panel: "#f6f7f9",
+    line: "#d0d7de",
+    bar: "#0072B2",
+    queue: "#E69F00",
+};
+const DARK: Palette = Palette {
+    ink: "#e6edf3",
+    muted: "#9da7b3",
+    panel: "#1c2128",
+    line: "#3d444d",
+    bar: "#56B4E9",
+    queue: "#E69F00",
+};
+
+/// A rejected request flying back to the clients.
+struct Bounce {
+    y: f64,
+    /// wall time it started [ms]
+    born: f64,
+}
+
+pub struct Diagram {
+    canvas: HtmlCanvasElement,
+    palette: &'static Palette,
+    /// draw moving dots (off under prefers-reduced-motion)
+    motion: bool,
+    bounces: Vec<Bounce>,
+    rejected_seen: u64,
+}
+
+/// How long a bounce takes to fly back [ms of wall time].
+const BOUNCE_MS: f64 = 700.0;
+/// Most bounces on screen at once.
+const MAX_BOUNCES: usize = 24;
+
+fn media(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|m| m.matches())
+}
+
+impl Diagram {
+    pub fn new(canvas: HtmlCanvasElement) -> Self {
+        let dark = media("(prefers-color-scheme: dark)");
+        let motion = !media("(prefers-reduced-motion: reduce)");
+        // Tells readers and tests whether dots move (reduced motion: no).
+        let _ = canvas.set_attribute("data-motion", if motion { "on" } else { "off" });
+        Self {
+            canvas,
+            palette: if dark { &DARK } else { &LIGHT },
+            motion,
+            bounces: Vec::new(),
+            rejected_seen: 0,
+        }
+    }
+
+    pub fn motion(&self) -> bool {
+        self.motion
+    }
+
+    /// Draws the snapshot at simulated time `now` [s]; `rejected` is the
+    /// running count of rejections (new ones bounce); `wall` [ms].
+    pub fn draw(&mut self, snapshot: &ControlPlaneSnapshot, now: f64, rejected: u64, wall: f64) {
+        let Some(ctx) = self
+            .canvas
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
+        else {
+            return;
+        };
+        let p = self.palette;
+        ctx.clear_rect(0.0, 0.0, WIDTH, HEIGHT);
+        ctx.set_font("13px system-ui, sans-serif");
+        ctx.set_text_align("center");
+        for (i, (title, x)) in COLUMNS.iter().enumerate() {
+            ctx.set_fill_style_str(p.ink);
+            let _ = ctx.fill_text(title, *x, 18.0);
+            if i + 1 < COLUMNS.len() {
+                // The path's arrows between columns.
+                let next = COLUMNS[i + 1].1;
+                ctx.set_stroke_style_str(p.line);
+                ctx.begin_path();
+                ctx.move_to(x + 55.0, 14.0);
+                ctx.line_to(next - 55.0, 14.0);
+                ctx.stroke();
+            }
+        }
+        ctx.set_font("11px system-ui, sans-serif");
+        self.draw_clients(&ctx);
+        self.draw_flow_control(&ctx, snapshot);
+        self.draw_webhooks(&ctx, snapshot);
+        self.draw_cache(&ctx, snapshot);
+        self.draw_etcd(&ctx, snapshot);
+        if self.motion {
+            for request in &snapshot.requests {
+                self.draw_request(&ctx, request, now);
+            }
+            self.draw_bounces(&ctx, rejected, wall);
+        }
+    }
+
+    fn label(&self, ctx: &CanvasRenderingContext2d, text: &str, x: f64, y: f64, align: &str) {
+        ctx.set_text_align(align);
+        ctx.set_fill_style_str(self.palette.muted);
+        let _ = ctx.fill_text(text, x, y);
+    }
+
+    fn panel(&self, ctx: &CanvasRenderingContext2d, x: f64, y: f64, w: f64, h: f64) {
+        ctx.set_fill_style_str(self.palette.panel);
+        ctx.fill_rect(x, y, w, h);
+        ctx.set_stroke_style_str(self.palette.line);
+        ctx.stroke_rect(x, y, w, h);
+    }
+
+    /// A bar at (x, y), `w` wide, filled to `fraction` (0 to 1).
+    fn bar(
+        &self,
+        ctx: &CanvasRenderingContext2d,
+        (x, y, w): (f64, f64, f64),
+        fraction: f64,
+        colour: &str,
+    ) {
+        ctx.set_fill_style_str(self.palette.line);
+        ctx.fill_rect(x, y, w, 6.0);
+        if fraction > 0.0 {
+            ctx.set_fill_style_str(colour);
+            ctx.fill_rect(x, y, w * fraction.clamp(0.0, 1.0), 6.0);
+        }
+    }
+
+    fn draw_clients(&self, ctx: &CanvasRenderingContext2d) {
+        for (i, name) in ["kubelets", "controllers", "scheduler", "users", "operators"]
+            .iter()
+            .enumerate()
+        {
+            let y = 40.0 + i as f64 * 52.0;
+            self.panel(ctx, 20.0, y, 100.0, 36.0);
+            self.label(ctx, name, 70.0, y + 22.0, "center");
+        }
+    }
+
+    fn draw_flow_control(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        let x = 180.0;
+        let rows = s
+            .limits
+            .iter()
+            .filter(|l| l.seats > 0 || l.waiting > 0 || l.in_use > 0 || l.name == "exempt");
+        for (i, limit) in rows.enumerate().take(9) {
+            let y = 34.0 + i as f64 * 33.0;
+            self.panel(ctx, x, y, 170.0, 29.0);
+            self.label(ctx, limit.name, x + 5.0, y + 12.0, "left");
+            let seats = if limit.seats > 0 {
+                format!("{}/{} seats", limit.in_use, limit.seats)
+            } else {
+                format!("{} running", limit.in_use)
+            };
+            self.label(ctx, &seats, x + 165.0, y + 12.0, "right");
+            let seats = limit.in_use as f64 / limit.seats.max(1) as f64;
+            self.bar(ctx, (x + 5.0, y + 17.0, 100.0), seats, self.palette.bar);
+            if limit.waiting > 0 {
+                // Queue depth against a queue length limit of 50.
+                self.bar(
+                    ctx,
+                    (x + 110.0, y + 17.0, 55.0),
+                    limit.waiting as f64 / 50.0,
+                    self.palette.queue,
+                );
+            }
+            self.label(
+                ctx,
+                &format!("{}", limit.waiting),
+                x + 165.0,
+                y + 26.0,
+                "right",
+            );
+        }
+    }
+
+    fn draw_webhooks(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        self.panel(ctx, 415.0, 40.0, 110.0, 70.0);
+        self.label(
+            ctx,
+            &format!("{} calls", s.webhook_calls),
+            470.0,
+            62.0,
+            "center",
+        );
+        self.label(
+            ctx,
+            &format!("{} wait for a slot", s.webhook_waiting),
+            470.0,
+            80.0,
+            "center",
+        );
+    }
+
+    fn draw_cache(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        for (i, resource) in Resource::ALL.iter().enumerate().take(6) {
+            let y = 34.0 + i as f64 * 40.0;
+            self.panel(ctx, 560.0, y, 120.0, 34.0);
+            self.label(
+                ctx,
+                &format!("{resource:?}").to_lowercase(),
+                565.0,
+                y + 13.0,
+                "left",
+            );
+            let holders = s.cache_holders.get(i).copied().unwrap_or(0);
+            let waiters = s.cache_waiters.get(i).copied().unwrap_or(0);
+            self.label(
+                ctx,
+                &format!("{holders} hold · {waiters} wait"),
+                675.0,
+                y + 28.0,
+                "right",
+            );
+        }
+    }
+
+    fn draw_etcd(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        let n = s.etcd_streams.len().max(1);
+        let per_row = 10;
+        for (i, streams) in s.etcd_streams.iter().enumerate() {
+            let (col, row) = (i % per_row, i / per_row);
+            let x = 720.0 + col as f64 * 11.0;
+            let y = 40.0 + row as f64 * 40.0;
+            let h = (*streams as f64).min(30.0);
+            ctx.set_fill_style_str(self.palette.line);
+            ctx.fill_rect(x, y, 8.0, 30.0);
+            ctx.set_fill_style_str(self.palette.bar);
+            ctx.fill_rect(x, y + 30.0 - h, 8.0, h);
+        }
+        self.label(
+            ctx,
+            &format!("{n} connections"),
+            775.0,
+            40.0 + (n.div_ceil(per_row)) as f64 * 40.0 + 6.0,
+            "center",
+        );
+        self.panel(ctx, 860.0, 40.0, 120.0, 110.0);
+        let e = &s.etcd;
+        self.label(
+            ctx,
+            if e.leader {
+                "leader: yes"
+            } else {
+                "electing a leader"
+            },
+            920.0,
+            60.0,
+            "center",
+        );
+        self.label(
+            ctx,
+            &format!("{} writes in flight", e.writes_in_flight),
+            920.0,
+            82.0,
+            "center",
+        );
+        self.label(
+            ctx,
+            &format!("{} reads in flight", e.reads_in_flight),
+            920.0,
+            100.0,
+            "center",
+        );
+        self.label(
+            ctx,
+            &format!("{} cores busy", e.cores_busy),
+            920.0,
+            118.0,
+            "center",
+        );
+    }
+
+    /// Where a request in `stage` is drawn, `progress` (0 to 1) through it.
+    fn position(stage: Stage, progress: f64) -> (f64, f64) {
+        // (x at entry, x at exit) for each stage.
+        let (from, to) = match stage {
+            Stage::Queued => (120.0, 280.0),
+            Stage::Processing => (280.0, 360.0),
+            Stage::Webhooks => (415.0, 525.0),
+            Stage::Etcd => (720.0, 860.0),
+            Stage::Cache => (560.0, 680.0),
+            Stage::Responding => (360.0, 120.0),
+        };
+        (from + (to - from) * progress, 0.0)
+    }
+
+    fn draw_request(&self, ctx: &CanvasRenderingContext2d, r: &InFlight, now: f64) {
+        // Typical time in each stage [s]: progress eases toward the exit.
+        let typical = match r.stage {
+            Stage::Queued => 0.2,
+            Stage::Processing => 0.001,
+            Stage::Webhooks => 0.02,
+            Stage::Etcd => 0.002,
+            Stage::Cache => 0.000_2,
+            Stage::Responding => 0.000_5,
+        };
+        let elapsed = (now - r.stage_since).max(0.0);
+        let progress = 1.0 - (-elapsed / typical).exp();
+        let (x, _) = Self::position(r.stage, progress);
+        // A lane per class, spread by ticket so dots do not pile up.
+        let lane = match r.class {
+            RequestClass::Mutating => 0.0,
+            RequestClass::ReadSingle => 1.0,
+            RequestClass::List => 2.0,
+        };
+        let y = 300.0 + lane * 11.0 + ((r.ticket.wrapping_mul(2654435761) >> 7) % 7) as f64;
+        ctx.set_fill_style_str(class_colour(r.class));
+        ctx.begin_path();
+        let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);
+        ctx.fill();
+    }
+
+    fn draw_bounces(&mut self, ctx: &CanvasRenderingContext2d, rejected: u64, wall: f64) {
+        if rejected < self.rejected_seen {
+            self.rejected_seen = rejected; // a new run
+        }
+        let fresh = (rejected - self.rejected_seen).min(MAX_BOUNCES as u64);
+        self.rejected_seen = rejected;
+        for i in 0..fresh {
+            if self.bounces.len() < MAX_BOUNCES {
+                self.bounces.push(Bounce {
+                    y: 40.0 + ((rejected + i) * 37 % 250) as f64,
+                    born: wall,
+                });
+            }
+        }
+        self.bounces.retain(|b| wall - b.born < BOUNCE_MS);
+        ctx.set_fill_style_str("#D55E00");
+        for b in &self.bounces {
+            let t = ((wall - b.born) / BOUNCE_MS).clamp(0.0, 1.0);
+            // From the flow-control column back to the clients, with a hop.
+            let x = 180.0 - t * 60.0;
+            let y = b.y - (t * std::f64::consts::PI).sin() * 18.0;
+            ctx.begin_path();
+            let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);
+            ctx.fill();
+        }
+    }
+}
