@@ -39,6 +39,7 @@ export default [
     check(outside.length === 0, `requests outside the site: ${outside.join(', ')}`);
     check((await ink(page, 'latency-chart')) > 200, 'the latency chart has no lines');
     check((await ink(page, 'rates-chart')) > 200, 'the rates chart has no lines');
+    check((await ink(page, 'histogram-chart')) > 100, 'the histogram has no bars');
     check((await ink(page, 'diagram')) > 5_000, 'the diagram is empty');
     for (const label of ['Upstream Kubernetes', 'As the article describes (not in upstream Kubernetes)']) {
       check((await page.getByText(label, { exact: true }).count()) > 0, `no panel labelled "${label}"`);
@@ -65,7 +66,16 @@ export default [
     check(loaded > 5 * before, `p99 rose from ${before} s only to ${loaded} s with 2 seats`);
     const rejected = parseFloat(await readout(page, 'rejected-rate'));
     check(rejected > 0, `no 429s with 2 seats (${rejected})`);
+    check((await ink(page, 'queue-chart')) > 200, 'the queue chart shows no waiting requests');
     await screenshot(page, 'lab-overloaded');
+    // Max inflight instead of APF: no queues, so the same overload turns
+    // into immediate 429s and the long waits go.
+    await page.getByRole('radio', { name: 'Max inflight' }).check();
+    await waitFor(page, 25);
+    const unqueued = seconds(await readout(page, 'p99-latency'));
+    const rejectedNow = parseFloat(await readout(page, 'rejected-rate'));
+    check(unqueued < loaded / 5 && rejectedNow > 0, `max inflight: p99 ${unqueued} s (APF ${loaded} s), 429s ${rejectedNow}/s`);
+    await page.getByRole('radio', { name: 'APF' }).check();
     await dragSlider(page, 'max-requests-inflight', 1);
     await waitFor(page, 25);
     const relieved = seconds(await readout(page, 'p99-latency'));
@@ -83,6 +93,70 @@ export default [
     await waitFor(page, 12);
     const slow = seconds(await readout(page, 'p99-latency'));
     check(slow > 5 * before, `p99 ${slow} s with a slow webhook vs ${before} s`);
+  }],
+
+  ['each slider and switch moves the readouts the way the model says', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await faster(page, 3); // about 16×
+    const p99 = async () => seconds(await readout(page, 'p99-latency'));
+    const settle = () => waitFor(page, 12); // the readouts cover the last 10 s
+    await settle();
+    const base99 = await p99();
+
+    // etcd fsync latency: slower disks, slower writes.
+    await dragSlider(page, 'etcd fsync latency', 1);
+    await settle();
+    const slowDisk = await p99();
+    check(slowDisk > 3 * base99, `fsync 100 ms: p99 ${slowDisk} s vs ${base99} s`);
+    await dragSlider(page, 'etcd fsync latency', 0);
+    await settle();
+
+    // Webhook latency up: the writes they admit slow down.
+    await dragSlider(page, 'Webhook latency', 0.9);
+    await settle();
+    const slowHooks = await p99();
+    check(slowHooks > 3 * base99, `webhook latency ${await sliderReadout(page, 'Webhook latency')}: p99 ${slowHooks} s vs ${base99} s`);
+
+    // Webhook timeout down to 1 s: the calls time out (failurePolicy Fail).
+    await dragSlider(page, 'Webhook timeout', 0);
+    await settle();
+    const timeouts = parseFloat(await readout(page, 'timeout-rate'));
+    check(timeouts > 0, `webhook timeout 1 s under slow webhooks: no timeouts (${timeouts})`);
+
+    // The article's dedicated limit with a single slot: webhook calls queue.
+    await page.getByRole('radio', { name: 'Dedicated limit' }).check();
+    await dragSlider(page, 'Webhook timeout', 1);
+    await dragSlider(page, 'Webhook latency', 0.5);
+    await dragSlider(page, 'Webhook concurrency', 0);
+    await settle();
+    const oneSlot = await p99();
+    await dragSlider(page, 'Webhook concurrency', 1);
+    await settle();
+    const manySlots = await p99();
+    check(oneSlot > 2 * manySlots, `webhook concurrency 1 vs 2,000: p99 ${oneSlot} s vs ${manySlots} s`);
+    await page.getByRole('radio', { name: 'Inline' }).check();
+    await dragSlider(page, 'Webhook latency', 0.35);
+
+    // Namespaces down to 1: every user LIST walks every pod.
+    await settle();
+    const spread = await p99();
+    await dragSlider(page, 'Namespaces', 0);
+    await settle();
+    const oneNamespace = await p99();
+    check(oneNamespace > 2 * spread, `1 namespace: p99 ${oneNamespace} s vs ${spread} s with 100`);
+    await dragSlider(page, 'Namespaces', 0.5);
+
+    // The article's etcd pool: 1 or 100 connections hardly matter when
+    // connections are not the bottleneck (the model's finding).
+    await page.getByRole('radio', { name: 'Pool' }).check();
+    await dragSlider(page, 'etcd connections', 0);
+    await settle();
+    const one = await p99();
+    await dragSlider(page, 'etcd connections', 1);
+    await settle();
+    const hundred = await p99();
+    check(one < 2 * hundred && hundred < 2 * one, `etcd pool 1 vs 100 connections: p99 ${one} s vs ${hundred} s`);
   }],
 
   ['pause stops the simulated clock; Space plays again', async ({ base, open }) => {

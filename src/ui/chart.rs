@@ -26,6 +26,17 @@ pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 pub const GREEN: RGBColor = RGBColor(0, 158, 115);
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 pub const GREY: RGBColor = RGBColor(110, 110, 110);
+/// Colours of up to eight queues (Okabe-Ito, in order).
+pub const QUEUE_COLOURS: [RGBColor; 8] = [
+    RGBColor(0, 0, 0),
+    ORANGE,
+    RGBColor(86, 180, 233),
+    GREEN,
+    RGBColor(240, 228, 66),
+    BLUE,
+    VERMILLION,
+    PURPLE,
+];
 const GRID: RGBColor = RGBColor(225, 228, 232);
 const LABEL: RGBColor = RGBColor(87, 96, 106);
 
@@ -290,6 +301,116 @@ impl TimeChart {
                 ))
                 .ok()?;
         }
+        root.present().ok()
+    }
+}
+
+/// The buckets of `apiserver_request_duration_seconds` [s] (kubernetes.md).
+pub const APISERVER_BUCKETS: [f64; 23] = [
+    0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0,
+    10.0, 15.0, 20.0, 30.0, 45.0, 60.0,
+];
+
+/// A bar chart of request counts per latency bucket (non-cumulative, with a
+/// last bar for "above 60 s"); axes redrawn only when the y range changes.
+pub struct HistogramChart {
+    axes: HtmlCanvasElement,
+    data: HtmlCanvasElement,
+    max: f64,
+    drawn: Option<f64>,
+}
+
+impl HistogramChart {
+    pub fn new(axes: HtmlCanvasElement, data: HtmlCanvasElement) -> Self {
+        Self {
+            axes,
+            data,
+            max: 10.0,
+            drawn: None,
+        }
+    }
+
+    fn chart<'a>(&self, root: &'a DrawingArea<CanvasBackend, Shift>) -> Option<Chart<'a>> {
+        ChartBuilder::on(root)
+            .margin(MARGIN)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(Y_LABEL_AREA)
+            .build_cartesian_2d(0.0..(APISERVER_BUCKETS.len() + 1) as f64, 0.0..self.max)
+            .ok()
+    }
+
+    /// `counts[i]`: requests in bucket i (the last: above 60 s).
+    pub fn draw(&mut self, counts: &[u64]) {
+        let top = counts.iter().copied().max().unwrap_or(0) as f64;
+        if top > self.max || top < self.max / 4.0 {
+            self.max = nice_ceiling(top * 1.15).max(10.0);
+        }
+        if self.drawn != Some(self.max) {
+            if self.draw_axes().is_none() {
+                return;
+            }
+            self.drawn = Some(self.max);
+        }
+        let _ = self.draw_bars(counts);
+    }
+
+    fn draw_axes(&self) -> Option<()> {
+        let root = CanvasBackend::with_canvas_object(self.axes.clone())?.into_drawing_area();
+        root.fill(&WHITE).ok()?;
+        let mut chart = self.chart(&root)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .light_line_style(GRID.mix(0.0))
+            .bold_line_style(GRID)
+            .axis_style(LABEL)
+            .label_style(("sans-serif", 11).into_font().color(&LABEL))
+            .x_labels(APISERVER_BUCKETS.len() + 1)
+            .y_labels(5)
+            .x_label_formatter(&|x| {
+                // Label a few bucket edges (bucket i's bar ends at x = i + 1).
+                let i = (x.round() as usize).wrapping_sub(1);
+                match APISERVER_BUCKETS.get(i) {
+                    Some(&b)
+                        if [0.005, 0.1, 1.0, 10.0, 60.0].contains(&b)
+                            && (x - x.round()).abs() < 1e-6 =>
+                    {
+                        format!("≤{}", super::format::latency(b))
+                    }
+                    _ => String::new(),
+                }
+            })
+            .y_label_formatter(&|y| format!("{y:.0}"))
+            .draw()
+            .ok()?;
+        root.present().ok()
+    }
+
+    fn draw_bars(&self, counts: &[u64]) -> Option<()> {
+        let context = self
+            .data
+            .get_context("2d")
+            .ok()??
+            .dyn_into::<CanvasRenderingContext2d>()
+            .ok()?;
+        context.clear_rect(
+            0.0,
+            0.0,
+            self.data.width() as f64,
+            self.data.height() as f64,
+        );
+        let root = CanvasBackend::with_canvas_object(self.data.clone())?.into_drawing_area();
+        let mut chart = self.chart(&root)?;
+        let bars = counts.iter().enumerate().map(|(i, &n)| {
+            let x = i as f64;
+            // Over the SLO of single-object requests (1 s): vermillion.
+            let colour = if i > 8 { VERMILLION } else { BLUE };
+            Rectangle::new(
+                [(x + 0.1, 0.0), (x + 0.9, (n as f64).min(self.max))],
+                colour.filled(),
+            )
+        });
+        chart.draw_series(bars).ok()?;
         root.present().ok()
     }
 }

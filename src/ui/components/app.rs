@@ -4,15 +4,19 @@ use super::diagram::DiagramView;
 use super::explanations::Explanations;
 use super::help::Help;
 use super::readouts::{ReadoutRefs, Readouts};
-use crate::sim::{Nanos, Simulation, WindowSummary, to_secs};
+use crate::sim::{LatencyHistogram, Nanos, Simulation, WindowSummary, to_secs};
 use crate::ui::animation::AnimationLoop;
-use crate::ui::chart::{BLUE, GREEN, Guide, ORANGE, Scale, Series, TimeChart, VERMILLION};
+use crate::ui::chart::{
+    APISERVER_BUCKETS, BLUE, GREEN, Guide, HistogramChart, ORANGE, QUEUE_COLOURS, Scale, Series,
+    TimeChart, VERMILLION,
+};
 use crate::ui::diagram::Diagram;
 use crate::ui::format;
 use crate::ui::live::{API_CLASSES, LiveRun, READOUT_WINDOWS};
 use crate::ui::state::{Action, Params};
 use gloo_timers::callback::Interval;
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -27,11 +31,19 @@ const MAX_DOTS: usize = 300;
 
 type SharedRun = Rc<RefCell<Result<LiveRun, String>>>;
 
+/// Queue depths are sampled this often [s of simulated time] for their chart.
+const QUEUE_SAMPLE_SECONDS: f64 = 0.25;
+
 /// Everything the animation loop draws on.
 struct Canvases {
     diagram: Diagram,
     latency: TimeChart,
     rates: TimeChart,
+    queues: TimeChart,
+    histogram: HistogramChart,
+    /// (simulated time [s], requests waiting per queue), the last 60 s
+    queue_history: VecDeque<(f64, Vec<u32>)>,
+    frames: u64,
 }
 
 impl Canvases {
@@ -51,6 +63,18 @@ impl Canvases {
                 Scale::Linear,
                 format::significant,
             ),
+            queues: TimeChart::new(
+                canvas(&charts.queue_axes)?,
+                canvas(&charts.queue_data)?,
+                Scale::Linear,
+                format::significant,
+            ),
+            histogram: HistogramChart::new(
+                canvas(&charts.histogram_axes)?,
+                canvas(&charts.histogram_data)?,
+            ),
+            queue_history: VecDeque::new(),
+            frames: 0,
         })
     }
 }
@@ -180,7 +204,7 @@ pub fn app() -> Html {
                 <div class="results">
                     <Readouts refs={(*readouts).clone()} />
                     <DiagramView canvas={diagram} />
-                    <Charts refs={(*charts).clone()} class={params.chart_class} ondispatch={ondispatch.clone()} />
+                    <Charts refs={(*charts).clone()} class={params.chart_class} flow_control={params.flow_control} ondispatch={ondispatch.clone()} />
                     <p class="note">
                         { format!("Readouts summarise the last {READOUT_WINDOWS} simulated seconds of API requests. \
                                    Same seed, same settings and same changes at the same simulated times \
@@ -215,11 +239,23 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, every: u64, wall: f64) -> u64 {
     let metrics = sim.metrics();
     let rejected: u64 = metrics[API_CLASSES].iter().map(|m| m.all.rejected).sum();
     let mut next_every = every;
+    canvases.frames += 1;
     if let Some(snapshot) = sim.control_plane_snapshot(every, MAX_DOTS) {
         canvases
             .diagram
             .draw(&snapshot, to_secs(now), rejected, wall);
         next_every = (snapshot.in_flight / MAX_DOTS as u64).max(1);
+        draw_queues(canvases, &snapshot.limits, to_secs(now));
+    }
+    // The histogram costs more to bucket: every tenth frame is plenty.
+    if canvases.frames % 10 == 1 {
+        let mut recent: LatencyHistogram<u32> = LatencyHistogram::new();
+        for class in &metrics[API_CLASSES] {
+            recent.merge(&class.windows.recent_latency(READOUT_WINDOWS).0);
+        }
+        canvases
+            .histogram
+            .draw(&recent.bucket_counts(&APISERVER_BUCKETS));
     }
     let class = run.params().chart_class.min(3);
     if let Some(chosen) = metrics.get(class) {
@@ -312,6 +348,48 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, every: u64, wall: f64) -> u64 {
         );
     }
     next_every
+}
+
+/// Samples the queue depths and draws their last 60 s.
+fn draw_queues(
+    canvases: &mut Canvases,
+    limits: &[crate::sim::flowcontrol::LimitSnapshot],
+    now: f64,
+) {
+    let history = &mut canvases.queue_history;
+    if history.back().is_some_and(|(t, _)| *t > now) {
+        history.clear(); // a new run
+    }
+    if history
+        .back()
+        .is_none_or(|(t, _)| now - t >= QUEUE_SAMPLE_SECONDS)
+    {
+        history.push_back((now, limits.iter().map(|l| l.waiting).collect()));
+    }
+    while history
+        .front()
+        .is_some_and(|(t, _)| now - t > crate::ui::chart::SPAN_SECONDS)
+    {
+        history.pop_front();
+    }
+    let queues = limits.len().min(QUEUE_COLOURS.len());
+    let lines: Vec<Vec<(f64, f64)>> = (0..queues)
+        .map(|q| {
+            history
+                .iter()
+                .map(|(t, w)| (t - now, w.get(q).copied().unwrap_or(0) as f64))
+                .collect()
+        })
+        .collect();
+    let series: Vec<Series> = lines
+        .iter()
+        .enumerate()
+        .map(|(q, points)| Series {
+            colour: QUEUE_COLOURS[q],
+            points,
+        })
+        .collect();
+    canvases.queues.draw(&series, None);
 }
 
 fn show_readouts(run: &LiveRun, refs: &ReadoutRefs) {

@@ -1,3 +1,5 @@
+use crate::sim::flowcontrol::FlowControlKind;
+use crate::ui::chart::QUEUE_COLOURS;
 use crate::ui::state::Action;
 use yew::prelude::*;
 
@@ -15,12 +17,36 @@ pub struct ChartRefs {
     pub latency_data: NodeRef,
     pub rates_axes: NodeRef,
     pub rates_data: NodeRef,
+    pub queue_axes: NodeRef,
+    pub queue_data: NodeRef,
+    pub histogram_axes: NodeRef,
+    pub histogram_data: NodeRef,
+}
+
+/// The queues the queue-depth chart shows for a flow control, in the order
+/// of its snapshot (the same order colours them).
+pub fn queue_names(kind: FlowControlKind) -> &'static [&'static str] {
+    match kind {
+        FlowControlKind::Apf => &[
+            "exempt",
+            "catch-all",
+            "system",
+            "node-high",
+            "leader-election",
+            "workload-high",
+            "workload-low",
+            "global-default",
+        ],
+        FlowControlKind::MaxInflight => &[],
+        FlowControlKind::ArticleQueue => &["all", "mutating", "read", "webhook"],
+    }
 }
 
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
     pub refs: ChartRefs,
     pub class: usize,
+    pub flow_control: FlowControlKind,
     pub ondispatch: Callback<Action>,
 }
 
@@ -65,6 +91,34 @@ pub fn charts(props: &ChartsProps) -> Html {
                 <div class="layers" role="img" aria-label="Completed, rejected and timed-out requests per simulated second over the last 60 seconds">
                     <canvas ref={r.rates_axes.clone()} width="720" height="200"></canvas>
                     <canvas ref={r.rates_data.clone()} width="720" height="200" data-testid="rates-chart"></canvas>
+                </div>
+            </figure>
+            <figure class="chart">
+                <figcaption>
+                    { "Requests waiting, per queue" }
+                    <span class="legend">
+                        if props.flow_control == FlowControlKind::MaxInflight {
+                            { "max inflight has no queues: over the limit, a request gets 429 at once" }
+                        }
+                        { for queue_names(props.flow_control).iter().enumerate().map(|(i, name)| {
+                            let c = QUEUE_COLOURS[i % QUEUE_COLOURS.len()];
+                            html! { <><span class={classes!("swatch", format!("q{i}"))} data-colour={format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)}></span>{ *name }</> }
+                        }) }
+                    </span>
+                </figcaption>
+                <div class="layers" role="img" aria-label="Requests waiting in each priority level's queues over the last 60 simulated seconds">
+                    <canvas ref={r.queue_axes.clone()} width="720" height="200"></canvas>
+                    <canvas ref={r.queue_data.clone()} width="720" height="200" data-testid="queue-chart"></canvas>
+                </div>
+            </figure>
+            <figure class="chart">
+                <figcaption>
+                    { "API request latency, last 10 s, in apiserver_request_duration_seconds buckets" }
+                    <span class="legend"><span class="swatch p50"></span>{ "≤ 1 s" }<span class="swatch p99"></span>{ "over 1 s" }</span>
+                </figcaption>
+                <div class="layers" role="img" aria-label="Histogram of API request latencies over the last 10 simulated seconds in the API server's metric buckets">
+                    <canvas ref={r.histogram_axes.clone()} width="720" height="200"></canvas>
+                    <canvas ref={r.histogram_data.clone()} width="720" height="200" data-testid="histogram-chart"></canvas>
                 </div>
             </figure>
         </div>
