@@ -110,6 +110,25 @@ pub fn nice_ceiling(x: f64) -> f64 {
     10.0 * base
 }
 
+/// Makes a chart's two canvases as many pixels as they are displayed (the
+/// stylesheet sizes their box), so labels stay 12 px on any screen. Returns
+/// true when the size changed (the axes must be redrawn).
+fn fit_to_display(axes: &HtmlCanvasElement, data: &HtmlCanvasElement) -> bool {
+    let (shown_w, shown_h) = (data.client_width(), data.client_height());
+    if shown_w <= 0 || shown_h <= 0 {
+        return false;
+    }
+    let (width, height) = (shown_w as u32, shown_h as u32);
+    if width.abs_diff(data.width()) <= 2 && height.abs_diff(data.height()) <= 2 {
+        return false;
+    }
+    for canvas in [axes, data] {
+        canvas.set_width(width);
+        canvas.set_height(height);
+    }
+    true
+}
+
 /// One line: its colour and its points (seconds before now, value).
 pub struct Series<'a> {
     pub colour: RGBColor,
@@ -155,6 +174,13 @@ impl TimeChart {
             range,
             format,
             drawn: None,
+        }
+    }
+
+    /// Follows the displayed size (call now and then, not every frame).
+    pub fn fit(&mut self) {
+        if fit_to_display(&self.axes, &self.data) {
+            self.drawn = None;
         }
     }
 
@@ -327,6 +353,13 @@ impl HistogramChart {
             data,
             max: 10.0,
             drawn: None,
+        }
+    }
+
+    /// Follows the displayed size (call now and then, not every frame).
+    pub fn fit(&mut self) {
+        if fit_to_display(&self.axes, &self.data) {
+            self.drawn = None;
         }
     }
 

@@ -59,11 +59,13 @@ const DARK: Palette = Palette {
     queue: "#E69F00",
 };
 
-/// A rejected request flying back to the clients.
+/// A rejected or timed-out request flying back to the clients.
 struct Bounce {
     y: f64,
     /// wall time it started [ms]
     born: f64,
+    /// vermillion for a 429, orange for a timeout or failure
+    colour: &'static str,
 }
 
 pub struct Diagram {
@@ -73,6 +75,7 @@ pub struct Diagram {
     motion: bool,
     bounces: Vec<Bounce>,
     rejected_seen: u64,
+    timed_out_seen: u64,
 }
 
 /// How long a bounce takes to fly back [ms of wall time].
@@ -98,6 +101,7 @@ impl Diagram {
             motion,
             bounces: Vec::new(),
             rejected_seen: 0,
+            timed_out_seen: 0,
         }
     }
 
@@ -105,9 +109,16 @@ impl Diagram {
         self.motion
     }
 
-    /// Draws the snapshot at simulated time `now` [s]; `rejected` is the
-    /// running count of rejections (new ones bounce); `wall` [ms].
-    pub fn draw(&mut self, snapshot: &ControlPlaneSnapshot, now: f64, rejected: u64, wall: f64) {
+    /// Draws the snapshot at simulated time `now` [s]; `ended` holds the
+    /// running counts of rejections and of timeouts (new ones bounce);
+    /// `wall` [ms].
+    pub fn draw(
+        &mut self,
+        snapshot: &ControlPlaneSnapshot,
+        now: f64,
+        ended: (u64, u64),
+        wall: f64,
+    ) {
         let Some(ctx) = self
             .canvas
             .get_context("2d")
@@ -144,7 +155,7 @@ impl Diagram {
             for request in &snapshot.requests {
                 self.draw_request(&ctx, request, now);
             }
-            self.draw_bounces(&ctx, rejected, wall);
+            self.draw_bounces(&ctx, ended, wall);
         }
     }
 
@@ -362,27 +373,41 @@ impl Diagram {
         ctx.fill();
     }
 
-    fn draw_bounces(&mut self, ctx: &CanvasRenderingContext2d, rejected: u64, wall: f64) {
-        if rejected < self.rejected_seen {
-            self.rejected_seen = rejected; // a new run
+    fn draw_bounces(
+        &mut self,
+        ctx: &CanvasRenderingContext2d,
+        (rejected, timed_out): (u64, u64),
+        wall: f64,
+    ) {
+        if rejected < self.rejected_seen || timed_out < self.timed_out_seen {
+            // A new run.
+            self.rejected_seen = rejected;
+            self.timed_out_seen = timed_out;
         }
-        let fresh = (rejected - self.rejected_seen).min(MAX_BOUNCES as u64);
-        self.rejected_seen = rejected;
-        for i in 0..fresh {
-            if self.bounces.len() < MAX_BOUNCES {
-                self.bounces.push(Bounce {
-                    y: 40.0 + ((rejected + i) * 37 % 250) as f64,
-                    born: wall,
-                });
+        for (count, seen, colour) in [
+            (rejected, &mut self.rejected_seen, "#D55E00"),
+            (timed_out, &mut self.timed_out_seen, "#E69F00"),
+        ] {
+            let fresh = (count - *seen).min(MAX_BOUNCES as u64);
+            *seen = count;
+            for i in 0..fresh {
+                if self.bounces.len() < MAX_BOUNCES {
+                    let y = 40.0 + ((count + i) * 37 % 250) as f64;
+                    self.bounces.push(Bounce {
+                        y,
+                        born: wall,
+                        colour,
+                    });
+                }
             }
         }
         self.bounces.retain(|b| wall - b.born < BOUNCE_MS);
-        ctx.set_fill_style_str("#D55E00");
         for b in &self.bounces {
             let t = ((wall - b.born) / BOUNCE_MS).clamp(0.0, 1.0);
             // From the flow-control column back to the clients, with a hop.
             let x = 180.0 - t * 60.0;
             let y = b.y - (t * std::f64::consts::PI).sin() * 18.0;
+            ctx.set_fill_style_str(b.colour);
             ctx.begin_path();
             let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);
             ctx.fill();

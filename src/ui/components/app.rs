@@ -238,12 +238,21 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, every: u64, wall: f64) -> u64 {
     let now = sim.now();
     let metrics = sim.metrics();
     let rejected: u64 = metrics[API_CLASSES].iter().map(|m| m.all.rejected).sum();
+    let timed_out: u64 = metrics[API_CLASSES].iter().map(|m| m.all.timed_out).sum();
     let mut next_every = every;
     canvases.frames += 1;
+    // Charts follow their displayed size; checking it is a layout read, so
+    // only every 30 frames.
+    if canvases.frames % 30 == 1 {
+        canvases.latency.fit();
+        canvases.rates.fit();
+        canvases.queues.fit();
+        canvases.histogram.fit();
+    }
     if let Some(snapshot) = sim.control_plane_snapshot(every, MAX_DOTS) {
         canvases
             .diagram
-            .draw(&snapshot, to_secs(now), rejected, wall);
+            .draw(&snapshot, to_secs(now), (rejected, timed_out), wall);
         next_every = (snapshot.in_flight / MAX_DOTS as u64).max(1);
         draw_queues(canvases, &snapshot.limits, to_secs(now));
     }

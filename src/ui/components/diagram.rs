@@ -23,7 +23,7 @@ pub fn diagram_view(props: &DiagramProps) -> Html {
                 <span class="dot mutating"></span>{ "mutating" }
                 <span class="dot read"></span>{ "read" }
                 <span class="dot list"></span>{ "LIST" }
-                <span class="note">{ "Dots are a sample of real requests, placed by their stage; red hops are real 429s." }</span>
+                <span class="note">{ "Dots are a sample of real requests, placed by their stage; hops back to the clients are real 429s (vermillion) and timeouts (orange)." }</span>
             </figcaption>
         </figure>
     }
