@@ -6,7 +6,8 @@
 //! the next. The result is throughput [requests/s] and mean latency [s],
 //! the two columns of etcd's published table (kubernetes.md).
 
-use super::server::{Etcd, EtcdEvent, EtcdOp, EtcdReply, EtcdSpec};
+use super::server::{Etcd, EtcdEvent, EtcdOp, EtcdReply};
+use super::spec::EtcdSpec;
 use crate::sim::calendar::Calendar;
 use crate::sim::random::{DurationLaw, SimRng};
 use crate::sim::time::{Nanos, from_secs, to_secs};

@@ -10,5 +10,7 @@ pub mod benchmark;
 pub mod client;
 pub mod disk;
 pub mod server;
+pub mod spec;
 
-pub use server::{Etcd, EtcdEvent, EtcdOp, EtcdReply, EtcdSnapshot, EtcdSpec};
+pub use server::{Etcd, EtcdEvent, EtcdOp, EtcdReply, EtcdSnapshot};
+pub use spec::EtcdSpec;
