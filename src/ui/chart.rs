@@ -129,6 +129,17 @@ fn fit_to_display(axes: &HtmlCanvasElement, data: &HtmlCanvasElement) -> bool {
     true
 }
 
+/// The data layer, cleared to transparent, as a plotters drawing area.
+fn cleared(canvas: &HtmlCanvasElement) -> Option<DrawingArea<CanvasBackend, Shift>> {
+    let context = canvas
+        .get_context("2d")
+        .ok()??
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()?;
+    context.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    Some(CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area())
+}
+
 /// One line: its colour and its points (seconds before now, value).
 pub struct Series<'a> {
     pub colour: RGBColor,
@@ -288,19 +299,7 @@ impl TimeChart {
     }
 
     fn draw_data(&self, series: &[Series], guide: Option<&Guide>) -> Option<()> {
-        let context = self
-            .data
-            .get_context("2d")
-            .ok()??
-            .dyn_into::<CanvasRenderingContext2d>()
-            .ok()?;
-        context.clear_rect(
-            0.0,
-            0.0,
-            self.data.width() as f64,
-            self.data.height() as f64,
-        );
-        let root = CanvasBackend::with_canvas_object(self.data.clone())?.into_drawing_area();
+        let root = cleared(&self.data)?;
         let mut chart = self.chart(&root)?;
         let (low, high) = self.range.bounds();
         let (low, high) = (self.to_axis(low), self.to_axis(high));
@@ -420,19 +419,7 @@ impl HistogramChart {
     }
 
     fn draw_bars(&self, counts: &[u64]) -> Option<()> {
-        let context = self
-            .data
-            .get_context("2d")
-            .ok()??
-            .dyn_into::<CanvasRenderingContext2d>()
-            .ok()?;
-        context.clear_rect(
-            0.0,
-            0.0,
-            self.data.width() as f64,
-            self.data.height() as f64,
-        );
-        let root = CanvasBackend::with_canvas_object(self.data.clone())?.into_drawing_area();
+        let root = cleared(&self.data)?;
         let mut chart = self.chart(&root)?;
         let bars = counts.iter().enumerate().map(|(i, &n)| {
             let x = i as f64;

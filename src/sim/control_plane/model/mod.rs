@@ -32,6 +32,7 @@ mod snapshot;
 mod storage;
 
 pub use snapshot::{ControlPlaneSnapshot, InFlight, Stage};
+use storage::EtcdCall;
 
 use super::spec::{ControlPlaneSpec, Discovery, FailurePolicy, WebhookHandling, WebhookType};
 use super::workload::{
@@ -159,32 +160,6 @@ impl Request {
         self.stage = stage;
         self.stage_since = now;
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CallFor {
-    /// a write or read of one request
-    Request(u64),
-    /// a revision check shared by the requests waiting in `revision_waiters`
-    Revision(Resource),
-}
-
-#[derive(Debug, Clone, Copy)]
-struct EtcdCall {
-    purpose: CallFor,
-    resource: Resource,
-    op: EtcdOp,
-    request_kib: f64,
-    reply_kib: f64,
-    connection: usize,
-    /// the client generation the call was sent with
-    client_generation: u32,
-    attempt: u32,
-    unavailable: bool,
-    /// when etcd completed it [ns]
-    done_at: Nanos,
-    /// when it was first sent [ns]
-    sent_at: Nanos,
 }
 
 /// The running model.

@@ -2,6 +2,58 @@
 
 use super::*;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CallFor {
+    /// a write or read of one request
+    Request(u64),
+    /// a revision check shared by the requests waiting in `revision_waiters`
+    Revision(Resource),
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct EtcdCall {
+    pub(super) purpose: CallFor,
+    pub(super) resource: Resource,
+    pub(super) op: EtcdOp,
+    pub(super) request_kib: f64,
+    pub(super) reply_kib: f64,
+    pub(super) connection: usize,
+    /// the client generation the call was sent with
+    pub(super) client_generation: u32,
+    pub(super) attempt: u32,
+    pub(super) unavailable: bool,
+    /// when etcd completed it [ns]
+    pub(super) done_at: Nanos,
+    /// when it was first sent [ns]
+    pub(super) sent_at: Nanos,
+}
+
+impl EtcdCall {
+    /// A call about to be sent for the first time; `kib` is (request, reply)
+    /// size. The connection and client generation are set when it is sent.
+    pub(super) fn new(
+        purpose: CallFor,
+        resource: Resource,
+        op: EtcdOp,
+        (request_kib, reply_kib): (f64, f64),
+        now: Nanos,
+    ) -> Self {
+        Self {
+            purpose,
+            resource,
+            op,
+            request_kib,
+            reply_kib,
+            connection: 0,
+            client_generation: 0,
+            attempt: 0,
+            unavailable: false,
+            done_at: 0,
+            sent_at: now,
+        }
+    }
+}
+
 impl ControlPlane {
     /// The storage stage of a request.
     pub(super) fn storage(
@@ -18,19 +70,8 @@ impl ControlPlane {
         let kind = request.kind;
         if kind.verb.is_mutating() {
             let kib = kind.resource.object_kib();
-            let call = EtcdCall {
-                purpose: CallFor::Request(ticket),
-                resource: kind.resource,
-                op: EtcdOp::Write { token: 0 },
-                request_kib: kib,
-                reply_kib: 0.2,
-                connection: 0,
-                client_generation: self.client_generation,
-                attempt: 0,
-                unavailable: false,
-                done_at: 0,
-                sent_at: now,
-            };
+            let op = EtcdOp::Write { token: 0 };
+            let call = EtcdCall::new(CallFor::Request(ticket), kind.resource, op, (kib, 0.2), now);
             self.new_call(now, call, calendar, rng);
             return;
         }
@@ -46,23 +87,12 @@ impl ControlPlane {
         } else {
             CallFor::Request(ticket)
         };
-        let call = EtcdCall {
-            purpose,
-            resource: kind.resource,
-            op: EtcdOp::Read {
-                token: 0,
-                kib: 0,
-                linearizable: true,
-            },
-            request_kib: 0.1,
-            reply_kib: 0.1,
-            connection: 0,
-            client_generation: self.client_generation,
-            attempt: 0,
-            unavailable: false,
-            done_at: 0,
-            sent_at: now,
+        let op = EtcdOp::Read {
+            token: 0,
+            kib: 0,
+            linearizable: true,
         };
+        let call = EtcdCall::new(purpose, kind.resource, op, (0.1, 0.1), now);
         self.new_call(now, call, calendar, rng);
     }
 
