@@ -19,6 +19,11 @@ fn main() -> std::process::ExitCode {
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use clap::{Parser, Subcommand};
+    use cplab::sim::ScenarioError;
+    use cplab::sim::capacity::CapacitySearch;
+    use cplab::sim::case_study::{self, ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES};
+    use cplab::sim::catalog::{self, CATALOG, Group};
+    use cplab::sim::comparison::{COLUMNS, Row, column_scenario, measure, model_value};
     use cplab::sim::sweep::{SweepRange, sweep_scenarios};
     use cplab::sim::{RunSummary, Scenario, Simulation};
     use std::io::{IsTerminal, Write};
@@ -39,12 +44,41 @@ mod cli {
     enum Command {
         /// Run a scenario to its duration and print the measured results.
         Run {
-            /// Scenario file (TOML; see the README for the format).
+            /// Scenario file (TOML; see the README for the format), or the
+            /// name of a shipped scenario (see `cplab list`).
             scenario: PathBuf,
             /// Seed of the run's random numbers (overrides the file's `seed`; default 1).
             #[arg(long)]
             seed: Option<u64>,
             /// Print a JSON object instead of a table.
+            #[arg(long)]
+            json: bool,
+        },
+        /// List the shipped scenarios: presets, teaching scenarios, examples.
+        List,
+        /// Find the most load a control-plane scenario sustains within the
+        /// SLOs: its workload scaled up until p99 crosses an SLO.
+        Capacity {
+            /// Scenario file or shipped scenario name.
+            scenario: PathBuf,
+            #[arg(long)]
+            seed: Option<u64>,
+            /// Print JSON (every probe) instead of a table.
+            #[arg(long)]
+            json: bool,
+        },
+        /// The article's comparison table at 1,000 nodes, beside the model's
+        /// figures for each column (the capacity search takes a while).
+        Compare {
+            #[arg(long)]
+            seed: Option<u64>,
+            #[arg(long)]
+            json: bool,
+        },
+        /// The article's case study: before, each change on its own, after.
+        CaseStudy {
+            #[arg(long)]
+            seed: Option<u64>,
             #[arg(long)]
             json: bool,
         },
@@ -89,6 +123,17 @@ mod cli {
                 seed,
                 json,
             } => sweep(&scenario, &param, points, seed, json),
+            Command::List => {
+                list();
+                Ok(())
+            }
+            Command::Capacity {
+                scenario,
+                seed,
+                json,
+            } => capacity(&scenario, seed, json),
+            Command::Compare { seed, json } => compare(seed.unwrap_or(1), json),
+            Command::CaseStudy { seed, json } => case_study(seed.unwrap_or(1), json),
         };
         match outcome {
             Ok(()) => ExitCode::SUCCESS,
@@ -99,9 +144,19 @@ mod cli {
         }
     }
 
+    /// A scenario file's text; a name from `cplab list` that is not a file
+    /// here reads the shipped scenario of that name.
     fn read(path: &PathBuf) -> Result<String, BadInput> {
-        std::fs::read_to_string(path)
-            .map_err(|error| BadInput(format!("{}: cannot read: {error}", path.display())))
+        match std::fs::read_to_string(path) {
+            Ok(text) => Ok(text),
+            Err(error) => match path.to_str().and_then(catalog::find) {
+                Some(entry) if !path.exists() => Ok(entry.text.to_owned()),
+                _ => Err(BadInput(format!(
+                    "{}: cannot read: {error} (`cplab list` names the shipped scenarios)",
+                    path.display()
+                ))),
+            },
+        }
     }
 
     fn load(path: &PathBuf) -> Result<Scenario, BadInput> {
@@ -168,6 +223,174 @@ mod cli {
         } else {
             print_sweep_csv(&range.path, &rows);
         }
+        Ok(())
+    }
+
+    fn list() {
+        for (group, title) in [
+            (
+                Group::Preset,
+                "Presets (the article's versions, 1,000 nodes)",
+            ),
+            (Group::Teaching, "Teaching scenarios"),
+            (Group::Example, "Examples"),
+        ] {
+            println!("{title}:");
+            for entry in CATALOG.iter().filter(|e| e.group == group) {
+                let name = entry.scenario().map(|s| s.name).unwrap_or_default();
+                println!("  {:<22} {name}", entry.id);
+            }
+        }
+    }
+
+    fn capacity(path: &PathBuf, seed: Option<u64>, json: bool) -> Result<(), BadInput> {
+        let scenario = load(path)?;
+        let seed = seed.or(scenario.seed).unwrap_or(1);
+        let result = CapacitySearch::new(&scenario, seed, None)
+            .map_err(|error| BadInput(format!("{}: {error}", path.display())))?
+            .run();
+        if json {
+            let text = serde_json::to_string_pretty(&result)
+                .map_err(|error| BadInput(format!("cannot write JSON: {error}")))?;
+            println!("{text}");
+            return Ok(());
+        }
+        println!(
+            "{:>11} {:>12} {:>12} {:>10} {:>8}  verdict",
+            "load ×", "offered/s", "done/s", "p99/SLO", "errors"
+        );
+        for p in &result.probes {
+            println!(
+                "{:>11.3} {:>12.0} {:>12.0} {:>10.3} {:>7.2}%  {}",
+                p.load_factor,
+                p.offered,
+                p.throughput,
+                p.worst_p99_to_slo,
+                p.errors * 100.0,
+                if p.sustainable {
+                    "sustainable"
+                } else {
+                    &p.reason
+                }
+            );
+        }
+        println!(
+            "maximum sustainable throughput: {}{:.0} requests/s (load × {:.3})",
+            if result.at_least { "at least " } else { "" },
+            result.throughput,
+            result.load_factor
+        );
+        Ok(())
+    }
+
+    fn bad(error: ScenarioError) -> BadInput {
+        BadInput(error.to_string())
+    }
+
+    fn print_json(value: &impl serde::Serialize) -> Result<(), BadInput> {
+        let text = serde_json::to_string_pretty(value)
+            .map_err(|error| BadInput(format!("cannot write JSON: {error}")))?;
+        println!("{text}");
+        Ok(())
+    }
+
+    fn compare(seed: u64, json: bool) -> Result<(), BadInput> {
+        // Each column on its own core.
+        let columns: Vec<_> = std::thread::scope(|scope| {
+            let handles: Vec<_> = COLUMNS
+                .iter()
+                .map(|column| {
+                    scope.spawn(move || -> Result<_, ScenarioError> {
+                        let scenario = column_scenario(column, |_| {})?;
+                        let measured = measure(&scenario, seed)?;
+                        let capacity = CapacitySearch::new(&scenario, seed, None)?.run();
+                        Ok((column, measured, capacity))
+                    })
+                })
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        let columns = columns
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(bad)?;
+        if json {
+            let rows: Vec<serde_json::Value> = columns
+                .iter()
+                .map(|(column, measured, capacity)| {
+                    serde_json::json!({
+                        "column": column.heading,
+                        "preset": column.preset,
+                        "article": column.article,
+                        "model": Row::ALL.iter().map(|&row| model_value(row, measured, Some(capacity))).collect::<Vec<_>>(),
+                        "capacity": capacity,
+                    })
+                })
+                .collect();
+            return print_json(&rows);
+        }
+        println!("The article's table at 1,000 nodes (article / model, seed {seed})");
+        for (column, measured, capacity) in &columns {
+            println!("\n{} (model: {})", column.heading, column.model_note);
+            for row in Row::ALL {
+                let model = model_value(row, measured, Some(capacity))
+                    .map_or("not computed".to_owned(), |v| format!("{v:.1}"));
+                println!(
+                    "  {:<32} article {:>9}   model {:>12}",
+                    row.label(),
+                    row.article(column),
+                    model
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn case_study(seed: u64, json: bool) -> Result<(), BadInput> {
+        let mut rows = vec![("before".to_owned(), 0u8)];
+        rows.extend(
+            CHANGES
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (format!("before + {}", c.label), 1u8 << i)),
+        );
+        rows.push(("after (all four)".to_owned(), ALL_CHANGES));
+        let results = rows
+            .iter()
+            .map(|(label, mask)| {
+                let result = case_study::run(&case_study::variant(*mask, |_| {})?, seed)?;
+                Ok((label.clone(), result))
+            })
+            .collect::<Result<Vec<_>, ScenarioError>>()
+            .map_err(bad)?;
+        if json {
+            let rows: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(label, r)| serde_json::json!({ "variant": label, "result": r }))
+                .collect();
+            return print_json(&rows);
+        }
+        println!(
+            "{:<40} {:>12} {:>12} {:>10} {:>12}",
+            "variant", "kubectl p99", "API p99", "kubectl ✗", "discovery"
+        );
+        for (label, r) in &results {
+            println!(
+                "{:<40} {:>12} {:>12} {:>9.2}% {:>12}",
+                label,
+                seconds(r.kubectl_p99_s),
+                seconds(r.api_p99_s),
+                r.kubectl_failures * 100.0,
+                seconds(r.discovery_p99_s)
+            );
+        }
+        println!(
+            "article: before p99 {} and {:.0}% kubectl timeouts; after {} and {:.1}%",
+            seconds(ARTICLE_BEFORE.0),
+            ARTICLE_BEFORE.1 * 100.0,
+            seconds(ARTICLE_AFTER.0),
+            ARTICLE_AFTER.1 * 100.0
+        );
         Ok(())
     }
 

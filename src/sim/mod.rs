@@ -28,7 +28,11 @@
 
 pub mod apf;
 pub mod calendar;
+pub mod capacity;
+pub mod case_study;
+pub mod catalog;
 pub mod closed_loop;
+pub mod comparison;
 pub mod control_plane;
 pub mod etcd;
 pub mod flowcontrol;
@@ -41,6 +45,7 @@ pub mod simulation;
 pub mod station;
 pub mod sweep;
 pub mod time;
+pub mod timeline;
 pub mod timeseries;
 pub mod watchcache;
 

@@ -20,6 +20,7 @@
 use super::closed_loop::{ClientSpec, PriorityLevelSpec};
 use super::control_plane::ControlPlaneSpec;
 use super::station::StationSpec;
+use super::timeline::{MAX_ENTRIES, TimedChange};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -40,6 +41,9 @@ pub struct Scenario {
     /// what it models, and what it leaves out
     #[serde(default)]
     pub description: String,
+    /// for the reader: what to watch, what to change, what you should see
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub guide: String,
     /// simulated time of a batch run [s] (default 600)
     #[serde(default = "default_duration")]
     pub duration: f64,
@@ -61,6 +65,9 @@ pub struct Scenario {
     /// the Kubernetes control plane's request path
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub control_plane: Option<ControlPlaneSpec>,
+    /// changes at set simulated times (faults, sliders), in any order
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timeline: Vec<TimedChange>,
 }
 
 impl Default for Scenario {
@@ -69,6 +76,7 @@ impl Default for Scenario {
         Self {
             name: String::new(),
             description: String::new(),
+            guide: String::new(),
             duration: default_duration(),
             warmup: 0.0,
             seed: None,
@@ -76,6 +84,7 @@ impl Default for Scenario {
             priority_level: None,
             clients: Vec::new(),
             control_plane: None,
+            timeline: Vec::new(),
         }
     }
 }
@@ -209,6 +218,30 @@ impl Scenario {
             control_plane.check().map_err(|(field, message)| {
                 ScenarioError::new(format!("control_plane.{field}"), message)
             })?;
+        }
+        if self.timeline.len() > MAX_ENTRIES {
+            return Err(ScenarioError::new(
+                "timeline",
+                format!("at most {MAX_ENTRIES} entries"),
+            ));
+        }
+        if !self.timeline.is_empty() && self.priority_level.is_some() {
+            return Err(ScenarioError::new(
+                "timeline",
+                "a [priority_level] scenario has no changes to schedule",
+            ));
+        }
+        for (i, entry) in self.timeline.iter().enumerate() {
+            entry
+                .check(self.duration, self.control_plane.as_ref())
+                .map_err(|(field, message)| {
+                    let field = if field.is_empty() {
+                        format!("timeline[{i}]")
+                    } else {
+                        format!("timeline[{i}].{field}")
+                    };
+                    ScenarioError::new(field, message)
+                })?;
         }
         Ok(())
     }

@@ -23,6 +23,7 @@ use super::random::SimRng;
 use super::scenario::{Scenario, ScenarioError};
 use super::station::{Station, StationChange, StationEvent};
 use super::time::{Nanos, from_secs, to_secs};
+use super::timeline::TimedChange;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -102,6 +103,12 @@ pub struct Simulation {
     rng: SimRng,
     model: Model,
     events: u64,
+    /// the scenario's timeline, by time (ties in file order) [ns]
+    timeline: Vec<(Nanos, TimedChange)>,
+    /// entries of `timeline` applied so far
+    timeline_done: usize,
+    /// changes the timeline made and nobody has read yet (see `take_fired`)
+    fired: Vec<Change>,
 }
 
 /// Pops and handles events due by `until` [ns], at most `budget` of them;
@@ -159,6 +166,12 @@ impl Simulation {
             }
             (None, None) => return Err(ScenarioError::new("", "a scenario needs a model")),
         };
+        let mut timeline: Vec<(Nanos, TimedChange)> = scenario
+            .timeline
+            .iter()
+            .map(|entry| (from_secs(entry.at), entry.clone()))
+            .collect();
+        timeline.sort_by_key(|(at, _)| *at); // stable: ties keep file order
         Ok(Self {
             scenario: scenario.clone(),
             seed,
@@ -166,14 +179,21 @@ impl Simulation {
             rng,
             model,
             events: 0,
+            timeline,
+            timeline_done: 0,
+            fired: Vec::new(),
         })
     }
 
     /// The scenario with every change applied so far.
     pub fn scenario(&self) -> Scenario {
         let mut scenario = self.scenario.clone();
-        if let Model::Station { station, .. } = &self.model {
-            scenario.station = Some(station.spec().clone());
+        match &self.model {
+            Model::Station { station, .. } => scenario.station = Some(station.spec().clone()),
+            Model::ControlPlane { model, .. } => {
+                scenario.control_plane = Some(model.spec().clone())
+            }
+            Model::ClosedLoop { .. } => {}
         }
         scenario
     }
@@ -200,7 +220,61 @@ impl Simulation {
     /// Handles events up to `time` [ns], at most `max_events` of them. When
     /// the budget runs out first, the clock stops at the last event handled:
     /// a heavy run slows its simulated clock rather than the caller.
+    ///
+    /// Timeline entries due by `time` apply on the way, each at its instant
+    /// before the events due then.
     pub fn advance_bounded(&mut self, time: Nanos, max_events: u64) -> Advance {
+        let mut events = 0;
+        while let Some(&(at, _)) = self.timeline.get(self.timeline_done) {
+            if at > time {
+                break;
+            }
+            if at > self.now {
+                let step = self.advance_events(at - 1, max_events - events);
+                events += step.events;
+                if !step.reached {
+                    return Advance {
+                        events,
+                        reached: false,
+                    };
+                }
+                self.now = at;
+            }
+            self.apply_timed();
+        }
+        let step = self.advance_events(time, max_events - events);
+        Advance {
+            events: events + step.events,
+            reached: step.reached,
+        }
+    }
+
+    /// Applies the next timeline entry now.
+    fn apply_timed(&mut self) {
+        let Some((_, entry)) = self.timeline.get(self.timeline_done).cloned() else {
+            return;
+        };
+        self.timeline_done += 1;
+        let current = match &self.model {
+            Model::ControlPlane { model, .. } => Some(model.spec().clone()),
+            _ => None,
+        };
+        for change in entry.changes(current.as_ref()) {
+            // Checked with the scenario: a refusal here cannot happen, and
+            // would change nothing.
+            if self.reconfigure(change).is_ok() {
+                self.fired.push(change);
+            }
+        }
+    }
+
+    /// The changes the scenario's timeline has made since the last call,
+    /// in order (the page mirrors them on its controls).
+    pub fn take_fired(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.fired)
+    }
+
+    fn advance_events(&mut self, time: Nanos, max_events: u64) -> Advance {
         let rng = &mut self.rng;
         let (events, last, reached) = match &mut self.model {
             Model::Station {

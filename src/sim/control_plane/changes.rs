@@ -41,6 +41,8 @@ pub enum ControlPlaneChange {
     CacheLocking(CacheLocking),
     EtcdClient(EtcdClientKind),
     Discovery(Discovery),
+    /// consistent LISTs from the watch cache (1.31+) or from etcd (≤ 1.30)
+    ConsistentListFromCache(bool),
     /// fault: webhook latencies × factor (1 = off; infinity = hang until timeout)
     SlowWebhook(f64),
     /// fault: fsync durations × factor (1 = off)
@@ -49,6 +51,11 @@ pub enum ControlPlaneChange {
     LeaderElection,
     /// fault: this fraction of discovery clients restarts now
     RestartStorm(f64),
+    /// the rate of the workload's extra source number `index` [requests/s]
+    SourceRate {
+        index: u16,
+        rate: f64,
+    },
 }
 
 impl ControlPlaneChange {
@@ -88,6 +95,7 @@ impl ControlPlaneChange {
             ControlPlaneChange::SlowWebhook(f) => within("webhook slowdown", f, 1.0, 10_000.0),
             ControlPlaneChange::FsyncSpike(f) => within("fsync spike", f, 1.0, 10_000.0),
             ControlPlaneChange::RestartStorm(f) => within("restart fraction", f, 0.0, 1.0),
+            ControlPlaneChange::SourceRate { rate, .. } => within("source rate", rate, 0.0, 1e6),
             _ => Ok(()),
         }
     }
@@ -169,11 +177,21 @@ impl ControlPlane {
                 }
             }
             ControlPlaneChange::Discovery(discovery) => self.spec.discovery = discovery,
+            ControlPlaneChange::ConsistentListFromCache(on) => {
+                self.spec.consistent_list_from_cache = on
+            }
             ControlPlaneChange::SlowWebhook(factor) => self.webhook_slowdown = factor,
             ControlPlaneChange::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
             ControlPlaneChange::LeaderElection => self.etcd.start_election(now, calendar),
             ControlPlaneChange::RestartStorm(fraction) => {
                 self.restart_storm(now, fraction, calendar, rng)
+            }
+            ControlPlaneChange::SourceRate { index, rate } => {
+                // A source that does not exist is no change.
+                if let Some(source) = self.spec.workload.sources.get_mut(index as usize) {
+                    source.rate = rate;
+                    self.schedule_sources(now, calendar, rng);
+                }
             }
         }
         self.begin_all(now, &mut started, calendar);

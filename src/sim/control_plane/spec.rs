@@ -152,6 +152,10 @@ pub struct WorkloadSpec {
     /// operators, kubectl sessions; default 200 (assumption)
     #[serde(default = "default_discovery_clients")]
     pub discovery_clients: u32,
+    /// every stream's rate is multiplied by this (default 1): the same mix
+    /// of requests, more or less of it. The capacity search ramps it.
+    #[serde(default = "default_load_factor")]
+    pub load_factor: f64,
     /// the streams derived from the cluster's size run (default true);
     /// false leaves only `sources`
     #[serde(default = "default_true")]
@@ -187,6 +191,9 @@ fn default_true() -> bool {
     true
 }
 
+fn default_load_factor() -> f64 {
+    1.0
+}
 fn default_pods_per_node() -> u32 {
     30
 }
@@ -224,6 +231,7 @@ impl WorkloadSpec {
             controller_lists_per_minute: default_lists(),
             crds: default_crds(),
             discovery_clients: default_discovery_clients(),
+            load_factor: default_load_factor(),
             derived: true,
             sources: Vec::new(),
         }
@@ -255,9 +263,10 @@ impl WorkloadSpec {
                 self.controller_lists_per_minute,
                 6_000.0,
             ),
+            ("load_factor", self.load_factor, 1_000.0),
         ] {
             if !(value.is_finite() && (0.0..=max).contains(&value)) {
-                return Err((name, format!("must be a rate in [0, {max}], got {value}")));
+                return Err((name, format!("must be a number in [0, {max}], got {value}")));
             }
         }
         if self.sources.len() > 64 {
@@ -321,6 +330,12 @@ pub struct ControlPlaneSpec {
     pub cache_locking: CacheLocking,
     #[serde(default)]
     pub watch_cache: WatchCacheSpec,
+    /// consistent LISTs (no resourceVersion) are served from the watch
+    /// cache after a revision check at etcd, instead of by etcd itself:
+    /// the ConsistentListFromCache feature, beta and on by default since
+    /// 1.31 (kubernetes.md). Default true; false models 1.30 and earlier.
+    #[serde(default = "default_true")]
+    pub consistent_list_from_cache: bool,
     #[serde(default = "default_discovery")]
     pub discovery: Discovery,
     /// API server CPU time per request [s] (assumption: lognormal, mean
@@ -396,6 +411,7 @@ impl ControlPlaneSpec {
             webhooks: default_webhooks(),
             cache_locking: default_cache_locking(),
             watch_cache: WatchCacheSpec::default(),
+            consistent_list_from_cache: true,
             discovery: default_discovery(),
             processing: default_processing(),
             serialize_per_kib: default_serialize(),

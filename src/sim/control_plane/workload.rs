@@ -150,16 +150,17 @@ pub fn stream_count(w: &WorkloadSpec) -> usize {
     Source::ALL.len() + w.sources.len()
 }
 
-/// Requests per second of stream `index`.
+/// Requests per second of stream `index` (with the load factor).
 pub fn stream_rate(w: &WorkloadSpec, index: usize) -> f64 {
-    match Source::ALL.get(index) {
+    let rate = match Source::ALL.get(index) {
         Some(source) if w.derived => source.rate(w),
         Some(_) => 0.0,
         None => w
             .sources
             .get(index - Source::ALL.len())
             .map_or(0.0, |s| s.rate),
-    }
+    };
+    rate * w.load_factor
 }
 
 /// One request of stream `index`.

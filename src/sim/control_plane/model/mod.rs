@@ -60,7 +60,9 @@ use std::collections::{BTreeMap, VecDeque};
 /// The last two are stages of requests: `queue-wait` the wait for seats
 /// (APF's `apiserver_flowcontrol_request_wait_duration_seconds`), and
 /// `etcd-write` a write as the API server sees it (`etcd_request_duration_seconds`).
-pub const CLASSES: [&str; 8] = [
+/// `user` repeats the API requests of people (kubectl): the article's case
+/// study counts their timeouts.
+pub const CLASSES: [&str; 9] = [
     "mutating",
     "read-single",
     "list",
@@ -69,12 +71,14 @@ pub const CLASSES: [&str; 8] = [
     "discovery",
     "queue-wait",
     "etcd-write",
+    "user",
 ];
 const WEBHOOK: usize = 3;
 const WATCH: usize = 4;
 const DISCOVERY: usize = 5;
 const QUEUE_WAIT: usize = 6;
 const ETCD_WRITE: usize = 7;
+const USER: usize = 8;
 
 /// Most namespace shards per resource (the article's sharding): beyond this
 /// namespaces share shards, which keeps memory bounded at 10,000 namespaces.
@@ -183,7 +187,8 @@ pub struct ControlPlane {
     pub(super) client_generation: u32,
     calls: BTreeMap<u64, EtcdCall>,
     next_call: u64,
-    revision_waiters: BTreeMap<Resource, Vec<u64>>,
+    /// requests riding on a read in flight (the article's coalescing)
+    shared_reads: BTreeMap<storage::SharedRead, Vec<u64>>,
     pub(super) locks: Vec<RwLock>,
     pub(super) retired_locks: Vec<RwLock>,
     pub(super) lock_layout: u32,
@@ -227,7 +232,7 @@ impl ControlPlane {
             client_generation: 0,
             calls: BTreeMap::new(),
             next_call: 0,
-            revision_waiters: BTreeMap::new(),
+            shared_reads: BTreeMap::new(),
             locks: Vec::new(),
             retired_locks: Vec::new(),
             lock_layout: 0,
@@ -297,15 +302,27 @@ impl ControlPlane {
         }
     }
 
+    /// The specification with every change applied so far.
+    pub fn spec(&self) -> &ControlPlaneSpec {
+        &self.spec
+    }
+
     /// The flow control's limits now (for drawing and readouts).
     pub fn limits(&self) -> Vec<LimitSnapshot> {
         self.flow_control.snapshot()
     }
 
     /// Requests, webhook calls, watch events and starting discovery clients
-    /// in the system now, counted from the model's own state.
+    /// in the system now, counted from the model's own state, once per
+    /// metric class they count in (a person's request is also a `user` one).
     pub fn in_system(&self) -> u64 {
+        let users = self
+            .requests
+            .values()
+            .filter(|r| r.kind.client == ClientKind::User)
+            .count() as u64;
         self.requests.len() as u64
+            + users
             + self.hooks_in_flight
             + self.cache_events.len() as u64
             + self.discovery.len() as u64
@@ -419,6 +436,9 @@ impl ControlPlane {
         let class = Self::class_of(&kind);
         let measured = self.measured(now);
         self.metrics[class].arrived(measured);
+        if kind.client == ClientKind::User {
+            self.metrics[USER].arrived(measured);
+        }
         self.requests.insert(
             ticket,
             Request {
@@ -468,6 +488,9 @@ impl ControlPlane {
             let measured = request.arrived >= self.warmup;
             let wait = now - request.arrived;
             self.metrics[class].started(wait, measured);
+            if request.kind.client == ClientKind::User {
+                self.metrics[USER].started(wait, measured);
+            }
             self.metrics[QUEUE_WAIT].arrived(measured);
             self.metrics[QUEUE_WAIT].completed(now, wait, measured);
             // Its CPU time passes while it holds its seats.
@@ -515,12 +538,15 @@ impl ControlPlane {
         };
         let class = Self::class_of(&request.kind);
         let measured = self.measured(request.arrived);
-        match outcome {
-            Outcome::Completed => {
-                self.metrics[class].completed(now, now - request.arrived, measured)
+        let user = request.kind.client == ClientKind::User;
+        for class in std::iter::once(class).chain(user.then_some(USER)) {
+            match outcome {
+                Outcome::Completed => {
+                    self.metrics[class].completed(now, now - request.arrived, measured)
+                }
+                Outcome::Rejected => self.metrics[class].rejected(now, measured),
+                Outcome::TimedOut => self.metrics[class].timed_out(now, measured),
             }
-            Outcome::Rejected => self.metrics[class].rejected(now, measured),
-            Outcome::TimedOut => self.metrics[class].timed_out(now, measured),
         }
         if let Some(client) = request.discovery_client
             && let Some((pending, started)) = self.discovery.get_mut(&client)

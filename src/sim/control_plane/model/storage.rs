@@ -6,8 +6,47 @@ use super::*;
 pub(super) enum CallFor {
     /// a write or read of one request
     Request(u64),
-    /// a revision check shared by the requests waiting in `revision_waiters`
+    /// a read shared by the requests waiting in `shared_reads` (the
+    /// article's coalescing)
+    Shared(SharedRead),
+}
+
+/// A read that the article's proxy can share between requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum SharedRead {
+    /// the current revision of a resource (before a LIST from the cache)
     Revision(Resource),
+    /// the same objects read from etcd
+    Range {
+        resource: Resource,
+        namespace: u32,
+        objects: u32,
+    },
+}
+
+/// Where a read is served from (kubernetes.md, watch cache).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ReadPath {
+    /// from the watch cache as it is (`resourceVersion=0`): informers'
+    /// LISTs, which the controllers' relists are
+    Cache,
+    /// a consistent LIST from the cache: etcd's current revision first,
+    /// then the cache once it has caught up (ConsistentListFromCache,
+    /// beta and on since 1.31)
+    RevisionThenCache,
+    /// a quorum read at etcd: a GET without resourceVersion (always), and
+    /// a consistent LIST when the cache cannot serve it (before 1.31)
+    Etcd,
+}
+
+/// Where a read of `kind` is served from.
+pub(super) fn read_path(kind: &RequestKind, consistent_list_from_cache: bool) -> ReadPath {
+    match kind.verb {
+        // Informers list with resourceVersion=0: served from the cache.
+        Verb::List if kind.client == ClientKind::ControllerManager => ReadPath::Cache,
+        Verb::List if consistent_list_from_cache => ReadPath::RevisionThenCache,
+        _ => ReadPath::Etcd,
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -26,6 +65,8 @@ pub(super) struct EtcdCall {
     pub(super) done_at: Nanos,
     /// when it was first sent [ns]
     pub(super) sent_at: Nanos,
+    /// a read that returns the objects themselves (else a revision check)
+    pub(super) returns_objects: bool,
 }
 
 impl EtcdCall {
@@ -50,6 +91,7 @@ impl EtcdCall {
             unavailable: false,
             done_at: 0,
             sent_at: now,
+            returns_objects: false,
         }
     }
 }
@@ -75,24 +117,65 @@ impl ControlPlane {
             self.new_call(now, call, calendar, rng);
             return;
         }
-        // A consistent read: the current revision from etcd first. The
-        // article's proxy coalesces these for the same resource.
+        match read_path(&kind, self.spec.consistent_list_from_cache) {
+            ReadPath::Cache => self.read_from_cache(now, ticket, calendar),
+            ReadPath::RevisionThenCache => {
+                let op = EtcdOp::Read {
+                    token: 0,
+                    kib: 0,
+                    linearizable: true,
+                };
+                let key = SharedRead::Revision(kind.resource);
+                self.read_call(now, ticket, key, op, (0.1, 0.1), calendar, rng);
+            }
+            ReadPath::Etcd => {
+                // A quorum read of every object in scope, sent back whole
+                // over the resource's connection.
+                let kib = kind.objects as f64 * kind.resource.object_kib();
+                let op = EtcdOp::Read {
+                    token: 0,
+                    kib: kib.ceil() as u32,
+                    linearizable: true,
+                };
+                let key = SharedRead::Range {
+                    resource: kind.resource,
+                    namespace: kind.namespace,
+                    objects: kind.objects,
+                };
+                self.read_call(now, ticket, key, op, (0.1, kib + 0.1), calendar, rng);
+            }
+        }
+    }
+
+    /// Sends a read for request `ticket`. The article's proxy coalesces
+    /// identical reads in flight: a request whose read (`key`) is already
+    /// on its way rides on it instead of sending its own.
+    #[allow(clippy::too_many_arguments)]
+    fn read_call(
+        &mut self,
+        now: Nanos,
+        ticket: u64,
+        key: SharedRead,
+        op: EtcdOp,
+        kib: (f64, f64),
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
         let purpose = if self.client.kind() == EtcdClientKind::Pool {
-            let waiters = self.revision_waiters.entry(kind.resource).or_default();
+            let waiters = self.shared_reads.entry(key).or_default();
             waiters.push(ticket);
             if waiters.len() > 1 {
-                return; // rides on the revision read already in flight
+                return;
             }
-            CallFor::Revision(kind.resource)
+            CallFor::Shared(key)
         } else {
             CallFor::Request(ticket)
         };
-        let op = EtcdOp::Read {
-            token: 0,
-            kib: 0,
-            linearizable: true,
+        let resource = match key {
+            SharedRead::Revision(resource) | SharedRead::Range { resource, .. } => resource,
         };
-        let call = EtcdCall::new(purpose, kind.resource, op, (0.1, 0.1), now);
+        let mut call = EtcdCall::new(purpose, resource, op, kib, now);
+        call.returns_objects = matches!(key, SharedRead::Range { .. });
         self.new_call(now, call, calendar, rng);
     }
 
@@ -191,7 +274,7 @@ impl ControlPlane {
             // article's client gives up after 3 attempts.
             let past_deadline = |delay: Nanos| match call.purpose {
                 CallFor::Request(ticket) => self.expired(now + delay, ticket),
-                CallFor::Revision(_) => false,
+                CallFor::Shared(_) => false,
             };
             match retry_delay(self.client.kind(), call.attempt + 1, rng)
                 .filter(|&d| !past_deadline(d))
@@ -242,7 +325,15 @@ impl ControlPlane {
             }
             EtcdOp::Read { .. } => {
                 for ticket in self.tickets_of(call.purpose) {
-                    self.read_from_cache(now, ticket, calendar);
+                    match self.requests.get(&ticket) {
+                        // The objects came back from etcd: write the response.
+                        Some(r) if call.returns_objects => {
+                            let objects = r.kind.objects;
+                            self.respond(now, ticket, objects, calendar);
+                        }
+                        Some(_) => self.read_from_cache(now, ticket, calendar),
+                        None => {}
+                    }
                 }
             }
         }
@@ -251,16 +342,14 @@ impl ControlPlane {
     pub(super) fn tickets_of(&mut self, purpose: CallFor) -> Vec<u64> {
         match purpose {
             CallFor::Request(ticket) => vec![ticket],
-            CallFor::Revision(resource) => {
-                self.revision_waiters.remove(&resource).unwrap_or_default()
-            }
+            CallFor::Shared(key) => self.shared_reads.remove(&key).unwrap_or_default(),
         }
     }
 
     pub(super) fn request_namespace(&self, purpose: CallFor) -> u32 {
         match purpose {
             CallFor::Request(ticket) => self.requests.get(&ticket).map_or(0, |r| r.kind.namespace),
-            CallFor::Revision(_) => 0,
+            CallFor::Shared(_) => 0,
         }
     }
 }
