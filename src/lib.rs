@@ -4,6 +4,7 @@
 //!
 //! The simulation core, [`sim`], is pure Rust and compiled for every target.
 
+pub mod lab;
 pub mod sim;
 
 #[cfg(target_arch = "wasm32")]

@@ -149,16 +149,22 @@ pub fn column_scenario(
 pub fn measure(scenario: &Scenario, seed: u64) -> Result<Measured, ScenarioError> {
     let mut sim = Simulation::new(scenario, seed)?;
     sim.run_to_end();
+    Ok(measured(&sim))
+}
+
+/// The latency rows of a finished run of a column's scenario.
+pub fn measured(sim: &Simulation) -> Measured {
     let summary = sim.summary();
     let p99 = |class: &str| summary.classes.get(class).map_or(0.0, |c| c.p99_s);
-    Ok(Measured {
+    Measured {
         watch_p99_s: p99("watch"),
         write_p99_s: p99("etcd-write"),
-        control_plane_nodes: scenario
+        control_plane_nodes: sim
+            .scenario()
             .control_plane
             .as_ref()
             .map_or(0, |cp| cp.etcd.members),
-    })
+    }
 }
 
 /// The model's figure for `row`, when it has one (in the row's unit).

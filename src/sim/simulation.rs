@@ -207,6 +207,11 @@ impl Simulation {
         self.now
     }
 
+    /// When the scenario's duration is reached [ns].
+    pub fn end(&self) -> Nanos {
+        from_secs(self.scenario.duration)
+    }
+
     /// Events handled so far.
     pub fn events(&self) -> u64 {
         self.events
@@ -222,23 +227,22 @@ impl Simulation {
     /// a heavy run slows its simulated clock rather than the caller.
     ///
     /// Timeline entries due by `time` apply on the way, each at its instant
-    /// before the events due then.
+    /// after the events due then (as a reader's change applies when the
+    /// clock has reached it): a run with its changes written into its
+    /// timeline replays a run changed by hand at those times exactly.
     pub fn advance_bounded(&mut self, time: Nanos, max_events: u64) -> Advance {
         let mut events = 0;
         while let Some(&(at, _)) = self.timeline.get(self.timeline_done) {
             if at > time {
                 break;
             }
-            if at > self.now {
-                let step = self.advance_events(at - 1, max_events - events);
-                events += step.events;
-                if !step.reached {
-                    return Advance {
-                        events,
-                        reached: false,
-                    };
-                }
-                self.now = at;
+            let step = self.advance_events(at, max_events - events);
+            events += step.events;
+            if !step.reached {
+                return Advance {
+                    events,
+                    reached: false,
+                };
             }
             self.apply_timed();
         }

@@ -14,8 +14,8 @@
 //! ```
 //!
 //! An entry sets one or more keys; they apply in the order of the fields
-//! below, at the start of that simulated instant (before any event due at
-//! the same time).
+//! below, once the events due at that simulated instant are handled (as a
+//! change by hand applies when the clock has reached its time).
 
 use super::control_plane::{ControlPlaneChange, ControlPlaneSpec, Discovery, WebhookHandling};
 use super::etcd::client::EtcdClientKind;
@@ -182,6 +182,55 @@ impl TimedChange {
         out
     }
 
+    /// The entry that makes `change` at `at` [s] (the page records a
+    /// reader's changes this way, so an exported scenario replays them).
+    /// A change of a workload source needs the `spec` to name the source.
+    pub fn from_change(at: f64, change: &Change, spec: Option<&ControlPlaneSpec>) -> Self {
+        use ControlPlaneChange as C;
+        let mut entry = TimedChange {
+            at,
+            ..TimedChange::default()
+        };
+        match *change {
+            Change::Station(StationChange::ArrivalRate(rate)) => entry.arrival_rate = Some(rate),
+            Change::Station(StationChange::Servers(n)) => entry.servers = Some(n),
+            Change::Station(_) => {}
+            Change::ControlPlane(c) => match c {
+                C::Nodes(n) => entry.nodes = Some(n),
+                C::InflightLimits {
+                    read_only,
+                    mutating,
+                } => {
+                    entry.max_requests_inflight = Some(read_only);
+                    entry.max_mutating_requests_inflight = Some(mutating);
+                }
+                C::WebhookConcurrency(n) => entry.webhook_concurrency = Some(n),
+                C::WebhookLatency(s) => entry.webhook_latency = Some(s),
+                C::WebhookTimeout(s) => entry.webhook_timeout = Some(s),
+                C::EtcdConnections(n) => entry.etcd_connections = Some(n),
+                C::FsyncLatency(s) => entry.fsync_latency = Some(s),
+                C::Namespaces(n) => entry.namespaces = Some(n),
+                C::FlowControl(v) => entry.flow_control = Some(v),
+                C::WebhookHandling(v) => entry.webhook_handling = Some(v),
+                C::CacheLocking(v) => entry.cache_locking = Some(v),
+                C::EtcdClient(v) => entry.etcd_client = Some(v),
+                C::Discovery(v) => entry.discovery = Some(v),
+                C::ConsistentListFromCache(v) => entry.consistent_list_from_cache = Some(v),
+                C::SlowWebhook(f) => entry.slow_webhook = Some(f),
+                C::FsyncSpike(f) => entry.fsync_spike = Some(f),
+                C::LeaderElection => entry.leader_election = Some(true),
+                C::RestartStorm(f) => entry.restart_storm = Some(f),
+                C::SourceRate { index, rate } => {
+                    entry.source = spec
+                        .and_then(|s| s.workload.sources.get(index as usize))
+                        .map(|s| s.name.clone());
+                    entry.rate = Some(rate);
+                }
+            },
+        }
+        entry
+    }
+
     /// Checks the time and every value it sets, against the scenario's
     /// model (`control_plane`: the spec, if it has one).
     pub fn check(
@@ -271,5 +320,9 @@ mod tests {
             ..TimedChange::default()
         };
         assert!(unknown.check(10.0, Some(&spec)).is_err());
+        for change in entry.changes(Some(&spec)) {
+            let back = TimedChange::from_change(5.0, &change, Some(&spec));
+            assert_eq!(back.changes(Some(&spec)), vec![change]);
+        }
     }
 }

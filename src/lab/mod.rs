@@ -1,0 +1,14 @@
+//! The laboratory's state as plain data, on every target: what the reader
+//! set ([`params`]), how it travels in a link ([`url`]), the article's
+//! claims and their verdicts ([`claims`]), and the long computations the
+//! page runs in a worker ([`jobs`]).
+//!
+//! None of it touches the DOM, so it is tested natively (property tests
+//! included) and the web app (`ui`) only draws it.
+
+pub mod jobs;
+pub mod params;
+pub mod readouts;
+pub mod url;
+
+pub use params::{Base, Figure, Knob, Panel, Params, Range, Switch};

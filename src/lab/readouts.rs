@@ -1,0 +1,58 @@
+//! The numbers the page's readouts show, computed from a run's live windows.
+
+use crate::sim::{LatencyHistogram, Nanos, Simulation, to_secs};
+
+/// The readouts summarise this many of the most recent 1-second windows.
+pub const READOUT_WINDOWS: usize = 10;
+/// The API's latency classes (the first three metric classes).
+pub const API_CLASSES: std::ops::Range<usize> = 0..3;
+
+/// What the readouts show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Readouts {
+    /// API request latency quantiles over the last `READOUT_WINDOWS` s [s]
+    pub p50: f64,
+    pub p99: f64,
+    /// API requests completed per simulated second
+    pub throughput: f64,
+    /// HTTP 429s per simulated second
+    pub rejected_rate: f64,
+    /// requests timed out or failed per simulated second
+    pub timeout_rate: f64,
+    /// simulated clock [s]
+    pub sim_time: f64,
+    /// simulated seconds per wall second, as achieved
+    pub speed: f64,
+    /// the frame budget, not the Speed control, is holding the clock back
+    pub limited: bool,
+}
+
+/// The readouts of `sim` over its last `windows` seconds (speed and
+/// `limited` are the caller's to fill: they are about the page, not the run).
+pub fn recent(sim: &Simulation, windows: usize) -> Readouts {
+    let metrics = sim.metrics();
+    let mut latency: LatencyHistogram<u32> = LatencyHistogram::new();
+    let mut since: Nanos = sim.now();
+    let (mut rejected, mut timed_out) = (0u64, 0u64);
+    for class in metrics.get(API_CLASSES).unwrap_or_default() {
+        let (recent, start) = class.windows.recent_latency(windows);
+        latency.merge(&recent);
+        since = since.min(start);
+        for window in class.windows.windows().iter().rev().take(windows) {
+            rejected += window.rejected;
+            timed_out += window.timed_out;
+        }
+    }
+    let span = to_secs(sim.now().saturating_sub(since));
+    let per_second = |count: u64| if span > 0.0 { count as f64 / span } else { 0.0 };
+    Readouts {
+        p50: latency.quantile(0.5),
+        p99: latency.quantile(0.99),
+        throughput: per_second(latency.count()),
+        rejected_rate: per_second(rejected),
+        timeout_rate: per_second(timed_out),
+        sim_time: to_secs(sim.now()),
+        speed: 0.0,
+        limited: false,
+    }
+}
