@@ -1,8 +1,12 @@
 //! The web app's entry point, built for wasm32 by Trunk (see index.html).
+//! The same module runs in the page's worker (`static/worker.js`): there is
+//! no window there, and the worker calls `worker_message` instead.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    cplab::ui::start();
+    if web_sys::window().is_some() {
+        cplab::ui::start();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -375,11 +375,13 @@ mod tests {
 
     #[test]
     fn a_sweep_covers_its_range_and_a_moved_slider_reaches_every_column() {
-        let mut params = Params::default();
-        params.sweep_knob = Knob::EtcdFsyncLatency;
-        params.sweep_from = 0.1;
-        params.sweep_to = 100.0;
-        params.nodes = 100.0;
+        let params = Params {
+            sweep_knob: Knob::EtcdFsyncLatency,
+            sweep_from: 0.1,
+            sweep_to: 100.0,
+            nodes: 100.0,
+            ..Params::default()
+        };
         let update = finish(&JobRequest::new(1, JobKind::Sweep, &params));
         let JobResult::Sweep(points) = update.result else {
             panic!("a sweep");
@@ -395,8 +397,10 @@ mod tests {
         );
 
         // The fsync slider moved: every column's write p99 follows it.
-        let mut slow = Params::default();
-        slow.etcd_fsync_latency = 20.0;
+        let slow = Params {
+            etcd_fsync_latency: 20.0,
+            ..Params::default()
+        };
         let runner = JobRunner::new(&JobRequest::new(2, JobKind::Compare, &slow)).expect("valid");
         for work in &runner.queue {
             if let Work::Measure(_, sim) = work {

@@ -6,6 +6,7 @@
 //! None of it touches the DOM, so it is tested natively (property tests
 //! included) and the web app (`ui`) only draws it.
 
+pub mod claims;
 pub mod jobs;
 pub mod params;
 pub mod readouts;

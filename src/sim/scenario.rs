@@ -130,19 +130,30 @@ impl Scenario {
         let line_of = |span: Option<std::ops::Range<usize>>| {
             span.map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
         };
-        let deserializer = toml::Deserializer::parse(text).map_err(|error| ScenarioError {
-            field: String::new(),
-            message: one_line(error.message()),
-            line: line_of(error.span()),
+        // Two steps: the text into a plain table (syntax errors carry their
+        // position), then the table into a scenario through toml's small
+        // `Value` deserializer. The web app stays smaller than with the
+        // position-tracking deserializer; the field at fault is found in the
+        // table from what the error names (`locate`).
+        let table: toml::Table = toml::from_str(text).map_err(|error| {
+            let span = error.span();
+            ScenarioError {
+                field: span
+                    .as_ref()
+                    .and_then(|span| field_at(text, span.start))
+                    .unwrap_or_default(),
+                message: one_line(error.message()),
+                line: line_of(span),
+            }
         })?;
-        let scenario: Scenario =
-            serde_path_to_error::deserialize(deserializer).map_err(|error| {
-                let field = error.path().to_string();
-                let inner = error.into_inner();
+        let scenario =
+            Scenario::deserialize(toml::Value::Table(table.clone())).map_err(|error| {
+                let message = one_line(error.message());
+                let field = locate(&table, &message).unwrap_or_default();
                 ScenarioError {
-                    field: if field == "." { String::new() } else { field },
-                    message: one_line(inner.message()),
-                    line: line_of(inner.span()),
+                    line: line_of_key(text, &field),
+                    field,
+                    message,
                 }
             })?;
         scenario.check().map_err(|error| ScenarioError {
@@ -271,6 +282,98 @@ fn line_of_key(text: &str, path: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The dotted path of the innermost key whose name or value holds the
+/// byte at `offset` (`station.service`, `clients[1].threads`).
+fn field_at(text: &str, offset: usize) -> Option<String> {
+    use toml::de::{DeTable, DeValue};
+    // A `[table]` header's span covers the header only, so tables and
+    // arrays of tables are searched whatever their own span says.
+    fn in_value(value: &DeValue, offset: usize) -> Option<String> {
+        match value {
+            DeValue::Table(inner) => in_table(inner, offset),
+            DeValue::Array(items) => items.iter().enumerate().find_map(|(i, item)| {
+                let here = item.span().contains(&offset);
+                match in_value(item.get_ref(), offset) {
+                    Some(rest) => Some(format!("[{i}].{rest}")),
+                    None => here.then(|| format!("[{i}]")),
+                }
+            }),
+            _ => None,
+        }
+    }
+    fn in_table(table: &DeTable, offset: usize) -> Option<String> {
+        table.iter().find_map(|(key, value)| {
+            let name = key.get_ref().as_ref();
+            if let Some(rest) = in_value(value.get_ref(), offset) {
+                let joined = if rest.starts_with('[') {
+                    format!("{name}{rest}")
+                } else {
+                    format!("{name}.{rest}")
+                };
+                return Some(joined);
+            }
+            let (k, v) = (key.span(), value.span());
+            (k.contains(&offset) || (k.start..v.end.max(k.end)).contains(&offset))
+                .then(|| name.to_owned())
+        })
+    }
+    let document = DeTable::parse(text).ok()?;
+    in_table(document.get_ref(), offset)
+}
+
+/// The path of the value or key a deserialization error names: an unknown
+/// field by its name, a wrong value by the value itself (the first match,
+/// depth first, in file order).
+fn locate(table: &toml::Table, message: &str) -> Option<String> {
+    use toml::Value;
+    let quoted = |open: &str, close: char| -> Option<String> {
+        let start = message.find(open)? + open.len();
+        let end = message[start..].find(close)? + start;
+        Some(message[start..end].to_owned())
+    };
+    enum Wanted {
+        Key(String),
+        Leaf(Box<dyn Fn(&Value) -> bool>),
+    }
+    let wanted = if let Some(name) = quoted("unknown field `", '`') {
+        Wanted::Key(name)
+    } else if let Some(text) = quoted("string \"", '"').or_else(|| quoted("variant `", '`')) {
+        Wanted::Leaf(Box::new(move |v| v.as_str() == Some(text.as_str())))
+    } else if let Some(n) = quoted("integer `", '`').and_then(|n| n.parse::<i64>().ok()) {
+        Wanted::Leaf(Box::new(move |v| v.as_integer() == Some(n)))
+    } else if let Some(x) = quoted("floating point `", '`').and_then(|x| x.parse::<f64>().ok()) {
+        Wanted::Leaf(Box::new(move |v| v.as_float() == Some(x)))
+    } else if let Some(b) = quoted("boolean `", '`').and_then(|b| b.parse::<bool>().ok()) {
+        Wanted::Leaf(Box::new(move |v| v.as_bool() == Some(b)))
+    } else {
+        return None;
+    };
+    fn search(value: &Value, wanted: &Wanted, path: &str) -> Option<String> {
+        match value {
+            Value::Table(table) => table.iter().find_map(|(key, value)| {
+                let here = if path.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{path}.{key}")
+                };
+                match wanted {
+                    Wanted::Key(name) if name == key => Some(here),
+                    _ => search(value, wanted, &here),
+                }
+            }),
+            Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| search(item, wanted, &format!("{path}[{i}]"))),
+            leaf => match wanted {
+                Wanted::Leaf(matches) if matches(leaf) => Some(path.to_owned()),
+                _ => None,
+            },
+        }
+    }
+    search(&Value::Table(table.clone()), &wanted, "")
 }
 
 /// Error texts from parsers can span lines; a CLI error is one line.

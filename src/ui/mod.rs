@@ -13,8 +13,13 @@ pub mod chart;
 pub mod components;
 pub mod diagram;
 pub mod format;
+pub mod frame;
+pub mod jobs;
 pub mod live;
+pub mod share;
 pub mod state;
+pub mod sweep_chart;
+pub mod worker;
 
 /// Mounts the app on the page's body.
 pub fn start() {

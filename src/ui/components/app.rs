@@ -1,22 +1,34 @@
+use super::ab::{Ab, AbRefs};
+use super::case_study::CaseStudy;
 use super::charts::{ChartRefs, Charts};
+use super::claims::Claims;
+use super::compare::Compare;
 use super::controls::Controls;
 use super::diagram::DiagramView;
+use super::embed::Embed;
 use super::explanations::Explanations;
 use super::help::Help;
+use super::notices::Notices;
 use super::readouts::{ReadoutRefs, Readouts};
-use crate::sim::{LatencyHistogram, Nanos, Simulation, WindowSummary, to_secs};
+use super::scenario_bar::ScenarioBar;
+use super::share::{ExportKind, ImportError, Share};
+use super::sweep::Sweep;
+use super::tabs::Tabs;
+use crate::lab::jobs::{JobKind, JobUpdate};
+use crate::lab::params::{Figure, Knob, Panel, Params};
+use crate::lab::readouts::READOUT_WINDOWS;
+use crate::lab::url;
+use crate::sim::Scenario;
 use crate::ui::animation::AnimationLoop;
-use crate::ui::chart::{
-    APISERVER_BUCKETS, BLUE, GREEN, Guide, HistogramChart, ORANGE, QUEUE_COLOURS, Scale, Series,
-    TimeChart, VERMILLION,
-};
-use crate::ui::diagram::Diagram;
+use crate::ui::chart::{BLUE, Guide, Scale, Series, TimeChart, VERMILLION};
 use crate::ui::format;
-use crate::ui::live::{API_CLASSES, LiveRun, READOUT_WINDOWS};
-use crate::ui::state::{Action, Params};
-use gloo_timers::callback::Interval;
-use std::cell::RefCell;
-use std::collections::VecDeque;
+use crate::ui::frame::{Canvases, show_readouts};
+use crate::ui::jobs::JobClient;
+use crate::ui::live::LiveRun;
+use crate::ui::share;
+use crate::ui::state::Action;
+use gloo_timers::callback::{Interval, Timeout};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -26,58 +38,11 @@ use yew::prelude::*;
 /// How often the text readouts refresh [ms]: fast enough to feel live,
 /// slow enough to be read.
 const READOUT_REFRESH_MS: u32 = 250;
-/// Most requests drawn as dots at once.
-const MAX_DOTS: usize = 300;
+/// A long computation starts this long after the last change [ms], so a
+/// slider being dragged does not restart it at every step.
+const JOB_DEBOUNCE_MS: u32 = 400;
 
 type SharedRun = Rc<RefCell<Result<LiveRun, String>>>;
-
-/// Queue depths are sampled this often [s of simulated time] for their chart.
-const QUEUE_SAMPLE_SECONDS: f64 = 0.25;
-
-/// Everything the animation loop draws on.
-struct Canvases {
-    diagram: Diagram,
-    latency: TimeChart,
-    rates: TimeChart,
-    queues: TimeChart,
-    histogram: HistogramChart,
-    /// (simulated time [s], requests waiting per queue), the last 60 s
-    queue_history: VecDeque<(f64, Vec<u32>)>,
-    frames: u64,
-}
-
-impl Canvases {
-    fn new(diagram: &NodeRef, charts: &ChartRefs) -> Option<Self> {
-        let canvas = |r: &NodeRef| r.cast::<HtmlCanvasElement>();
-        Some(Self {
-            diagram: Diagram::new(canvas(diagram)?),
-            latency: TimeChart::new(
-                canvas(&charts.latency_axes)?,
-                canvas(&charts.latency_data)?,
-                Scale::Log,
-                format::latency,
-            ),
-            rates: TimeChart::new(
-                canvas(&charts.rates_axes)?,
-                canvas(&charts.rates_data)?,
-                Scale::Linear,
-                format::significant,
-            ),
-            queues: TimeChart::new(
-                canvas(&charts.queue_axes)?,
-                canvas(&charts.queue_data)?,
-                Scale::Linear,
-                format::significant,
-            ),
-            histogram: HistogramChart::new(
-                canvas(&charts.histogram_axes)?,
-                canvas(&charts.histogram_data)?,
-            ),
-            queue_history: VecDeque::new(),
-            frames: 0,
-        })
-    }
-}
 
 fn wall_clock() -> f64 {
     web_sys::window()
@@ -85,17 +50,112 @@ fn wall_clock() -> f64 {
         .map_or(0.0, |p| p.now())
 }
 
+/// The job a view needs, if any.
+fn job_kind(params: &Params) -> Option<JobKind> {
+    match (params.embed, params.panel) {
+        (Some(Figure::Table), _) => Some(JobKind::Compare),
+        (Some(_), _) => None,
+        (None, Panel::Compare) => Some(JobKind::Compare),
+        (None, Panel::CaseStudy) => Some(JobKind::CaseStudy),
+        (None, Panel::Sweep) => Some(JobKind::Sweep),
+        _ => None,
+    }
+}
+
+/// What a job depends on: the view without what cannot change its answer
+/// (panel, speed, play state, chart, embed), so moving those does not
+/// start the computation again.
+fn job_key(params: &Params, kind: JobKind) -> Params {
+    let mut key = params.clone();
+    key.panel = Panel::Lab;
+    key.speed = 1.0;
+    key.playing = true;
+    key.chart_class = 0;
+    key.embed = None;
+    key.embed_controls.clear();
+    key.help_open = false;
+    key.steps = 0;
+    key.run = 0;
+    key.elections = 0;
+    key.restart_storms = 0;
+    key.ab_preset = "k8s-1.32-article";
+    if kind != JobKind::Sweep {
+        key.sweep_knob = Knob::Nodes;
+        key.sweep_from = 0.0;
+        key.sweep_to = 0.0;
+    }
+    key
+}
+
+/// B of the A/B panel: the chosen preset with A's moved sliders, faults
+/// and seed (the same workload where the presets share it).
+fn b_params(a: &Params) -> Option<Params> {
+    let mut b = Params::for_preset(a.ab_preset).ok()?;
+    let a_base = a.base_params().ok()?;
+    for knob in Knob::ALL {
+        if a.get(knob) != a_base.get(knob) || knob == Knob::Speed {
+            *b.slot(knob) = a.get(knob);
+        }
+    }
+    b.slow_webhook = a.slow_webhook;
+    b.fsync_spike = a.fsync_spike;
+    b.elections = a.elections;
+    b.restart_storms = a.restart_storms;
+    b.seed = a.seed;
+    b.run = a.run;
+    b.playing = a.playing;
+    b.steps = a.steps;
+    b.chart_class = a.chart_class;
+    Some(b)
+}
+
+/// The knob an imported file's error concerns, by the field it names.
+fn knob_of_field(field: &str) -> Option<Knob> {
+    let field = field.strip_prefix("control_plane.")?;
+    Some(match field {
+        "workload.nodes" => Knob::Nodes,
+        "max_requests_inflight" => Knob::MaxRequestsInflight,
+        "max_mutating_requests_inflight" => Knob::MaxMutatingRequestsInflight,
+        "webhook_concurrency" => Knob::WebhookConcurrency,
+        "etcd_client.pool_connections" => Knob::EtcdConnections,
+        "etcd.fsync" => Knob::EtcdFsyncLatency,
+        "workload.namespaces" => Knob::Namespaces,
+        f if f.starts_with("webhooks[") && f.ends_with(".latency") => Knob::WebhookLatency,
+        f if f.starts_with("webhooks[") && f.ends_with(".timeout") => Knob::WebhookTimeout,
+        _ => return None,
+    })
+}
+
+/// The A/B panel's chart, made when its canvases exist.
+struct AbChart {
+    chart: TimeChart,
+    canvas: HtmlCanvasElement,
+}
+
 #[function_component(App)]
 pub fn app() -> Html {
-    let params = use_reducer(Params::default);
+    // The view the link describes, read once.
+    let initial = use_memo((), |_| url::from_query(&share::page_query()));
+    let params = use_reducer(|| initial.0.clone());
+    let notices = use_state(|| initial.1.iter().map(|n| n.0.clone()).collect::<Vec<_>>());
+    let import_error = use_state(|| None::<ImportError>);
     let live: SharedRun = use_mut_ref(|| LiveRun::new(&params).map_err(|e| e.to_string()));
+    let ab_live: Rc<RefCell<Option<LiveRun>>> = use_mut_ref(|| None);
+    let visible: Rc<Cell<bool>> = use_memo((), |_| Rc::new(Cell::new(true))).as_ref().clone();
+    let job = use_state(|| None::<JobUpdate>);
+    let jobs: Rc<RefCell<Option<JobClient>>> = use_mut_ref(|| None);
+    let job_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let diagram = use_node_ref();
+    let root = use_node_ref();
     let charts = use_memo((), |_| ChartRefs::default());
     let readouts = use_memo((), |_| ReadoutRefs::default());
+    let ab_refs = use_memo((), |_| AbRefs::default());
+    let dispatcher = params.dispatcher();
 
-    // Every change of the controls reaches the running simulation at once.
+    // Every change of the controls reaches the running simulation at once,
+    // and the address bar.
     {
-        let live = live.clone();
+        let (live, ab_live) = (live.clone(), ab_live.clone());
         use_effect_with((*params).clone(), move |params| {
             let mut run = live.borrow_mut();
             let outcome = match run.as_mut() {
@@ -107,40 +167,126 @@ pub fn app() -> Html {
             if let Err(error) = outcome {
                 *run = Err(error);
             }
+            // B runs only while the A/B panel is open.
+            let mut b = ab_live.borrow_mut();
+            match (
+                params.panel == Panel::Ab && params.embed.is_none(),
+                b_params(params),
+            ) {
+                (true, Some(b_params)) => {
+                    let fresh = match b.as_mut() {
+                        Some(running) => running.apply(&b_params).is_err(),
+                        None => true,
+                    };
+                    if fresh {
+                        *b = LiveRun::new(&b_params).ok();
+                    }
+                }
+                _ => *b = None,
+            }
+            share::show_in_address_bar(params);
+        });
+    }
+
+    // The panels' long computations, in the worker, after a pause in the
+    // reader's changes.
+    {
+        let (jobs, job, timer) = (jobs.clone(), job.clone(), job_timer.clone());
+        let kind = job_kind(&params);
+        let key = kind.map(|k| (k, job_key(&params, k)));
+        let current = (*params).clone();
+        use_effect_with(key, move |key| {
+            timer.borrow_mut().take();
+            if let Some((kind, _)) = key {
+                let kind = *kind;
+                job.set(None);
+                let (jobs, job) = (jobs.clone(), job.clone());
+                *timer.borrow_mut() = Some(Timeout::new(JOB_DEBOUNCE_MS, move || {
+                    let mut client = jobs.borrow_mut();
+                    let client = client.get_or_insert_with(|| {
+                        let job = job.clone();
+                        JobClient::new(move |update| job.set(Some(update)))
+                    });
+                    client.request(kind, &current);
+                }));
+            }
         });
     }
 
     // One animation loop advances the simulation and draws; a timer
     // refreshes the readouts. Neither re-renders a component.
     {
-        let (live, readouts) = (live.clone(), readouts.clone());
-        let (diagram, charts) = (diagram.clone(), charts.clone());
+        let (live, ab_live, readouts, ab_refs) = (
+            live.clone(),
+            ab_live.clone(),
+            readouts.clone(),
+            ab_refs.clone(),
+        );
+        let (diagram, charts, visible) = (diagram.clone(), charts.clone(), visible.clone());
+        let dispatcher = dispatcher.clone();
         use_effect_with((), move |_| {
-            let frame_loop = Canvases::new(&diagram, &charts).map(|mut canvases| {
-                let live = live.clone();
-                let mut every = 1u64;
+            let mut canvases = Canvases::new(&diagram, &charts);
+            let mut ab_chart: Option<AbChart> = None;
+            let frames = {
+                let (live, ab_live, ab_refs) = (live.clone(), ab_live.clone(), ab_refs.clone());
                 AnimationLoop::start(move |timestamp| {
-                    if let Ok(run) = live.borrow_mut().as_mut() {
-                        run.frame(timestamp, wall_clock);
-                        every = draw(&mut canvases, run, every, timestamp);
+                    if !visible.get() {
+                        return; // an embed scrolled out of view: paused
+                    }
+                    let absorbed = match live.borrow_mut().as_mut() {
+                        Ok(run) => {
+                            run.frame(timestamp, wall_clock);
+                            if run.params().panel == Panel::Lab || run.params().embed.is_some() {
+                                canvases.draw(run, timestamp);
+                            }
+                            run.take_absorbed()
+                        }
+                        Err(_) => Vec::new(),
+                    };
+                    for change in absorbed {
+                        dispatcher.dispatch(Action::Absorb(change));
+                    }
+                    if let Some(b) = ab_live.borrow_mut().as_mut() {
+                        b.frame(timestamp, wall_clock);
+                        b.take_absorbed();
+                        if let Ok(a) = live.borrow().as_ref() {
+                            draw_ab(&mut ab_chart, &ab_refs, a, b);
+                        }
                     }
                 })
-            });
+            };
             let refresher = Interval::new(READOUT_REFRESH_MS, move || {
                 if let Ok(run) = live.borrow().as_ref() {
                     show_readouts(run, &readouts);
+                    if let Some(b) = ab_live.borrow().as_ref() {
+                        show_ab(&ab_refs, run, b);
+                    }
                 }
             });
             move || {
-                drop(frame_loop);
+                drop(frames);
                 drop(refresher);
+            }
+        });
+    }
+
+    // An embedded figure pauses while it is out of view.
+    {
+        let (root, visible) = (root.clone(), visible.clone());
+        let embedded = params.embed.is_some();
+        use_effect_with(embedded, move |&embedded| {
+            let observer = embedded.then(|| watch_visibility(&root, visible)).flatten();
+            move || {
+                if let Some((observer, _callback)) = observer {
+                    observer.disconnect();
+                }
             }
         });
     }
 
     // Space plays and pauses, `?` opens the help (not while typing).
     {
-        let params = params.clone();
+        let dispatcher = dispatcher.clone();
         use_effect_with((), move |_| {
             let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |event: KeyboardEvent| {
                 let tag = event
@@ -154,9 +300,9 @@ pub fn app() -> Html {
                 match event.key().as_str() {
                     " " => {
                         event.prevent_default();
-                        params.dispatch(Action::TogglePlay);
+                        dispatcher.dispatch(Action::TogglePlay);
                     }
-                    "?" => params.dispatch(Action::ToggleHelp),
+                    "?" => dispatcher.dispatch(Action::ToggleHelp),
                     _ => {}
                 }
             });
@@ -177,12 +323,69 @@ pub fn app() -> Html {
     }
 
     let ondispatch = {
-        let params = params.clone();
-        Callback::from(move |action: Action| params.dispatch(action))
+        let dispatcher = dispatcher.clone();
+        Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
+    let in_worker = jobs.borrow().as_ref().is_none_or(|c| c.in_worker());
     let failure = live.borrow().as_ref().err().cloned();
+
+    if let Some(figure) = params.embed {
+        return html! {
+            <div ref={root}>
+                <Notices notices={(*notices).clone()} ondismiss={{ let n = notices.clone(); Callback::from(move |_| n.set(Vec::new())) }} />
+                if let Some(error) = failure {
+                    <p class="error" role="alert">{ format!("This configuration cannot run: {error}") }</p>
+                }
+                <Embed {figure} params={(*params).clone()} diagram={diagram.clone()} charts={(*charts).clone()}
+                    readouts={(*readouts).clone()} job={(*job).clone()} {in_worker} ondispatch={ondispatch.clone()} />
+            </div>
+        };
+    }
+
+    let onexport = {
+        let (live, charts, diagram) = (live.clone(), charts.clone(), diagram.clone());
+        Callback::from(move |kind: ExportKind| export(&live, &charts, &diagram, kind))
+    };
+    let onimport = {
+        let (dispatcher, import_error, notices) =
+            (dispatcher.clone(), import_error.clone(), notices.clone());
+        let current = (*params).clone();
+        Callback::from(move |(name, text): (String, Result<String, String>)| {
+            let refuse = |knob: Option<Knob>, message: String| {
+                import_error.set(Some(ImportError { knob, message }));
+            };
+            let text = match text {
+                Ok(text) => text,
+                Err(message) => return refuse(None, message),
+            };
+            // A refused file changes nothing: the state is replaced only
+            // once the file has passed every check.
+            let scenario = match Scenario::from_toml(&text) {
+                Ok(scenario) => scenario,
+                Err(e) => return refuse(knob_of_field(&e.field), format!("{name}: {e}")),
+            };
+            match Params::for_imported(scenario) {
+                Ok(mut fresh) => {
+                    fresh.speed = current.speed;
+                    fresh.panel = Panel::Lab;
+                    fresh.run = current.run.wrapping_add(1);
+                    import_error.set(None);
+                    notices.set(vec![format!(
+                        "Imported {name}. A link cannot carry an imported file: export it as TOML to share it."
+                    )]);
+                    dispatcher.dispatch(Action::Replace(Rc::new(fresh)));
+                }
+                Err(e) => refuse(None, format!("{name}: {e}")),
+            }
+        })
+    };
+    let ondismiss = {
+        let notices = notices.clone();
+        Callback::from(move |_| notices.set(Vec::new()))
+    };
+    let panel = params.panel;
     html! {
-        <main class="app">
+        <main class="app" ref={root}>
             <header>
                 <h1>{ "Control Plane Lab" }</h1>
                 <p class="lede">
@@ -193,23 +396,39 @@ pub fn app() -> Html {
                        inject faults, and watch latency move against the SLOs." }
                 </p>
             </header>
+            <Notices notices={(*notices).clone()} {ondismiss} />
             if let Some(error) = failure {
                 <p class="error" role="alert">{ format!("This configuration cannot run: {error}") }</p>
             }
             if params.help_open {
                 <Help ondispatch={ondispatch.clone()} />
             }
+            <ScenarioBar params={(*params).clone()} ondispatch={ondispatch.clone()} />
+            <Share params={(*params).clone()} ondispatch={ondispatch.clone()} {onexport} {onimport} import_error={(*import_error).clone()} />
             <div class="workbench">
-                <Controls params={(*params).clone()} ondispatch={ondispatch.clone()} />
+                <Controls params={(*params).clone()} ondispatch={ondispatch.clone()} import_error={(*import_error).clone()} />
                 <div class="results">
-                    <Readouts refs={(*readouts).clone()} />
-                    <DiagramView canvas={diagram} />
-                    <Charts refs={(*charts).clone()} class={params.chart_class} flow_control={params.flow_control} ondispatch={ondispatch.clone()} />
-                    <p class="note">
-                        { format!("Readouts summarise the last {READOUT_WINDOWS} simulated seconds of API requests. \
-                                   Same seed, same settings and same changes at the same simulated times \
-                                   give the same numbers.") }
-                    </p>
+                    <Tabs {panel} ondispatch={ondispatch.clone()} />
+                    <div id="panel-lab" role="tabpanel" aria-labelledby="tab-lab" hidden={panel != Panel::Lab}>
+                        <Readouts refs={(*readouts).clone()} />
+                        <DiagramView canvas={diagram.clone()} />
+                        <Charts refs={(*charts).clone()} class={params.chart_class} flow_control={params.flow_control} ondispatch={ondispatch.clone()} />
+                        <p class="note">
+                            { format!("Readouts summarise the last {READOUT_WINDOWS} simulated seconds of API requests. \
+                                       Same seed, same settings and same changes at the same simulated times \
+                                       give the same numbers.") }
+                        </p>
+                    </div>
+                    <div id={format!("panel-{}", panel.id())} role="tabpanel" aria-labelledby={format!("tab-{}", panel.id())} hidden={panel == Panel::Lab}>
+                        { match panel {
+                            Panel::Lab => html! {},
+                            Panel::Compare => html! { <Compare update={(*job).clone()} {in_worker} /> },
+                            Panel::CaseStudy => html! { <CaseStudy params={(*params).clone()} update={(*job).clone()} ondispatch={ondispatch.clone()} /> },
+                            Panel::Claims => html! { <Claims params={(*params).clone()} ondispatch={ondispatch.clone()} /> },
+                            Panel::Ab => html! { <Ab params={(*params).clone()} refs={(*ab_refs).clone()} ondispatch={ondispatch.clone()} /> },
+                            Panel::Sweep => html! { <Sweep params={(*params).clone()} update={(*job).clone()} {in_worker} ondispatch={ondispatch.clone()} /> },
+                        } }
+                    </div>
                 </div>
             </div>
             <Explanations />
@@ -217,211 +436,171 @@ pub fn app() -> Html {
     }
 }
 
-/// Points (seconds before now, value) of closed windows, plus the open
-/// window once it is half full.
-fn points(
-    windows: &[WindowSummary],
-    length: Nanos,
-    now: Nanos,
-    pick: impl Fn(&WindowSummary) -> f64,
-) -> Vec<(f64, f64)> {
-    windows
-        .iter()
-        .filter(|w| now - w.start >= length / 2)
-        .map(|w| (-to_secs(now - (w.start + length).min(now)), pick(w)))
-        .collect()
+/// An intersection observer and the callback it holds.
+type Watcher = (
+    web_sys::IntersectionObserver,
+    Closure<dyn FnMut(js_sys::Array)>,
+);
+
+/// Watches whether `root` is on screen; returns the observer to disconnect.
+fn watch_visibility(root: &NodeRef, visible: Rc<Cell<bool>>) -> Option<Watcher> {
+    let element = root.cast::<web_sys::Element>()?;
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        if let Some(entry) = entries
+            .iter()
+            .last()
+            .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok())
+        {
+            visible.set(entry.is_intersecting());
+        }
+    });
+    let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+    observer.observe(&element);
+    Some((observer, callback))
 }
 
-/// Draws one frame; returns the sampling stride for the next one.
-fn draw(canvases: &mut Canvases, run: &LiveRun, every: u64, wall: f64) -> u64 {
-    let sim: &Simulation = run.simulation();
-    let now = sim.now();
-    let metrics = sim.metrics();
-    let rejected: u64 = metrics[API_CLASSES].iter().map(|m| m.all.rejected).sum();
-    let timed_out: u64 = metrics[API_CLASSES].iter().map(|m| m.all.timed_out).sum();
-    let mut next_every = every;
-    canvases.frames += 1;
-    // Charts follow their displayed size; checking it is a layout read, so
-    // only every 30 frames.
-    if canvases.frames % 30 == 1 {
-        canvases.latency.fit();
-        canvases.rates.fit();
-        canvases.queues.fit();
-        canvases.histogram.fit();
-    }
-    if let Some(snapshot) = sim.control_plane_snapshot(every, MAX_DOTS) {
-        canvases
-            .diagram
-            .draw(&snapshot, to_secs(now), (rejected, timed_out), wall);
-        next_every = (snapshot.in_flight / MAX_DOTS as u64).max(1);
-        draw_queues(canvases, &snapshot.limits, to_secs(now));
-    }
-    // The histogram costs more to bucket: every tenth frame is plenty.
-    if canvases.frames % 10 == 1 {
-        let mut recent: LatencyHistogram<u32> = LatencyHistogram::new();
-        for class in &metrics[API_CLASSES] {
-            recent.merge(&class.windows.recent_latency(READOUT_WINDOWS).0);
+/// Offers the run's metrics, a chart or the scenario as a download.
+fn export(live: &SharedRun, charts: &ChartRefs, diagram: &NodeRef, kind: ExportKind) {
+    let run = live.borrow();
+    let Ok(run) = run.as_ref() else {
+        return;
+    };
+    let sim = run.simulation();
+    let layers = |refs: [&NodeRef; 2]| -> Vec<HtmlCanvasElement> {
+        refs.iter()
+            .filter_map(|r| r.cast::<HtmlCanvasElement>())
+            .collect()
+    };
+    match kind {
+        ExportKind::Csv => share::download(
+            "control-plane-lab-metrics.csv",
+            "text/csv",
+            &share::metrics_csv(sim),
+        ),
+        ExportKind::Json => share::download(
+            "control-plane-lab-metrics.json",
+            "application/json",
+            &share::metrics_json(sim, run.params()),
+        ),
+        ExportKind::Toml => share::download(
+            "control-plane-lab-scenario.toml",
+            "text/plain",
+            &format!(
+                "# Exported from Control Plane Lab: `cplab run` on this file prints the page's numbers\n# (the reader's changes are in the timeline, at the simulated times they applied).\n{}",
+                run.export_scenario().to_toml()
+            ),
+        ),
+        ExportKind::Png(name) => {
+            let canvases = match name {
+                "latency" => layers([&charts.latency_axes, &charts.latency_data]),
+                "rates" => layers([&charts.rates_axes, &charts.rates_data]),
+                "queues" => layers([&charts.queue_axes, &charts.queue_data]),
+                "histogram" => layers([&charts.histogram_axes, &charts.histogram_data]),
+                _ => diagram.cast::<HtmlCanvasElement>().into_iter().collect(),
+            };
+            share::download_png(&format!("control-plane-lab-{name}.png"), &canvases);
         }
-        canvases
-            .histogram
-            .draw(&recent.bucket_counts(&APISERVER_BUCKETS));
     }
-    let class = run.params().chart_class.min(3);
-    if let Some(chosen) = metrics.get(class) {
-        let windows = chosen.windows.windows();
-        let length = chosen.windows.length();
-        let (p50, p90, p99) = (
-            points(&windows, length, now, |w| {
-                if w.completed > 0 { w.p50 } else { 0.0 }
-            }),
-            points(&windows, length, now, |w| {
-                if w.completed > 0 { w.p90 } else { 0.0 }
-            }),
-            points(&windows, length, now, |w| {
-                if w.completed > 0 { w.p99 } else { 0.0 }
-            }),
-        );
-        let guide = match class {
-            0 | 1 => Guide {
-                value: 1.0,
-                label: "SLO 1 s".into(),
-            },
-            2 => Guide {
-                value: 30.0,
-                label: "SLO 30 s".into(),
-            },
-            _ => Guide {
-                value: run.params().webhook_timeout,
-                label: "webhook timeout".into(),
-            },
-        };
-        canvases.latency.draw(
-            &[
-                Series {
-                    colour: BLUE,
-                    points: &p50,
-                },
-                Series {
-                    colour: ORANGE,
-                    points: &p90,
-                },
-                Series {
-                    colour: VERMILLION,
-                    points: &p99,
-                },
-            ],
-            Some(guide),
-        );
+}
+
+/// Overlays A's and B's p99 of the chosen class over the last 60 s.
+fn draw_ab(slot: &mut Option<AbChart>, refs: &AbRefs, a: &LiveRun, b: &LiveRun) {
+    let (Some(axes), Some(data)) = (
+        refs.axes.cast::<HtmlCanvasElement>(),
+        refs.data.cast::<HtmlCanvasElement>(),
+    ) else {
+        *slot = None;
+        return;
+    };
+    if slot.as_ref().is_none_or(|c| c.canvas != data) {
+        *slot = Some(AbChart {
+            chart: TimeChart::new(axes, data.clone(), Scale::Log, format::latency),
+            canvas: data,
+        });
     }
-    // Rates of the API classes, window by window (closed windows only).
-    let api: Vec<Vec<WindowSummary>> = metrics[API_CLASSES]
-        .iter()
-        .map(|m| m.windows.windows())
-        .collect();
-    if let Some(first) = api.first() {
-        let length = metrics[0].windows.length();
-        let closed = first.len().saturating_sub(1);
-        let sum = |pick: fn(&WindowSummary) -> u64| -> Vec<(f64, f64)> {
-            (0..closed)
-                .map(|i| {
-                    let w = &first[i];
-                    let total: u64 = api.iter().filter_map(|c| c.get(i)).map(pick).sum();
+    let Some(ab) = slot.as_mut() else {
+        return;
+    };
+    let class = a.params().chart_class.min(3);
+    let p99 = |run: &LiveRun| -> Vec<(f64, f64)> {
+        let sim = run.simulation();
+        let now = sim.now();
+        sim.metrics().get(class).map_or(Vec::new(), |m| {
+            let length = m.windows.length();
+            m.windows
+                .windows()
+                .iter()
+                .filter(|w| now - w.start >= length / 2)
+                .map(|w| {
+                    let end = (w.start + length).min(now);
                     (
-                        -to_secs(now.saturating_sub(w.start + length)),
-                        total as f64 / to_secs(length),
+                        -crate::sim::to_secs(now - end),
+                        if w.completed > 0 { w.p99 } else { 0.0 },
                     )
                 })
                 .collect()
-        };
-        let (done, rejected, timed_out) = (
-            sum(|w| w.completed),
-            sum(|w| w.rejected),
-            sum(|w| w.timed_out),
-        );
-        canvases.rates.draw(
-            &[
-                Series {
-                    colour: GREEN,
-                    points: &done,
-                },
-                Series {
-                    colour: VERMILLION,
-                    points: &rejected,
-                },
-                Series {
-                    colour: ORANGE,
-                    points: &timed_out,
-                },
-            ],
-            None,
-        );
-    }
-    next_every
-}
-
-/// Samples the queue depths and draws their last 60 s.
-fn draw_queues(
-    canvases: &mut Canvases,
-    limits: &[crate::sim::flowcontrol::LimitSnapshot],
-    now: f64,
-) {
-    let history = &mut canvases.queue_history;
-    if history.back().is_some_and(|(t, _)| *t > now) {
-        history.clear(); // a new run
-    }
-    if history
-        .back()
-        .is_none_or(|(t, _)| now - t >= QUEUE_SAMPLE_SECONDS)
-    {
-        history.push_back((now, limits.iter().map(|l| l.waiting).collect()));
-    }
-    while history
-        .front()
-        .is_some_and(|(t, _)| now - t > crate::ui::chart::SPAN_SECONDS)
-    {
-        history.pop_front();
-    }
-    let queues = limits.len().min(QUEUE_COLOURS.len());
-    let lines: Vec<Vec<(f64, f64)>> = (0..queues)
-        .map(|q| {
-            history
-                .iter()
-                .map(|(t, w)| (t - now, w.get(q).copied().unwrap_or(0) as f64))
-                .collect()
         })
-        .collect();
-    let series: Vec<Series> = lines
-        .iter()
-        .enumerate()
-        .map(|(q, points)| Series {
-            colour: QUEUE_COLOURS[q],
-            points,
-        })
-        .collect();
-    canvases.queues.draw(&series, None);
-}
-
-fn show_readouts(run: &LiveRun, refs: &ReadoutRefs) {
-    let values = run.readouts();
-    let set = |node: &NodeRef, text: String| {
-        if let Some(element) = node.get() {
-            element.set_text_content(Some(&text));
-        }
     };
-    set(&refs.p99, format::latency(values.p99));
-    set(&refs.p50, format::latency(values.p50));
-    set(&refs.throughput, format::rate(values.throughput));
-    set(&refs.rejected, format::rate(values.rejected_rate));
-    set(&refs.timeouts, format::rate(values.timeout_rate));
-    set(&refs.sim_time, format::clock(values.sim_time));
-    let speed = format::speed(values.speed);
-    let requested = run.params().speed;
-    set(
-        &refs.sim_speed,
-        if values.limited {
-            format!("{speed} of {} (slowed: heavy)", format::speed(requested))
-        } else {
-            speed
-        },
+    let (pa, pb) = (p99(a), p99(b));
+    let slo = if class == 2 { 30.0 } else { 1.0 };
+    ab.chart.draw(
+        &[
+            Series {
+                colour: BLUE,
+                points: &pa,
+            },
+            Series {
+                colour: VERMILLION,
+                points: &pb,
+            },
+        ],
+        Some(Guide {
+            value: slo,
+            label: format!("SLO {slo} s"),
+        }),
     );
+}
+
+/// Writes A's and B's readouts and their differences.
+fn show_ab(refs: &AbRefs, a: &LiveRun, b: &LiveRun) {
+    let (ra, rb) = (a.readouts(), b.readouts());
+    let values = [
+        (ra.p50, rb.p50, true),
+        (ra.p99, rb.p99, true),
+        (ra.rejected_rate, rb.rejected_rate, false),
+        (ra.timeout_rate, rb.timeout_rate, false),
+    ];
+    for (row, (x, y, latency)) in values.into_iter().enumerate() {
+        let show = |v: f64| {
+            if latency {
+                format::latency(v)
+            } else {
+                format::rate(v)
+            }
+        };
+        let diff = y - x;
+        let signed = if latency {
+            if x > 0.0 && y > 0.0 {
+                format!(
+                    "{}{} ({:+.0}%)",
+                    if diff >= 0.0 { "+" } else { "−" },
+                    format::latency(diff.abs()),
+                    diff / x * 100.0
+                )
+            } else {
+                "–".to_owned()
+            }
+        } else {
+            format!(
+                "{}{}",
+                if diff >= 0.0 { "+" } else { "−" },
+                format::rate(diff.abs())
+            )
+        };
+        for (cell, text) in refs.cells[row].iter().zip([show(x), show(y), signed]) {
+            if let Some(element) = cell.get() {
+                element.set_text_content(Some(&text));
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+use super::share::ImportError;
 use super::slider::Slider;
 use super::switch::{Choice, MechanismSwitch};
 use crate::sim::control_plane::{Discovery, WebhookHandling};
@@ -12,6 +13,9 @@ use yew::prelude::*;
 pub struct ControlsProps {
     pub params: Params,
     pub ondispatch: Callback<Action>,
+    /// an imported file's error, shown at the slider it concerns
+    #[prop_or_default]
+    pub import_error: Option<ImportError>,
 }
 
 fn choice(label: &'static str, value: Switch, article: bool) -> Choice {
@@ -29,7 +33,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let d = props.ondispatch.clone();
     let send = |action: Action| {
         let d = d.clone();
-        Callback::from(move |_: MouseEvent| d.emit(action))
+        Callback::from(move |_: MouseEvent| d.emit(action.clone()))
     };
     let onseed = {
         let d = d.clone();
@@ -75,6 +79,10 @@ pub fn controls(props: &ControlsProps) -> Html {
                 choice("Aggregated", Switch::Discovery(Discovery::Aggregated), false),
                 choice("Legacy", Switch::Discovery(Discovery::Legacy), false),
             ]} />
+            <MechanismSwitch name="Consistent LIST" current={Switch::ConsistentList(p.consistent_list_from_cache)} ondispatch={d.clone()} choices={vec![
+                choice("From cache", Switch::ConsistentList(true), false),
+                choice("From etcd", Switch::ConsistentList(false), false),
+            ]} />
             <fieldset class="faults">
                 <legend>{ "Faults" }</legend>
                 <button onclick={send(Action::ToggleSlowWebhook)} aria-pressed={p.slow_webhook.to_string()}>{ "Slow webhook" }</button>
@@ -82,8 +90,9 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <button onclick={send(Action::LeaderElection)}>{ "Leader election" }</button>
                 <button onclick={send(Action::RestartStorm)}>{ "Client restart storm" }</button>
             </fieldset>
-            { for Knob::ALL.iter().map(|&knob| html! {
-                <Slider {knob} value={p.get(knob)} ondispatch={d.clone()} />
+            { for Knob::ALL.iter().map(|&knob| {
+                let error = props.import_error.as_ref().filter(|e| e.knob == Some(knob)).map(|e| e.message.clone());
+                html! { <Slider {knob} value={p.get(knob)} ondispatch={d.clone()} {error} /> }
             }) }
         </section>
     }

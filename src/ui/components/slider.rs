@@ -8,6 +8,9 @@ pub struct SliderProps {
     pub knob: Knob,
     pub value: f64,
     pub ondispatch: Callback<Action>,
+    /// why an imported file's value for this control was refused
+    #[prop_or_default]
+    pub error: Option<String>,
 }
 
 /// A labelled slider with its numeric readout. The input runs over 0-1000
@@ -55,6 +58,9 @@ pub fn slider(props: &SliderProps) -> Html {
                 {oninput}
             />
             <p class="hint">{ knob.hint() }</p>
+            if let Some(error) = &props.error {
+                <p class="error field-error" role="alert" data-testid={format!("{}-error", knob.id())}>{ error.clone() }</p>
+            }
         </div>
     }
 }

@@ -1,0 +1,77 @@
+use crate::lab::params::{Base, Params};
+use crate::sim::catalog::{CATALOG, Group};
+use crate::ui::state::Action;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ScenarioBarProps {
+    pub params: Params,
+    pub ondispatch: Callback<Action>,
+}
+
+/// The scenario picker: the article's presets, the teaching scenarios and
+/// the case study, with what the chosen one models and its guide.
+#[function_component(ScenarioBar)]
+pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
+    let base = props.params.base.clone();
+    // The chosen scenario's texts, read again only when it changes.
+    let about = use_memo(base.clone(), |_| {
+        props
+            .params
+            .base_scenario()
+            .map(|s| (s.name, s.description, s.guide))
+            .unwrap_or_default()
+    });
+    let (name, description, guide) = (*about).clone();
+    let onchange = {
+        let d = props.ondispatch.clone();
+        Callback::from(move |event: Event| {
+            let id = event.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(entry) = CATALOG.iter().find(|e| e.id == id) {
+                d.emit(Action::SelectPreset(entry.id));
+            }
+        })
+    };
+    let current = props.params.preset_id().unwrap_or("");
+    let article = current == "k8s-1.32-article";
+    let group = |title: &'static str, groups: &'static [Group]| {
+        html! {
+            <optgroup label={title}>
+                { for CATALOG.iter().filter(|e| groups.contains(&e.group) && (e.group != Group::Example || e.id == "k8s-1.32-5000")).map(|e| {
+                    let label = e.scenario().map(|s| s.name).unwrap_or_else(|_| e.id.to_owned());
+                    html! { <option value={e.id} selected={e.id == current}>{ label }</option> }
+                }) }
+            </optgroup>
+        }
+    };
+    html! {
+        <section class="scenario" aria-label="Scenario">
+            <label class="picker">
+                <span>{ "Scenario" }</span>
+                <select {onchange} aria-label="Scenario" data-testid="scenario-picker">
+                    if let Base::Imported(_) = base {
+                        <option value="" selected=true>{ format!("Imported: {name}") }</option>
+                    }
+                    { group("The article's versions (1,000 nodes)", &[Group::Preset]) }
+                    { group("Teaching scenarios", &[Group::Teaching]) }
+                    { group("The article's case study", &[Group::Case]) }
+                    { group("More", &[Group::Example]) }
+                </select>
+            </label>
+            <div class="about">
+                <h2 data-testid="scenario-name">
+                    { name.clone() }
+                    if article { <span class="origin article">{ "As the article describes (not in upstream Kubernetes)" }</span> }
+                </h2>
+                <p class="description">{ description }</p>
+                if !guide.is_empty() {
+                    <details class="guide" open={props.params.preset_id().and_then(crate::sim::catalog::find).is_some_and(|e| e.group == Group::Teaching)}>
+                        <summary>{ "What to watch, what to change" }</summary>
+                        <p data-testid="scenario-guide">{ guide }</p>
+                    </details>
+                }
+            </div>
+        </section>
+    }
+}

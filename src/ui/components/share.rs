@@ -1,0 +1,169 @@
+use crate::lab::params::{Figure, Knob, Params};
+use crate::ui::share;
+use crate::ui::state::Action;
+use std::rc::Rc;
+use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// What the reader can ask of the running simulation for export.
+#[derive(Clone, PartialEq)]
+pub enum ExportKind {
+    Csv,
+    Json,
+    Toml,
+    /// a chart by name: latency, rates, queues, histogram, diagram
+    Png(&'static str),
+}
+
+/// An import that failed: the slider it concerns (if one does) and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportError {
+    pub knob: Option<Knob>,
+    pub message: String,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ShareProps {
+    pub params: Params,
+    pub ondispatch: Callback<Action>,
+    pub onexport: Callback<ExportKind>,
+    /// a file's name and text (or why it could not be read), to import
+    pub onimport: Callback<(String, Result<String, String>)>,
+    pub import_error: Option<ImportError>,
+}
+
+fn figure_name(figure: Figure) -> &'static str {
+    match figure {
+        Figure::Diagram => "The request path",
+        Figure::Latency => "The latency chart",
+        Figure::DiagramChart => "The request path and its latency",
+        Figure::Table => "The article's table",
+    }
+}
+
+/// Share a link, embed a figure, export the run, import a scenario.
+#[function_component(Share)]
+pub fn share_panel(props: &ShareProps) -> Html {
+    let figure = use_state(|| Figure::DiagramChart);
+    let code = use_state(String::new);
+    let link = use_state(String::new);
+    let dragging = use_state(|| false);
+    let onfigure = {
+        let figure = figure.clone();
+        Callback::from(move |event: Event| {
+            let id = event.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(f) = Figure::ALL.into_iter().find(|f| f.id() == id) {
+                figure.set(f);
+            }
+        })
+    };
+    let oncopy_embed = {
+        let (params, figure, code) = (props.params.clone(), *figure, code.clone());
+        Callback::from(move |_: MouseEvent| {
+            let snippet = share::embed_code(&params, figure);
+            share::copy_to_clipboard(&snippet);
+            code.set(snippet);
+        })
+    };
+    let oncopy_link = {
+        let (params, link) = (props.params.clone(), link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let address = share::link_to(&params);
+            share::copy_to_clipboard(&address);
+            link.set(address);
+        })
+    };
+    let export = |kind: ExportKind| props.onexport.reform(move |_: MouseEvent| kind.clone());
+    let read_file = {
+        let onimport = props.onimport.clone();
+        Rc::new(move |file: web_sys::File| {
+            let onimport = onimport.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let name = file.name();
+                let text = share::read_text(file).await;
+                onimport.emit((name, text));
+            });
+        })
+    };
+    let onpick = {
+        let read_file = read_file.clone();
+        Callback::from(move |event: Event| {
+            let input = event.target_unchecked_into::<HtmlInputElement>();
+            if let Some(file) = input.files().and_then(|files| files.get(0)) {
+                read_file(file);
+            }
+            input.set_value("");
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            dragging.set(true);
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let (dragging, read_file) = (dragging.clone(), read_file.clone());
+        Callback::from(move |event: DragEvent| {
+            event.prevent_default();
+            dragging.set(false);
+            if let Some(file) = event
+                .data_transfer()
+                .and_then(|t| t.files())
+                .and_then(|files| files.get(0))
+            {
+                read_file(file);
+            }
+        })
+    };
+    let error = props.import_error.as_ref().filter(|e| e.knob.is_none());
+    html! {
+        <section class="share" aria-label="Share, embed, export, import">
+            <details>
+                <summary>{ "Share, embed, export, import" }</summary>
+                <div class="share-grid">
+                    <div>
+                        <h3>{ "Link" }</h3>
+                        <p>{ "The address bar always holds this view: the scenario, every control you moved, seed, speed and panel. Opening it shows the same numbers." }</p>
+                        <button onclick={oncopy_link}>{ "Copy link" }</button>
+                        if !link.is_empty() { <input class="copied" readonly=true value={(*link).clone()} aria-label="Link" data-testid="share-link" /> }
+                    </div>
+                    <div>
+                        <h3>{ "Embed" }</h3>
+                        <label>{ "Figure " }
+                            <select onchange={onfigure} aria-label="Figure to embed">
+                                { for Figure::ALL.iter().map(|f| html! { <option value={f.id()} selected={*f == *figure}>{ figure_name(*f) }</option> }) }
+                            </select>
+                        </label>
+                        <button onclick={oncopy_embed}>{ "Copy embed code" }</button>
+                        if !code.is_empty() { <textarea readonly=true rows="4" aria-label="Embed code" data-testid="embed-code" value={(*code).clone()} /> }
+                    </div>
+                    <div>
+                        <h3>{ "Export" }</h3>
+                        <p>{ "Metrics (the live 1-second windows and the summary), each chart as an image, and the run as a scenario file: cplab run prints the same numbers." }</p>
+                        <div class="buttons">
+                            <button onclick={export(ExportKind::Csv)}>{ "Metrics CSV" }</button>
+                            <button onclick={export(ExportKind::Json)}>{ "Metrics JSON" }</button>
+                            <button onclick={export(ExportKind::Toml)}>{ "Scenario TOML" }</button>
+                            <button onclick={export(ExportKind::Png("latency"))}>{ "Latency PNG" }</button>
+                            <button onclick={export(ExportKind::Png("rates"))}>{ "Rates PNG" }</button>
+                            <button onclick={export(ExportKind::Png("queues"))}>{ "Queues PNG" }</button>
+                            <button onclick={export(ExportKind::Png("histogram"))}>{ "Histogram PNG" }</button>
+                            <button onclick={export(ExportKind::Png("diagram"))}>{ "Diagram PNG" }</button>
+                        </div>
+                    </div>
+                    <div class={classes!("import", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop} data-testid="import-zone">
+                        <h3>{ "Import" }</h3>
+                        <p>{ "A scenario file (TOML, as cplab runs it) with a [control_plane]: pick one or drop it here. A file with an error changes nothing." }</p>
+                        <input type="file" accept=".toml,text/plain" onchange={onpick} aria-label="Import a scenario file" data-testid="import-file" />
+                        if let Some(error) = error { <p class="error" role="alert" data-testid="import-error">{ error.message.clone() }</p> }
+                    </div>
+                </div>
+            </details>
+        </section>
+    }
+}

@@ -1,0 +1,234 @@
+//! Links, embed snippets, downloads and file reading: the page's few
+//! contacts with the browser beyond drawing. Text from the reader (a file,
+//! a link) is only ever set as text, never as HTML.
+
+use crate::lab::params::{Figure, Params};
+use crate::lab::url;
+use crate::sim::{Simulation, to_secs};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
+
+/// The page's address without its query (where this copy of the site lives).
+pub fn page_address() -> String {
+    let Some(location) = web_sys::window().map(|w| w.location()) else {
+        return String::new();
+    };
+    let origin = location.origin().unwrap_or_default();
+    let path = location.pathname().unwrap_or_default();
+    format!("{origin}{path}")
+}
+
+/// The query string the page was opened with.
+pub fn page_query() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Puts the view in the address bar without reloading or adding history.
+pub fn show_in_address_bar(params: &Params) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let query = url::to_query(params);
+    let address = if query.is_empty() {
+        page_address()
+    } else {
+        format!("{}?{query}", page_address())
+    };
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&address));
+    }
+}
+
+/// A link to the view.
+pub fn link_to(params: &Params) -> String {
+    let query = url::to_query(params);
+    if query.is_empty() {
+        page_address()
+    } else {
+        format!("{}?{query}", page_address())
+    }
+}
+
+/// The `<iframe>` snippet that embeds `figure` of the view.
+pub fn embed_code(params: &Params, figure: Figure) -> String {
+    let mut embedded = params.clone();
+    embedded.embed = Some(figure);
+    embedded.panel = crate::lab::params::Panel::Lab;
+    if embedded.embed_controls.is_empty() {
+        embedded.embed_controls = vec![crate::lab::params::Knob::Nodes];
+    }
+    let title = match figure {
+        Figure::Diagram => "the request path",
+        Figure::Latency => "latency against the SLO",
+        Figure::DiagramChart => "the request path and its latency",
+        Figure::Table => "the article's comparison table, recomputed",
+    };
+    format!(
+        "<iframe src=\"{}\" width=\"700\" height=\"450\" style=\"border:0;max-width:100%\" loading=\"lazy\" title=\"Control Plane Lab: {title}\"></iframe>",
+        link_to(&embedded).replace('&', "&amp;")
+    )
+}
+
+/// Copies text to the clipboard (best effort: the snippet is also shown).
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `bytes` as a file download called `name`.
+pub fn download(name: &str, mime: &str, text: &str) {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
+    let options = BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    download_blob(name, &blob);
+}
+
+fn download_blob(name: &str, blob: &Blob) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let Ok(address) = Url::create_object_url_with_blob(blob) else {
+        return;
+    };
+    if let Ok(anchor) = document
+        .create_element("a")
+        .map(|a| a.unchecked_into::<HtmlAnchorElement>())
+    {
+        anchor.set_href(&address);
+        anchor.set_download(name);
+        anchor.click();
+    }
+    let _ = Url::revoke_object_url(&address);
+}
+
+/// Offers a chart's layers, flattened onto one white image, as a PNG.
+pub fn download_png(name: &str, layers: &[HtmlCanvasElement]) {
+    let (Some(document), Some(first)) =
+        (web_sys::window().and_then(|w| w.document()), layers.first())
+    else {
+        return;
+    };
+    let Ok(canvas) = document
+        .create_element("canvas")
+        .map(|c| c.unchecked_into::<HtmlCanvasElement>())
+    else {
+        return;
+    };
+    canvas.set_width(first.width());
+    canvas.set_height(first.height());
+    let Some(context) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    context.set_fill_style_str("#ffffff");
+    context.fill_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    for layer in layers {
+        let _ = context.draw_image_with_html_canvas_element(layer, 0.0, 0.0);
+    }
+    if let Ok(data) = canvas.to_data_url_with_type("image/png")
+        && let Ok(anchor) = document
+            .create_element("a")
+            .map(|a| a.unchecked_into::<HtmlAnchorElement>())
+    {
+        anchor.set_href(&data);
+        anchor.set_download(name);
+        anchor.click();
+    }
+}
+
+/// The run's metrics as CSV: one row per class and 1-second window (the
+/// live time series), then one row per class for the summary since the
+/// warm-up.
+pub fn metrics_csv(sim: &Simulation) -> String {
+    let mut out = String::from(
+        "kind,class,window_start_s,arrived,completed,rejected,timed_out,mean_s,p50_s,p90_s,p99_s\n",
+    );
+    for class in sim.metrics() {
+        for w in class.windows.windows() {
+            out.push_str(&format!(
+                "window,{},{},,{},{},{},{},{},{},{}\n",
+                class.name,
+                to_secs(w.start),
+                w.completed,
+                w.rejected,
+                w.timed_out,
+                w.mean,
+                w.p50,
+                w.p90,
+                w.p99
+            ));
+        }
+    }
+    for (name, c) in &sim.summary().classes {
+        out.push_str(&format!(
+            "summary,{name},,{},{},{},{},{},{},{},{}\n",
+            c.arrived,
+            c.completed,
+            c.rejected,
+            c.timed_out,
+            c.mean_response_s,
+            c.p50_s,
+            c.p90_s,
+            c.p99_s
+        ));
+    }
+    out
+}
+
+/// The run's metrics as JSON: the summary and the live windows per class.
+pub fn metrics_json(sim: &Simulation, params: &Params) -> String {
+    let windows: serde_json::Map<String, serde_json::Value> = sim
+        .metrics()
+        .iter()
+        .map(|class| {
+            let rows: Vec<serde_json::Value> = class
+                .windows
+                .windows()
+                .iter()
+                .map(|w| {
+                    serde_json::json!({
+                        "start_s": to_secs(w.start), "completed": w.completed, "mean_s": w.mean,
+                        "rejected": w.rejected, "timed_out": w.timed_out,
+                        "p50_s": w.p50, "p90_s": w.p90, "p99_s": w.p99,
+                    })
+                })
+                .collect();
+            (class.name.clone(), serde_json::Value::Array(rows))
+        })
+        .collect();
+    let document = serde_json::json!({
+        "view": url::to_query(params),
+        "summary": sim.summary(),
+        "windows": windows,
+    });
+    serde_json::to_string_pretty(&document).unwrap_or_default()
+}
+
+/// Reads a file the reader picked or dropped, as text.
+pub async fn read_text(file: web_sys::File) -> Result<String, String> {
+    /// Largest scenario file read [bytes]: a real one is a few KiB.
+    const MAX_BYTES: f64 = 1_048_576.0;
+    if file.size() > MAX_BYTES {
+        return Err(format!(
+            "{} is {:.0} KiB; a scenario file is at most 1 MiB",
+            file.name(),
+            file.size() / 1024.0
+        ));
+    }
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| format!("{} could not be read", file.name()))?;
+    text.as_string()
+        .ok_or_else(|| format!("{} is not text", file.name()))
+}

@@ -1,0 +1,98 @@
+//! The sweep's chart: p50 and p99 against the swept slider, log-log where
+//! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
+//! plotters' text measuring is no concern here.
+
+use crate::lab::jobs::SweepPoint;
+use crate::lab::params::Knob;
+use crate::ui::chart::{BLUE, GREY, VERMILLION};
+use crate::ui::format;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
+
+pub fn draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], knob: Knob) {
+    let _ = try_draw(canvas, points, knob);
+}
+
+fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], knob: Knob) -> Option<()> {
+    let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
+    root.fill(&WHITE).ok()?;
+    let range = knob.range();
+    let log_x = range.logarithmic;
+    let to_x = |v: f64| if log_x { v.max(1e-9).log10() } else { v };
+    let (x0, x1) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| {
+            (a.min(to_x(p.value)), b.max(to_x(p.value)))
+        });
+    let (x0, x1) = if x0.is_finite() && x1 > x0 {
+        (x0, x1)
+    } else {
+        (to_x(range.min), to_x(range.max))
+    };
+    let ys = points
+        .iter()
+        .flat_map(|p| [p.p50_s, p.p99_s])
+        .filter(|y| *y > 0.0);
+    let (lo, hi) = ys.fold((f64::INFINITY, 1.0f64), |(a, b), y| (a.min(y), b.max(y)));
+    let low = if lo.is_finite() {
+        lo.log10().floor()
+    } else {
+        -3.0
+    };
+    let high = (hi * 1.1).log10().ceil().max(low + 1.0);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(10)
+        .x_label_area_size(30)
+        .y_label_area_size(62)
+        .build_cartesian_2d(x0..x1, low..high)
+        .ok()?;
+    let label = RGBColor(87, 96, 106);
+    chart
+        .configure_mesh()
+        .light_line_style(WHITE.mix(0.0))
+        .bold_line_style(RGBColor(225, 228, 232))
+        .label_style(("sans-serif", 12).into_font().color(&label))
+        .x_labels(6)
+        .y_labels((high - low) as usize + 1)
+        .x_label_formatter(&|x| {
+            let v = if log_x { 10f64.powf(*x) } else { *x };
+            format::knob_value(knob, v)
+        })
+        .y_label_formatter(&|y| {
+            if (y - y.round()).abs() < 1e-6 {
+                format::latency(10f64.powf(*y))
+            } else {
+                String::new()
+            }
+        })
+        .x_desc(format!("{} {}", knob.label(), knob.unit()))
+        .draw()
+        .ok()?;
+    // The SLO: 1 s, the line at log10(1) = 0.
+    if (low..=high).contains(&0.0) {
+        chart
+            .draw_series(LineSeries::new(
+                vec![(x0, 0.0), (x1, 0.0)],
+                GREY.stroke_width(1),
+            ))
+            .ok()?;
+    }
+    for (colour, pick) in [
+        (BLUE, (|p: &SweepPoint| p.p50_s) as fn(&SweepPoint) -> f64),
+        (VERMILLION, |p: &SweepPoint| p.p99_s),
+    ] {
+        let line: Vec<(f64, f64)> = points
+            .iter()
+            .filter(|p| pick(p) > 0.0)
+            .map(|p| (to_x(p.value), pick(p).log10()))
+            .collect();
+        chart
+            .draw_series(LineSeries::new(line.clone(), colour.stroke_width(2)))
+            .ok()?;
+        chart
+            .draw_series(line.into_iter().map(|p| Circle::new(p, 3, colour.filled())))
+            .ok()?;
+    }
+    root.present().ok()
+}
