@@ -14,9 +14,12 @@ pub mod components;
 pub mod diagram;
 pub mod format;
 pub mod live;
+pub mod panic;
 pub mod state;
 
 /// Mounts the app on the page's body.
 pub fn start() {
+    // First, so a panic anywhere after shows a panel, not a dead page.
+    panic::install();
     yew::Renderer::<components::App>::new().render();
 }

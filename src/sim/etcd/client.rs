@@ -201,9 +201,11 @@ impl EtcdClient {
         let half_rtt = self.rtt.sample(rng) / 2;
         let c = &mut self.connections[connection];
         c.streams += 1;
-        let sent = now.max(c.outbound_free) + transfer;
+        // Transfers queue up on the pipe: saturate rather than overflow when
+        // huge LISTs pile up on a slow connection.
+        let sent = now.max(c.outbound_free).saturating_add(transfer);
         c.outbound_free = sent;
-        sent + half_rtt
+        sent.saturating_add(half_rtt)
     }
 
     /// etcd replied at `now` with `kib` KiB: returns when the reply is fully
@@ -212,7 +214,10 @@ impl EtcdClient {
         let transfer = self.transfer(kib);
         let half_rtt = self.rtt.sample(rng) / 2;
         let c = &mut self.connections[connection];
-        let received = (now + half_rtt).max(c.inbound_free) + transfer;
+        let received = now
+            .saturating_add(half_rtt)
+            .max(c.inbound_free)
+            .saturating_add(transfer);
         c.inbound_free = received;
         received
     }

@@ -472,7 +472,7 @@ impl ControlPlane {
             self.metrics[QUEUE_WAIT].completed(now, wait, measured);
             // Its CPU time passes while it holds its seats.
             calendar.schedule(
-                now + request.cpu,
+                now.saturating_add(request.cpu),
                 CpEvent::Processed {
                     ticket: grant.ticket,
                 },
@@ -488,7 +488,8 @@ impl ControlPlane {
         request.enter(Stage::Responding, now);
         let kib = objects as f64 * request.kind.resource.object_kib();
         calendar.schedule(
-            now + from_secs(kib * self.spec.serialize_per_kib),
+            // saturating: a custom source may LIST 4 billion objects
+            now.saturating_add(from_secs(kib * self.spec.serialize_per_kib)),
             CpEvent::Respond { ticket },
         );
     }

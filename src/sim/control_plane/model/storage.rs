@@ -142,8 +142,13 @@ impl ControlPlane {
     pub(super) fn client_for(&mut self, generation: u32) -> Option<&mut EtcdClient> {
         if generation == self.client_generation {
             Some(&mut self.client)
-        } else {
+        } else if generation == self.client_generation.wrapping_sub(1) {
             self.retired_client.as_mut()
+        } else {
+            // Replaced twice since: that client (and its connections) is
+            // gone. Handing back the last one instead indexed its
+            // connections with the old client's numbers (found by fuzzing).
+            None
         }
     }
 
@@ -163,10 +168,13 @@ impl ControlPlane {
             call.done_at = now;
             let (connection, kib, generation) =
                 (call.connection, call.reply_kib, call.client_generation);
-            if let Some(client) = self.client_for(generation) {
-                let received = client.reply(now, connection, kib, rng);
-                calendar.schedule(received, CpEvent::EtcdReceived { call: id });
-            }
+            let received = match self.client_for(generation) {
+                Some(client) => client.reply(now, connection, kib, rng),
+                // Its client is gone: the reply arrives at once (rather than
+                // never, which would leave the request in flight forever).
+                None => now,
+            };
+            calendar.schedule(received, CpEvent::EtcdReceived { call: id });
         }
     }
 
