@@ -236,6 +236,15 @@ impl EtcdClient {
         Some((id, self.start(now, connection, kib, rng)))
     }
 
+    /// Removes and returns the calls waiting for a stream, oldest first per
+    /// connection: a client about to be dropped hands them on.
+    pub fn take_waiting(&mut self) -> Vec<u64> {
+        self.connections
+            .iter_mut()
+            .flat_map(|c| c.waiting.drain(..).map(|(id, _)| id))
+            .collect()
+    }
+
     /// Per connection: streams in use (for drawing).
     pub fn streams_in_use(&self) -> Vec<u32> {
         self.connections.iter().map(|c| c.streams).collect()

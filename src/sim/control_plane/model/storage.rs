@@ -139,6 +139,22 @@ impl ControlPlane {
         }
     }
 
+    /// A client is dropped (replaced twice): the calls still waiting for one
+    /// of its streams would never be sent, so they go out on the current one.
+    pub(in crate::sim::control_plane) fn resend_waiting(
+        &mut self,
+        dropped: &mut EtcdClient,
+        now: Nanos,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        for id in dropped.take_waiting() {
+            if let Some(call) = self.calls.get(&id).copied() {
+                self.send_call(now, id, call, calendar, rng);
+            }
+        }
+    }
+
     pub(super) fn client_for(&mut self, generation: u32) -> Option<&mut EtcdClient> {
         if generation == self.client_generation {
             Some(&mut self.client)
