@@ -107,6 +107,36 @@ export default [
     }
   }],
 
+  ['every slider at its minimum, then its maximum, under every fault: the page keeps running', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await waitForSimTime(page, 1);
+    for (const fault of ['Slow webhook', 'etcd fsync spike', 'Leader election', 'Client restart storm']) {
+      await page.getByRole('button', { name: fault }).click();
+    }
+    const labels = await page.getByRole('slider').evaluateAll((inputs) => inputs.map((i) => i.getAttribute('aria-label') ?? i.labels?.[0]?.textContent ?? i.id));
+    check(labels.length >= 9, `only ${labels.length} sliders`);
+    for (const key of ['Home', 'End']) {
+      for (const slider of await page.getByRole('slider').all()) {
+        await slider.focus();
+        await page.keyboard.press(key);
+      }
+      // The clock still moves (slowed by the frame budget, not frozen).
+      const before = clockSeconds(await readout(page, 'sim-time'));
+      const start = Date.now();
+      while (clockSeconds(await readout(page, 'sim-time')) <= before) {
+        check(Date.now() - start < 30_000, `the clock froze at ${before} s with every slider at ${key}`);
+        await page.waitForTimeout(200);
+      }
+      for (const id of ['p50-latency', 'p99-latency', 'throughput', 'rejected-rate', 'timeout-rate']) {
+        const text = await readout(page, id);
+        check(!/NaN|Infinity|undefined/.test(text), `${id} reads "${text}" with every slider at ${key}`);
+      }
+      check((await page.locator('#panic-panel').count()) === 0, `panicked with every slider at ${key}`);
+    }
+    await screenshot(page, 'extremes-max');
+  }],
+
   ['a panic shows the error panel with the address to report, and Reset starts clean', async ({ base, open }) => {
     const { page, problems } = await open();
     await watchViolations(page);
