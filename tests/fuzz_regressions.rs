@@ -119,3 +119,32 @@ fn replies_of_a_client_replaced_twice_do_not_panic() {
         "{in_flight} requests still in the system"
     );
 }
+
+/// A webhook call asked before the warm-up ended but given a slot of the
+/// dedicated limit after it counted as a measured completion without a
+/// measured arrival: the summary's `in_flight` underflowed (fuzz:
+/// webhook-measured-after-warmup). It saturates now.
+#[test]
+fn a_webhook_call_waiting_across_the_warmup_does_not_underflow() {
+    use cplab::sim::control_plane::WebhookHandling;
+    let mut spec = ControlPlaneSpec::upstream(1_000);
+    spec.webhook_handling = WebhookHandling::Dedicated;
+    spec.webhook_concurrency = 1;
+    let scenario = Scenario {
+        warmup: 5.0,
+        control_plane: Some(spec),
+        ..Scenario::default()
+    };
+    let mut sim = Simulation::new(&scenario, 2).expect("valid");
+    sim.reconfigure(Change::ControlPlane(C::WebhookLatency(0.5)))
+        .expect("valid");
+    // A queue of calls builds up before the warm-up ends; then the load
+    // stops, so after it the queue's completions outnumber new calls.
+    sim.run_for(4.9);
+    sim.reconfigure(Change::ControlPlane(C::Nodes(1)))
+        .expect("valid");
+    sim.run_for(60.0);
+    cases::check_invariants(&sim);
+    let webhook = &sim.summary().classes["webhook"];
+    assert!(webhook.in_flight < 100_000, "{webhook:?}");
+}
