@@ -60,7 +60,9 @@ fi
 
 case "$task" in
   tools) step "tools ready" ;;
-  serve) exec trunk serve --offline --address 127.0.0.1 --port 8080 ;;
+  # No autoreload: Trunk injects it as an inline <script>, which the page's
+  # Content-Security-Policy (index.html) refuses. Reload by hand after a change.
+  serve) exec trunk serve --offline --no-autoreload --address 127.0.0.1 --port 8080 ;;
   test) exec bash .ci/test.sh ;;
   *) echo "usage: $0 serve|test|tools" >&2; exit 2 ;;
 esac

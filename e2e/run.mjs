@@ -2,8 +2,10 @@
 // Usage: node e2e/run.mjs [name filter]
 import { runAll } from './harness.mjs';
 import lab from './tests/lab.mjs';
+import safety from './tests/safety.mjs';
+import badInput from './tests/bad-input.mjs';
 
 const filter = process.argv[2];
-const tests = [...lab].filter(([name]) => !filter || name.includes(filter));
+const tests = [...lab, ...safety, ...badInput].filter(([name]) => !filter || name.includes(filter));
 const ok = await runAll(tests);
 process.exit(ok ? 0 : 1);

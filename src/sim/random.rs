@@ -13,6 +13,13 @@ use rand_distr::{Distribution, Exp1, LogNormal, StandardUniform};
 use rand_xoshiro::Xoshiro256PlusPlus;
 use serde::{Deserialize, Serialize};
 
+/// Longest duration one draw may give [ns]: 2^56 ns, about 2.3 years. A
+/// law's mean is at most a day (see [`DurationLaw::check`]), so only a
+/// pathological tail (a log-normal with a cv of 20, an exponential gap of a
+/// rate of 1e-300/s) gets here. Without the cap such a draw saturates to
+/// `u64::MAX` and `now + draw` overflows (found by fuzzing: `fuzz/`).
+pub const MAX_DRAW: Nanos = 1 << 56;
+
 /// The run's random number generator.
 #[derive(Debug, Clone)]
 pub struct SimRng(Xoshiro256PlusPlus);
@@ -31,7 +38,7 @@ impl SimRng {
     /// of a Poisson stream, or a memoryless service time.
     pub fn exponential(&mut self, mean: f64) -> Nanos {
         let unit: f64 = Exp1.sample(&mut self.0);
-        (unit * mean).round() as Nanos
+        ((unit * mean).round() as Nanos).min(MAX_DRAW)
     }
 
     /// A uniform integer draw in `0..n` (n > 0).
@@ -141,14 +148,14 @@ pub enum DurationSampler {
 }
 
 impl DurationSampler {
-    /// One draw [ns].
+    /// One draw [ns], at most [`MAX_DRAW`].
     pub fn sample(&self, rng: &mut SimRng) -> Nanos {
         match *self {
             DurationSampler::Exponential { mean } => rng.exponential(mean),
-            DurationSampler::Fixed(value) => value,
+            DurationSampler::Fixed(value) => value.min(MAX_DRAW),
             DurationSampler::LogNormal(law) => {
                 let x: f64 = law.sample(rng.inner());
-                x.round() as Nanos
+                (x.round() as Nanos).min(MAX_DRAW)
             }
         }
     }

@@ -111,6 +111,13 @@ pub struct Simulation {
     fired: Vec<Change>,
 }
 
+/// The simulated clock never passes 2^62 ns (about 146 years): every event
+/// handled is at most that late, and what it schedules (a draw of at most
+/// `MAX_DRAW`, a bounded setting) stays far from `u64` overflow. Without it
+/// `advance_to(u64::MAX)` on a model whose calendar runs dry puts the clock
+/// at `u64::MAX`, and the next `now + delay` overflows (found by fuzzing).
+pub const MAX_CLOCK: Nanos = 1 << 62;
+
 /// Pops and handles events due by `until` [ns], at most `budget` of them;
 /// returns (events handled, time of the last one, target reached).
 fn run_events<E>(
@@ -231,6 +238,7 @@ impl Simulation {
     /// clock has reached it): a run with its changes written into its
     /// timeline replays a run changed by hand at those times exactly.
     pub fn advance_bounded(&mut self, time: Nanos, max_events: u64) -> Advance {
+        let time = time.min(MAX_CLOCK);
         let mut events = 0;
         while let Some(&(at, _)) = self.timeline.get(self.timeline_done) {
             if at > time {

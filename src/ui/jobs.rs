@@ -23,9 +23,24 @@ pub struct JobClient {
     local: Rc<RefCell<Option<JobRunner>>>,
 }
 
-/// The page's own module script and wasm, as Trunk's index.html preloads them.
+/// The page's own module script and wasm, as absolute addresses: from the
+/// loader's data attributes (see Trunk.toml), or Trunk's preload links.
 fn module_urls() -> Option<(String, String)> {
     let document = web_sys::window()?.document()?;
+    let base = document.base_uri().ok()??;
+    let absolute = |relative: String| -> Option<String> {
+        web_sys::Url::new_with_base(&relative, &base)
+            .ok()
+            .map(|url| url.href())
+    };
+    if let Some(loader) = document.get_element_by_id("cplab-loader")
+        && let (Some(js), Some(wasm)) = (
+            loader.get_attribute("data-js"),
+            loader.get_attribute("data-wasm"),
+        )
+    {
+        return Some((absolute(js)?, absolute(wasm)?));
+    }
     let href = |selector: &str| -> Option<String> {
         document
             .query_selector(selector)

@@ -16,6 +16,7 @@ pub mod format;
 pub mod frame;
 pub mod jobs;
 pub mod live;
+pub mod panic;
 pub mod share;
 pub mod state;
 pub mod sweep_chart;
@@ -23,5 +24,7 @@ pub mod worker;
 
 /// Mounts the app on the page's body.
 pub fn start() {
+    // First, so a panic anywhere after shows a panel, not a dead page.
+    panic::install();
     yew::Renderer::<components::App>::new().render();
 }

@@ -148,7 +148,7 @@ impl ControlPlane {
             ControlPlaneChange::EtcdConnections(n) => {
                 self.spec.etcd_client.pool_connections = n;
                 if self.spec.etcd_client.kind == EtcdClientKind::Pool {
-                    self.replace_client();
+                    self.replace_client(now, calendar, rng);
                 }
             }
             ControlPlaneChange::FsyncLatency(mean) => {
@@ -173,7 +173,7 @@ impl ControlPlane {
             ControlPlaneChange::EtcdClient(kind) => {
                 if kind != self.spec.etcd_client.kind {
                     self.spec.etcd_client.kind = kind;
-                    self.replace_client();
+                    self.replace_client(now, calendar, rng);
                 }
             }
             ControlPlaneChange::Discovery(discovery) => self.spec.discovery = discovery,
@@ -198,9 +198,15 @@ impl ControlPlane {
     }
 
     /// A new etcd client for new calls; the old one finishes its calls.
-    fn replace_client(&mut self) {
+    fn replace_client(&mut self, now: Nanos, calendar: &mut Calendar<CpEvent>, rng: &mut SimRng) {
         let fresh = EtcdClient::new(&self.spec.etcd_client, Resource::ALL.len());
-        self.retired_client = Some(std::mem::replace(&mut self.client, fresh));
+        let retired = std::mem::replace(&mut self.client, fresh);
+        let dropped = self.retired_client.replace(retired);
         self.client_generation = self.client_generation.wrapping_add(1);
+        // The client retired before is dropped now: its waiting calls move
+        // on (they stayed in flight forever before).
+        if let Some(mut dropped) = dropped {
+            self.resend_waiting(&mut dropped, now, calendar, rng);
+        }
     }
 }

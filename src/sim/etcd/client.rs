@@ -201,9 +201,11 @@ impl EtcdClient {
         let half_rtt = self.rtt.sample(rng) / 2;
         let c = &mut self.connections[connection];
         c.streams += 1;
-        let sent = now.max(c.outbound_free) + transfer;
+        // Transfers queue up on the pipe: saturate rather than overflow when
+        // huge LISTs pile up on a slow connection.
+        let sent = now.max(c.outbound_free).saturating_add(transfer);
         c.outbound_free = sent;
-        sent + half_rtt
+        sent.saturating_add(half_rtt)
     }
 
     /// etcd replied at `now` with `kib` KiB: returns when the reply is fully
@@ -212,7 +214,10 @@ impl EtcdClient {
         let transfer = self.transfer(kib);
         let half_rtt = self.rtt.sample(rng) / 2;
         let c = &mut self.connections[connection];
-        let received = (now + half_rtt).max(c.inbound_free) + transfer;
+        let received = now
+            .saturating_add(half_rtt)
+            .max(c.inbound_free)
+            .saturating_add(transfer);
         c.inbound_free = received;
         received
     }
@@ -229,6 +234,15 @@ impl EtcdClient {
         c.streams = c.streams.saturating_sub(1);
         let (id, kib) = c.waiting.pop_front()?;
         Some((id, self.start(now, connection, kib, rng)))
+    }
+
+    /// Removes and returns the calls waiting for a stream, oldest first per
+    /// connection: a client about to be dropped hands them on.
+    pub fn take_waiting(&mut self) -> Vec<u64> {
+        self.connections
+            .iter_mut()
+            .flat_map(|c| c.waiting.drain(..).map(|(id, _)| id))
+            .collect()
     }
 
     /// Per connection: streams in use (for drawing).

@@ -25,7 +25,7 @@
 use super::disk::Disk;
 use super::spec::EtcdSpec;
 use crate::sim::calendar::Schedule;
-use crate::sim::random::{DurationLaw, DurationSampler, SimRng};
+use crate::sim::random::{DurationLaw, DurationSampler, MAX_DRAW, SimRng};
 use crate::sim::time::{Nanos, from_secs};
 use std::collections::VecDeque;
 
@@ -165,7 +165,9 @@ impl Etcd {
     }
 
     fn fsync_time(&self, rng: &mut SimRng) -> Nanos {
-        (self.fsync.sample(rng) as f64 * self.fsync_factor).round() as Nanos
+        // Capped like every draw: a spike × 10,000 of a long draw would
+        // otherwise saturate to u64::MAX and overflow `now + fsync`.
+        ((self.fsync.sample(rng) as f64 * self.fsync_factor).round() as Nanos).min(MAX_DRAW)
     }
 
     fn one_way(&self, rng: &mut SimRng) -> Nanos {
@@ -286,7 +288,8 @@ impl Etcd {
             return;
         };
         let cost = from_secs(self.spec.read + self.spec.read_per_kib * kib as f64);
-        calendar.at(now + cost, EtcdEvent::ReadDone { token });
+        // A LIST of millions of objects at 1 s/KiB is years: saturate, never overflow.
+        calendar.at(now.saturating_add(cost), EtcdEvent::ReadDone { token });
     }
 
     fn quorum(&self) -> usize {

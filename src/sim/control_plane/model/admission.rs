@@ -135,7 +135,8 @@ impl ControlPlane {
             return;
         };
         let took = latency.sample(rng) as f64 * self.webhook_slowdown;
-        let (after, timed_out) = if took >= timeout as f64 {
+        // NaN (a 0 ns draw × an infinite slowdown) is a hang too: it times out.
+        let (after, timed_out) = if took.is_nan() || took >= timeout as f64 {
             (timeout, true)
         } else {
             (took as Nanos, false)

@@ -29,7 +29,7 @@ impl ControlPlane {
         };
         if granted {
             calendar.schedule(
-                now + holder.hold,
+                now.saturating_add(holder.hold),
                 CpEvent::LockReleased {
                     lock,
                     layout,
@@ -84,7 +84,7 @@ impl ControlPlane {
         }
         for next in granted {
             calendar.schedule(
-                now + next.hold,
+                now.saturating_add(next.hold),
                 CpEvent::LockReleased {
                     lock,
                     layout,

@@ -379,7 +379,15 @@ impl ControlPlane {
                         .retired_flow_control
                         .as_mut()
                         .is_some_and(|fc| fc.expire(now, &expiry));
-                if expired {
+                // Still queued but in neither flow control: it waited in one
+                // dropped by two quick switches, which will never start it.
+                // It leaves with a 429 at its deadline (before, it stayed in
+                // flight forever).
+                let orphaned = self
+                    .requests
+                    .get(&expiry.ticket)
+                    .is_some_and(|r| r.grant.is_none() && r.stage == Stage::Queued);
+                if expired || orphaned {
                     self.end(now, expiry.ticket, Outcome::Rejected, calendar);
                 }
             }
@@ -495,7 +503,7 @@ impl ControlPlane {
             self.metrics[QUEUE_WAIT].completed(now, wait, measured);
             // Its CPU time passes while it holds its seats.
             calendar.schedule(
-                now + request.cpu,
+                now.saturating_add(request.cpu),
                 CpEvent::Processed {
                     ticket: grant.ticket,
                 },
@@ -511,7 +519,8 @@ impl ControlPlane {
         request.enter(Stage::Responding, now);
         let kib = objects as f64 * request.kind.resource.object_kib();
         calendar.schedule(
-            now + from_secs(kib * self.spec.serialize_per_kib),
+            // saturating: a custom source may LIST 4 billion objects
+            now.saturating_add(from_secs(kib * self.spec.serialize_per_kib)),
             CpEvent::Respond { ticket },
         );
     }
@@ -521,11 +530,18 @@ impl ControlPlane {
             return;
         };
         let mut started = std::mem::take(&mut self.started);
-        let current_owns = owns(&self.flow_control, &grant);
-        match (&mut self.retired_flow_control, current_owns) {
-            (Some(retired), false) => retired.finish(now, &grant, &mut started),
-            _ => self.flow_control.finish(now, &grant, &mut started),
+        if owns(&self.flow_control, &grant) {
+            self.flow_control.finish(now, &grant, &mut started);
+        } else if let Some(retired) = self
+            .retired_flow_control
+            .as_mut()
+            .filter(|fc| owns(fc, &grant))
+        {
+            retired.finish(now, &grant, &mut started);
         }
+        // Otherwise its flow control was dropped (two switches since): there
+        // is nothing to give the seats back to, and handing them to another
+        // one would free seats it never gave.
         self.begin_all(now, &mut started, calendar);
         self.started = started;
     }

@@ -222,11 +222,32 @@ impl ControlPlane {
         }
     }
 
+    /// A client is dropped (replaced twice): the calls still waiting for one
+    /// of its streams would never be sent, so they go out on the current one.
+    pub(in crate::sim::control_plane) fn resend_waiting(
+        &mut self,
+        dropped: &mut EtcdClient,
+        now: Nanos,
+        calendar: &mut Calendar<CpEvent>,
+        rng: &mut SimRng,
+    ) {
+        for id in dropped.take_waiting() {
+            if let Some(call) = self.calls.get(&id).copied() {
+                self.send_call(now, id, call, calendar, rng);
+            }
+        }
+    }
+
     pub(super) fn client_for(&mut self, generation: u32) -> Option<&mut EtcdClient> {
         if generation == self.client_generation {
             Some(&mut self.client)
-        } else {
+        } else if generation == self.client_generation.wrapping_sub(1) {
             self.retired_client.as_mut()
+        } else {
+            // Replaced twice since: that client (and its connections) is
+            // gone. Handing back the last one instead indexed its
+            // connections with the old client's numbers (found by fuzzing).
+            None
         }
     }
 
@@ -246,10 +267,13 @@ impl ControlPlane {
             call.done_at = now;
             let (connection, kib, generation) =
                 (call.connection, call.reply_kib, call.client_generation);
-            if let Some(client) = self.client_for(generation) {
-                let received = client.reply(now, connection, kib, rng);
-                calendar.schedule(received, CpEvent::EtcdReceived { call: id });
-            }
+            let received = match self.client_for(generation) {
+                Some(client) => client.reply(now, connection, kib, rng),
+                // Its client is gone: the reply arrives at once (rather than
+                // never, which would leave the request in flight forever).
+                None => now,
+            };
+            calendar.schedule(received, CpEvent::EtcdReceived { call: id });
         }
     }
 

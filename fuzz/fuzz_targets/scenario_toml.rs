@@ -1,0 +1,11 @@
+//! The scenario parser, `Scenario::from_toml`, on arbitrary text: the case
+//! is `scenario_toml` in tests/fuzzing/cases.rs, shared with the native
+//! regression test (tests/fuzz_regressions.rs).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "../../tests/fuzzing/cases.rs"]
+mod cases;
+
+fuzz_target!(|data: &[u8]| cases::scenario_toml(data));
