@@ -10,29 +10,50 @@ use super::time::Nanos;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-/// An event of type `E` due at `time`.
+/// An event of type `E` due at a time.
 #[derive(Debug, Clone)]
 struct Entry<E> {
-    time: Nanos,
-    sequence: u64,
+    /// (time [ns] << 64) | sequence: one integer comparison orders by time,
+    /// then by scheduling order (cheaper than comparing a pair, and this is
+    /// the comparison every heap operation makes)
+    key: u128,
     event: E,
 }
 
-// Ordered by (time, sequence) only, reversed so that `BinaryHeap`, a max-heap,
-// pops the earliest entry first.
+impl<E> Entry<E> {
+    fn time(&self) -> Nanos {
+        (self.key >> 64) as Nanos
+    }
+}
+
+// Ordered by key only, reversed so that `BinaryHeap`, a max-heap, pops the
+// earliest entry first. The heap compares with `<=`: spelled out, so each is
+// one integer comparison.
 impl<E> Ord for Entry<E> {
     fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.sequence).cmp(&(self.time, self.sequence))
+        other.key.cmp(&self.key)
     }
 }
 impl<E> PartialOrd for Entry<E> {
     fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
+    fn lt(&self, other: &Self) -> bool {
+        self.key > other.key
+    }
+    fn le(&self, other: &Self) -> bool {
+        self.key >= other.key
+    }
+    fn gt(&self, other: &Self) -> bool {
+        self.key < other.key
+    }
+    fn ge(&self, other: &Self) -> bool {
+        self.key <= other.key
+    }
 }
 impl<E> PartialEq for Entry<E> {
     fn eq(&self, other: &Self) -> bool {
-        (self.time, self.sequence) == (other.time, other.sequence)
+        self.key == other.key
     }
 }
 impl<E> Eq for Entry<E> {}
@@ -63,15 +84,14 @@ impl<E> Calendar<E> {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
         self.heap.push(Entry {
-            time,
-            sequence,
+            key: (time as u128) << 64 | sequence as u128,
             event,
         });
     }
 
     /// The time of the earliest event [ns], if any.
     pub fn next_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(|entry| entry.time)
+        self.heap.peek().map(Entry::time)
     }
 
     /// Removes and returns the earliest event if it is due at or before `horizon` [ns].
@@ -79,7 +99,7 @@ impl<E> Calendar<E> {
         if self.next_time()? > horizon {
             return None;
         }
-        self.heap.pop().map(|entry| (entry.time, entry.event))
+        self.heap.pop().map(|entry| (entry.time(), entry.event))
     }
 
     /// Number of scheduled events.
@@ -125,6 +145,31 @@ mod tests {
             order,
             vec![(10, "a1"), (10, "a2"), (10, "a3"), (20, "b"), (30, "c")]
         );
+    }
+
+    /// Random interleavings of schedules and pops come out as a sorted list
+    /// of (time, sequence) would give them.
+    #[test]
+    fn matches_a_sorted_reference() {
+        let mut rng = crate::sim::SimRng::new(3);
+        let mut calendar = Calendar::new();
+        let mut reference = std::collections::BTreeSet::new();
+        let mut sequence = 0u64;
+        let mut now = 0;
+        for step in 0..20_000u64 {
+            if rng.below(3) > 0 || calendar.is_empty() {
+                // few distinct times, so ties are common
+                let time = now + rng.below(50);
+                calendar.schedule(time, sequence);
+                reference.insert((time, sequence));
+                sequence += 1;
+            } else {
+                let expected = reference.pop_first();
+                assert_eq!(calendar.pop_until(u64::MAX), expected, "step {step}");
+                now = expected.map_or(now, |(time, _)| time);
+            }
+            assert_eq!(calendar.len(), reference.len());
+        }
     }
 
     #[test]
