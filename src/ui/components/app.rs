@@ -123,6 +123,7 @@ pub fn app() -> Html {
                     if let Ok(run) = live.borrow_mut().as_mut() {
                         run.frame(timestamp, wall_clock);
                         every = draw(&mut canvases, run, every, timestamp);
+                        crate::ui::bench::frame_drawn(run.params());
                     }
                 })
             });
