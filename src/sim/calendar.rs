@@ -7,15 +7,12 @@
 //! memory layout or hashing.
 
 use super::time::Nanos;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
 /// An event of type `E` due at a time.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 struct Entry<E> {
     /// (time [ns] << 64) | sequence: one integer comparison orders by time,
-    /// then by scheduling order (cheaper than comparing a pair, and this is
-    /// the comparison every heap operation makes)
+    /// then by scheduling order
     key: u128,
     event: E,
 }
@@ -26,89 +23,133 @@ impl<E> Entry<E> {
     }
 }
 
-// Ordered by key only, reversed so that `BinaryHeap`, a max-heap, pops the
-// earliest entry first. The heap compares with `<=`: spelled out, so each is
-// one integer comparison.
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        other.key.cmp(&self.key)
-    }
-}
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-    fn lt(&self, other: &Self) -> bool {
-        self.key > other.key
-    }
-    fn le(&self, other: &Self) -> bool {
-        self.key >= other.key
-    }
-    fn gt(&self, other: &Self) -> bool {
-        self.key < other.key
-    }
-    fn ge(&self, other: &Self) -> bool {
-        self.key <= other.key
-    }
-}
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-impl<E> Eq for Entry<E> {}
-
-/// A priority queue of events ordered by (time [ns], scheduling order).
+/// A priority queue of events ordered by (time [ns], scheduling order): a
+/// binary min-heap on the entries' keys, in a vector (children of `i` at
+/// `2i + 1` and `2i + 2`).
+///
+/// Handling an event usually schedules another (the next arrival, the next
+/// service), so a pop leaves the earliest entry in place, marked as taken,
+/// and the next schedule overwrites it and sifts it down: one walk through
+/// the heap for the pair instead of two (a pop followed by a push). Events are `Copy`, so the taken one
+/// can be handed out while its slot waits, and entries move by copying.
 #[derive(Debug, Clone)]
 pub struct Calendar<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: Vec<Entry<E>>,
     next_sequence: u64,
+    /// the root of `heap` has been popped and awaits removal or overwriting
+    taken: bool,
 }
 
-impl<E> Default for Calendar<E> {
+impl<E: Copy> Default for Calendar<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Calendar<E> {
+impl<E: Copy> Calendar<E> {
     pub fn new() -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(64),
+            heap: Vec::with_capacity(64),
             next_sequence: 0,
+            taken: false,
         }
     }
 
     /// Schedules `event` at absolute time `time` [ns].
+    #[inline]
     pub fn schedule(&mut self, time: Nanos, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.heap.push(Entry {
+        let entry = Entry {
             key: (time as u128) << 64 | sequence as u128,
             event,
-        });
+        };
+        if std::mem::take(&mut self.taken) {
+            self.replace_root(entry);
+        } else {
+            self.heap.push(entry);
+            self.sift_up(self.heap.len() - 1);
+        }
+    }
+
+    /// The earliest entry still scheduled.
+    fn earliest(&self) -> Option<&Entry<E>> {
+        if self.taken {
+            // The root's successor is the earlier of its two children.
+            self.heap.get(1..3)?.iter().min_by_key(|entry| entry.key)
+        } else {
+            self.heap.first()
+        }
     }
 
     /// The time of the earliest event [ns], if any.
+    #[inline]
     pub fn next_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(Entry::time)
+        self.earliest().map(Entry::time)
     }
 
     /// Removes and returns the earliest event if it is due at or before `horizon` [ns].
+    #[inline]
     pub fn pop_until(&mut self, horizon: Nanos) -> Option<(Nanos, E)> {
-        if self.next_time()? > horizon {
+        if std::mem::take(&mut self.taken)
+            && let Some(last) = self.heap.pop()
+            && !self.heap.is_empty()
+        {
+            self.replace_root(last);
+        }
+        let root = self.heap.first()?;
+        if root.time() > horizon {
             return None;
         }
-        self.heap.pop().map(|entry| (entry.time(), entry.event))
+        self.taken = true;
+        Some((root.time(), root.event))
     }
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - self.taken as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
+    }
+
+    /// Puts `entry` at the root and moves it down to its place.
+    fn replace_root(&mut self, entry: Entry<E>) {
+        let len = self.heap.len();
+        let mut hole = 0;
+        let mut child = 1;
+        while child < len {
+            // the earlier child, if earlier than `entry`, moves up into the hole
+            if child + 1 < len && self.heap[child + 1].key < self.heap[child].key {
+                child += 1;
+            }
+            if entry.key <= self.heap[child].key {
+                break;
+            }
+            self.heap[hole] = self.heap[child];
+            hole = child;
+            child = 2 * hole + 1;
+        }
+        if let Some(slot) = self.heap.get_mut(hole) {
+            *slot = entry;
+        }
+    }
+
+    /// Moves the entry at `at` up while it is earlier than its parent.
+    fn sift_up(&mut self, mut at: usize) {
+        let Some(&entry) = self.heap.get(at) else {
+            return;
+        };
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            if entry.key >= self.heap[parent].key {
+                break;
+            }
+            self.heap[at] = self.heap[parent];
+            at = parent;
+        }
+        self.heap[at] = entry;
     }
 }
 
@@ -119,7 +160,7 @@ pub trait Schedule<Event> {
     fn at(&mut self, time: Nanos, event: Event);
 }
 
-impl<E, Event: Into<E>> Schedule<Event> for Calendar<E> {
+impl<E: Copy, Event: Into<E>> Schedule<Event> for Calendar<E> {
     fn at(&mut self, time: Nanos, event: Event) {
         self.schedule(time, event.into());
     }
@@ -164,6 +205,7 @@ mod tests {
                 reference.insert((time, sequence));
                 sequence += 1;
             } else {
+                assert_eq!(calendar.next_time(), reference.first().map(|(t, _)| *t));
                 let expected = reference.pop_first();
                 assert_eq!(calendar.pop_until(u64::MAX), expected, "step {step}");
                 now = expected.map_or(now, |(time, _)| time);
