@@ -56,7 +56,7 @@ impl<E: Copy> Calendar<E> {
     }
 
     /// Schedules `event` at absolute time `time` [ns].
-    #[inline]
+    #[inline(always)]
     pub fn schedule(&mut self, time: Nanos, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
@@ -83,13 +83,13 @@ impl<E: Copy> Calendar<E> {
     }
 
     /// The time of the earliest event [ns], if any.
-    #[inline]
+    #[inline(always)]
     pub fn next_time(&self) -> Option<Nanos> {
         self.earliest().map(Entry::time)
     }
 
     /// Removes and returns the earliest event if it is due at or before `horizon` [ns].
-    #[inline]
+    #[inline(always)]
     pub fn pop_until(&mut self, horizon: Nanos) -> Option<(Nanos, E)> {
         if std::mem::take(&mut self.taken)
             && let Some(last) = self.heap.pop()
@@ -115,41 +115,48 @@ impl<E: Copy> Calendar<E> {
     }
 
     /// Puts `entry` at the root and moves it down to its place.
+    #[inline(always)]
     fn replace_root(&mut self, entry: Entry<E>) {
-        let len = self.heap.len();
+        // Indices below are checked against this slice's length in the loop
+        // conditions, which lets the compiler drop the bounds checks.
+        let heap = self.heap.as_mut_slice();
+        let len = heap.len();
+        if len == 0 {
+            return;
+        }
         let mut hole = 0;
         let mut child = 1;
         while child < len {
             // the earlier child, if earlier than `entry`, moves up into the hole
-            if child + 1 < len && self.heap[child + 1].key < self.heap[child].key {
+            if child + 1 < len && heap[child + 1].key < heap[child].key {
                 child += 1;
             }
-            if entry.key <= self.heap[child].key {
+            if entry.key <= heap[child].key {
                 break;
             }
-            self.heap[hole] = self.heap[child];
+            heap[hole] = heap[child];
             hole = child;
             child = 2 * hole + 1;
         }
-        if let Some(slot) = self.heap.get_mut(hole) {
-            *slot = entry;
-        }
+        heap[hole] = entry;
     }
 
     /// Moves the entry at `at` up while it is earlier than its parent.
+    #[inline(always)]
     fn sift_up(&mut self, mut at: usize) {
-        let Some(&entry) = self.heap.get(at) else {
+        let heap = self.heap.as_mut_slice();
+        let Some(&entry) = heap.get(at) else {
             return;
         };
         while at > 0 {
             let parent = (at - 1) / 2;
-            if entry.key >= self.heap[parent].key {
+            if entry.key >= heap[parent].key {
                 break;
             }
-            self.heap[at] = self.heap[parent];
+            heap[at] = heap[parent];
             at = parent;
         }
-        self.heap[at] = entry;
+        heap[at] = entry;
     }
 }
 

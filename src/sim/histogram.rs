@@ -100,7 +100,7 @@ pub struct LatencyHistogram<C: Counter = u64> {
     /// one counter per bucket, allocated in full at creation so memory does
     /// not change during a run
     counts: Box<[C]>,
-    /// lowest and highest counter in use (meaningful when `count > 0`)
+    /// lowest and highest counter in use; (COUNTS, 0) when empty
     first: usize,
     last: usize,
     /// the counters of the first `REMEMBERED` samples recorded since the
@@ -124,7 +124,7 @@ impl<C: Counter> LatencyHistogram<C> {
     pub fn new() -> Self {
         Self {
             counts: vec![C::default(); COUNTS].into_boxed_slice(),
-            first: 0,
+            first: COUNTS,
             last: 0,
             touched: [0; REMEMBERED],
             touched_len: 0,
@@ -136,7 +136,7 @@ impl<C: Counter> LatencyHistogram<C> {
 
     /// Records one latency [ns]. Latencies past one hour count as one hour in
     /// the quantiles (they stay exact in the mean and maximum).
-    #[inline]
+    #[inline(always)]
     pub fn record(&mut self, latency: Nanos) {
         let micros = (latency / NANOS_PER_MICRO).clamp(LOWEST, HIGHEST);
         let index = index_of(micros);
@@ -145,12 +145,9 @@ impl<C: Counter> LatencyHistogram<C> {
             // A counter saturates rather than wraps (four billion in a window).
             *counter = counter.saturating_add(C::ONE);
         }
-        if self.count == 0 {
-            (self.first, self.last) = (index, index);
-        } else {
-            self.first = self.first.min(index);
-            self.last = self.last.max(index);
-        }
+        // `reset` leaves (first, last) = (COUNTS, 0), so no branch here.
+        self.first = self.first.min(index);
+        self.last = self.last.max(index);
         let remembered = self.touched_len as usize;
         if let Some(touched) = self.touched.get_mut(remembered) {
             *touched = index as u16; // index < COUNTS < 2^16
@@ -178,12 +175,8 @@ impl<C: Counter> LatencyHistogram<C> {
         for (mine, &theirs) in self.counts[first..].iter_mut().zip(counts) {
             *mine = mine.saturating_add(theirs);
         }
-        if self.count == 0 {
-            (self.first, self.last) = (other.first, other.last);
-        } else {
-            self.first = self.first.min(other.first);
-            self.last = self.last.max(other.last);
-        }
+        self.first = self.first.min(other.first);
+        self.last = self.last.max(other.last);
         // Merged samples are not remembered one by one: `reset` will clear
         // the whole range in use.
         self.touched_len = REMEMBERED as u8 + 1;
@@ -204,6 +197,7 @@ impl<C: Counter> LatencyHistogram<C> {
             }
             None => self.counts[self.first..=self.last].fill(C::default()),
         }
+        (self.first, self.last) = (COUNTS, 0);
         self.touched_len = 0;
         self.count = 0;
         self.sum = 0;

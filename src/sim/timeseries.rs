@@ -99,7 +99,7 @@ impl WindowRing {
 
     /// Moves the current window forward to the one holding `time`, closing
     /// the windows passed over.
-    #[inline]
+    #[inline(always)]
     pub fn roll_to(&mut self, time: Nanos) {
         if time >= self.current_end {
             self.roll_forward(time);
@@ -135,7 +135,7 @@ impl WindowRing {
         (index % self.slots.len() as u64) as usize
     }
 
-    #[inline]
+    #[inline(always)]
     fn window_at(&mut self, time: Nanos) -> Option<&mut Window> {
         self.roll_to(time);
         if time >= self.current_end - self.length {
@@ -152,6 +152,7 @@ impl WindowRing {
     }
 
     /// A request completed at `time` [ns] after `latency` [ns].
+    #[inline(always)]
     pub fn record_completion(&mut self, time: Nanos, latency: Nanos) {
         if let Some(window) = self.window_at(time) {
             window.summary.completed += 1;
