@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 
 export const BUDGET_BYTES = 250_000;
-const DIST = resolve(new URL('../dist', import.meta.url).pathname);
+const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 
 /** Sizes of the files a visit downloads: [{ name, raw, gzipped }]. */
