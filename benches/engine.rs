@@ -20,16 +20,33 @@ use std::time::Instant;
 
 const RUNS: usize = 3;
 
-fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
+/// Runs `f` `runs` times: (fastest wall time [s], mean CPU time per run [s]
+/// where known, the last result).
+fn best_of<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, Option<f64>, T) {
     let mut best = f64::INFINITY;
     let mut last = None;
+    let cpu_start = thread_cpu_ns();
     for _ in 0..runs {
         let start = Instant::now();
         let out = f();
         best = best.min(start.elapsed().as_secs_f64());
         last = Some(out);
     }
-    (best, last.expect("at least one run"))
+    let cpu = match (cpu_start, thread_cpu_ns()) {
+        (Some(before), Some(after)) => Some((after - before) as f64 / 1e9 / runs as f64),
+        _ => None,
+    };
+    (best, cpu, last.expect("at least one run"))
+}
+
+/// " (N per CPU second)" for `count` done in `cpu` seconds, if known.
+fn per_cpu_second(count: f64, cpu: Option<f64>, unit: &str) -> String {
+    cpu.map_or(String::new(), |cpu| {
+        format!(
+            " ({:.2} M {unit} per CPU second, mean of {RUNS})",
+            count / cpu / 1e6
+        )
+    })
 }
 
 /// The M/M/10 of the SimPy comparison: λ = 9/s, μ = 1/s, `customers`
@@ -110,15 +127,16 @@ fn main() {
     }
 
     let scenario = mmc(2_000_000.0);
-    let (seconds, sim) = best_of(RUNS, || {
+    let (seconds, cpu, sim) = best_of(RUNS, || {
         let mut sim = Simulation::new(&scenario, 1).expect("valid");
         sim.run_to_end();
         sim
     });
     let served = sim.summary().classes["request"].completed as f64;
     println!(
-        "textbook M/M/10 (λ=9, μ=1): {:.2} M customers/s, {:.2} M events/s ({:.0} customers in {:.3} s, fastest of {RUNS})",
+        "textbook M/M/10 (λ=9, μ=1): {:.2} M customers/s{}, {:.2} M events/s ({:.0} customers in {:.3} s, fastest of {RUNS})",
         served / seconds / 1e6,
+        per_cpu_second(served, cpu, "customers"),
         sim.events() as f64 / seconds / 1e6,
         served,
         seconds
@@ -131,13 +149,14 @@ fn main() {
             control_plane: Some(ControlPlaneSpec::upstream(nodes)),
             ..Scenario::default()
         };
-        let (seconds, sim) = best_of(RUNS, || {
+        let (seconds, cpu, sim) = best_of(RUNS, || {
             let mut sim = Simulation::new(&cluster, 1).expect("valid");
             sim.run_to_end();
             sim
         });
+        let events = sim.events() as f64;
         println!(
-            "upstream control plane, {nodes} nodes: 60 s simulated in {:.3} s ({:.0}× real time{}), {:.2} M events/s, {} events (fastest of {RUNS}, set-up included)",
+            "upstream control plane, {nodes} nodes: 60 s simulated in {:.3} s ({:.0}× real time{}), {:.2} M events/s{}, {} events (fastest of {RUNS}, set-up included)",
             seconds,
             60.0 / seconds,
             if nodes == 5_000 {
@@ -145,7 +164,8 @@ fn main() {
             } else {
                 ""
             },
-            sim.events() as f64 / seconds / 1e6,
+            events / seconds / 1e6,
+            per_cpu_second(events, cpu, "events"),
             sim.events()
         );
     }
