@@ -116,12 +116,20 @@ fn main() {
         .skip(1)
         .filter(|a| a != "--bench")
         .collect();
-    if let [mode, customers, seed, repeats] = args.as_slice()
-        && mode == "mmc"
-    {
-        let customers: f64 = customers.parse().expect("CUSTOMERS is a number");
-        let seed: u64 = seed.parse().expect("SEED is an integer");
-        let repeats: u32 = repeats.parse().expect("REPEATS is an integer");
+    if let Some(mode) = args.first() {
+        let parsed = match (mode.as_str(), &args[1..]) {
+            ("mmc", [customers, seed, repeats]) => customers
+                .parse::<f64>()
+                .ok()
+                .filter(|c| c.is_finite() && *c >= 1.0)
+                .zip(seed.parse::<u64>().ok())
+                .zip(repeats.parse::<u32>().ok()),
+            _ => None,
+        };
+        let Some(((customers, seed), repeats)) = parsed else {
+            eprintln!("usage: cargo bench --bench engine [-- mmc CUSTOMERS SEED REPEATS]");
+            std::process::exit(2);
+        };
         mmc_json(customers, seed, repeats);
         return;
     }

@@ -9,6 +9,14 @@ cd "$(dirname "$0")/.."
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PWD/node_modules/.bin:$PATH"
 step() { printf '\n==> %s\n' "$*"; }
 
+# The machine, for benches/RESULTS.md; the load average says how much else
+# was running (other people's builds make every timing here slower).
+machine() {
+  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores ($(lscpu | sed -n 's/^Model name: *//p' | head -1))," \
+    "$(free -g | awk '/^Mem:/ {print $2}') GiB memory; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+step "machine"
+machine
 step "release build (trunk build --release --public-url ./)"
 trunk build --release --public-url ./
 step "engine and whole model, native (cargo bench --bench engine)"
@@ -25,3 +33,5 @@ step "start-up and size (e2e/bench-startup.mjs)"
 node e2e/bench-startup.mjs
 step "memory over a simulated hour (e2e/bench-memory.mjs)"
 node e2e/bench-memory.mjs
+step "machine, at the end"
+machine
