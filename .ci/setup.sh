@@ -5,6 +5,7 @@
 #
 #   .ci/setup.sh serve   the app on http://127.0.0.1:8080 (trunk serve)
 #   .ci/setup.sh test    every test (see .ci/test.sh)
+#   .ci/setup.sh bench   every benchmark (see benches/run.sh)
 #   .ci/setup.sh tools   only the set-up
 #
 # Everything comes from the package registries (crates.io, npm, Debian);
@@ -64,5 +65,6 @@ case "$task" in
   # Content-Security-Policy (index.html) refuses. Reload by hand after a change.
   serve) exec trunk serve --offline --no-autoreload --address 127.0.0.1 --port 8080 ;;
   test) exec bash .ci/test.sh ;;
-  *) echo "usage: $0 serve|test|tools" >&2; exit 2 ;;
+  bench) exec bash benches/run.sh ;;
+  *) echo "usage: $0 serve|test|bench|tools" >&2; exit 2 ;;
 esac

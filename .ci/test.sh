@@ -27,6 +27,8 @@ run native-tests cargo test --locked
 run wasm-tests cargo test --locked --target wasm32-unknown-unknown --test golden --test ui
 # The release build, with relative URLs, served from a sub-path by e2e/run.mjs.
 run release-build trunk build --release --public-url ./
+# The download budget (wasm + JS + CSS + HTML, gzipped): deterministic.
+run bundle-size node e2e/bundle-size.mjs
 run e2e node e2e/run.mjs
 
 # Totals over every runner: cargo's "test result: ... N passed; M failed"

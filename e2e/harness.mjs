@@ -8,7 +8,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 
 export const SUB_PATH = '/some/sub/path/';
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
-const DIST = join(ROOT, 'dist');
+// CPLAB_DIST serves another build (e.g. to compare build settings).
+const DIST = process.env.CPLAB_DIST ? resolve(process.env.CPLAB_DIST) : join(ROOT, 'dist');
 export const ARTIFACTS = join(ROOT, 'e2e', 'artifacts');
 
 const TYPES = {

@@ -7,88 +7,156 @@
 //! memory layout or hashing.
 
 use super::time::Nanos;
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
 
-/// An event of type `E` due at `time`.
-#[derive(Debug, Clone)]
+/// An event of type `E` due at a time.
+#[derive(Debug, Clone, Copy)]
 struct Entry<E> {
-    time: Nanos,
-    sequence: u64,
+    /// (time [ns] << 64) | sequence: one integer comparison orders by time,
+    /// then by scheduling order
+    key: u128,
     event: E,
 }
 
-// Ordered by (time, sequence) only, reversed so that `BinaryHeap`, a max-heap,
-// pops the earliest entry first.
-impl<E> Ord for Entry<E> {
-    fn cmp(&self, other: &Self) -> Ordering {
-        (other.time, other.sequence).cmp(&(self.time, self.sequence))
+impl<E> Entry<E> {
+    fn time(&self) -> Nanos {
+        (self.key >> 64) as Nanos
     }
 }
-impl<E> PartialOrd for Entry<E> {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl<E> PartialEq for Entry<E> {
-    fn eq(&self, other: &Self) -> bool {
-        (self.time, self.sequence) == (other.time, other.sequence)
-    }
-}
-impl<E> Eq for Entry<E> {}
 
-/// A priority queue of events ordered by (time [ns], scheduling order).
+/// A priority queue of events ordered by (time [ns], scheduling order): a
+/// binary min-heap on the entries' keys, in a vector (children of `i` at
+/// `2i + 1` and `2i + 2`).
+///
+/// Handling an event usually schedules another (the next arrival, the next
+/// service), so a pop leaves the earliest entry in place, marked as taken,
+/// and the next schedule overwrites it and sifts it down: one walk through
+/// the heap for the pair instead of two (a pop followed by a push). Events are `Copy`, so the taken one
+/// can be handed out while its slot waits, and entries move by copying.
 #[derive(Debug, Clone)]
 pub struct Calendar<E> {
-    heap: BinaryHeap<Entry<E>>,
+    heap: Vec<Entry<E>>,
     next_sequence: u64,
+    /// the root of `heap` has been popped and awaits removal or overwriting
+    taken: bool,
 }
 
-impl<E> Default for Calendar<E> {
+impl<E: Copy> Default for Calendar<E> {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl<E> Calendar<E> {
+impl<E: Copy> Calendar<E> {
     pub fn new() -> Self {
         Self {
-            heap: BinaryHeap::with_capacity(64),
+            heap: Vec::with_capacity(64),
             next_sequence: 0,
+            taken: false,
         }
     }
 
     /// Schedules `event` at absolute time `time` [ns].
+    #[inline(always)]
     pub fn schedule(&mut self, time: Nanos, event: E) {
         let sequence = self.next_sequence;
         self.next_sequence += 1;
-        self.heap.push(Entry {
-            time,
-            sequence,
+        let entry = Entry {
+            key: (time as u128) << 64 | sequence as u128,
             event,
-        });
+        };
+        if std::mem::take(&mut self.taken) {
+            self.replace_root(entry);
+        } else {
+            self.heap.push(entry);
+            self.sift_up(self.heap.len() - 1);
+        }
+    }
+
+    /// The earliest entry still scheduled.
+    fn earliest(&self) -> Option<&Entry<E>> {
+        if self.taken {
+            // The root's successor is the earlier of its two children.
+            self.heap.get(1..3)?.iter().min_by_key(|entry| entry.key)
+        } else {
+            self.heap.first()
+        }
     }
 
     /// The time of the earliest event [ns], if any.
+    #[inline(always)]
     pub fn next_time(&self) -> Option<Nanos> {
-        self.heap.peek().map(|entry| entry.time)
+        self.earliest().map(Entry::time)
     }
 
     /// Removes and returns the earliest event if it is due at or before `horizon` [ns].
+    #[inline(always)]
     pub fn pop_until(&mut self, horizon: Nanos) -> Option<(Nanos, E)> {
-        if self.next_time()? > horizon {
+        if std::mem::take(&mut self.taken)
+            && let Some(last) = self.heap.pop()
+            && !self.heap.is_empty()
+        {
+            self.replace_root(last);
+        }
+        let root = self.heap.first()?;
+        if root.time() > horizon {
             return None;
         }
-        self.heap.pop().map(|entry| (entry.time, entry.event))
+        self.taken = true;
+        Some((root.time(), root.event))
     }
 
     /// Number of scheduled events.
     pub fn len(&self) -> usize {
-        self.heap.len()
+        self.heap.len() - self.taken as usize
     }
 
     pub fn is_empty(&self) -> bool {
-        self.heap.is_empty()
+        self.len() == 0
+    }
+
+    /// Puts `entry` at the root and moves it down to its place.
+    #[inline(always)]
+    fn replace_root(&mut self, entry: Entry<E>) {
+        // Indices below are checked against this slice's length in the loop
+        // conditions, which lets the compiler drop the bounds checks.
+        let heap = self.heap.as_mut_slice();
+        let len = heap.len();
+        if len == 0 {
+            return;
+        }
+        let mut hole = 0;
+        let mut child = 1;
+        while child < len {
+            // the earlier child, if earlier than `entry`, moves up into the hole
+            if child + 1 < len && heap[child + 1].key < heap[child].key {
+                child += 1;
+            }
+            if entry.key <= heap[child].key {
+                break;
+            }
+            heap[hole] = heap[child];
+            hole = child;
+            child = 2 * hole + 1;
+        }
+        heap[hole] = entry;
+    }
+
+    /// Moves the entry at `at` up while it is earlier than its parent.
+    #[inline(always)]
+    fn sift_up(&mut self, mut at: usize) {
+        let heap = self.heap.as_mut_slice();
+        let Some(&entry) = heap.get(at) else {
+            return;
+        };
+        while at > 0 {
+            let parent = (at - 1) / 2;
+            if entry.key >= heap[parent].key {
+                break;
+            }
+            heap[at] = heap[parent];
+            at = parent;
+        }
+        heap[at] = entry;
     }
 }
 
@@ -99,7 +167,7 @@ pub trait Schedule<Event> {
     fn at(&mut self, time: Nanos, event: Event);
 }
 
-impl<E, Event: Into<E>> Schedule<Event> for Calendar<E> {
+impl<E: Copy, Event: Into<E>> Schedule<Event> for Calendar<E> {
     fn at(&mut self, time: Nanos, event: Event) {
         self.schedule(time, event.into());
     }
@@ -125,6 +193,32 @@ mod tests {
             order,
             vec![(10, "a1"), (10, "a2"), (10, "a3"), (20, "b"), (30, "c")]
         );
+    }
+
+    /// Random interleavings of schedules and pops come out as a sorted list
+    /// of (time, sequence) would give them.
+    #[test]
+    fn matches_a_sorted_reference() {
+        let mut rng = crate::sim::SimRng::new(3);
+        let mut calendar = Calendar::new();
+        let mut reference = std::collections::BTreeSet::new();
+        let mut sequence = 0u64;
+        let mut now = 0;
+        for step in 0..20_000u64 {
+            if rng.below(3) > 0 || calendar.is_empty() {
+                // few distinct times, so ties are common
+                let time = now + rng.below(50);
+                calendar.schedule(time, sequence);
+                reference.insert((time, sequence));
+                sequence += 1;
+            } else {
+                assert_eq!(calendar.next_time(), reference.first().map(|(t, _)| *t));
+                let expected = reference.pop_first();
+                assert_eq!(calendar.pop_until(u64::MAX), expected, "step {step}");
+                now = expected.map_or(now, |(time, _)| time);
+            }
+            assert_eq!(calendar.len(), reference.len());
+        }
     }
 
     #[test]

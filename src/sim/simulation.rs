@@ -120,7 +120,7 @@ pub const MAX_CLOCK: Nanos = 1 << 62;
 
 /// Pops and handles events due by `until` [ns], at most `budget` of them;
 /// returns (events handled, time of the last one, target reached).
-fn run_events<E>(
+fn run_events<E: Copy>(
     calendar: &mut Calendar<E>,
     until: Nanos,
     budget: u64,

@@ -6,9 +6,11 @@
 //! - `animation`: the single requestAnimationFrame loop;
 //! - `chart`: plotters drawing, axes cached on their own canvas layer;
 //! - `diagram`: the request path, drawn on a canvas from the snapshot;
-//! - `components`: one component per file.
+//! - `components`: one component per file;
+//! - `bench`: benchmarks in the page, chosen by `?bench=` (see there).
 
 mod animation;
+pub mod bench;
 pub mod chart;
 pub mod components;
 pub mod diagram;
@@ -22,9 +24,13 @@ pub mod state;
 pub mod sweep_chart;
 pub mod worker;
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body, unless the URL asks for a benchmark
+/// that replaces it.
 pub fn start() {
     // First, so a panic anywhere after shows a panel, not a dead page.
     panic::install();
+    if bench::run_if_requested() {
+        return;
+    }
     yew::Renderer::<components::App>::new().render();
 }

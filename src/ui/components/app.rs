@@ -239,6 +239,7 @@ pub fn app() -> Html {
                             if run.params().panel == Panel::Lab || run.params().embed.is_some() {
                                 canvases.draw(run, timestamp);
                             }
+                            crate::ui::bench::frame_drawn(run.params());
                             run.take_absorbed()
                         }
                         Err(_) => Vec::new(),

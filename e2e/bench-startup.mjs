@@ -1,0 +1,64 @@
+// Start-up: time from navigation to the first chart frame, on localhost (a
+// benchmark: prints figures, never fails on them; target ≤ 1 s). Also prints
+// the bundle's sizes, raw and gzipped (e2e/bundle-size.mjs is the test that
+// holds the budget).
+//
+// Each visit is a fresh browser context (empty HTTP cache). The page runs
+// with `?bench=frames`, which makes its animation loop write the count of
+// frames drawn to <html data-frame> (src/ui/bench.rs); an observer installed
+// before the page's own scripts notes `performance.now()` (milliseconds
+// since navigation started) when the first frame lands.
+//   trunk build --release --public-url ./ && node e2e/bench-startup.mjs
+import { serveDist, launchBrowser, openPage } from './harness.mjs';
+import { bundleSizes } from './bundle-size.mjs';
+
+const VISITS = Number(process.env.STARTUP_VISITS ?? 7);
+
+/** Runs before the page's scripts: records the first frame's time. */
+function watchFirstFrame() {
+  // <html> does not exist yet when this runs: watch the whole document.
+  const observer = new MutationObserver(() => {
+    if (document.documentElement?.dataset.frame) {
+      window.firstFrameMs = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { attributes: true, attributeFilter: ['data-frame'], subtree: true });
+}
+
+const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+const files = await bundleSizes();
+const total = files.reduce((sum, f) => ({ raw: sum.raw + f.raw, gzipped: sum.gzipped + f.gzipped }), { raw: 0, gzipped: 0 });
+console.log(
+  `bundle: ${files.map((f) => `${f.name.replace(/-[0-9a-f]{16}/, '')} ${kb(f.raw)} (${kb(f.gzipped)} gzipped)`).join(', ')}; ` +
+    `total ${kb(total.raw)} raw, ${kb(total.gzipped)} gzipped (budget 250 KB)`,
+);
+
+const { server, base } = await serveDist();
+const browser = await launchBrowser();
+const times = [];
+try {
+  for (let visit = 0; visit < VISITS; visit += 1) {
+    const { page, context, problems } = await openPage(browser);
+    await page.addInitScript(watchFirstFrame);
+    await page.goto(`${base}?bench=frames`);
+    await page.waitForFunction(() => window.firstFrameMs !== undefined, null, { timeout: 30_000 });
+    const timing = await page.evaluate(() => {
+      const [nav] = performance.getEntriesByType('navigation');
+      return { firstFrame: window.firstFrameMs, domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN };
+    });
+    if (problems.length > 0) throw new Error(problems.join('; '));
+    times.push(timing);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.close();
+}
+const sorted = times.map((t) => t.firstFrame).sort((a, b) => a - b);
+const median = sorted[Math.floor(sorted.length / 2)];
+console.log(
+  `navigation → first chart frame (localhost, ${VISITS} fresh visits): median ${median.toFixed(0)} ms, ` +
+    `fastest ${sorted[0].toFixed(0)} ms, slowest ${sorted[sorted.length - 1].toFixed(0)} ms (target ≤ 1000 ms); ` +
+    `DOMContentLoaded median ${times.map((t) => t.domContentLoaded).sort((a, b) => a - b)[Math.floor(times.length / 2)].toFixed(0)} ms`,
+);
