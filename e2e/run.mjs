@@ -4,8 +4,10 @@ import { runAll } from './harness.mjs';
 import lab from './tests/lab.mjs';
 import safety from './tests/safety.mjs';
 import badInput from './tests/bad-input.mjs';
+import article from './tests/article.mjs';
+import share from './tests/share.mjs';
 
 const filter = process.argv[2];
-const tests = [...lab, ...safety, ...badInput].filter(([name]) => !filter || name.includes(filter));
+const tests = [...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
 const ok = await runAll(tests);
 process.exit(ok ? 0 : 1);

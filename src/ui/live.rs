@@ -167,7 +167,12 @@ impl LiveRun {
         let spec = scenario.control_plane.clone();
         let now = to_secs(self.simulation.now());
         scenario.duration = now.max(1.0);
-        scenario.warmup = scenario.warmup.min(scenario.duration / 2.0);
+        // The warm-up stays as the run had it, so the summary replays
+        // exactly; a run exported before its warm-up ended has none left
+        // to measure, and is written with none.
+        if scenario.warmup >= scenario.duration {
+            scenario.warmup = 0.0;
+        }
         scenario.seed = Some(self.simulation.seed());
         scenario
             .timeline

@@ -1,0 +1,124 @@
+// The article's scenarios (issue 5), driven from links as a reader arriving
+// from the article would: every preset and teaching scenario, the
+// comparison table, the case study and the claims.
+import { check, clockSeconds, readout, screenshot, seconds, waitForSimTime } from '../harness.mjs';
+
+const PRESETS = {
+  'k8s-1.30': 'Kubernetes 1.30 (upstream), 1,000 nodes',
+  'k8s-1.32': 'Kubernetes 1.32 (upstream), 1,000 nodes',
+  'k8s-1.32-article': 'Kubernetes 1.32 as the article describes (not upstream), 1,000 nodes',
+  'single-binary': 'Single-binary control plane (Nomad-style), 1,000 nodes',
+  'slow-webhook': 'Slow admission webhook',
+  'fsync-spike': 'etcd fsync spike',
+  'leader-election': 'Leader election',
+  'restart-storm': 'Node restart storm (discovery)',
+  'list-storm': 'LIST storm from a controller',
+  'greedy-tenant': 'A greedy tenant vs fair queuing',
+  'case-study-before': "The article's case study: before (1.30, 800 nodes)",
+};
+
+/** Waits until the panel's job has finished (its progress says done). */
+async function jobDone(page, timeoutMs) {
+  await page.getByTestId('job-progress').and(page.locator('[data-done="true"]')).waitFor({ timeout: timeoutMs });
+}
+
+/** A number in a cell's model figure ("41,168", "≥ 2.35"). */
+async function modelFigure(page, testId) {
+  const text = (await page.getByTestId(testId).locator('.model').textContent()) ?? '';
+  return parseFloat(text.replace(/[≥,\s]/g, ''));
+}
+
+export default [
+  ['every preset and teaching scenario opens from its link and runs', async ({ base, open }) => {
+    const { page } = await open();
+    for (const [id, name] of Object.entries(PRESETS)) {
+      await page.goto(`${base}?preset=${id}`);
+      await waitForSimTime(page, 1);
+      const shown = (await page.getByTestId('scenario-name').textContent()) ?? '';
+      check(shown.startsWith(name), `?preset=${id} shows “${shown}”`);
+      check((await page.getByTestId('scenario-picker').inputValue()) === id, `the picker shows ${id}`);
+      check((await page.getByTestId('notices').count()) === 0, `?preset=${id} gave notices`);
+    }
+    await page.goto(`${base}?preset=k8s-1.32-article`);
+    check(await page.getByTestId('scenario-name').getByText('As the article describes (not in upstream Kubernetes)').isVisible(),
+      'the article preset is labelled as not upstream');
+    // Choosing from the picker loads the scenario and its guide.
+    await page.getByTestId('scenario-picker').selectOption('greedy-tenant');
+    check(/shuffle sharding/.test(await page.getByTestId('scenario-guide').textContent()), 'the guide of the greedy tenant');
+    check((await page.getByRole('slider', { name: 'max-requests-inflight', exact: true }).getAttribute('aria-valuetext')) === '50',
+      'the preset sets its sliders');
+    check(page.url().includes('preset=greedy-tenant'), `the address follows: ${page.url()}`);
+  }],
+
+  ["a teaching scenario's timeline fires on the page and the controls follow it", async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?preset=fsync-spike&speed=16`);
+    const fault = page.getByRole('button', { name: 'etcd fsync spike' });
+    check((await fault.getAttribute('aria-pressed')) === 'false', 'no spike at the start');
+    await waitForSimTime(page, 33, 60_000);
+    check((await fault.getAttribute('aria-pressed')) === 'true', 'the spike shows as on after 30 s');
+    await waitForSimTime(page, 62, 60_000);
+    check((await fault.getAttribute('aria-pressed')) === 'false', 'and off after 60 s');
+  }],
+
+  ['the comparison table from its link computes every cell in a worker', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?panel=compare`);
+    check(await page.getByRole('tab', { name: "The article's table" }).getAttribute('aria-selected') === 'true', 'the panel is open');
+    // The page stays live while the worker computes.
+    const t0 = clockSeconds(await readout(page, 'sim-time'));
+    await page.waitForTimeout(3_000);
+    check(clockSeconds(await readout(page, 'sim-time')) > t0 + 1, 'the lab kept running during the computation');
+    await jobDone(page, 600_000);
+    const presets = ['k8s-1.32', 'k8s-1.32-article', 'k8s-1.30', 'single-binary'];
+    for (const preset of presets) {
+      for (const row of [0, 1, 2, 3]) {
+        const value = await modelFigure(page, `cell-${row}-${preset}`);
+        check(Number.isFinite(value) && value > 0, `row ${row}, ${preset}: model figure ${value}`);
+      }
+      const cost = await page.getByTestId(`cell-4-${preset}`).textContent();
+      check(/not computed/.test(cost), `${preset}: the cost is not invented (${cost})`);
+    }
+    const upgrade = await modelFigure(page, 'cell-0-k8s-1.32');
+    const older = await modelFigure(page, 'cell-0-k8s-1.30');
+    check(upgrade > older, `1.32 sustains more than 1.30 in the model: ${upgrade} vs ${older}`);
+    check(await modelFigure(page, 'cell-3-single-binary') === 1, 'one node for the single binary');
+    await screenshot(page, 'compare-table');
+  }],
+
+  ['the case study from its link: after beats before, and the model says which change did it', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?panel=case-study`);
+    await jobDone(page, 300_000);
+    const p99 = async (mask) => seconds((await page.getByTestId(`case-row-${mask}`).locator('td').first().textContent()) ?? '');
+    const before = await p99(0);
+    const after = await p99(15);
+    check(before > 0 && after > 0 && after < before, `people's p99 after ${after} s, before ${before} s`);
+    check(/Upgrade to 1.32/.test(await page.getByTestId('case-findings').textContent()), 'the findings name the upgrade');
+    await page.getByRole('button', { name: 'After' }).click();
+    check((await readout(page, 'case-p99')) === (await page.getByTestId('case-row-15').locator('td').first().textContent()).trim(),
+      'the After toggle shows the after row');
+    await page.getByTestId('case-row-1').getByRole('button', { name: 'Open in the lab' }).click();
+    check(await page.getByRole('radio', { name: 'From cache' }).isChecked(), 'the upgrade row opens with consistent LISTs from the cache');
+    check(/case study/.test(await page.getByTestId('scenario-name').textContent()), 'in the case scenario');
+    await screenshot(page, 'case-study');
+  }],
+
+  ['every claim has a verdict and a source; its button opens the scenario; a tip sets the sliders', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?panel=claims`);
+    const claims = page.locator('.claim');
+    check((await claims.count()) === 11, `${await claims.count()} claims`);
+    for (const id of ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7']) {
+      const claim = page.getByTestId(`claim-${id}`);
+      check(/Upstream|Not upstream|Partly|Not reproduced/.test(await claim.locator('.verdict').textContent()), `${id} has a verdict`);
+      check(/Source:/.test(await claim.locator('.source').textContent()), `${id} has a source`);
+    }
+    await page.getByTestId('claim-A4').getByRole('button').click();
+    check((await page.getByTestId('scenario-name').textContent()).startsWith('Leader election'), 'A4 opens the leader election');
+    await page.getByRole('tab', { name: 'Claims' }).click();
+    await page.locator('.tip').first().getByRole('button', { name: 'Try it' }).click();
+    check(await page.getByRole('radio', { name: 'Dedicated limit' }).isChecked(), 'the webhook tip sets the article\'s dedicated limit');
+    check((await page.getByRole('button', { name: 'Slow webhook' }).getAttribute('aria-pressed')) === 'true', 'with a slow webhook');
+  }],
+];
