@@ -33,5 +33,7 @@ step "start-up and size (e2e/bench-startup.mjs)"
 node e2e/bench-startup.mjs
 step "memory over a simulated hour (e2e/bench-memory.mjs)"
 node e2e/bench-memory.mjs
+step "sweep in the worker (e2e/bench-sweep.mjs)"
+node e2e/bench-sweep.mjs
 step "machine, at the end"
 machine

@@ -32,6 +32,11 @@ fn simulation_crashes_stay_fixed() {
 }
 
 #[test]
+fn url_state_crashes_stay_fixed() {
+    replay("url_state", cases::url_state);
+}
+
+#[test]
 fn scenario_parser_crashes_stay_fixed() {
     replay("scenario_toml", cases::scenario_toml);
 }

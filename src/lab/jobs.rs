@@ -110,6 +110,10 @@ pub struct JobUpdate {
     pub result: JobResult,
     /// why the job could not run
     pub error: Option<String>,
+    /// wall time since the job started [ms], where the runner's host
+    /// measures it (the worker does; the simulation itself has no clock)
+    #[serde(default)]
+    pub elapsed_ms: Option<f64>,
 }
 
 /// The case study's rows, in order: before, each change alone, after.
@@ -294,6 +298,7 @@ impl JobRunner {
             done: self.queue.is_empty(),
             result: self.result.clone(),
             error: None,
+            elapsed_ms: None,
         }
     }
 

@@ -149,6 +149,7 @@ impl JobClient {
                 done: true,
                 result: crate::lab::jobs::JobResult::Sweep(Vec::new()),
                 error: Some(error),
+                elapsed_ms: None,
             }),
         }
     }

@@ -68,12 +68,14 @@ pub fn worker_message(data: JsValue) {
             done: true,
             result: JobResult::Sweep(Vec::new()),
             error: Some(error),
+            elapsed_ms: None,
         }),
     }
 }
 
 /// Steps job `id` until it is done or superseded.
 async fn run(id: u32) {
+    let started = now_ms();
     let mut last_report = f64::NEG_INFINITY;
     loop {
         if LATEST.with(Cell::get) != id {
@@ -85,10 +87,11 @@ async fn run(id: u32) {
                 .filter(|runner| runner.id() == id)
                 .map(|runner| runner.step(STEP_EVENTS))
         });
-        let Some(update) = update else {
+        let Some(mut update) = update else {
             return;
         };
         let now = now_ms();
+        update.elapsed_ms = Some(now - started);
         if update.done || now - last_report >= REPORT_MS {
             post(&update);
             last_report = now;

@@ -12,10 +12,15 @@
 //!   checks and drives the model), sometimes at the ends, sometimes anywhere:
 //!   NaN, infinities, negatives, `u32::MAX`.
 //!
-//! Both check after every step that nothing panicked (the fuzzed build and
+//! - [`url_state`]: the page's URL-state parser (`lab::url::from_query`) on
+//!   arbitrary text: every slider lands in its range, the view's scenario
+//!   is valid, at most a few notices, and the query written for the view
+//!   reads back to the same view.
+//!
+//! All check after every step that nothing panicked (the fuzzed build and
 //! the tests keep overflow checks on), that requests are conserved and that
 //! every number is finite. A case handles at most `MAX_EVENTS` events.
-#![allow(dead_code)] // each includer uses one of the two cases
+#![allow(dead_code)] // each includer uses one of the cases
 
 use arbitrary::{Result, Unstructured};
 use cplab::sim::control_plane::spec::{CustomSource, FailurePolicy, WebhookSpec, WebhookType};
@@ -407,4 +412,32 @@ fn apply(sim: &mut Simulation, change: Change) {
         assert!(!reason.is_empty());
         assert_eq!(sim.events(), before);
     }
+}
+
+/// The URL-state parser on arbitrary text (lossily decoded, as a browser
+/// hands the page its query string).
+pub fn url_state(data: &[u8]) {
+    use cplab::lab::Knob;
+    use cplab::lab::url::{from_query, to_query};
+    let query = String::from_utf8_lossy(data);
+    let (params, notices) = from_query(&query);
+    assert!(notices.len() <= 8, "{} notices", notices.len());
+    for notice in &notices {
+        assert!(!notice.0.contains('\n'), "a notice is one line: {notice:?}");
+    }
+    for knob in Knob::ALL {
+        let range = knob.range();
+        let value = params.get(knob);
+        assert!(
+            value >= range.min && value <= range.max,
+            "{knob:?} = {value} outside its range"
+        );
+    }
+    assert!(params.scenario().is_ok(), "the view's scenario is valid");
+    let (again, notices) = from_query(&to_query(&params));
+    assert!(
+        notices.is_empty(),
+        "the written query reads cleanly: {notices:?}"
+    );
+    assert_eq!(again, params, "the written query reads back to the view");
 }

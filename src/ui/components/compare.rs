@@ -79,7 +79,7 @@ pub fn compare(props: &CompareProps) -> Html {
                    Change a slider and the table is computed again " }
                 { if props.in_worker { "in a background worker." } else { "in small steps between frames." } }
             </p>
-            <JobProgress value={progress} done={done} label="Computing the table" />
+            <JobProgress value={progress} done={done} label="Computing the table" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)} />
             if let Some(error) = error { <p class="error" role="alert">{ error }</p> }
             <div class="table-scroll">
             <table data-testid="compare-table">

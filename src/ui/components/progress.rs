@@ -6,6 +6,9 @@ pub struct ProgressProps {
     pub value: f64,
     pub done: bool,
     pub label: AttrValue,
+    /// wall time the job has taken so far [ms], when known
+    #[prop_or_default]
+    pub elapsed_ms: Option<f64>,
 }
 
 /// A job's progress bar, with its state in words for screen readers.
@@ -13,9 +16,14 @@ pub struct ProgressProps {
 pub fn job_progress(props: &ProgressProps) -> Html {
     let percent = (props.value.clamp(0.0, 1.0) * 100.0).round();
     html! {
-        <div class="job-progress" data-testid="job-progress" data-done={props.done.to_string()}>
+        <div class="job-progress" data-testid="job-progress" data-done={props.done.to_string()}
+            data-elapsed-ms={props.elapsed_ms.map(|ms| format!("{ms:.0}"))}>
             <progress max="100" value={percent.to_string()} aria-label={props.label.clone()}></progress>
-            <span>{ if props.done { "done".to_owned() } else { format!("computing… {percent:.0}%") } }</span>
+            <span>{ match (props.done, props.elapsed_ms) {
+                (true, Some(ms)) => format!("done in {:.1} s", ms / 1e3),
+                (true, None) => "done".to_owned(),
+                (false, _) => format!("computing… {percent:.0}%"),
+            } }</span>
         </div>
     }
 }
