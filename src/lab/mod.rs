@@ -7,6 +7,7 @@
 //! included) and the web app (`ui`) only draws it.
 
 pub mod claims;
+pub mod controls;
 pub mod jobs;
 pub mod params;
 pub mod readouts;

@@ -9,6 +9,7 @@
 //! - `components`: one component per file;
 //! - `bench`: benchmarks in the page, chosen by `?bench=` (see there).
 
+pub mod ab;
 mod animation;
 pub mod bench;
 pub mod chart;

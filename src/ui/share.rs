@@ -5,9 +5,13 @@
 use crate::lab::params::{Figure, Params};
 use crate::lab::url;
 use crate::sim::{Simulation, to_secs};
+use crate::ui::components::charts::ChartRefs;
+use crate::ui::components::share::ExportKind;
+use crate::ui::live::LiveRun;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
+use yew::NodeRef;
 
 /// The page's address without its query (where this copy of the site lives).
 pub fn page_address() -> String {
@@ -231,4 +235,53 @@ pub async fn read_text(file: web_sys::File) -> Result<String, String> {
         .map_err(|_| format!("{} could not be read", file.name()))?;
     text.as_string()
         .ok_or_else(|| format!("{} is not text", file.name()))
+}
+
+/// Offers the run's metrics, a chart or the scenario as a download.
+pub fn export(
+    live: &std::cell::RefCell<Result<LiveRun, String>>,
+    charts: &ChartRefs,
+    diagram: &NodeRef,
+    kind: ExportKind,
+) {
+    let run = live.borrow();
+    let Ok(run) = run.as_ref() else {
+        return;
+    };
+    let sim = run.simulation();
+    let layers = |refs: [&NodeRef; 2]| -> Vec<HtmlCanvasElement> {
+        refs.iter()
+            .filter_map(|r| r.cast::<HtmlCanvasElement>())
+            .collect()
+    };
+    match kind {
+        ExportKind::Csv => download(
+            "control-plane-lab-metrics.csv",
+            "text/csv",
+            &metrics_csv(sim),
+        ),
+        ExportKind::Json => download(
+            "control-plane-lab-metrics.json",
+            "application/json",
+            &metrics_json(sim, run.params()),
+        ),
+        ExportKind::Toml => download(
+            "control-plane-lab-scenario.toml",
+            "text/plain",
+            &format!(
+                "# Exported from Control Plane Lab: `cplab run` on this file prints the page's numbers\n# (the reader's changes are in the timeline, at the simulated times they applied).\n{}",
+                run.export_scenario().to_toml()
+            ),
+        ),
+        ExportKind::Png(name) => {
+            let canvases = match name {
+                "latency" => layers([&charts.latency_axes, &charts.latency_data]),
+                "rates" => layers([&charts.rates_axes, &charts.rates_data]),
+                "queues" => layers([&charts.queue_axes, &charts.queue_data]),
+                "histogram" => layers([&charts.histogram_axes, &charts.histogram_data]),
+                _ => diagram.cast::<HtmlCanvasElement>().into_iter().collect(),
+            };
+            download_png(&format!("control-plane-lab-{name}.png"), &canvases);
+        }
+    }
 }

@@ -19,9 +19,8 @@ use crate::lab::params::{Figure, Knob, Panel, Params};
 use crate::lab::readouts::READOUT_WINDOWS;
 use crate::lab::url;
 use crate::sim::Scenario;
+use crate::ui::ab::{AbChart, b_params, draw_ab, show_ab};
 use crate::ui::animation::AnimationLoop;
-use crate::ui::chart::{BLUE, Guide, Scale, Series, TimeChart, VERMILLION};
-use crate::ui::format;
 use crate::ui::frame::{Canvases, show_readouts};
 use crate::ui::jobs::JobClient;
 use crate::ui::live::LiveRun;
@@ -32,7 +31,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use web_sys::{HtmlCanvasElement, KeyboardEvent};
+use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
 /// How often the text readouts refresh [ms]: fast enough to feel live,
@@ -87,28 +86,6 @@ fn job_key(params: &Params, kind: JobKind) -> Params {
     key
 }
 
-/// B of the A/B panel: the chosen preset with A's moved sliders, faults
-/// and seed (the same workload where the presets share it).
-fn b_params(a: &Params) -> Option<Params> {
-    let mut b = Params::for_preset(a.ab_preset).ok()?;
-    let a_base = a.base_params().ok()?;
-    for knob in Knob::ALL {
-        if a.get(knob) != a_base.get(knob) || knob == Knob::Speed {
-            *b.slot(knob) = a.get(knob);
-        }
-    }
-    b.slow_webhook = a.slow_webhook;
-    b.fsync_spike = a.fsync_spike;
-    b.elections = a.elections;
-    b.restart_storms = a.restart_storms;
-    b.seed = a.seed;
-    b.run = a.run;
-    b.playing = a.playing;
-    b.steps = a.steps;
-    b.chart_class = a.chart_class;
-    Some(b)
-}
-
 /// The knob an imported file's error concerns, by the field it names.
 fn knob_of_field(field: &str) -> Option<Knob> {
     let field = field.strip_prefix("control_plane.")?;
@@ -124,12 +101,6 @@ fn knob_of_field(field: &str) -> Option<Knob> {
         f if f.starts_with("webhooks[") && f.ends_with(".timeout") => Knob::WebhookTimeout,
         _ => return None,
     })
-}
-
-/// The A/B panel's chart, made when its canvases exist.
-struct AbChart {
-    chart: TimeChart,
-    canvas: HtmlCanvasElement,
 }
 
 #[function_component(App)]
@@ -345,7 +316,7 @@ pub fn app() -> Html {
 
     let onexport = {
         let (live, charts, diagram) = (live.clone(), charts.clone(), diagram.clone());
-        Callback::from(move |kind: ExportKind| export(&live, &charts, &diagram, kind))
+        Callback::from(move |kind: ExportKind| share::export(&live, &charts, &diagram, kind))
     };
     let onimport = {
         let (dispatcher, import_error, notices) =
@@ -458,150 +429,4 @@ fn watch_visibility(root: &NodeRef, visible: Rc<Cell<bool>>) -> Option<Watcher> 
     let observer = web_sys::IntersectionObserver::new(callback.as_ref().unchecked_ref()).ok()?;
     observer.observe(&element);
     Some((observer, callback))
-}
-
-/// Offers the run's metrics, a chart or the scenario as a download.
-fn export(live: &SharedRun, charts: &ChartRefs, diagram: &NodeRef, kind: ExportKind) {
-    let run = live.borrow();
-    let Ok(run) = run.as_ref() else {
-        return;
-    };
-    let sim = run.simulation();
-    let layers = |refs: [&NodeRef; 2]| -> Vec<HtmlCanvasElement> {
-        refs.iter()
-            .filter_map(|r| r.cast::<HtmlCanvasElement>())
-            .collect()
-    };
-    match kind {
-        ExportKind::Csv => share::download(
-            "control-plane-lab-metrics.csv",
-            "text/csv",
-            &share::metrics_csv(sim),
-        ),
-        ExportKind::Json => share::download(
-            "control-plane-lab-metrics.json",
-            "application/json",
-            &share::metrics_json(sim, run.params()),
-        ),
-        ExportKind::Toml => share::download(
-            "control-plane-lab-scenario.toml",
-            "text/plain",
-            &format!(
-                "# Exported from Control Plane Lab: `cplab run` on this file prints the page's numbers\n# (the reader's changes are in the timeline, at the simulated times they applied).\n{}",
-                run.export_scenario().to_toml()
-            ),
-        ),
-        ExportKind::Png(name) => {
-            let canvases = match name {
-                "latency" => layers([&charts.latency_axes, &charts.latency_data]),
-                "rates" => layers([&charts.rates_axes, &charts.rates_data]),
-                "queues" => layers([&charts.queue_axes, &charts.queue_data]),
-                "histogram" => layers([&charts.histogram_axes, &charts.histogram_data]),
-                _ => diagram.cast::<HtmlCanvasElement>().into_iter().collect(),
-            };
-            share::download_png(&format!("control-plane-lab-{name}.png"), &canvases);
-        }
-    }
-}
-
-/// Overlays A's and B's p99 of the chosen class over the last 60 s.
-fn draw_ab(slot: &mut Option<AbChart>, refs: &AbRefs, a: &LiveRun, b: &LiveRun) {
-    let (Some(axes), Some(data)) = (
-        refs.axes.cast::<HtmlCanvasElement>(),
-        refs.data.cast::<HtmlCanvasElement>(),
-    ) else {
-        *slot = None;
-        return;
-    };
-    if slot.as_ref().is_none_or(|c| c.canvas != data) {
-        *slot = Some(AbChart {
-            chart: TimeChart::new(axes, data.clone(), Scale::Log, format::latency),
-            canvas: data,
-        });
-    }
-    let Some(ab) = slot.as_mut() else {
-        return;
-    };
-    let class = a.params().chart_class.min(3);
-    let p99 = |run: &LiveRun| -> Vec<(f64, f64)> {
-        let sim = run.simulation();
-        let now = sim.now();
-        sim.metrics().get(class).map_or(Vec::new(), |m| {
-            let length = m.windows.length();
-            m.windows
-                .windows()
-                .iter()
-                .filter(|w| now - w.start >= length / 2)
-                .map(|w| {
-                    let end = (w.start + length).min(now);
-                    (
-                        -crate::sim::to_secs(now - end),
-                        if w.completed > 0 { w.p99 } else { 0.0 },
-                    )
-                })
-                .collect()
-        })
-    };
-    let (pa, pb) = (p99(a), p99(b));
-    let slo = if class == 2 { 30.0 } else { 1.0 };
-    ab.chart.draw(
-        &[
-            Series {
-                colour: BLUE,
-                points: &pa,
-            },
-            Series {
-                colour: VERMILLION,
-                points: &pb,
-            },
-        ],
-        Some(Guide {
-            value: slo,
-            label: format!("SLO {slo} s"),
-        }),
-    );
-}
-
-/// Writes A's and B's readouts and their differences.
-fn show_ab(refs: &AbRefs, a: &LiveRun, b: &LiveRun) {
-    let (ra, rb) = (a.readouts(), b.readouts());
-    let values = [
-        (ra.p50, rb.p50, true),
-        (ra.p99, rb.p99, true),
-        (ra.rejected_rate, rb.rejected_rate, false),
-        (ra.timeout_rate, rb.timeout_rate, false),
-    ];
-    for (row, (x, y, latency)) in values.into_iter().enumerate() {
-        let show = |v: f64| {
-            if latency {
-                format::latency(v)
-            } else {
-                format::rate(v)
-            }
-        };
-        let diff = y - x;
-        let signed = if latency {
-            if x > 0.0 && y > 0.0 {
-                format!(
-                    "{}{} ({:+.0}%)",
-                    if diff >= 0.0 { "+" } else { "−" },
-                    format::latency(diff.abs()),
-                    diff / x * 100.0
-                )
-            } else {
-                "–".to_owned()
-            }
-        } else {
-            format!(
-                "{}{}",
-                if diff >= 0.0 { "+" } else { "−" },
-                format::rate(diff.abs())
-            )
-        };
-        for (cell, text) in refs.cells[row].iter().zip([show(x), show(y), signed]) {
-            if let Some(element) = cell.get() {
-                element.set_text_content(Some(&text));
-            }
-        }
-    }
 }
