@@ -25,18 +25,17 @@ use cplab::sim::flowcontrol::FlowControlKind;
 use cplab::sim::watchcache::CacheLocking;
 use cplab::sim::{Change, LatencyHistogram, Scenario, Simulation, from_secs};
 
-/// The page's numeric controls that reach the model (Speed does not).
-const KNOBS: [Knob; 9] = [
-    Knob::Nodes,
-    Knob::MaxRequestsInflight,
-    Knob::MaxMutatingRequestsInflight,
-    Knob::WebhookConcurrency,
-    Knob::WebhookLatency,
-    Knob::WebhookTimeout,
-    Knob::EtcdConnections,
-    Knob::EtcdFsyncLatency,
-    Knob::Namespaces,
-];
+/// The page's numeric controls that reach the model (all but Speed), in
+/// the page's order.
+const KNOBS: [Knob; 9] = {
+    let mut knobs = [Knob::Nodes; 9];
+    let mut i = 0;
+    while i < 9 {
+        knobs[i] = Knob::ALL[i];
+        i += 1;
+    }
+    knobs
+};
 
 /// Events one frame may handle (the page's budget adapts between 2,000 and
 /// 2,000,000; 20,000 is its starting value).
@@ -215,6 +214,7 @@ fn assert_sane(sim: &Simulation, what: &str) {
 
 #[test]
 fn slider_ranges_are_read_from_the_page() {
+    assert!(!KNOBS.contains(&Knob::Speed) && Knob::ALL[9] == Knob::Speed);
     let ranges = extremes();
     assert_eq!(ranges.len(), KNOBS.len());
     for (knob, (min, max)) in KNOBS.iter().zip(&ranges) {
