@@ -23,6 +23,11 @@ const MAX_FRAME_STEP_MS: f64 = 100.0;
 const FRAME_WORK_MS: f64 = 8.0;
 /// One press of Step advances the simulated clock this much [s].
 pub const STEP_SECONDS: f64 = 0.1;
+/// Most events one press of Step may handle: 0.1 s is a few thousand
+/// events in any configuration the sliders allow, but a press must never
+/// hold the page for long, so a heavier step stops short (its clock shows
+/// how far it got) and the next press goes on from there.
+const STEP_EVENT_BUDGET: u64 = 500_000;
 
 pub use crate::lab::readouts::API_CLASSES;
 
@@ -95,7 +100,10 @@ impl LiveRun {
             }
         }
         if params.steps != self.applied.steps && !params.playing {
-            self.advance_to(now.saturating_add(from_secs(STEP_SECONDS)), u64::MAX);
+            self.advance_to(
+                now.saturating_add(from_secs(STEP_SECONDS)),
+                STEP_EVENT_BUDGET,
+            );
         }
         self.applied = params.clone();
         Ok(())
