@@ -431,6 +431,27 @@ mod tests {
     use super::*;
     use crate::sim::calendar::Calendar;
 
+    /// A default cluster with an empty calendar, seeded with `seed`.
+    fn cluster(seed: u64) -> (Etcd, Calendar<EtcdEvent>, SimRng) {
+        (
+            Etcd::new(&EtcdSpec::default()),
+            Calendar::new(),
+            SimRng::new(seed),
+        )
+    }
+
+    /// Submits `op` at `now`, where it waits for the calendar (a write or
+    /// read replies later, never at once).
+    fn submit(
+        (etcd, calendar, rng): &mut (Etcd, Calendar<EtcdEvent>, SimRng),
+        now: Nanos,
+        op: EtcdOp,
+    ) {
+        let mut replies = Vec::new();
+        etcd.submit(now, op, calendar, rng, &mut replies);
+        assert!(replies.is_empty(), "{op:?} replied at once");
+    }
+
     /// Drives the cluster alone; returns the replies with their times.
     fn drive(
         etcd: &mut Etcd,
@@ -449,21 +470,10 @@ mod tests {
 
     #[test]
     fn a_write_commits_after_fsyncs_and_applies() {
-        let (mut etcd, mut calendar, mut rng) = (
-            Etcd::new(&EtcdSpec::default()),
-            Calendar::new(),
-            SimRng::new(1),
-        );
-        let mut replies = Vec::new();
-        etcd.submit(
-            0,
-            EtcdOp::Write { token: 7 },
-            &mut calendar,
-            &mut rng,
-            &mut replies,
-        );
-        assert!(replies.is_empty());
-        let done = drive(&mut etcd, &mut calendar, &mut rng, u64::MAX);
+        let mut run = cluster(1);
+        submit(&mut run, 0, EtcdOp::Write { token: 7 });
+        let (etcd, calendar, rng) = &mut run;
+        let done = drive(etcd, calendar, rng, u64::MAX);
         assert_eq!(done.len(), 1);
         let (at, reply) = done[0];
         assert_eq!(reply, EtcdReply::Done(7));
@@ -472,11 +482,7 @@ mod tests {
 
     #[test]
     fn during_an_election_writes_and_linearizable_reads_are_refused() {
-        let (mut etcd, mut calendar, mut rng) = (
-            Etcd::new(&EtcdSpec::default()),
-            Calendar::new(),
-            SimRng::new(1),
-        );
+        let (mut etcd, mut calendar, mut rng) = cluster(1);
         let mut replies = Vec::new();
         etcd.submit(
             0,
@@ -540,21 +546,11 @@ mod tests {
     #[test]
     fn an_fsync_spike_slows_writes() {
         let time_of_write = |factor: f64| {
-            let (mut etcd, mut calendar, mut rng) = (
-                Etcd::new(&EtcdSpec::default()),
-                Calendar::new(),
-                SimRng::new(3),
-            );
-            etcd.set_fsync_factor(factor);
-            let mut replies = Vec::new();
-            etcd.submit(
-                0,
-                EtcdOp::Write { token: 1 },
-                &mut calendar,
-                &mut rng,
-                &mut replies,
-            );
-            drive(&mut etcd, &mut calendar, &mut rng, u64::MAX)[0].0
+            let mut run = cluster(3);
+            run.0.set_fsync_factor(factor);
+            submit(&mut run, 0, EtcdOp::Write { token: 1 });
+            let (etcd, calendar, rng) = &mut run;
+            drive(etcd, calendar, rng, u64::MAX)[0].0
         };
         assert!(time_of_write(20.0) > 10 * time_of_write(1.0));
     }
