@@ -1,3 +1,4 @@
+use super::charts::layers;
 use crate::lab::params::Params;
 use crate::sim::catalog::{CATALOG, Group};
 use crate::ui::state::Action;
@@ -82,10 +83,7 @@ pub fn ab(props: &AbProps) -> Html {
                     { "p99 of the chosen request class, A and B, last 60 simulated seconds" }
                     <span class="legend"><span class="swatch p50"></span>{ "A" }<span class="swatch p99"></span>{ "B" }<span class="swatch slo"></span>{ "SLO" }</span>
                 </figcaption>
-                <div class="layers" role="img" aria-label="p99 latency of A and of B over the last 60 simulated seconds, log scale">
-                    <canvas ref={r.axes.clone()} width="720" height="240"></canvas>
-                    <canvas ref={r.data.clone()} width="720" height="240" data-testid="ab-chart"></canvas>
-                </div>
+                { layers("p99 latency of A and of B over the last 60 simulated seconds, log scale", (720, 240), &r.axes, &r.data, "ab-chart") }
             </figure>
         </section>
     }

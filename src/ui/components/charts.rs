@@ -42,6 +42,26 @@ pub fn queue_names(kind: FlowControlKind) -> &'static [&'static str] {
     }
 }
 
+/// A chart's two stacked canvases (`.layers`): the axes, which the
+/// animation loop redraws only when a range changes, under the data, which
+/// it redraws every frame (see `ui/chart.rs`). `label` names the chart for
+/// screen readers; the data layer carries the test id.
+pub fn layers(
+    label: &'static str,
+    (width, height): (u32, u32),
+    axes: &NodeRef,
+    data: &NodeRef,
+    test_id: &'static str,
+) -> Html {
+    let (width, height) = (width.to_string(), height.to_string());
+    html! {
+        <div class="layers" role="img" aria-label={label}>
+            <canvas ref={axes.clone()} width={width.clone()} height={height.clone()}></canvas>
+            <canvas ref={data.clone()} {width} {height} data-testid={test_id}></canvas>
+        </div>
+    }
+}
+
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
     pub refs: ChartRefs,
@@ -74,10 +94,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                         <span class="swatch slo"></span>{ CHART_CLASSES[props.class.min(3)].1 }
                     </span>
                 </figcaption>
-                <div class="layers" role="img" aria-label="Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, with its SLO">
-                    <canvas ref={r.latency_axes.clone()} width="720" height="260"></canvas>
-                    <canvas ref={r.latency_data.clone()} width="720" height="260" data-testid="latency-chart"></canvas>
-                </div>
+                { layers("Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, with its SLO", (720, 260), &r.latency_axes, &r.latency_data, "latency-chart") }
             </figure>
             <figure class="chart">
                 <figcaption>
@@ -88,10 +105,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                         <span class="swatch timedout"></span>{ "timed out" }
                     </span>
                 </figcaption>
-                <div class="layers" role="img" aria-label="Completed, rejected and timed-out requests per simulated second over the last 60 seconds">
-                    <canvas ref={r.rates_axes.clone()} width="720" height="200"></canvas>
-                    <canvas ref={r.rates_data.clone()} width="720" height="200" data-testid="rates-chart"></canvas>
-                </div>
+                { layers("Completed, rejected and timed-out requests per simulated second over the last 60 seconds", (720, 200), &r.rates_axes, &r.rates_data, "rates-chart") }
             </figure>
             <figure class="chart">
                 <figcaption>
@@ -106,20 +120,14 @@ pub fn charts(props: &ChartsProps) -> Html {
                         }) }
                     </span>
                 </figcaption>
-                <div class="layers" role="img" aria-label="Requests waiting in each priority level's queues over the last 60 simulated seconds">
-                    <canvas ref={r.queue_axes.clone()} width="720" height="200"></canvas>
-                    <canvas ref={r.queue_data.clone()} width="720" height="200" data-testid="queue-chart"></canvas>
-                </div>
+                { layers("Requests waiting in each priority level's queues over the last 60 simulated seconds", (720, 200), &r.queue_axes, &r.queue_data, "queue-chart") }
             </figure>
             <figure class="chart">
                 <figcaption>
                     { "API request latency, last 10 s, in apiserver_request_duration_seconds buckets" }
                     <span class="legend"><span class="swatch p50"></span>{ "≤ 1 s" }<span class="swatch p99"></span>{ "over 1 s" }</span>
                 </figcaption>
-                <div class="layers" role="img" aria-label="Histogram of API request latencies over the last 10 simulated seconds in the API server's metric buckets">
-                    <canvas ref={r.histogram_axes.clone()} width="720" height="200"></canvas>
-                    <canvas ref={r.histogram_data.clone()} width="720" height="200" data-testid="histogram-chart"></canvas>
-                </div>
+                { layers("Histogram of API request latencies over the last 10 simulated seconds in the API server's metric buckets", (720, 200), &r.histogram_axes, &r.histogram_data, "histogram-chart") }
             </figure>
         </div>
     }

@@ -1,4 +1,4 @@
-use super::charts::ChartRefs;
+use super::charts::{ChartRefs, layers};
 use super::compare::Compare;
 use super::diagram::DiagramView;
 use super::readouts::{ReadoutRefs, Readouts};
@@ -36,10 +36,7 @@ pub fn embed(props: &EmbedProps) -> Html {
     let latency = html! {
         <figure class="chart">
             <figcaption>{ "API latency p50 · p90 · p99, last 60 simulated seconds, against the SLO" }</figcaption>
-            <div class="layers" role="img" aria-label="Latency p50, p90 and p99 over the last 60 simulated seconds, log scale, with the SLO">
-                <canvas ref={r.latency_axes.clone()} width="680" height="220"></canvas>
-                <canvas ref={r.latency_data.clone()} width="680" height="220" data-testid="latency-chart"></canvas>
-            </div>
+            { layers("Latency p50, p90 and p99 over the last 60 simulated seconds, log scale, with the SLO", (680, 220), &r.latency_axes, &r.latency_data, "latency-chart") }
         </figure>
     };
     let name = p.base_scenario().map(|s| s.name).unwrap_or_default();
