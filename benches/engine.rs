@@ -15,7 +15,7 @@
 //! `benches/simpy_vs_cplab.py` compares it with SimPy.
 
 use cplab::sim::control_plane::ControlPlaneSpec;
-use cplab::sim::{DurationLaw, Scenario, Simulation, StationSpec};
+use cplab::sim::{Scenario, Simulation};
 use std::time::Instant;
 
 const RUNS: usize = 3;
@@ -49,23 +49,6 @@ fn per_cpu_second(count: f64, cpu: Option<f64>, unit: &str) -> String {
     })
 }
 
-/// The M/M/10 of the SimPy comparison: λ = 9/s, μ = 1/s, `customers`
-/// expected arrivals.
-fn mmc(customers: f64) -> Scenario {
-    Scenario {
-        name: "M/M/10".into(),
-        duration: customers / 9.0,
-        station: Some(StationSpec {
-            arrival_rate: 9.0,
-            servers: 10,
-            queue_capacity: None,
-            queue_timeout: None,
-            service: DurationLaw::Exponential { mean: 1.0 },
-        }),
-        ..Scenario::default()
-    }
-}
-
 /// CPU time this thread has run [ns], from Linux's scheduler statistics:
 /// unlike wall time, it does not count the time other programs on a shared
 /// machine held the core. It is updated at scheduler ticks (a few ms), so
@@ -81,7 +64,7 @@ fn thread_cpu_ns() -> Option<u64> {
 /// reading the results are not timed, as SimPy's and the page's timings do
 /// not include theirs.
 fn mmc_json(customers: f64, seed: u64, repeats: u32) {
-    let scenario = mmc(customers);
+    let scenario = Scenario::mm10_benchmark(customers);
     let mut fastest = f64::INFINITY;
     let mut cpu_total = Some(0u64);
     let mut last = None;
@@ -134,7 +117,7 @@ fn main() {
         return;
     }
 
-    let scenario = mmc(2_000_000.0);
+    let scenario = Scenario::mm10_benchmark(2_000_000.0);
     let (seconds, cpu, sim) = best_of(RUNS, || {
         let mut sim = Simulation::new(&scenario, 1).expect("valid");
         sim.run_to_end();

@@ -19,6 +19,7 @@
 
 use super::closed_loop::{ClientSpec, PriorityLevelSpec};
 use super::control_plane::ControlPlaneSpec;
+use super::random::DurationLaw;
 use super::station::StationSpec;
 use super::timeline::{MAX_ENTRIES, TimedChange};
 use serde::{Deserialize, Serialize};
@@ -125,6 +126,25 @@ impl ScenarioError {
 }
 
 impl Scenario {
+    /// The M/M/10 that the engine is benchmarked on against SimPy
+    /// (benches/simpy_vs_cplab.py writes the same in TOML): arrivals at
+    /// λ = 9/s, ten servers with exponential service of mean 1 s (μ = 1/s),
+    /// no queue limit, run long enough for `customers` expected arrivals.
+    pub fn mm10_benchmark(customers: f64) -> Self {
+        Self {
+            name: "M/M/10 benchmark".into(),
+            duration: customers / 9.0,
+            station: Some(StationSpec {
+                arrival_rate: 9.0,
+                servers: 10,
+                queue_capacity: None,
+                queue_timeout: None,
+                service: DurationLaw::Exponential { mean: 1.0 },
+            }),
+            ..Self::default()
+        }
+    }
+
     /// Parses and checks a scenario written in TOML.
     pub fn from_toml(text: &str) -> Result<Self, ScenarioError> {
         let line_of = |span: Option<std::ops::Range<usize>>| {

@@ -20,7 +20,7 @@
 //!   memory as `window.cplabMemory` (a `WebAssembly.Memory`).
 
 use crate::sim::control_plane::ControlPlaneSpec;
-use crate::sim::{DurationLaw, Scenario, Simulation, StationSpec};
+use crate::sim::{Scenario, Simulation};
 use crate::ui::state::{Knob, Params};
 use std::cell::Cell;
 
@@ -107,18 +107,7 @@ fn runs() -> u64 {
 /// M/M/10 at λ = 9/s, μ = 1/s: the same workload as the SimPy comparison.
 fn engine() -> String {
     let customers = number("customers", 1..=MAX_CUSTOMERS, 200_000) as f64;
-    let scenario = Scenario {
-        name: "M/M/10 benchmark".into(),
-        duration: customers / 9.0,
-        station: Some(StationSpec {
-            arrival_rate: 9.0,
-            servers: 10,
-            queue_capacity: None,
-            queue_timeout: None,
-            service: DurationLaw::Exponential { mean: 1.0 },
-        }),
-        ..Scenario::default()
-    };
+    let scenario = Scenario::mm10_benchmark(customers);
     match fastest(&scenario, runs()) {
         Ok((ms, simulation)) => {
             // The station's one class; its summary, not the run's, keeps
