@@ -196,7 +196,7 @@ fn assert_sane(sim: &Simulation, what: &str) {
     // The readouts' figures: quantiles of the last windows.
     let mut recent: LatencyHistogram<u32> = LatencyHistogram::new();
     for class in &sim.metrics()[0..3] {
-        recent.merge(&class.windows.recent_latency(10).0);
+        class.windows.merge_recent(10, &mut recent);
     }
     for q in [0.5, 0.99] {
         let v = recent.quantile(q);

@@ -35,13 +35,10 @@ pub fn recent(sim: &Simulation, windows: usize) -> Readouts {
     let mut since: Nanos = sim.now();
     let (mut rejected, mut timed_out) = (0u64, 0u64);
     for class in metrics.get(API_CLASSES).unwrap_or_default() {
-        let (recent, start) = class.windows.recent_latency(windows);
-        latency.merge(&recent);
-        since = since.min(start);
-        for window in class.windows.windows().iter().rev().take(windows) {
-            rejected += window.rejected;
-            timed_out += window.timed_out;
-        }
+        let recent = class.windows.merge_recent(windows, &mut latency);
+        since = since.min(recent.start);
+        rejected += recent.rejected;
+        timed_out += recent.timed_out;
     }
     let span = to_secs(sim.now().saturating_sub(since));
     let per_second = |count: u64| if span > 0.0 { count as f64 / span } else { 0.0 };

@@ -57,4 +57,4 @@ pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot};
 pub use station::{StationChange, StationSnapshot, StationSpec};
 pub use time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
-pub use timeseries::{WindowRing, WindowSummary};
+pub use timeseries::{Recent, WindowRing, WindowSummary};

@@ -138,7 +138,7 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
     {
         let mut recent: LatencyHistogram<u32> = LatencyHistogram::new();
         for class in &metrics[API_CLASSES] {
-            recent.merge(&class.windows.recent_latency(READOUT_WINDOWS).0);
+            class.windows.merge_recent(READOUT_WINDOWS, &mut recent);
         }
         histogram.draw(&recent.bucket_counts(&APISERVER_BUCKETS));
     }
