@@ -142,18 +142,31 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
         }
         histogram.draw(&recent.bucket_counts(&APISERVER_BUCKETS));
     }
+    // The API classes' windows serve both charts; the latency chart's class
+    // is one of them unless it shows webhook calls.
+    let api: Vec<Vec<WindowSummary>> = metrics[API_CLASSES]
+        .iter()
+        .map(|m| m.windows.windows())
+        .collect();
     let class = run.params().chart_class.min(3);
     if let (Some(chart), Some(chosen)) = (&mut canvases.latency, metrics.get(class)) {
-        let windows = chosen.windows.windows();
+        let own;
+        let windows = match api.get(class) {
+            Some(windows) => windows,
+            None => {
+                own = chosen.windows.windows();
+                &own
+            }
+        };
         let length = chosen.windows.length();
         let (p50, p90, p99) = (
-            points(&windows, length, now, |w| {
+            points(windows, length, now, |w| {
                 if w.completed > 0 { w.p50 } else { 0.0 }
             }),
-            points(&windows, length, now, |w| {
+            points(windows, length, now, |w| {
                 if w.completed > 0 { w.p90 } else { 0.0 }
             }),
-            points(&windows, length, now, |w| {
+            points(windows, length, now, |w| {
                 if w.completed > 0 { w.p99 } else { 0.0 }
             }),
         );
@@ -190,10 +203,6 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
         );
     }
     // Rates of the API classes, window by window (closed windows only).
-    let api: Vec<Vec<WindowSummary>> = metrics[API_CLASSES]
-        .iter()
-        .map(|m| m.windows.windows())
-        .collect();
     if let (Some(chart), Some(first)) = (&mut canvases.rates, api.first()) {
         let length = metrics[0].windows.length();
         let closed = first.len().saturating_sub(1);
