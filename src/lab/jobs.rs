@@ -116,6 +116,20 @@ pub struct JobUpdate {
     pub elapsed_ms: Option<f64>,
 }
 
+impl JobUpdate {
+    /// The one, final update of job `id`, which could not run.
+    pub fn failed(id: u32, error: String) -> Self {
+        Self {
+            id,
+            progress: 1.0,
+            done: true,
+            result: JobResult::Sweep(Vec::new()),
+            error: Some(error),
+            elapsed_ms: None,
+        }
+    }
+}
+
 /// The case study's rows, in order: before, each change alone, after.
 pub fn case_masks() -> Vec<u8> {
     let mut masks = vec![0];

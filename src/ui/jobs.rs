@@ -143,14 +143,7 @@ impl JobClient {
                     }
                 });
             }
-            Err(error) => (self.on_update)(JobUpdate {
-                id,
-                progress: 1.0,
-                done: true,
-                result: crate::lab::jobs::JobResult::Sweep(Vec::new()),
-                error: Some(error),
-                elapsed_ms: None,
-            }),
+            Err(error) => (self.on_update)(JobUpdate::failed(id, error)),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! loop (so a newer request can arrive) and posts progress at most every
 //! `REPORT_MS`.
 
-use crate::lab::jobs::{JobRequest, JobResult, JobRunner, JobUpdate};
+use crate::lab::jobs::{JobRequest, JobRunner, JobUpdate};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
@@ -62,14 +62,7 @@ pub fn worker_message(data: JsValue) {
             RUNNER.with(|slot| *slot.borrow_mut() = Some(runner));
             wasm_bindgen_futures::spawn_local(run(request.id));
         }
-        Err(error) => post(&JobUpdate {
-            id: request.id,
-            progress: 1.0,
-            done: true,
-            result: JobResult::Sweep(Vec::new()),
-            error: Some(error),
-            elapsed_ms: None,
-        }),
+        Err(error) => post(&JobUpdate::failed(request.id, error)),
     }
 }
 
