@@ -28,7 +28,7 @@ use super::apf::{Admission, Dispatch, QueueSet, QueueSetConfig, WorkEstimate};
 use super::calendar::Calendar;
 use super::metrics::ClassMetrics;
 use super::time::{Nanos, from_secs};
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// A priority level as a scenario writes it.
@@ -46,16 +46,54 @@ pub struct PriorityLevelSpec {
     /// the level's concurrency limit [seats]
     pub seats: u32,
     /// longest wait in a queue before the request is rejected [s]; none by default
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub queue_wait_limit: Option<f64>,
 }
 
 /// A flow: a number used as the flow's hash, or a name hashed into one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(untagged)]
+///
+/// A scenario file writes either (`flow = 7` or `flow = "tenant-a"`); binary
+/// messages (postcard), which cannot tell the two apart untagged, tag them.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Flow {
     Hash(u64),
     Name(String),
+}
+
+/// The flow as people write it: a number or a string, untagged.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Flow", rename = "Flow", untagged)]
+enum WrittenFlow {
+    Hash(u64),
+    Name(String),
+}
+
+/// The flow in binary messages: tagged by variant index.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "Flow")]
+enum PackedFlow {
+    Hash(u64),
+    Name(String),
+}
+
+impl Serialize for Flow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            WrittenFlow::serialize(self, serializer)
+        } else {
+            PackedFlow::serialize(self, serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Flow {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            WrittenFlow::deserialize(deserializer)
+        } else {
+            PackedFlow::deserialize(deserializer)
+        }
+    }
 }
 
 impl Flow {
@@ -86,7 +124,7 @@ pub struct ClientSpec {
     #[serde(default)]
     pub think: f64,
     /// calls per thread before it stops; none = unlimited
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub calls: Option<u32>,
     /// the flow its requests belong to
     pub flow: Flow,

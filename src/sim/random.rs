@@ -11,7 +11,7 @@ use super::time::{Nanos, from_secs};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp1, LogNormal, StandardUniform};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Longest duration one draw may give [ns]: 2^56 ns, about 2.3 years. A
 /// law's mean is at most a day (see [`DurationLaw::check`]), so only a
@@ -73,8 +73,12 @@ fn round_to_nanos(x: f64) -> Nanos {
 /// service = { distribution = "deterministic", mean = 0.05 }
 /// service = { distribution = "lognormal", mean = 0.05, cv = 0.5 }
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "distribution", rename_all = "lowercase", deny_unknown_fields)]
+///
+/// Written by people (TOML, JSON) the law is a table tagged by
+/// `distribution`, as above; in the page's binary messages and shipped
+/// catalog (postcard, see `lab::wire`) it is a plain enum, since a format
+/// without field names cannot hold a tag beside the fields.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DurationLaw {
     /// Memoryless, coefficient of variation 1.
     Exponential {
@@ -95,6 +99,49 @@ pub enum DurationLaw {
         /// coefficient of variation (standard deviation / mean) [1]
         cv: f64,
     },
+}
+
+/// The law as people write it: tagged by `distribution`.
+#[derive(Serialize, Deserialize)]
+#[serde(
+    remote = "DurationLaw",
+    tag = "distribution",
+    rename_all = "lowercase",
+    deny_unknown_fields
+)]
+enum Written {
+    Exponential { mean: f64 },
+    Deterministic { mean: f64 },
+    Lognormal { mean: f64, cv: f64 },
+}
+
+/// The law in binary messages: externally tagged, by variant index.
+#[derive(Serialize, Deserialize)]
+#[serde(remote = "DurationLaw")]
+enum Packed {
+    Exponential { mean: f64 },
+    Deterministic { mean: f64 },
+    Lognormal { mean: f64, cv: f64 },
+}
+
+impl Serialize for DurationLaw {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if serializer.is_human_readable() {
+            Written::serialize(self, serializer)
+        } else {
+            Packed::serialize(self, serializer)
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationLaw {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if deserializer.is_human_readable() {
+            Written::deserialize(deserializer)
+        } else {
+            Packed::deserialize(deserializer)
+        }
+    }
 }
 
 impl DurationLaw {

@@ -43,7 +43,7 @@ pub struct Scenario {
     #[serde(default)]
     pub description: String,
     /// for the reader: what to watch, what to change, what you should see
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    #[serde(default)]
     pub guide: String,
     /// simulated time of a batch run [s] (default 600)
     #[serde(default = "default_duration")]
@@ -52,22 +52,22 @@ pub struct Scenario {
     #[serde(default)]
     pub warmup: f64,
     /// seed of the run's random numbers; the CLI's `--seed` overrides it (default 1)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub seed: Option<u64>,
     /// the single-station model (M/G/c/K)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub station: Option<StationSpec>,
     /// one APF priority level, fed by the closed-loop `clients`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub priority_level: Option<PriorityLevelSpec>,
     /// closed-loop clients of the `priority_level`
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub clients: Vec<ClientSpec>,
     /// the Kubernetes control plane's request path
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub control_plane: Option<ControlPlaneSpec>,
     /// changes at set simulated times (faults, sliders), in any order
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub timeline: Vec<TimedChange>,
 }
 
@@ -184,8 +184,26 @@ impl Scenario {
     }
 
     /// Writes the scenario as TOML that [`Scenario::from_toml`] reads back.
+    ///
+    /// Every field is serialized (binary messages read fields by position,
+    /// so none is skipped in `Serialize`); TOML leaves out `None` by
+    /// itself, and the empty lists and strings (no timeline, no guide) are
+    /// dropped here where the file reads back the same without them.
     pub fn to_toml(&self) -> String {
-        toml::to_string(self).unwrap_or_else(|error| format!("# cannot write scenario: {error}\n"))
+        let written = toml::Table::try_from(self).and_then(|mut table| {
+            for path in empty_values(&table, &[]) {
+                let mut without = table.clone();
+                remove_at(&mut without, &path);
+                // `webhooks = []` is not the default list: it stays.
+                if Scenario::deserialize(toml::Value::Table(without.clone()))
+                    .is_ok_and(|read| read == *self)
+                {
+                    table = without;
+                }
+            }
+            toml::to_string(&table)
+        });
+        written.unwrap_or_else(|error| format!("# cannot write scenario: {error}\n"))
     }
 
     /// Checks every value; the first bad one is reported.
@@ -397,6 +415,37 @@ fn locate(table: &toml::Table, message: &str) -> Option<String> {
 }
 
 /// Error texts from parsers can span lines; a CLI error is one line.
+/// The paths of the empty arrays and strings in `table` and its tables.
+fn empty_values(table: &toml::Table, prefix: &[String]) -> Vec<Vec<String>> {
+    let mut paths = Vec::new();
+    for (key, value) in table {
+        let mut path = prefix.to_vec();
+        path.push(key.clone());
+        match value {
+            toml::Value::Array(items) if items.is_empty() => paths.push(path),
+            toml::Value::String(text) if text.is_empty() => paths.push(path),
+            toml::Value::Table(inner) => paths.extend(empty_values(inner, &path)),
+            _ => {}
+        }
+    }
+    paths
+}
+
+/// Removes the value at `path` (keys from the top) from `table`.
+fn remove_at(table: &mut toml::Table, path: &[String]) {
+    match path {
+        [] => {}
+        [key] => {
+            table.remove(key);
+        }
+        [key, rest @ ..] => {
+            if let Some(toml::Value::Table(inner)) = table.get_mut(key) {
+                remove_at(inner, rest);
+            }
+        }
+    }
+}
+
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -424,6 +473,29 @@ service = { distribution = "lognormal", mean = 0.5, cv = 2.0 }
         assert_eq!((station.servers, station.queue_capacity), (3, Some(5)));
         let again = Scenario::from_toml(&scenario.to_toml()).expect("round trip");
         assert_eq!(again, scenario);
+    }
+
+    #[test]
+    fn a_written_file_keeps_field_order_and_leaves_out_what_is_empty() {
+        let written = Scenario::from_toml(GOOD).expect("valid").to_toml();
+        assert!(written.starts_with("name = "), "{written}");
+        for absent in ["guide", "clients", "timeline", "seed", "queue_timeout"] {
+            assert!(!written.contains(absent), "{absent} in\n{written}");
+        }
+        for entry in super::super::catalog::CATALOG {
+            let scenario = entry.scenario().expect("valid");
+            let written = scenario.to_toml();
+            // `webhooks = []` (none, not the default list) is meaningful and stays.
+            for empty in ["clients = []", "timeline = []", "sources = []", "= \"\""] {
+                assert!(
+                    !written.contains(empty),
+                    "{}: {empty} in\n{written}",
+                    entry.id
+                );
+            }
+            let again = Scenario::from_toml(&written).expect("round trip");
+            assert_eq!(again, scenario, "{}", entry.id);
+        }
     }
 
     fn error_for(text: &str) -> ScenarioError {

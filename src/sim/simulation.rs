@@ -24,7 +24,8 @@ use super::scenario::{Scenario, ScenarioError};
 use super::station::{Station, StationChange, StationEvent};
 use super::time::{Nanos, from_secs, to_secs};
 use super::timeline::TimedChange;
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeStruct;
+use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// A change to a running simulation, applied at its current time.
@@ -57,7 +58,11 @@ pub struct Snapshot {
 }
 
 /// The measured results of a run, as the CLI prints them.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// In JSON, `utilisation` and `clients` appear only where they apply (a
+/// station; closed-loop clients); binary formats, which read fields by
+/// position, always get every field (see the `Serialize` impl).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct RunSummary {
     pub scenario: String,
     pub seed: u64,
@@ -68,13 +73,37 @@ pub struct RunSummary {
     /// events handled
     pub events: u64,
     /// fraction of server capacity busy over the measured period (station)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub utilisation: Option<f64>,
     /// per request class
     pub classes: BTreeMap<String, ClassSummary>,
     /// per closed-loop client: seats used against the fair share
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default)]
     pub clients: BTreeMap<String, ClientSummary>,
+}
+
+impl Serialize for RunSummary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let terse = serializer.is_human_readable();
+        let mut out = serializer.serialize_struct("RunSummary", 8)?;
+        out.serialize_field("scenario", &self.scenario)?;
+        out.serialize_field("seed", &self.seed)?;
+        out.serialize_field("simulated_s", &self.simulated_s)?;
+        out.serialize_field("warmup_s", &self.warmup_s)?;
+        out.serialize_field("events", &self.events)?;
+        if terse && self.utilisation.is_none() {
+            out.skip_field("utilisation")?;
+        } else {
+            out.serialize_field("utilisation", &self.utilisation)?;
+        }
+        out.serialize_field("classes", &self.classes)?;
+        if terse && self.clients.is_empty() {
+            out.skip_field("clients")?;
+        } else {
+            out.serialize_field("clients", &self.clients)?;
+        }
+        out.end()
+    }
 }
 
 #[derive(Debug, Clone)]

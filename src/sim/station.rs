@@ -36,10 +36,10 @@ pub struct StationSpec {
     /// number of servers c (seats)
     pub servers: u32,
     /// waiting places K − c; `None` = unbounded [requests]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub queue_capacity: Option<u32>,
     /// longest wait in the queue before a request gives up [s]; `None` = forever
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub queue_timeout: Option<f64>,
     /// service time law [s]
     pub service: DurationLaw,

@@ -35,65 +35,65 @@ pub struct TimedChange {
     /// when it applies [s of simulated time]
     pub at: f64,
     /// worker nodes
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub nodes: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_requests_inflight: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub max_mutating_requests_inflight: Option<u32>,
     /// the article's dedicated webhook limit
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub webhook_concurrency: Option<u32>,
     /// mean latency of every webhook [s]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub webhook_latency: Option<f64>,
     /// timeoutSeconds of every webhook [s]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub webhook_timeout: Option<f64>,
     /// connections of the article's etcd pool
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub etcd_connections: Option<u32>,
     /// mean etcd fsync duration [s]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fsync_latency: Option<f64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub namespaces: Option<u32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub flow_control: Option<FlowControlKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub webhook_handling: Option<WebhookHandling>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cache_locking: Option<CacheLocking>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub etcd_client: Option<EtcdClientKind>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub discovery: Option<Discovery>,
     /// consistent LISTs from the watch cache (`true`, 1.31+) or etcd
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub consistent_list_from_cache: Option<bool>,
     /// fault: webhook latencies × this factor (1 = off)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub slow_webhook: Option<f64>,
     /// fault: fsync durations × this factor (1 = off)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub fsync_spike: Option<f64>,
     /// fault: the etcd leader is lost (`true`)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub leader_election: Option<bool>,
     /// fault: this fraction of discovery clients restarts
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub restart_storm: Option<f64>,
     /// an extra workload source, by name, whose rate `rate` sets
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub source: Option<String>,
     /// the new rate of `source` [requests/s]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub rate: Option<f64>,
     /// the station's arrival rate [requests/s]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub arrival_rate: Option<f64>,
     /// the station's servers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub servers: Option<u32>,
 }
 

@@ -161,7 +161,7 @@ pub struct WorkloadSpec {
     #[serde(default = "default_true")]
     pub derived: bool,
     /// extra Poisson streams of one kind of request each
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(default)]
     pub sources: Vec<CustomSource>,
 }
 
