@@ -1,14 +1,19 @@
 // The size of the release build: a test (deterministic, so it may fail),
-// run by .ci/test.sh after `trunk build --release`. Prints each file that a
-// visit downloads (the wasm, JS, CSS and HTML in dist/) raw and gzipped, and
-// fails when the gzipped total exceeds the guard below.
+// run by .ci/test.sh after `trunk build --release`. Prints each file a
+// visitor may download (wasm, JS, CSS, HTML in dist/), raw and gzipped, in
+// two groups, and fails when a group exceeds its guard:
 //
-// Issue 7's target is 250 KB. The laboratory met it (226.8 KB) until the
-// article's views, sharing and import/export landed: the full page is about
-// 447 KB, of which TOML import/export (the toml crate in the page) is about
-// 89 KB (measured by building without it). Until the page is split (for
-// example a lazily loaded module for TOML and the worker's jobs), the test
-// guards against growth at GUARD_BYTES and prints the distance to the target.
+// - start-up: what a visit downloads before the first chart frame (the
+//   page, its loader, its wasm module and bindings, the style sheet);
+// - worker: the second module (src/bin/worker.rs) and its script, which
+//   the page fetches only when it first needs them (a panel of the
+//   article's computations, an import or an export; e2e/tests/lab.mjs
+//   checks that a plain visit does not fetch them).
+//
+// Issue 7's target is 250 KB for the start-up files. The guards are the
+// current sizes plus about 3%, against unnoticed growth; the distance to the
+// target is printed. embed-example.html is a demonstration page for blog
+// authors, not part of a visit.
 //
 // Gzip at level 9, as a static host that precompresses serves it (`gzip -9`
 // gives about 1.5% less still; a server compressing on the fly at level 6,
@@ -18,26 +23,30 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { gzipSync, constants } from 'node:zlib';
 
-/** Issue 7's target. */
+/** Issue 7's target for what a visit downloads before its first frame. */
 export const TARGET_BYTES = 250_000;
-/** What the test enforces now: the current build plus 3%. */
-export const BUDGET_BYTES = 460_000;
+/** The guards: today's sizes plus about 3%. */
+export const STARTUP_GUARD_BYTES = 340_000;
+export const WORKER_GUARD_BYTES = 265_000;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
+const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;
+const NOT_A_VISIT = /^embed-example\.html$/;
 
-/** Sizes of the files a visit downloads: [{ name, raw, gzipped }]. */
+/** Files a visitor may download: [{ name, raw, gzipped, group }]. */
 export async function bundleSizes(dist = DIST) {
-  const names = (await readdir(dist)).filter((name) => DOWNLOADED.test(name)).sort();
+  const names = (await readdir(dist)).filter((name) => DOWNLOADED.test(name) && !NOT_A_VISIT.test(name)).sort();
   return Promise.all(
     names.map(async (name) => {
       const bytes = await readFile(join(dist, name));
       const gzipped = gzipSync(bytes, { level: constants.Z_BEST_COMPRESSION }).length;
-      return { name, raw: bytes.length, gzipped };
+      return { name, raw: bytes.length, gzipped, group: WORKER.test(name) ? 'worker' : 'start-up' };
     }),
   );
 }
 
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
+const sum = (files, key) => files.reduce((total, f) => total + f[key], 0);
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   let files;
@@ -48,21 +57,38 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log('\n0 passed, 1 failed');
     process.exit(1);
   }
-  const kinds = ['.wasm', '.js', '.css', '.html'];
-  const missing = kinds.filter((kind) => !files.some((f) => f.name.endsWith(kind)));
-  for (const f of files) {
-    console.log(`${f.name.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzipped).padStart(10)} gzipped`);
+  let passed = 0;
+  let failed = 0;
+  const groups = [
+    ['start-up', STARTUP_GUARD_BYTES, ['.wasm', '.js', '.css', '.html']],
+    ['worker', WORKER_GUARD_BYTES, ['.wasm', '.js']],
+  ];
+  for (const [group, guard, kinds] of groups) {
+    const members = files.filter((f) => f.group === group);
+    console.log(`${group}:`);
+    for (const f of members) {
+      console.log(`  ${f.name.padEnd(46)} ${kb(f.raw).padStart(10)} raw ${kb(f.gzipped).padStart(10)} gzipped`);
+    }
+    const gzipped = sum(members, 'gzipped');
+    console.log(`  ${'total'.padEnd(46)} ${kb(sum(members, 'raw')).padStart(10)} raw ${kb(gzipped).padStart(10)} gzipped (guard ${kb(guard)})`);
+    const missing = kinds.filter((kind) => !members.some((f) => f.name.endsWith(kind)));
+    if (missing.length > 0) {
+      console.log(`FAIL bundle size: no ${missing.join(', ')} file among the ${group} files`);
+      failed += 1;
+    } else if (gzipped > guard) {
+      console.log(`FAIL bundle size: ${group} ${kb(gzipped)} gzipped > ${kb(guard)} (over by ${kb(gzipped - guard)})`);
+      failed += 1;
+    } else {
+      console.log(`ok   bundle size: ${group} ${kb(gzipped)} gzipped ≤ the guard of ${kb(guard)}`);
+      passed += 1;
+    }
   }
-  const raw = files.reduce((sum, f) => sum + f.raw, 0);
-  const gzipped = files.reduce((sum, f) => sum + f.gzipped, 0);
-  console.log(`${'total'.padEnd(48)} ${kb(raw).padStart(10)} raw ${kb(gzipped).padStart(10)} gzipped (budget ${kb(BUDGET_BYTES)})`);
-  const ok = missing.length === 0 && gzipped <= BUDGET_BYTES;
-  if (gzipped > TARGET_BYTES) {
-    console.log(`note: ${kb(gzipped)} gzipped is ${kb(gzipped - TARGET_BYTES)} over issue 7's target of ${kb(TARGET_BYTES)}`);
-  }
-  if (ok) console.log(`ok   bundle size: ${kb(gzipped)} gzipped ≤ the guard of ${kb(BUDGET_BYTES)}`);
-  else if (missing.length > 0) console.log(`FAIL bundle size: no ${missing.join(', ')} file in dist/`);
-  else console.log(`FAIL bundle size: ${kb(gzipped)} gzipped > ${kb(BUDGET_BYTES)} (over by ${kb(gzipped - BUDGET_BYTES)})`);
-  console.log(`\n${ok ? 1 : 0} passed, ${ok ? 0 : 1} failed`);
-  process.exit(ok ? 0 : 1);
+  const startup = sum(files.filter((f) => f.group === 'start-up'), 'gzipped');
+  const everything = sum(files, 'gzipped');
+  console.log(`everything a visitor may download: ${kb(everything)} gzipped`);
+  console.log(startup > TARGET_BYTES
+    ? `note: start-up ${kb(startup)} gzipped is ${kb(startup - TARGET_BYTES)} over issue 7's target of ${kb(TARGET_BYTES)}`
+    : `note: start-up ${kb(startup)} gzipped meets issue 7's target of ${kb(TARGET_BYTES)}`);
+  console.log(`\n${passed} passed, ${failed} failed`);
+  process.exit(failed === 0 ? 0 : 1);
 }

@@ -1,19 +1,17 @@
-// The lab's worker: the page's own WebAssembly module, started off the main
-// thread for the long computations (the article's table, the case study,
-// sweeps). No second module is shipped: the page sends the addresses of its
-// script and wasm first, and this file imports them. Later messages wait
-// until the module is ready, then go to its `worker_message`.
-let bindings = null;
-const waiting = [];
-self.onmessage = async (event) => {
-  if (bindings === null && waiting.length === 0 && event.data && event.data.glue) {
-    waiting.push(null); // the start message is in hand: queue the rest
-    const module = await import(event.data.glue);
-    await module.default({ module_or_path: event.data.wasm });
-    bindings = module;
-    for (const data of waiting.splice(0)) if (data !== null) bindings.worker_message(data);
-    return;
-  }
-  if (bindings === null) waiting.push(event.data);
-  else bindings.worker_message(event.data);
+// The lab's worker: the module cplab-worker (src/bin/worker.rs), with what
+// the live page does without: the article's long computations and reading
+// and writing scenario and metrics files. The page starts this worker when
+// it first needs it, so the module downloads only then. Paths are relative
+// to this file: the site works under any sub-path.
+//
+// Messages are postcard bytes (src/lab/wire.rs). A string back means the
+// worker failed (the module did not load, or it stopped), so the page can
+// say so instead of waiting.
+import init, { worker_message } from './cplab-worker.js';
+
+const ready = init({ module_or_path: new URL('./cplab-worker_bg.wasm', import.meta.url) });
+const failed = (error) => self.postMessage(`the worker stopped: ${error}`);
+self.addEventListener('unhandledrejection', (event) => failed(event.reason));
+self.onmessage = (event) => {
+  ready.then(() => worker_message(event.data)).catch(failed);
 };

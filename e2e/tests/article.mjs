@@ -40,8 +40,10 @@ export default [
       check((await page.getByTestId('notices').count()) === 0, `?preset=${id} gave notices`);
     }
     await page.goto(`${base}?preset=k8s-1.32-article`);
-    check(await page.getByTestId('scenario-name').getByText('As the article describes (not in upstream Kubernetes)').isVisible(),
-      'the article preset is labelled as not upstream');
+    // Waits for the page to render it (isVisible alone would race the start-up).
+    const label = page.getByTestId('scenario-name').getByText('As the article describes (not in upstream Kubernetes)');
+    await label.waitFor({ timeout: 10_000 }).catch(() => {});
+    check(await label.isVisible(), 'the article preset is labelled as not upstream');
     // Choosing from the picker loads the scenario and its guide.
     await page.getByTestId('scenario-picker').selectOption('greedy-tenant');
     check(/shuffle sharding/.test(await page.getByTestId('scenario-guide').textContent()), 'the guide of the greedy tenant');

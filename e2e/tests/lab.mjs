@@ -37,6 +37,10 @@ export default [
     const origin = new URL(base).origin;
     const outside = requests.filter((url) => !url.startsWith(origin + '/some/sub/path/'));
     check(outside.length === 0, `requests outside the site: ${outside.join(', ')}`);
+    // The worker's module (the article's computations, TOML and JSON) is
+    // fetched when first needed, never by a plain visit.
+    const worker = requests.filter((url) => /worker/.test(url));
+    check(worker.length === 0, `a plain visit fetched the worker: ${worker.join(', ')}`);
     check((await ink(page, 'latency-chart')) > 200, 'the latency chart has no lines');
     check((await ink(page, 'rates-chart')) > 200, 'the rates chart has no lines');
     check((await ink(page, 'histogram-chart')) > 100, 'the histogram has no bars');

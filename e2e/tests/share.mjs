@@ -193,13 +193,14 @@ export default [
   }],
 
   ['the sweep runs in a worker while the page stays live, and draws p99 against the range', async ({ base, open }) => {
-    const { page } = await open();
+    const { page, requests } = await open();
     await page.goto(`${base}?panel=sweep&sweep=etcd-fsync-latency&sweep-from=0.1&sweep-to=100`);
     const t0 = clockSeconds(await readout(page, 'sim-time'));
     await page.waitForTimeout(2_500);
     check(clockSeconds(await readout(page, 'sim-time')) > t0 + 1, 'the lab runs during the sweep');
     await page.getByTestId('job-progress').and(page.locator('[data-done="true"]')).waitFor({ timeout: 240_000 });
     check((await page.getByTestId('sweep-chart').getAttribute('data-points')) === '20', 'twenty points');
+    check(requests.some((url) => url.endsWith('/cplab-worker_bg.wasm')), `the worker's module loaded: ${requests.join(', ')}`);
     check((await ink(page.getByTestId('sweep-chart'))) > 1000, 'the sweep is drawn');
     await screenshot(page, 'sweep');
   }],

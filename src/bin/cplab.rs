@@ -150,7 +150,7 @@ mod cli {
         match std::fs::read_to_string(path) {
             Ok(text) => Ok(text),
             Err(error) => match path.to_str().and_then(catalog::find) {
-                Some(entry) if !path.exists() => Ok(entry.text.to_owned()),
+                Some(entry) if !path.exists() => Ok(entry.text().to_owned()),
                 _ => Err(BadInput(format!(
                     "{}: cannot read: {error} (`cplab list` names the shipped scenarios)",
                     path.display()

@@ -3,9 +3,10 @@
 //! of events, so a worker can answer a newer request between steps (and
 //! the page could run one between frames).
 //!
-//! Requests and updates are plain serde data: they cross to the worker as
-//! JSON. A request carries the view as its URL query (the same text a link
-//! carries, see `url.rs`), plus the imported scenario's TOML if there is one.
+//! Requests and updates are plain serde data: they cross to the worker
+//! packed (see `wire.rs`). A request carries the view as its URL query (the
+//! same text a link carries, see `url.rs`), plus the imported scenario if
+//! there is one.
 
 use super::params::{Base, Knob, Params};
 use super::url;
@@ -35,8 +36,8 @@ pub struct JobRequest {
     pub kind: JobKind,
     /// the view, as its URL query
     pub query: String,
-    /// the imported scenario (TOML), when the view's base is one
-    pub imported: Option<String>,
+    /// the imported scenario, when the view's base is one
+    pub imported: Option<Scenario>,
 }
 
 impl JobRequest {
@@ -46,7 +47,7 @@ impl JobRequest {
             kind,
             query: url::to_query(params),
             imported: match &params.base {
-                Base::Imported(scenario) => Some(scenario.to_toml()),
+                Base::Imported(scenario) => Some((**scenario).clone()),
                 Base::Preset(_) => None,
             },
         }
@@ -55,9 +56,9 @@ impl JobRequest {
     /// The view the request describes.
     pub fn params(&self) -> Result<Params, String> {
         let (mut params, _) = url::from_query(&self.query);
-        if let Some(text) = &self.imported {
-            let scenario = Scenario::from_toml(text).map_err(|e| e.to_string())?;
-            params.base = Base::Imported(std::rc::Rc::new(scenario));
+        if let Some(scenario) = &self.imported {
+            scenario.check().map_err(|e| e.to_string())?;
+            params.base = Base::Imported(std::rc::Rc::new(scenario.clone()));
         }
         Ok(params)
     }

@@ -91,7 +91,7 @@ impl Default for Scenario {
 }
 
 /// Why a scenario cannot run: the field at fault and what is wrong with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ScenarioError {
     /// dotted path of the field, e.g. `station.arrival_rate` (empty: the whole file)
     pub field: String,

@@ -12,7 +12,7 @@ use super::time::Nanos;
 use std::cell::Cell;
 
 /// What one window saw, summarised when it closed.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WindowSummary {
     /// start of the window [ns]
     pub start: Nanos,

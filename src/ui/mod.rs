@@ -7,6 +7,8 @@
 //! - `chart`: plotters drawing, axes cached on their own canvas layer;
 //! - `diagram`: the request path, drawn on a canvas from the snapshot;
 //! - `components`: one component per file;
+//! - `worker`: the page's worker, started when first needed, for the long
+//!   computations and the TOML and JSON files (see `lab::wire`);
 //! - `bench`: benchmarks in the page, chosen by `?bench=` (see there).
 
 pub mod ab;
@@ -17,7 +19,6 @@ pub mod components;
 pub mod diagram;
 pub mod format;
 pub mod frame;
-pub mod jobs;
 pub mod live;
 pub mod panic;
 pub mod share;

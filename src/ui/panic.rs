@@ -13,9 +13,10 @@
 //! text is set with `set_text_content`, never parsed as HTML, so a message
 //! or an address carrying markup shows as text.
 //!
-//! End-to-end tests trigger a panic through [`panic_test`], which JavaScript
-//! reaches as `window.wasmBindings.__cplabPanicTest()`: not from a URL, so no
-//! link can crash the page on purpose.
+//! End-to-end tests trigger a panic through `panic_test` (in `src/main.rs`,
+//! so that only the page's module exports it), which JavaScript reaches as
+//! `window.wasmBindings.__cplabPanicTest()`: not from a URL, so no link can
+//! crash the page on purpose.
 
 use wasm_bindgen::prelude::*;
 
@@ -31,12 +32,6 @@ pub fn install() {
         console_error_panic_hook::hook(info);
         show_panel(&info.to_string());
     }));
-}
-
-/// A panic on purpose, for the end-to-end test of the hook.
-#[wasm_bindgen(js_name = __cplabPanicTest)]
-pub fn panic_test() {
-    panic!("panic test: <b>this text</b> must show as text, not markup");
 }
 
 /// Puts the error panel over the page. Every DOM call may fail (no body,

@@ -4,10 +4,13 @@
 
 use crate::lab::params::{Figure, Params};
 use crate::lab::url;
+use crate::lab::wire::MetricsExport;
 use crate::sim::{Simulation, to_secs};
 use crate::ui::components::charts::ChartRefs;
 use crate::ui::components::share::ExportKind;
 use crate::ui::live::LiveRun;
+use crate::ui::worker::LazyWorker;
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, HtmlCanvasElement, Url};
@@ -190,35 +193,6 @@ pub fn metrics_csv(sim: &Simulation) -> String {
     out
 }
 
-/// The run's metrics as JSON: the summary and the live windows per class.
-pub fn metrics_json(sim: &Simulation, params: &Params) -> String {
-    let windows: serde_json::Map<String, serde_json::Value> = sim
-        .metrics()
-        .iter()
-        .map(|class| {
-            let rows: Vec<serde_json::Value> = class
-                .windows
-                .windows()
-                .iter()
-                .map(|w| {
-                    serde_json::json!({
-                        "start_s": to_secs(w.start), "completed": w.completed, "mean_s": w.mean,
-                        "rejected": w.rejected, "timed_out": w.timed_out,
-                        "p50_s": w.p50, "p90_s": w.p90, "p99_s": w.p99,
-                    })
-                })
-                .collect();
-            (class.name.clone(), serde_json::Value::Array(rows))
-        })
-        .collect();
-    let document = serde_json::json!({
-        "view": url::to_query(params),
-        "summary": sim.summary(),
-        "windows": windows,
-    });
-    serde_json::to_string_pretty(&document).unwrap_or_default()
-}
-
 /// Reads a file the reader picked or dropped, as text.
 pub async fn read_text(file: web_sys::File) -> Result<String, String> {
     /// Largest scenario file read [bytes]: a real one is a few KiB.
@@ -237,11 +211,15 @@ pub async fn read_text(file: web_sys::File) -> Result<String, String> {
         .ok_or_else(|| format!("{} is not text", file.name()))
 }
 
-/// Offers the run's metrics, a chart or the scenario as a download.
+/// Offers the run's metrics, a chart or the scenario as a download. The
+/// worker writes the JSON and TOML files (the page has no writer for
+/// them); `on_failure` hears why a file could not be made.
 pub fn export(
     live: &std::cell::RefCell<Result<LiveRun, String>>,
     charts: &ChartRefs,
     diagram: &NodeRef,
+    worker: &LazyWorker,
+    on_failure: Rc<dyn Fn(String)>,
     kind: ExportKind,
 ) {
     let run = live.borrow();
@@ -254,25 +232,28 @@ pub fn export(
             .filter_map(|r| r.cast::<HtmlCanvasElement>())
             .collect()
     };
+    let offer = move |name: &'static str, mime: &'static str| {
+        move |file: Result<String, String>| match file {
+            Ok(text) => download(name, mime, &text),
+            Err(reason) => on_failure(format!("{name} could not be written: {reason}")),
+        }
+    };
     match kind {
         ExportKind::Csv => download(
             "control-plane-lab-metrics.csv",
             "text/csv",
             &metrics_csv(sim),
         ),
-        ExportKind::Json => download(
-            "control-plane-lab-metrics.json",
-            "application/json",
-            &metrics_json(sim, run.params()),
-        ),
-        ExportKind::Toml => download(
-            "control-plane-lab-scenario.toml",
-            "text/plain",
-            &format!(
-                "# Exported from Control Plane Lab: `cplab run` on this file prints the page's numbers\n# (the reader's changes are in the timeline, at the simulated times they applied).\n{}",
-                run.export_scenario().to_toml()
-            ),
-        ),
+        ExportKind::Json => {
+            let metrics = MetricsExport::of(sim, url::to_query(run.params()));
+            let done = offer("control-plane-lab-metrics.json", "application/json");
+            worker.with(|client| client.export_metrics(metrics, done));
+        }
+        ExportKind::Toml => {
+            let scenario = run.export_scenario();
+            let done = offer("control-plane-lab-scenario.toml", "text/plain");
+            worker.with(|client| client.export_scenario(scenario, done));
+        }
         ExportKind::Png(name) => {
             let canvases = match name {
                 "latency" => layers([&charts.latency_axes, &charts.latency_data]),

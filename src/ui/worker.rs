@@ -1,98 +1,266 @@
-//! The worker side of the page's long computations.
+//! The page's side of its worker: the second WebAssembly module
+//! (`cplab-worker`, see `src/bin/worker.rs`), which holds the long
+//! computations and the TOML and JSON files the live page does without.
 //!
-//! The page starts a module worker (`static/worker.js`) that imports this
-//! same wasm module; `main` sees no window and does nothing, and every
-//! message reaches [`worker_message`]: a JSON [`JobRequest`]. The newest
-//! request replaces whatever was running. The job runs in steps of a
-//! bounded number of events; between steps the worker yields to its event
-//! loop (so a newer request can arrive) and posts progress at most every
-//! `REPORT_MS`.
+//! The worker starts with the first request, so a visit that never opens
+//! a panel, imports or exports never downloads it. Requests and answers
+//! are postcard bytes (`lab::wire`). A job's updates go to one handler
+//! (only the newest job's); an import or export is answered once, to the
+//! callback given with it. Should the worker fail to start or stop (a
+//! panic, a module that does not load), every pending request is answered
+//! with the reason, so no panel waits forever.
 
-use crate::lab::jobs::{JobRequest, JobRunner, JobUpdate};
+use crate::lab::jobs::{JobKind, JobRequest, JobUpdate};
+use crate::lab::params::Params;
+use crate::lab::wire::{self, FromWorker, MetricsExport, ToWorker};
+use crate::sim::{Scenario, ScenarioError};
 use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
-use web_sys::DedicatedWorkerGlobalScope;
+use web_sys::{MessageEvent, WorkerOptions, WorkerType};
 
-/// Events per step: a few milliseconds of work.
-const STEP_EVENTS: u64 = 60_000;
-/// Least wall time between two progress reports [ms].
-const REPORT_MS: f64 = 120.0;
-
-thread_local! {
-    static RUNNER: RefCell<Option<JobRunner>> = const { RefCell::new(None) };
-    /// the id of the newest request: an older loop stops when it sees another
-    static LATEST: Cell<u32> = const { Cell::new(0) };
+/// What waits for the worker's answer.
+enum Pending {
+    Import(Box<dyn FnOnce(Result<Scenario, ScenarioError>)>),
+    Export(Box<dyn FnOnce(Result<String, String>)>),
 }
 
-fn scope() -> Option<DedicatedWorkerGlobalScope> {
-    js_sys::global()
-        .dyn_into::<DedicatedWorkerGlobalScope>()
-        .ok()
-}
-
-fn now_ms() -> f64 {
-    scope()
-        .and_then(|s| s.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-fn post(update: &JobUpdate) {
-    if let (Some(scope), Ok(text)) = (scope(), serde_json::to_string(update)) {
-        let _ = scope.post_message(&JsValue::from_str(&text));
+impl Pending {
+    fn fail(self, reason: &str) {
+        match self {
+            Pending::Import(done) => done(Err(ScenarioError::new("", reason))),
+            Pending::Export(done) => done(Err(reason.to_owned())),
+        }
     }
 }
 
-/// A message from the page.
-#[wasm_bindgen]
-pub fn worker_message(data: JsValue) {
-    let Some(text) = data.as_string() else {
-        return;
-    };
-    let request: JobRequest = match serde_json::from_str(&text) {
-        Ok(request) => request,
-        Err(error) => {
-            web_sys::console::warn_1(&format!("worker: bad request: {error}").into());
-            return;
+/// The state shared with the worker's message handler.
+struct Shared {
+    /// id of the newest request; only the newest job's updates are shown
+    latest_job: Cell<u32>,
+    next_id: Cell<u32>,
+    on_job: Box<dyn Fn(JobUpdate)>,
+    pending: RefCell<Vec<(u32, Pending)>>,
+    /// why the worker cannot answer, once it has failed
+    failed: RefCell<Option<String>>,
+}
+
+impl Shared {
+    fn next_id(&self) -> u32 {
+        let id = self.next_id.get().wrapping_add(1);
+        self.next_id.set(id);
+        id
+    }
+
+    fn answer(&self, message: FromWorker) {
+        match message {
+            FromWorker::Job(update) => {
+                if update.id == self.latest_job.get() {
+                    (self.on_job)(update);
+                }
+            }
+            FromWorker::Imported { id, scenario } => {
+                if let Some(Pending::Import(done)) = self.take(id) {
+                    done(scenario.map(|boxed| *boxed));
+                }
+            }
+            FromWorker::Exported { id, text } => {
+                if let Some(Pending::Export(done)) = self.take(id) {
+                    done(Ok(text));
+                }
+            }
         }
-    };
-    LATEST.with(|latest| latest.set(request.id));
-    match JobRunner::new(&request) {
-        Ok(runner) => {
-            RUNNER.with(|slot| *slot.borrow_mut() = Some(runner));
-            wasm_bindgen_futures::spawn_local(run(request.id));
+    }
+
+    fn take(&self, id: u32) -> Option<Pending> {
+        let mut pending = self.pending.borrow_mut();
+        let at = pending.iter().position(|(waiting, _)| *waiting == id)?;
+        Some(pending.remove(at).1)
+    }
+
+    /// The worker cannot answer: everything waiting hears why.
+    fn fail(&self, reason: String) {
+        web_sys::console::error_1(&format!("worker: {reason}").into());
+        let job = self.latest_job.get();
+        if job != 0 {
+            (self.on_job)(JobUpdate::failed(job, reason.clone()));
         }
-        Err(error) => post(&JobUpdate::failed(request.id, error)),
+        let waiting = std::mem::take(&mut *self.pending.borrow_mut());
+        for (_, pending) in waiting {
+            pending.fail(&reason);
+        }
+        *self.failed.borrow_mut() = Some(reason);
     }
 }
 
-/// Steps job `id` until it is done or superseded.
-async fn run(id: u32) {
-    let started = now_ms();
-    let mut last_report = f64::NEG_INFINITY;
-    loop {
-        if LATEST.with(Cell::get) != id {
-            return;
-        }
-        let update = RUNNER.with(|slot| {
-            slot.borrow_mut()
-                .as_mut()
-                .filter(|runner| runner.id() == id)
-                .map(|runner| runner.step(STEP_EVENTS))
+/// A worker and the handlers of its messages and errors.
+struct Started {
+    worker: web_sys::Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+fn start(shared: &Rc<Shared>) -> Result<Started, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    // Relative to the page: the site works under any sub-path.
+    let worker = web_sys::Worker::new_with_options("worker.js", &options)
+        .map_err(|error| format!("this browser cannot start the worker ({error:?})"))?;
+    let on_message = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let data = event.data();
+            if let Some(reason) = data.as_string() {
+                return shared.fail(reason);
+            }
+            let Some(bytes) = data.dyn_ref::<js_sys::Uint8Array>().map(|b| b.to_vec()) else {
+                return;
+            };
+            match wire::unpack::<FromWorker>(&bytes) {
+                Ok(message) => shared.answer(message),
+                Err(error) => shared.fail(error),
+            }
+        })
+    };
+    let on_error = {
+        let shared = shared.clone();
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |_event: web_sys::Event| {
+            shared.fail("the worker could not load".to_owned());
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Started {
+        worker,
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+/// The page's handle on its worker.
+pub struct WorkerClient {
+    started: Result<Started, String>,
+    shared: Rc<Shared>,
+}
+
+impl WorkerClient {
+    /// Starts the worker; `on_job` receives the newest job's updates.
+    pub fn new(on_job: impl Fn(JobUpdate) + 'static) -> Self {
+        let shared = Rc::new(Shared {
+            latest_job: Cell::new(0),
+            next_id: Cell::new(0),
+            on_job: Box::new(on_job),
+            pending: RefCell::new(Vec::new()),
+            failed: RefCell::new(None),
         });
-        let Some(mut update) = update else {
-            return;
-        };
-        let now = now_ms();
-        update.elapsed_ms = Some(now - started);
-        if update.done || now - last_report >= REPORT_MS {
-            post(&update);
-            last_report = now;
+        Self {
+            started: start(&shared),
+            shared,
         }
-        if update.done {
-            return;
+    }
+
+    /// Sends `message`, or `Err` with why the worker cannot take it.
+    fn send(&self, message: &ToWorker) -> Result<(), String> {
+        if let Some(reason) = self.shared.failed.borrow().clone() {
+            return Err(reason);
         }
-        // Let a newer request in.
-        gloo_timers::future::TimeoutFuture::new(0).await;
+        let started = self.started.as_ref().map_err(Clone::clone)?;
+        let bytes = wire::pack(message)?;
+        started
+            .worker
+            .post_message(&js_sys::Uint8Array::from(bytes.as_slice()))
+            .map_err(|error| format!("the worker cannot take a message ({error:?})"))
+    }
+
+    /// Starts `kind` for the view `params`; an older job is dropped.
+    pub fn request_job(&self, kind: JobKind, params: &Params) {
+        let id = self.shared.next_id();
+        self.shared.latest_job.set(id);
+        let request = JobRequest::new(id, kind, params);
+        if let Err(reason) = self.send(&ToWorker::Job(request)) {
+            (self.shared.on_job)(JobUpdate::failed(id, reason));
+        }
+    }
+
+    /// Reads the scenario file `text`; `done` gets the scenario or the error.
+    pub fn import(
+        &self,
+        text: String,
+        done: impl FnOnce(Result<Scenario, ScenarioError>) + 'static,
+    ) {
+        let id = self.shared.next_id();
+        self.ask(
+            id,
+            ToWorker::Import { id, text },
+            Pending::Import(Box::new(done)),
+        );
+    }
+
+    /// Writes `scenario` as a scenario file; `done` gets its text.
+    pub fn export_scenario(
+        &self,
+        scenario: Scenario,
+        done: impl FnOnce(Result<String, String>) + 'static,
+    ) {
+        let id = self.shared.next_id();
+        let message = ToWorker::ExportScenario { id, scenario };
+        self.ask(id, message, Pending::Export(Box::new(done)));
+    }
+
+    /// Writes `metrics` as JSON; `done` gets its text.
+    pub fn export_metrics(
+        &self,
+        metrics: MetricsExport,
+        done: impl FnOnce(Result<String, String>) + 'static,
+    ) {
+        let id = self.shared.next_id();
+        let message = ToWorker::ExportMetrics { id, metrics };
+        self.ask(id, message, Pending::Export(Box::new(done)));
+    }
+
+    fn ask(&self, id: u32, message: ToWorker, pending: Pending) {
+        match self.send(&message) {
+            Ok(()) => self.shared.pending.borrow_mut().push((id, pending)),
+            Err(reason) => pending.fail(&reason),
+        }
+    }
+}
+
+impl Drop for WorkerClient {
+    fn drop(&mut self) {
+        if let Ok(started) = &self.started {
+            started.worker.terminate();
+        }
+    }
+}
+
+/// The page's worker, started by its first use.
+#[derive(Clone)]
+pub struct LazyWorker {
+    client: Rc<RefCell<Option<WorkerClient>>>,
+    on_job: Rc<dyn Fn(JobUpdate)>,
+}
+
+impl PartialEq for LazyWorker {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.client, &other.client)
+    }
+}
+
+impl LazyWorker {
+    /// A worker not started yet; `on_job` will receive job updates.
+    pub fn new(on_job: impl Fn(JobUpdate) + 'static) -> Self {
+        Self {
+            client: Rc::new(RefCell::new(None)),
+            on_job: Rc::new(on_job),
+        }
+    }
+
+    /// Runs `use_it` with the worker, starting it if need be.
+    pub fn with<R>(&self, use_it: impl FnOnce(&WorkerClient) -> R) -> R {
+        let mut client = self.client.borrow_mut();
+        let on_job = self.on_job.clone();
+        use_it(client.get_or_insert_with(|| WorkerClient::new(move |update| on_job(update))))
     }
 }

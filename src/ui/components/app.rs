@@ -18,14 +18,13 @@ use crate::lab::jobs::{JobKind, JobUpdate};
 use crate::lab::params::{Figure, Knob, Panel, Params};
 use crate::lab::readouts::READOUT_WINDOWS;
 use crate::lab::url;
-use crate::sim::Scenario;
 use crate::ui::ab::{AbChart, b_params, draw_ab, show_ab};
 use crate::ui::animation::AnimationLoop;
 use crate::ui::frame::{Canvases, show_readouts};
-use crate::ui::jobs::JobClient;
 use crate::ui::live::LiveRun;
 use crate::ui::share;
 use crate::ui::state::Action;
+use crate::ui::worker::LazyWorker;
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -114,7 +113,14 @@ pub fn app() -> Html {
     let ab_live: Rc<RefCell<Option<LiveRun>>> = use_mut_ref(|| None);
     let visible: Rc<Cell<bool>> = use_memo((), |_| Rc::new(Cell::new(true))).as_ref().clone();
     let job = use_state(|| None::<JobUpdate>);
-    let jobs: Rc<RefCell<Option<JobClient>>> = use_mut_ref(|| None);
+    // Started by the first job, import or export: a visit that needs none
+    // never downloads the worker's module.
+    let worker = {
+        let job = job.clone();
+        use_memo((), move |_| {
+            LazyWorker::new(move |update| job.set(Some(update)))
+        })
+    };
     let job_timer: Rc<RefCell<Option<Timeout>>> = use_mut_ref(|| None);
     let diagram = use_node_ref();
     let root = use_node_ref();
@@ -162,7 +168,7 @@ pub fn app() -> Html {
     // The panels' long computations, in the worker, after a pause in the
     // reader's changes.
     {
-        let (jobs, job, timer) = (jobs.clone(), job.clone(), job_timer.clone());
+        let (worker, job, timer) = ((*worker).clone(), job.clone(), job_timer.clone());
         let kind = job_kind(&params);
         let key = kind.map(|k| (k, job_key(&params, k)));
         let current = (*params).clone();
@@ -171,14 +177,9 @@ pub fn app() -> Html {
             if let Some((kind, _)) = key {
                 let kind = *kind;
                 job.set(None);
-                let (jobs, job) = (jobs.clone(), job.clone());
+                let worker = worker.clone();
                 *timer.borrow_mut() = Some(Timeout::new(JOB_DEBOUNCE_MS, move || {
-                    let mut client = jobs.borrow_mut();
-                    let client = client.get_or_insert_with(|| {
-                        let job = job.clone();
-                        JobClient::new(move |update| job.set(Some(update)))
-                    });
-                    client.request(kind, &current);
+                    worker.with(|client| client.request_job(kind, &current));
                 }));
             }
         });
@@ -298,7 +299,6 @@ pub fn app() -> Html {
         let dispatcher = dispatcher.clone();
         Callback::from(move |action: Action| dispatcher.dispatch(action))
     };
-    let in_worker = jobs.borrow().as_ref().is_none_or(|c| c.in_worker());
     let failure = live.borrow().as_ref().err().cloned();
 
     if let Some(figure) = params.embed {
@@ -309,46 +309,61 @@ pub fn app() -> Html {
                     <p class="error" role="alert">{ format!("This configuration cannot run: {error}") }</p>
                 }
                 <Embed {figure} params={(*params).clone()} diagram={diagram.clone()} charts={(*charts).clone()}
-                    readouts={(*readouts).clone()} job={(*job).clone()} {in_worker} ondispatch={ondispatch.clone()} />
+                    readouts={(*readouts).clone()} job={(*job).clone()} ondispatch={ondispatch.clone()} />
             </div>
         };
     }
 
     let onexport = {
         let (live, charts, diagram) = (live.clone(), charts.clone(), diagram.clone());
-        Callback::from(move |kind: ExportKind| share::export(&live, &charts, &diagram, kind))
+        let (worker, notices) = ((*worker).clone(), notices.clone());
+        let on_failure: Rc<dyn Fn(String)> = Rc::new(move |reason| notices.set(vec![reason]));
+        Callback::from(move |kind: ExportKind| {
+            share::export(&live, &charts, &diagram, &worker, on_failure.clone(), kind)
+        })
     };
     let onimport = {
         let (dispatcher, import_error, notices) =
             (dispatcher.clone(), import_error.clone(), notices.clone());
+        let worker = (*worker).clone();
         let current = (*params).clone();
         Callback::from(move |(name, text): (String, Result<String, String>)| {
-            let refuse = |knob: Option<Knob>, message: String| {
-                import_error.set(Some(ImportError { knob, message }));
+            let refuse = {
+                let import_error = import_error.clone();
+                move |knob: Option<Knob>, message: String| {
+                    import_error.set(Some(ImportError { knob, message }));
+                }
             };
             let text = match text {
                 Ok(text) => text,
                 Err(message) => return refuse(None, message),
             };
-            // A refused file changes nothing: the state is replaced only
-            // once the file has passed every check.
-            let scenario = match Scenario::from_toml(&text) {
-                Ok(scenario) => scenario,
-                Err(e) => return refuse(knob_of_field(&e.field), format!("{name}: {e}")),
-            };
-            match Params::for_imported(scenario) {
-                Ok(mut fresh) => {
-                    fresh.speed = current.speed;
-                    fresh.panel = Panel::Lab;
-                    fresh.run = current.run.wrapping_add(1);
-                    import_error.set(None);
-                    notices.set(vec![format!(
-                        "Imported {name}. A link cannot carry an imported file: export it as TOML to share it."
-                    )]);
-                    dispatcher.dispatch(Action::Replace(Rc::new(fresh)));
-                }
-                Err(e) => refuse(None, format!("{name}: {e}")),
-            }
+            let (dispatcher, import_error, notices) =
+                (dispatcher.clone(), import_error.clone(), notices.clone());
+            let current = current.clone();
+            // The worker reads the file. A refused file changes nothing:
+            // the state is replaced only once the file has passed every check.
+            worker.with(|client| {
+                client.import(text, move |scenario| {
+                    let scenario = match scenario {
+                        Ok(scenario) => scenario,
+                        Err(e) => return refuse(knob_of_field(&e.field), format!("{name}: {e}")),
+                    };
+                    match Params::for_imported(scenario) {
+                        Ok(mut fresh) => {
+                            fresh.speed = current.speed;
+                            fresh.panel = Panel::Lab;
+                            fresh.run = current.run.wrapping_add(1);
+                            import_error.set(None);
+                            notices.set(vec![format!(
+                                "Imported {name}. A link cannot carry an imported file: export it as TOML to share it."
+                            )]);
+                            dispatcher.dispatch(Action::Replace(Rc::new(fresh)));
+                        }
+                        Err(e) => refuse(None, format!("{name}: {e}")),
+                    }
+                })
+            });
         })
     };
     let ondismiss = {
@@ -394,11 +409,11 @@ pub fn app() -> Html {
                     <div id={format!("panel-{}", panel.id())} role="tabpanel" aria-labelledby={format!("tab-{}", panel.id())} hidden={panel == Panel::Lab}>
                         { match panel {
                             Panel::Lab => html! {},
-                            Panel::Compare => html! { <Compare update={(*job).clone()} {in_worker} /> },
+                            Panel::Compare => html! { <Compare update={(*job).clone()} /> },
                             Panel::CaseStudy => html! { <CaseStudy params={(*params).clone()} update={(*job).clone()} ondispatch={ondispatch.clone()} /> },
                             Panel::Claims => html! { <Claims params={(*params).clone()} ondispatch={ondispatch.clone()} /> },
                             Panel::Ab => html! { <Ab params={(*params).clone()} refs={(*ab_refs).clone()} ondispatch={ondispatch.clone()} /> },
-                            Panel::Sweep => html! { <Sweep params={(*params).clone()} update={(*job).clone()} {in_worker} ondispatch={ondispatch.clone()} /> },
+                            Panel::Sweep => html! { <Sweep params={(*params).clone()} update={(*job).clone()} ondispatch={ondispatch.clone()} /> },
                         } }
                     </div>
                 </div>

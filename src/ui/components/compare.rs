@@ -7,8 +7,6 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct CompareProps {
     pub update: Option<JobUpdate>,
-    /// the figures are computed in a worker (else on the main thread)
-    pub in_worker: bool,
 }
 
 fn article_figure(row: Row, value: f64) -> String {
@@ -76,8 +74,7 @@ pub fn compare(props: &CompareProps) -> Html {
             <h2 id="compare-title">{ "The article's comparison table, recomputed" }</h2>
             <p class="lede">
                 { "Each cell shows the article's figure, then the model's for the same column at 1,000 nodes, with this page's seed and every slider you moved (except Nodes and Speed). \
-                   Change a slider and the table is computed again " }
-                { if props.in_worker { "in a background worker." } else { "in small steps between frames." } }
+                   Change a slider and the table is computed again in a background worker." }
             </p>
             <JobProgress value={progress} done={done} label="Computing the table" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)} />
             if let Some(error) = error { <p class="error" role="alert">{ error }</p> }

@@ -17,7 +17,6 @@ pub struct EmbedProps {
     pub charts: ChartRefs,
     pub readouts: ReadoutRefs,
     pub job: Option<JobUpdate>,
-    pub in_worker: bool,
     pub ondispatch: Callback<Action>,
 }
 
@@ -53,7 +52,7 @@ pub fn embed(props: &EmbedProps) -> Html {
                 Figure::Diagram => html! { <DiagramView canvas={props.diagram.clone()} /> },
                 Figure::Latency => latency,
                 Figure::DiagramChart => html! { <><DiagramView canvas={props.diagram.clone()} />{ latency }</> },
-                Figure::Table => html! { <Compare update={props.job.clone()} in_worker={props.in_worker} /> },
+                Figure::Table => html! { <Compare update={props.job.clone()} /> },
             } }
             if props.figure != Figure::Table {
                 <Readouts refs={props.readouts.clone()} />

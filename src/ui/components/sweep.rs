@@ -10,7 +10,6 @@ use yew::prelude::*;
 pub struct SweepProps {
     pub params: Params,
     pub update: Option<JobUpdate>,
-    pub in_worker: bool,
     pub ondispatch: Callback<Action>,
 }
 
@@ -72,8 +71,8 @@ pub fn sweep(props: &SweepProps) -> Html {
         <section class="sweep" aria-labelledby="sweep-title">
             <h2 id="sweep-title">{ "Sweep: p99 against one slider" }</h2>
             <p class="lede">
-                { format!("{SWEEP_POINTS} runs of {SWEEP_SECONDS:.0} simulated seconds each, the current settings with one slider swept across the range, the same seed for every point, ") }
-                { if props.in_worker { "computed in a background worker: the page stays responsive." } else { "computed in steps between frames." } }
+                { format!("{SWEEP_POINTS} runs of {SWEEP_SECONDS:.0} simulated seconds each, the current settings with one slider swept across the range, the same seed for every point, \
+                           computed in a background worker: the page stays responsive.") }
             </p>
             <div class="sweep-controls">
                 <label>{ "Slider " }
