@@ -1,7 +1,8 @@
 // Start-up: time from navigation to the first chart frame, on localhost (a
 // benchmark: prints figures, never fails on them; target ≤ 1 s). Also prints
-// the bundle's sizes, raw and gzipped (e2e/bundle-size.mjs is the test that
-// holds the budget).
+// the bundle's sizes, raw and gzipped, by group (e2e/bundle-size.mjs is the
+// test that holds the guards), and which files a visit fetched before its
+// first frame, with their gzipped total.
 //
 // Each visit is a fresh browser context (empty HTTP cache). The page runs
 // with `?bench=frames`, which makes its animation loop write the count of
@@ -28,21 +29,28 @@ function watchFirstFrame() {
 
 const kb = (bytes) => `${(bytes / 1000).toFixed(1)} KB`;
 const files = await bundleSizes();
-const total = files.reduce((sum, f) => ({ raw: sum.raw + f.raw, gzipped: sum.gzipped + f.gzipped }), { raw: 0, gzipped: 0 });
-console.log(
-  `bundle: ${files.map((f) => `${f.name.replace(/-[0-9a-f]{16}/, '')} ${kb(f.raw)} (${kb(f.gzipped)} gzipped)`).join(', ')}; ` +
-    `total ${kb(total.raw)} raw, ${kb(total.gzipped)} gzipped (budget 250 KB)`,
-);
+for (const group of ['start-up', 'worker']) {
+  const members = files.filter((f) => f.group === group);
+  const gzipped = members.reduce((sum, f) => sum + f.gzipped, 0);
+  const raw = members.reduce((sum, f) => sum + f.raw, 0);
+  console.log(
+    `${group}: ${members.map((f) => `${f.name.replace(/-[0-9a-f]{16}/, '')} ${kb(f.raw)} (${kb(f.gzipped)} gzipped)`).join(', ')}; ` +
+      `total ${kb(raw)} raw, ${kb(gzipped)} gzipped${group === 'start-up' ? ' (target 250 KB)' : ' (fetched on first use)'}`,
+  );
+}
+const gzippedOf = new Map(files.map((f) => [f.name, f.gzipped]));
+let fetchedBeforeFirstFrame = [];
 
 const { server, base } = await serveDist();
 const browser = await launchBrowser();
 const times = [];
 try {
   for (let visit = 0; visit < VISITS; visit += 1) {
-    const { page, context, problems } = await openPage(browser);
+    const { page, context, problems, requests } = await openPage(browser);
     await page.addInitScript(watchFirstFrame);
     await page.goto(`${base}?bench=frames`);
     await page.waitForFunction(() => window.firstFrameMs !== undefined, null, { timeout: 30_000 });
+    fetchedBeforeFirstFrame = requests.map((url) => new URL(url).pathname.split('/').pop() || 'index.html');
     const timing = await page.evaluate(() => {
       const [nav] = performance.getEntriesByType('navigation');
       return { firstFrame: window.firstFrameMs, domContentLoaded: nav?.domContentLoadedEventEnd ?? NaN };
@@ -62,3 +70,6 @@ console.log(
     `fastest ${sorted[0].toFixed(0)} ms, slowest ${sorted[sorted.length - 1].toFixed(0)} ms (target ≤ 1000 ms); ` +
     `DOMContentLoaded median ${times.map((t) => t.domContentLoaded).sort((a, b) => a - b)[Math.floor(times.length / 2)].toFixed(0)} ms`,
 );
+const fetched = [...new Set(fetchedBeforeFirstFrame)];
+const fetchedBytes = fetched.reduce((sum, name) => sum + (gzippedOf.get(name) ?? 0), 0);
+console.log(`fetched by the last visit up to its first frame: ${fetched.map((n) => n.replace(/-[0-9a-f]{16}/, '')).join(', ')}; ${kb(fetchedBytes)} gzipped (of the files above)`);

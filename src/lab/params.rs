@@ -103,7 +103,7 @@ impl Params {
     pub fn for_preset(id: &str) -> Result<Self, ScenarioError> {
         let entry = catalog::find(id)
             .filter(|e| e.group != Group::Example || e.id == "k8s-1.32-5000")
-            .ok_or_else(|| ScenarioError::new("preset", format!("no preset called {id:?}")))?;
+            .ok_or_else(|| ScenarioError::new("preset", format!("no preset called \"{id}\"")))?;
         let scenario = entry.scenario()?;
         let mut params = Self::fallback();
         params.base = Base::Preset(entry.id);
@@ -203,7 +203,7 @@ impl Params {
     pub fn base_scenario(&self) -> Result<Scenario, ScenarioError> {
         match &self.base {
             Base::Preset(id) => catalog::find(id)
-                .ok_or_else(|| ScenarioError::new("preset", format!("no preset called {id:?}")))?
+                .ok_or_else(|| ScenarioError::new("preset", format!("no preset called \"{id}\"")))?
                 .scenario(),
             Base::Imported(scenario) => Ok((**scenario).clone()),
         }

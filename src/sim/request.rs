@@ -57,6 +57,19 @@ impl Resource {
         self as usize
     }
 
+    /// The resource as the API names it (`configmaps`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Resource::Pods => "pods",
+            Resource::Nodes => "nodes",
+            Resource::Leases => "leases",
+            Resource::Events => "events",
+            Resource::ConfigMaps => "configmaps",
+            Resource::Deployments => "deployments",
+            Resource::Discovery => "discovery",
+        }
+    }
+
     /// Typical size of one object [KiB] (assumptions, for transfer and
     /// serialization costs: a pod of a few containers is ~4 KiB, a node
     /// with its images list ~12 KiB, a lease ~0.4 KiB; one group-version

@@ -258,13 +258,7 @@ impl Diagram {
         for (i, resource) in Resource::ALL.iter().enumerate().take(6) {
             let y = 34.0 + i as f64 * 40.0;
             self.panel(ctx, 560.0, y, 120.0, 34.0);
-            self.label(
-                ctx,
-                &format!("{resource:?}").to_lowercase(),
-                565.0,
-                y + 13.0,
-                "left",
-            );
+            self.label(ctx, resource.name(), 565.0, y + 13.0, "left");
             let holders = s.cache_holders.get(i).copied().unwrap_or(0);
             let waiters = s.cache_waiters.get(i).copied().unwrap_or(0);
             self.label(

@@ -21,7 +21,8 @@ pub struct SwitchProps {
 /// A segmented control (a radio group): one mechanism, its versions.
 #[function_component(MechanismSwitch)]
 pub fn mechanism_switch(props: &SwitchProps) -> Html {
-    let group = props.name.to_lowercase().replace(' ', "-");
+    // Labels are ASCII; ASCII lowering keeps Unicode's case tables out of the page.
+    let group = props.name.to_ascii_lowercase().replace(' ', "-");
     html! {
         <fieldset class="switch">
             <legend>{ props.name }</legend>
@@ -29,7 +30,7 @@ pub fn mechanism_switch(props: &SwitchProps) -> Html {
                 let value = choice.value;
                 let dispatch = props.ondispatch.clone();
                 let onchange = Callback::from(move |_: Event| dispatch.emit(Action::Switch(value)));
-                let id = format!("{group}-{}", choice.label.to_lowercase().replace(' ', "-"));
+                let id = format!("{group}-{}", choice.label.to_ascii_lowercase().replace(' ', "-"));
                 html! {
                     <label for={id.clone()} class={classes!(choice.article.then_some("article"))}>
                         <input type="radio" id={id} name={group.clone()} checked={value == props.current} {onchange} />
