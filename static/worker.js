@@ -9,8 +9,10 @@
 // say so instead of waiting.
 import init, { worker_message } from './cplab-worker.js';
 
-const ready = init({ module_or_path: new URL('./cplab-worker_bg.wasm', import.meta.url) });
-const failed = (error) => self.postMessage(`the worker stopped: ${error}`);
+const ready = init({ module_or_path: new URL('./cplab-worker_bg.wasm', import.meta.url) }).catch((error) => {
+  throw new Error(`its module could not load (${error})`);
+});
+const failed = (error) => self.postMessage(`the background worker stopped: ${error?.message ?? error}`);
 self.addEventListener('unhandledrejection', (event) => failed(event.reason));
 self.onmessage = (event) => {
   ready.then(() => worker_message(event.data)).catch(failed);

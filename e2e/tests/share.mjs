@@ -204,4 +204,33 @@ export default [
     check((await ink(page.getByTestId('sweep-chart'))) > 1000, 'the sweep is drawn');
     await screenshot(page, 'sweep');
   }],
+
+  ['when the worker\'s module cannot load, the sweep and an import say so, and the next request tries again', async ({ base, open }) => {
+    const { page, context, problems } = await open();
+    let refuse = true;
+    await context.route('**/cplab-worker_bg.wasm', (route) => (refuse ? route.abort() : route.continue()));
+    await page.goto(`${base}?panel=sweep&sweep=etcd-fsync-latency&sweep-from=0.1&sweep-to=100`);
+    const alert = page.locator('.sweep .error[role=alert]');
+    await alert.waitFor({ timeout: 30_000 });
+    check(/worker/.test(await alert.textContent()), `the sweep says why: ${await alert.textContent()}`);
+    check(clockSeconds(await readout(page, 'sim-time')) > 0, 'the lab runs on');
+    await screenshot(page, 'worker-failed');
+    // The import box says it too, and nothing changes.
+    await page.getByRole('tab', { name: 'Lab' }).click();
+    await page.locator('.share summary').click();
+    const before = await page.getByTestId('scenario-name').textContent();
+    const good = (await readFile(join(ROOT, 'static/scenarios/teach-leader-election.toml'))).toString();
+    await page.getByTestId('import-file').setInputFiles({ name: 'mine.toml', mimeType: 'text/plain', buffer: Buffer.from(good) });
+    await page.getByTestId('import-error').waitFor({ timeout: 30_000 });
+    check(/worker/.test(await page.getByTestId('import-error').textContent()), 'the import says why');
+    check((await page.getByTestId('scenario-name').textContent()) === before, 'nothing changed');
+    // Once the module can load, the next request starts a fresh worker.
+    refuse = false;
+    await page.getByTestId('import-file').setInputFiles({ name: 'mine.toml', mimeType: 'text/plain', buffer: Buffer.from(good) });
+    await page.getByText('Imported mine.toml').waitFor({ timeout: 30_000 });
+    // The failures were reported in the console on purpose; nothing else was.
+    const unexpected = problems.filter((p) => !/worker|cplab-worker_bg\.wasm|ERR_FAILED/.test(p));
+    problems.length = 0;
+    check(unexpected.length === 0, `unexpected console problems: ${unexpected.join('; ')}`);
+  }],
 ];

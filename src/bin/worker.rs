@@ -55,8 +55,9 @@ mod web {
         std::panic::set_hook(Box::new(|info| {
             web_sys::console::error_1(&info.to_string().into());
             if let Some(scope) = scope() {
-                let _ =
-                    scope.post_message(&JsValue::from_str(&format!("the worker stopped: {info}")));
+                let _ = scope.post_message(&JsValue::from_str(&format!(
+                    "the background worker stopped: {info}"
+                )));
             }
         }));
     }

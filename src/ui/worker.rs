@@ -160,6 +160,11 @@ impl WorkerClient {
         }
     }
 
+    /// Whether the worker has failed and answers nothing more.
+    pub fn has_failed(&self) -> bool {
+        self.started.is_err() || self.shared.failed.borrow().is_some()
+    }
+
     /// Sends `message`, or `Err` with why the worker cannot take it.
     fn send(&self, message: &ToWorker) -> Result<(), String> {
         if let Some(reason) = self.shared.failed.borrow().clone() {
@@ -257,9 +262,14 @@ impl LazyWorker {
         }
     }
 
-    /// Runs `use_it` with the worker, starting it if need be.
+    /// Runs `use_it` with the worker, starting it if need be. A worker that
+    /// failed (its module did not load, or it stopped) is replaced by a
+    /// fresh one: what failed has been answered, the next request retries.
     pub fn with<R>(&self, use_it: impl FnOnce(&WorkerClient) -> R) -> R {
         let mut client = self.client.borrow_mut();
+        if client.as_ref().is_some_and(WorkerClient::has_failed) {
+            *client = None;
+        }
         let on_job = self.on_job.clone();
         use_it(client.get_or_insert_with(|| WorkerClient::new(move |update| on_job(update))))
     }
