@@ -213,6 +213,7 @@ export default [
     const alert = page.locator('.sweep .error[role=alert]');
     await alert.waitFor({ timeout: 30_000 });
     check(/worker/.test(await alert.textContent()), `the sweep says why: ${await alert.textContent()}`);
+    check(/stopped/.test(await page.getByTestId('job-progress').textContent()), 'its progress says stopped, not done');
     check(clockSeconds(await readout(page, 'sim-time')) > 0, 'the lab runs on');
     await screenshot(page, 'worker-failed');
     // The import box says it too, and nothing changes.

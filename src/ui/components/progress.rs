@@ -9,6 +9,9 @@ pub struct ProgressProps {
     /// wall time the job has taken so far [ms], when known
     #[prop_or_default]
     pub elapsed_ms: Option<f64>,
+    /// the job ended without its figures (the panel says why)
+    #[prop_or_default]
+    pub failed: bool,
 }
 
 /// A job's progress bar, with its state in words for screen readers.
@@ -19,10 +22,11 @@ pub fn job_progress(props: &ProgressProps) -> Html {
         <div class="job-progress" data-testid="job-progress" data-done={props.done.to_string()}
             data-elapsed-ms={props.elapsed_ms.map(|ms| format!("{ms:.0}"))}>
             <progress max="100" value={percent.to_string()} aria-label={props.label.clone()}></progress>
-            <span>{ match (props.done, props.elapsed_ms) {
-                (true, Some(ms)) => format!("done in {:.1} s", ms / 1e3),
-                (true, None) => "done".to_owned(),
-                (false, _) => format!("computing… {percent:.0}%"),
+            <span>{ match (props.done, props.failed, props.elapsed_ms) {
+                (true, true, _) => "stopped".to_owned(),
+                (true, false, Some(ms)) => format!("done in {:.1} s", ms / 1e3),
+                (true, false, None) => "done".to_owned(),
+                (false, _, _) => format!("computing… {percent:.0}%"),
             } }</span>
         </div>
     }

@@ -85,7 +85,8 @@ pub fn sweep(props: &SweepProps) -> Html {
                 <label>{ format!("from ({unit}) ") }<input type="number" aria-label="Sweep from" value={p.sweep_from.to_string()} onchange={bound(true)} /></label>
                 <label>{ format!("to ({unit}) ") }<input type="number" aria-label="Sweep to" value={p.sweep_to.to_string()} onchange={bound(false)} /></label>
             </div>
-            <JobProgress value={progress} done={done} label="Computing the sweep" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)} />
+            <JobProgress value={progress} done={done} label="Computing the sweep" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)}
+                failed={props.update.as_ref().is_some_and(|u| u.error.is_some())} />
             if let Some(error) = error { <p class="error" role="alert">{ error }</p> }
             <figure class="chart">
                 <figcaption>
