@@ -37,8 +37,10 @@ impl Pending {
 
 /// The state shared with the worker's message handler.
 struct Shared {
-    /// id of the newest request; only the newest job's updates are shown
+    /// id of the newest job; only its updates are shown
     latest_job: Cell<u32>,
+    /// whether the newest job has yet to send its last update
+    job_running: Cell<bool>,
     next_id: Cell<u32>,
     on_job: Box<dyn Fn(JobUpdate)>,
     pending: RefCell<Vec<(u32, Pending)>>,
@@ -57,6 +59,7 @@ impl Shared {
         match message {
             FromWorker::Job(update) => {
                 if update.id == self.latest_job.get() {
+                    self.job_running.set(!update.done);
                     (self.on_job)(update);
                 }
             }
@@ -82,9 +85,8 @@ impl Shared {
     /// The worker cannot answer: everything waiting hears why.
     fn fail(&self, reason: String) {
         web_sys::console::error_1(&format!("worker: {reason}").into());
-        let job = self.latest_job.get();
-        if job != 0 {
-            (self.on_job)(JobUpdate::failed(job, reason.clone()));
+        if self.job_running.replace(false) {
+            (self.on_job)(JobUpdate::failed(self.latest_job.get(), reason.clone()));
         }
         let waiting = std::mem::take(&mut *self.pending.borrow_mut());
         for (_, pending) in waiting {
@@ -149,6 +151,7 @@ impl WorkerClient {
     pub fn new(on_job: impl Fn(JobUpdate) + 'static) -> Self {
         let shared = Rc::new(Shared {
             latest_job: Cell::new(0),
+            job_running: Cell::new(false),
             next_id: Cell::new(0),
             on_job: Box::new(on_job),
             pending: RefCell::new(Vec::new()),
@@ -183,8 +186,12 @@ impl WorkerClient {
         let id = self.shared.next_id();
         self.shared.latest_job.set(id);
         let request = JobRequest::new(id, kind, params);
-        if let Err(reason) = self.send(&ToWorker::Job(request)) {
-            (self.shared.on_job)(JobUpdate::failed(id, reason));
+        match self.send(&ToWorker::Job(request)) {
+            Ok(()) => self.shared.job_running.set(true),
+            Err(reason) => {
+                self.shared.job_running.set(false);
+                (self.shared.on_job)(JobUpdate::failed(id, reason));
+            }
         }
     }
 
