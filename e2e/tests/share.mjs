@@ -200,7 +200,11 @@ export default [
     check(clockSeconds(await readout(page, 'sim-time')) > t0 + 1, 'the lab runs during the sweep');
     await page.getByTestId('job-progress').and(page.locator('[data-done="true"]')).waitFor({ timeout: 240_000 });
     check((await page.getByTestId('sweep-chart').getAttribute('data-points')) === '20', 'twenty points');
-    check(requests.some((url) => url.endsWith('/cplab-worker_bg.wasm')), `the worker's module loaded: ${requests.join(', ')}`);
+    // The worker's files are not hashed by name: they carry the page's build.
+    const build = requests.map((url) => url.match(/control-plane-lab-([0-9a-f]{16})\.js$/)?.[1]).find(Boolean);
+    for (const file of ['worker.js', 'cplab-worker.js', 'cplab-worker_bg.wasm']) {
+      check(requests.some((url) => url.endsWith(`/${file}?v=${build}`)), `${file} loaded for build ${build}: ${requests.join(', ')}`);
+    }
     check((await ink(page.getByTestId('sweep-chart'))) > 1000, 'the sweep is drawn');
     await screenshot(page, 'sweep');
   }],
@@ -208,7 +212,7 @@ export default [
   ['when the worker\'s module cannot load, the sweep and an import say so, and the next request tries again', async ({ base, open }) => {
     const { page, context, problems } = await open();
     let refuse = true;
-    await context.route('**/cplab-worker_bg.wasm', (route) => (refuse ? route.abort() : route.continue()));
+    await context.route(/\/cplab-worker_bg\.wasm/, (route) => (refuse ? route.abort() : route.continue()));
     await page.goto(`${base}?panel=sweep&sweep=etcd-fsync-latency&sweep-from=0.1&sweep-to=100`);
     const alert = page.locator('.sweep .error[role=alert]');
     await alert.waitFor({ timeout: 30_000 });

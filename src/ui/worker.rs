@@ -103,11 +103,32 @@ struct Started {
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
+/// The page's build, as the content hash in its script's name (Trunk's
+/// loader tag carries the name, see Trunk.toml); empty where unknown.
+fn build_hash() -> String {
+    let name = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("cplab-loader"))
+        .and_then(|tag| tag.get_attribute("data-js"))
+        .unwrap_or_default();
+    let stem = name.trim_end_matches(".js");
+    let hash = stem.rsplit('-').next().unwrap_or_default();
+    match hash.len() >= 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+        true => hash.to_owned(),
+        false => String::new(),
+    }
+}
+
 fn start(shared: &Rc<Shared>) -> Result<Started, String> {
     let options = WorkerOptions::new();
     options.set_type(WorkerType::Module);
-    // Relative to the page: the site works under any sub-path.
-    let worker = web_sys::Worker::new_with_options("worker.js", &options)
+    // Relative to the page: the site works under any sub-path. The query
+    // ties the worker's unhashed files to this build (see static/worker.js).
+    let script = match build_hash() {
+        hash if hash.is_empty() => "worker.js".to_owned(),
+        hash => format!("worker.js?v={hash}"),
+    };
+    let worker = web_sys::Worker::new_with_options(&script, &options)
         .map_err(|error| format!("this browser cannot start the worker ({error:?})"))?;
     let on_message = {
         let shared = shared.clone();
