@@ -28,7 +28,7 @@ use super::apf::{Admission, Dispatch, QueueSet, QueueSetConfig, WorkEstimate};
 use super::calendar::Calendar;
 use super::metrics::ClassMetrics;
 use super::time::{Nanos, from_secs};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// A priority level as a scenario writes it.
@@ -76,25 +76,7 @@ enum PackedFlow {
     Name(String),
 }
 
-impl Serialize for Flow {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            WrittenFlow::serialize(self, serializer)
-        } else {
-            PackedFlow::serialize(self, serializer)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for Flow {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if deserializer.is_human_readable() {
-            WrittenFlow::deserialize(deserializer)
-        } else {
-            PackedFlow::deserialize(deserializer)
-        }
-    }
-}
+written_or_packed!(Flow, WrittenFlow, PackedFlow);
 
 impl Flow {
     /// The 64-bit hash that deals the flow's hand (FNV-1a for names).

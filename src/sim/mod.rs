@@ -26,6 +26,35 @@
 //! - [`station`]: the textbook M/G/c/K station, checked against queueing
 //!   theory (M/M/1, M/M/c, M/D/1, M/M/c/K) in `tests/queueing_theory.rs`.
 
+/// Serde for a type with two forms: `$written` (a `#[serde(remote)]`
+/// mirror) for formats people read and write (TOML, JSON), `$packed` for
+/// binary ones (postcard: the page's messages and packed catalog), which
+/// read fields by position and cannot hold a tag beside them or guess an
+/// untagged variant. `is_human_readable` tells the two apart.
+macro_rules! written_or_packed {
+    ($type:ty, $written:ident, $packed:ident) => {
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                if serializer.is_human_readable() {
+                    $written::serialize(self, serializer)
+                } else {
+                    $packed::serialize(self, serializer)
+                }
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $type {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                if deserializer.is_human_readable() {
+                    $written::deserialize(deserializer)
+                } else {
+                    $packed::deserialize(deserializer)
+                }
+            }
+        }
+    };
+}
+
 pub mod apf;
 pub mod calendar;
 pub mod capacity;

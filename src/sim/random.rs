@@ -11,7 +11,7 @@ use super::time::{Nanos, from_secs};
 use rand::SeedableRng;
 use rand_distr::{Distribution, Exp1, LogNormal, StandardUniform};
 use rand_xoshiro::Xoshiro256PlusPlus;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
 /// Longest duration one draw may give [ns]: 2^56 ns, about 2.3 years. A
 /// law's mean is at most a day (see [`DurationLaw::check`]), so only a
@@ -124,25 +124,7 @@ enum Packed {
     Lognormal { mean: f64, cv: f64 },
 }
 
-impl Serialize for DurationLaw {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if serializer.is_human_readable() {
-            Written::serialize(self, serializer)
-        } else {
-            Packed::serialize(self, serializer)
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for DurationLaw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if deserializer.is_human_readable() {
-            Written::deserialize(deserializer)
-        } else {
-            Packed::deserialize(deserializer)
-        }
-    }
-}
+written_or_packed!(DurationLaw, Written, Packed);
 
 impl DurationLaw {
     /// The mean [s].

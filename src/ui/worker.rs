@@ -222,12 +222,8 @@ impl WorkerClient {
         text: String,
         done: impl FnOnce(Result<Scenario, ScenarioError>) + 'static,
     ) {
-        let id = self.shared.next_id();
-        self.ask(
-            id,
-            ToWorker::Import { id, text },
-            Pending::Import(Box::new(done)),
-        );
+        let message = |id| ToWorker::Import { id, text };
+        self.ask(message, Pending::Import(Box::new(done)));
     }
 
     /// Writes `scenario` as a scenario file; `done` gets its text.
@@ -236,9 +232,8 @@ impl WorkerClient {
         scenario: Scenario,
         done: impl FnOnce(Result<String, String>) + 'static,
     ) {
-        let id = self.shared.next_id();
-        let message = ToWorker::ExportScenario { id, scenario };
-        self.ask(id, message, Pending::Export(Box::new(done)));
+        let message = |id| ToWorker::ExportScenario { id, scenario };
+        self.ask(message, Pending::Export(Box::new(done)));
     }
 
     /// Writes `metrics` as JSON; `done` gets its text.
@@ -247,13 +242,14 @@ impl WorkerClient {
         metrics: MetricsExport,
         done: impl FnOnce(Result<String, String>) + 'static,
     ) {
-        let id = self.shared.next_id();
-        let message = ToWorker::ExportMetrics { id, metrics };
-        self.ask(id, message, Pending::Export(Box::new(done)));
+        let message = |id| ToWorker::ExportMetrics { id, metrics };
+        self.ask(message, Pending::Export(Box::new(done)));
     }
 
-    fn ask(&self, id: u32, message: ToWorker, pending: Pending) {
-        match self.send(&message) {
+    /// Sends the request `message(id)` under a fresh id; `pending` gets the answer.
+    fn ask(&self, message: impl FnOnce(u32) -> ToWorker, pending: Pending) {
+        let id = self.shared.next_id();
+        match self.send(&message(id)) {
             Ok(()) => self.shared.pending.borrow_mut().push((id, pending)),
             Err(reason) => pending.fail(&reason),
         }
