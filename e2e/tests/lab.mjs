@@ -16,8 +16,18 @@ async function ink(page, testId) {
 
 /** Waits `simulated` more seconds of the simulation's clock. */
 async function waitFor(page, simulated) {
-  const now = clockSeconds(await readout(page, 'sim-time'));
-  return waitForSimTime(page, now + simulated, 120_000);
+  // The readouts refresh a few times a second, so the clock shown may
+  // predate a change just made (by several simulated seconds at 16×). Start
+  // counting from the first refresh after the call: every window the
+  // readouts then cover is wholly after the change.
+  const shown = await readout(page, 'sim-time');
+  const start = Date.now();
+  let fresh;
+  while ((fresh = await readout(page, 'sim-time')) === shown) {
+    if (Date.now() - start > 10_000) throw new Error(`the readouts did not refresh (clock at ${shown})`);
+    await page.waitForTimeout(50);
+  }
+  return waitForSimTime(page, clockSeconds(fresh) + simulated, 120_000);
 }
 
 /** Moves the Speed slider by Page Up presses (each ×2.5). */
@@ -145,7 +155,7 @@ export default [
     // Namespaces down to 1: every user LIST walks every pod.
     await settle();
     const spread = await p99();
-    await dragSlider(page, 'Namespaces', 0);
+    check((await dragSlider(page, 'Namespaces', 0)) === '1', 'Namespaces reaches 1');
     await settle();
     const oneNamespace = await p99();
     check(oneNamespace > 2 * spread, `1 namespace: p99 ${oneNamespace} s vs ${spread} s with 100`);
