@@ -11,7 +11,7 @@
 
 use super::jobs::{JobRequest, JobUpdate};
 use crate::sim::timeseries::WindowSummary;
-use crate::sim::{RunSummary, Scenario, ScenarioError};
+use crate::sim::{Scenario, ScenarioError, SummaryRows};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
@@ -47,8 +47,9 @@ pub enum FromWorker {
 pub struct MetricsExport {
     /// the view, as its URL query
     pub view: String,
-    /// the measured results since the warm-up
-    pub summary: RunSummary,
+    /// the measured results since the warm-up (the worker makes them a
+    /// `RunSummary`)
+    pub summary: SummaryRows,
     /// per class, its live 1-second windows, oldest first
     pub windows: Vec<(String, Vec<WindowSummary>)>,
 }
@@ -68,7 +69,7 @@ impl MetricsExport {
     pub fn of(sim: &crate::sim::Simulation, view: String) -> Self {
         Self {
             view,
-            summary: sim.summary(),
+            summary: sim.summary_rows(),
             windows: sim
                 .metrics()
                 .iter()

@@ -98,7 +98,7 @@ pub fn metrics_json(metrics: &MetricsExport) -> String {
         .collect();
     let document = serde_json::json!({
         "view": metrics.view,
-        "summary": metrics.summary,
+        "summary": crate::sim::RunSummary::from(metrics.summary.clone()),
         "windows": windows,
     });
     serde_json::to_string_pretty(&document).unwrap_or_default()

@@ -24,12 +24,12 @@
 //! flow = 1001001001
 //! ```
 
+use super::IdMap;
 use super::apf::{Admission, Dispatch, QueueSet, QueueSetConfig, WorkEstimate};
 use super::calendar::Calendar;
 use super::metrics::ClassMetrics;
 use super::time::{Nanos, from_secs};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// A priority level as a scenario writes it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -191,7 +191,9 @@ impl ClientSpec {
 /// among the larger ones.
 pub fn fair_allocation(demands: &[f64], capacity: f64) -> Vec<f64> {
     let mut order: Vec<usize> = (0..demands.len()).collect();
-    order.sort_by(|&a, &b| demands[a].total_cmp(&demands[b]));
+    // Equal demands get equal allocations whichever comes first, so an
+    // unstable sort gives the same result (and no stable sort in the page).
+    order.sort_unstable_by(|&a, &b| demands[a].total_cmp(&demands[b]));
     let mut allocation = vec![0.0; demands.len()];
     let mut remaining = capacity;
     for (k, &i) in order.iter().enumerate() {
@@ -239,7 +241,7 @@ pub struct ClosedLoop {
     clients: Vec<ClientSpec>,
     level: QueueSet,
     queue_wait_limit: Option<Nanos>,
-    pending: BTreeMap<u64, InFlight>,
+    pending: IdMap<u64, InFlight>,
     next_ticket: u64,
     /// per client: requests, seat-time area [seat·ns], seats now, last change [ns]
     seat_area: Vec<u128>,
@@ -279,7 +281,7 @@ impl ClosedLoop {
             clients: clients.to_vec(),
             level: QueueSet::new(level.config()),
             queue_wait_limit: level.queue_wait_limit.map(from_secs),
-            pending: BTreeMap::new(),
+            pending: IdMap::default(),
             next_ticket: 0,
             seat_area: vec![0; n],
             seats_now: vec![0; n],
@@ -418,8 +420,9 @@ impl ClosedLoop {
         self.add_seats(client as usize, now, width as i64);
     }
 
-    /// Each client's average seats over [0, now], fair share and demand.
-    pub fn client_summaries(&self, now: Nanos) -> BTreeMap<String, ClientSummary> {
+    /// Each client's average seats over [0, now], fair share and demand,
+    /// in the scenario's order.
+    pub fn client_summaries(&self, now: Nanos) -> Vec<(String, ClientSummary)> {
         let demands: Vec<f64> = self
             .clients
             .iter()

@@ -83,7 +83,14 @@ pub use histogram::LatencyHistogram;
 pub use metrics::{ClassMetrics, ClassSummary, Counts};
 pub use random::{DurationLaw, SimRng};
 pub use scenario::{Scenario, ScenarioError};
-pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot};
+pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot, SummaryRows};
 pub use station::{StationChange, StationSnapshot, StationSpec};
 pub use time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
 pub use timeseries::{Recent, WindowRing, WindowSummary};
+
+/// A map of what is in flight (requests, etcd calls, cache events, starting
+/// clients), keyed by id. The models look these up and never iterate them,
+/// so their order cannot reach the results: a hash map with the Fx hash is
+/// faster here than a `BTreeMap`, and far less code in the page than one
+/// with SipHash.
+pub(crate) type IdMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;

@@ -106,6 +106,42 @@ impl Serialize for RunSummary {
     }
 }
 
+/// A run summary's figures as rows in the model's order, without maps:
+/// what the page sends its worker, which makes the `RunSummary` (so the page
+/// carries no `BTreeMap` code).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRows {
+    pub scenario: String,
+    pub seed: u64,
+    /// simulated time so far [s]
+    pub simulated_s: f64,
+    /// excluded from the statistics [s]
+    pub warmup_s: f64,
+    /// events handled
+    pub events: u64,
+    /// fraction of server capacity busy over the measured period (station)
+    pub utilisation: Option<f64>,
+    /// per request class, in the model's class order
+    pub classes: Vec<(String, ClassSummary)>,
+    /// per closed-loop client, in the scenario's order
+    pub clients: Vec<(String, ClientSummary)>,
+}
+
+impl From<SummaryRows> for RunSummary {
+    fn from(rows: SummaryRows) -> Self {
+        Self {
+            scenario: rows.scenario,
+            seed: rows.seed,
+            simulated_s: rows.simulated_s,
+            warmup_s: rows.warmup_s,
+            events: rows.events,
+            utilisation: rows.utilisation,
+            classes: rows.classes.into_iter().collect(),
+            clients: rows.clients.into_iter().collect(),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 enum Model {
     Station {
@@ -202,12 +238,15 @@ impl Simulation {
             }
             (None, None) => return Err(ScenarioError::new("", "a scenario needs a model")),
         };
-        let mut timeline: Vec<(Nanos, TimedChange)> = scenario
-            .timeline
-            .iter()
-            .map(|entry| (from_secs(entry.at), entry.clone()))
-            .collect();
-        timeline.sort_by_key(|(at, _)| *at); // stable: ties keep file order
+        // By time, ties in file order: each entry goes after every entry
+        // not later than it. (At most `timeline::MAX_ENTRIES`, checked above,
+        // so inserting is cheap, and the page needs no stable sort's code.)
+        let mut timeline: Vec<(Nanos, TimedChange)> = Vec::with_capacity(scenario.timeline.len());
+        for entry in &scenario.timeline {
+            let at = from_secs(entry.at);
+            let place = timeline.partition_point(|(earlier, _)| *earlier <= at);
+            timeline.insert(place, (at, entry.clone()));
+        }
         Ok(Self {
             scenario: scenario.clone(),
             seed,
@@ -469,14 +508,17 @@ impl Simulation {
     }
 
     pub fn summary(&self) -> RunSummary {
+        self.summary_rows().into()
+    }
+
+    /// The summary's figures in the model's order (see [`SummaryRows`]).
+    pub fn summary_rows(&self) -> SummaryRows {
         let (utilisation, clients) = match &self.model {
-            Model::Station { station, .. } => {
-                (Some(station.utilisation(self.now)), BTreeMap::new())
-            }
+            Model::Station { station, .. } => (Some(station.utilisation(self.now)), Vec::new()),
             Model::ClosedLoop { bench, .. } => (None, bench.client_summaries(self.now)),
-            Model::ControlPlane { .. } => (None, BTreeMap::new()),
+            Model::ControlPlane { .. } => (None, Vec::new()),
         };
-        RunSummary {
+        SummaryRows {
             scenario: self.scenario.name.clone(),
             seed: self.seed,
             simulated_s: to_secs(self.now),

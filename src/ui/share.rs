@@ -177,7 +177,7 @@ pub fn metrics_csv(sim: &Simulation) -> String {
             ));
         }
     }
-    for (name, c) in &sim.summary().classes {
+    for (name, c) in &sim.summary_rows().classes {
         out.push_str(&format!(
             "summary,{name},,{},{},{},{},{},{},{},{}\n",
             c.arrived,

@@ -301,8 +301,9 @@ impl Etcd {
         let mut durable: Vec<u64> = std::iter::once(self.leader_disk.durable())
             .chain(self.followers.iter().map(|f| f.matched))
             .collect();
-        durable.sort_unstable_by(|a, b| b.cmp(a));
-        durable[self.quorum() - 1]
+        // The quorum-th highest (ascending, like the RTTs above: one sort's code).
+        durable.sort_unstable();
+        durable[durable.len() - self.quorum()]
     }
 
     fn advance_commit(&mut self, now: Nanos, calendar: &mut impl Schedule<EtcdEvent>) {

@@ -41,6 +41,7 @@ use super::workload::{
     ALL_NAMESPACES, client_send_offset, discovery_requests, interested_watchers, stream_count,
     stream_rate, stream_request,
 };
+use crate::sim::IdMap;
 use crate::sim::calendar::Calendar;
 use crate::sim::etcd::client::{EtcdClient, EtcdClientKind, retry_delay};
 use crate::sim::etcd::{Etcd, EtcdEvent, EtcdOp, EtcdReply, EtcdSnapshot};
@@ -52,7 +53,7 @@ use crate::sim::random::{DurationSampler, SimRng};
 use crate::sim::request::{ClientKind, RequestClass, RequestKind, Resource, Verb};
 use crate::sim::time::{Nanos, from_secs};
 use crate::sim::watchcache::{CacheLocking, Holder, RwLock};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// The metric classes, in this order.
 ///
@@ -187,25 +188,25 @@ pub struct ControlPlane {
     pub(super) client: EtcdClient,
     pub(super) retired_client: Option<EtcdClient>,
     pub(super) client_generation: u32,
-    calls: BTreeMap<u64, EtcdCall>,
+    calls: IdMap<u64, EtcdCall>,
     next_call: u64,
     /// requests riding on a read in flight (the article's coalescing)
-    shared_reads: BTreeMap<storage::SharedRead, Vec<u64>>,
+    shared_reads: IdMap<storage::SharedRead, Vec<u64>>,
     pub(super) locks: Vec<RwLock>,
     pub(super) retired_locks: Vec<RwLock>,
     pub(super) lock_layout: u32,
     pub(super) shards: u32,
     dispatcher_free: [Nanos; Resource::ALL.len()],
     /// watch events in the cache pipeline: their etcd completion time and resource
-    cache_events: BTreeMap<u64, (Nanos, Resource)>,
+    cache_events: IdMap<u64, (Nanos, Resource)>,
     next_cache_event: u64,
-    requests: BTreeMap<u64, Request>,
+    requests: IdMap<u64, Request>,
     next_ticket: u64,
     pub(super) generation: u32,
     /// discovery clients starting: requests still pending, start time
-    discovery: BTreeMap<u32, (u32, Nanos)>,
+    discovery: IdMap<u32, (u32, Nanos)>,
     /// whether each starting client uses aggregated discovery
-    discovery_kind: BTreeMap<u32, bool>,
+    discovery_kind: IdMap<u32, bool>,
     pub metrics: Vec<ClassMetrics>,
     warmup: Nanos,
     started: Vec<Grant>,
@@ -232,21 +233,21 @@ impl ControlPlane {
             client: EtcdClient::new(&spec.etcd_client, Resource::ALL.len()),
             retired_client: None,
             client_generation: 0,
-            calls: BTreeMap::new(),
+            calls: IdMap::default(),
             next_call: 0,
-            shared_reads: BTreeMap::new(),
+            shared_reads: IdMap::default(),
             locks: Vec::new(),
             retired_locks: Vec::new(),
             lock_layout: 0,
             shards: 1,
             dispatcher_free: [0; Resource::ALL.len()],
-            cache_events: BTreeMap::new(),
+            cache_events: IdMap::default(),
             next_cache_event: 0,
-            requests: BTreeMap::new(),
+            requests: IdMap::default(),
             next_ticket: 0,
             generation: 0,
-            discovery: BTreeMap::new(),
-            discovery_kind: BTreeMap::new(),
+            discovery: IdMap::default(),
+            discovery_kind: IdMap::default(),
             metrics: CLASSES.iter().map(|name| ClassMetrics::new(name)).collect(),
             warmup,
             started: Vec::new(),

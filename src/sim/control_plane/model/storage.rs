@@ -12,7 +12,7 @@ pub(super) enum CallFor {
 }
 
 /// A read that the article's proxy can share between requests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum SharedRead {
     /// the current revision of a resource (before a LIST from the cache)
     Revision(Resource),
