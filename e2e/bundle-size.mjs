@@ -11,9 +11,10 @@
 //   checks that a plain visit does not fetch them).
 //
 // Issue 7's target is 250 KB for the start-up files. The guards are the
-// current sizes plus about 3%, against unnoticed growth; the distance to the
-// target is printed. embed-example.html is a demonstration page for blog
-// authors, not part of a visit.
+// current sizes plus about 3% (a build under another CARGO_HOME differs by
+// about 2 KB: panic messages carry dependency paths), against unnoticed
+// growth; the distance to the target is printed. embed-example.html is a
+// demonstration page for blog authors, not part of a visit.
 //
 // Gzip at level 9, as a static host that precompresses serves it (`gzip -9`
 // gives about 1.5% less still; a server compressing on the fly at level 6,
@@ -26,8 +27,8 @@ import { gzipSync, constants } from 'node:zlib';
 /** Issue 7's target for what a visit downloads before its first frame. */
 export const TARGET_BYTES = 250_000;
 /** The guards: today's sizes plus about 3%. */
-export const STARTUP_GUARD_BYTES = 340_000;
-export const WORKER_GUARD_BYTES = 265_000;
+export const STARTUP_GUARD_BYTES = 316_000;
+export const WORKER_GUARD_BYTES = 249_000;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;

@@ -398,9 +398,10 @@ impl Diagram {
         self.bounces.retain(|b| wall - b.born < BOUNCE_MS);
         for b in &self.bounces {
             let t = ((wall - b.born) / BOUNCE_MS).clamp(0.0, 1.0);
-            // From the flow-control column back to the clients, with a hop.
+            // From the flow-control column back to the clients, with a hop:
+            // a parabola, as a thrown dot would fly, 18 px high at t = ½.
             let x = 180.0 - t * 60.0;
-            let y = b.y - (t * std::f64::consts::PI).sin() * 18.0;
+            let y = b.y - 4.0 * t * (1.0 - t) * 18.0;
             ctx.set_fill_style_str(b.colour);
             ctx.begin_path();
             let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);

@@ -21,20 +21,14 @@ pub fn clock(seconds: f64) -> String {
     } else {
         0.0
     };
+    // Whole seconds in integers from a minute on (no float remainder).
+    let whole = seconds as u64;
     if seconds < 60.0 {
         format!("{seconds:.1} s")
-    } else if seconds < 3_600.0 {
-        format!(
-            "{} min {} s",
-            (seconds / 60.0) as u64,
-            (seconds % 60.0) as u64
-        )
+    } else if whole < 3_600 {
+        format!("{} min {} s", whole / 60, whole % 60)
     } else {
-        format!(
-            "{} h {} min",
-            (seconds / 3_600.0) as u64,
-            ((seconds % 3_600.0) / 60.0) as u64
-        )
+        format!("{} h {} min", whole / 3_600, whole % 3_600 / 60)
     }
 }
 
