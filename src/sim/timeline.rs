@@ -325,4 +325,39 @@ mod tests {
             assert_eq!(back.changes(Some(&spec)), vec![change]);
         }
     }
+
+    #[test]
+    fn entries_apply_by_time_and_ties_in_file_order() {
+        // Written out of order, with two entries at 10 s: the later one in
+        // the file is applied last, so its 5 servers stay.
+        let scenario = crate::sim::Scenario::from_toml(
+            r#"
+            duration = 30.0
+            [station]
+            arrival_rate = 1.0
+            servers = 1
+            service = { distribution = "exponential", mean = 0.1 }
+            [[timeline]]
+            at = 10.0
+            servers = 2
+            [[timeline]]
+            at = 20.0
+            servers = 7
+            [[timeline]]
+            at = 10.0
+            servers = 5
+            [[timeline]]
+            at = 5.0
+            servers = 3
+            "#,
+        )
+        .expect("a valid scenario");
+        let mut sim = crate::sim::Simulation::new(&scenario, 1).expect("valid");
+        let mut servers = Vec::new();
+        for until in [4.0, 6.0, 11.0, 21.0] {
+            sim.run_for(until - sim.snapshot().time);
+            servers.push(sim.snapshot().seats);
+        }
+        assert_eq!(servers, [1, 3, 5, 7]);
+    }
 }
