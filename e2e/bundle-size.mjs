@@ -13,8 +13,8 @@
 // Issue 7's target is 250 KB for the start-up files. The guards are the
 // current sizes plus about 3% (CI's build once measured 2 KB more than a
 // local one), against unnoticed growth; the distance to the target is
-// printed. embed-example.html is a
-// demonstration page for blog authors, not part of a visit.
+// printed. embed-example.html is a demonstration page for blog authors,
+// not part of a visit.
 //
 // Gzip at level 9, as a static host that precompresses serves it (`gzip -9`
 // gives about 1.5% less still; a server compressing on the fly at level 6,
