@@ -46,7 +46,7 @@ impl Worker {
             }),
             ToWorker::ExportMetrics { id, metrics } => Some(FromWorker::Exported {
                 id,
-                text: metrics_json(&metrics),
+                text: metrics_json(metrics),
             }),
         }
     }
@@ -78,10 +78,10 @@ pub fn scenario_file(scenario: &Scenario) -> String {
 
 /// The page's metrics as JSON: the view, the summary (as `cplab run --json`
 /// prints it) and the live windows per class.
-pub fn metrics_json(metrics: &MetricsExport) -> String {
+pub fn metrics_json(metrics: MetricsExport) -> String {
     let windows: serde_json::Map<String, serde_json::Value> = metrics
         .windows
-        .iter()
+        .into_iter()
         .map(|(class, windows)| {
             let rows = windows
                 .iter()
@@ -93,12 +93,12 @@ pub fn metrics_json(metrics: &MetricsExport) -> String {
                     })
                 })
                 .collect();
-            (class.clone(), serde_json::Value::Array(rows))
+            (class, serde_json::Value::Array(rows))
         })
         .collect();
     let document = serde_json::json!({
         "view": metrics.view,
-        "summary": crate::sim::RunSummary::from(metrics.summary.clone()),
+        "summary": crate::sim::RunSummary::from(metrics.summary),
         "windows": windows,
     });
     serde_json::to_string_pretty(&document).unwrap_or_default()
