@@ -14,7 +14,7 @@
 //! CPU time of the run alone, customers served, mean queue wait):
 //! `benches/simpy_vs_cplab.py` compares it with SimPy.
 
-use cplab::sim::control_plane::ControlPlaneSpec;
+use cplab::sim::models::control_plane::ControlPlaneSpec;
 use cplab::sim::{Scenario, Simulation};
 use std::time::Instant;
 

@@ -7,7 +7,7 @@
 //! this 2-core machine). `SOAK_HOURS` and `SOAK_NODES` override the defaults;
 //! exits non-zero when conservation breaks or memory grows.
 
-use cplab::sim::control_plane::ControlPlaneSpec;
+use cplab::sim::models::control_plane::ControlPlaneSpec;
 use cplab::sim::{Scenario, Simulation, from_secs};
 use std::time::Instant;
 

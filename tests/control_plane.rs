@@ -3,10 +3,12 @@
 //! seed that differ in one thing).
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::sim::control_plane::{ControlPlaneChange, ControlPlaneSpec, Discovery, WebhookHandling};
-use cplab::sim::etcd::client::EtcdClientKind;
-use cplab::sim::flowcontrol::FlowControlKind;
-use cplab::sim::watchcache::CacheLocking;
+use cplab::sim::models::control_plane::{
+    ControlPlaneChange, ControlPlaneSpec, Discovery, WebhookHandling,
+};
+use cplab::sim::models::etcd::client::EtcdClientKind;
+use cplab::sim::models::flow_control::FlowControlKind;
+use cplab::sim::models::watch_cache::CacheLocking;
 use cplab::sim::{Change, ClassSummary, Scenario, Simulation};
 use proptest::prelude::*;
 
@@ -219,7 +221,7 @@ fn a_leader_election_stalls_writes_for_about_a_second() {
 
 #[test]
 fn the_snapshot_shows_requests_at_every_stage_and_the_components_busy() {
-    use cplab::sim::control_plane::Stage;
+    use cplab::sim::models::control_plane::Stage;
     let mut spec = ControlPlaneSpec::upstream(3_000);
     spec.workload.user_qps = 300.0;
     let mut sim = Simulation::new(&scenario(spec, 60.0, 0.0), 3).expect("valid");

@@ -4,11 +4,11 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use cplab::lab::{Knob, Params, Switch};
-use cplab::sim::catalog::{CATALOG, Group};
-use cplab::sim::control_plane::{Discovery, WebhookHandling};
-use cplab::sim::etcd::client::EtcdClientKind;
-use cplab::sim::flowcontrol::FlowControlKind;
-use cplab::sim::watchcache::CacheLocking;
+use cplab::sim::models::control_plane::{Discovery, WebhookHandling};
+use cplab::sim::models::etcd::client::EtcdClientKind;
+use cplab::sim::models::flow_control::FlowControlKind;
+use cplab::sim::models::watch_cache::CacheLocking;
+use cplab::sim::studies::catalog::{CATALOG, Group};
 use cplab::sim::{Change, Simulation};
 use proptest::prelude::*;
 

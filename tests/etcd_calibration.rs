@@ -2,8 +2,8 @@
 //! from etcd's performance guide: etcd 3.2, 3 members, 8 vCPU, SSD).
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::sim::etcd::EtcdSpec;
-use cplab::sim::etcd::benchmark::{BenchmarkOp, run};
+use cplab::sim::models::etcd::EtcdSpec;
+use cplab::sim::models::etcd::benchmark::{BenchmarkOp, run};
 
 fn within(what: &str, got: f64, published: f64, tolerance: f64) {
     let off = (got / published - 1.0).abs();

@@ -17,12 +17,12 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use cplab::lab::Knob;
-use cplab::sim::control_plane::{
+use cplab::sim::models::control_plane::{
     ControlPlaneChange as C, ControlPlaneSpec, Discovery, WebhookHandling,
 };
-use cplab::sim::etcd::client::EtcdClientKind;
-use cplab::sim::flowcontrol::FlowControlKind;
-use cplab::sim::watchcache::CacheLocking;
+use cplab::sim::models::etcd::client::EtcdClientKind;
+use cplab::sim::models::flow_control::FlowControlKind;
+use cplab::sim::models::watch_cache::CacheLocking;
 use cplab::sim::{Change, LatencyHistogram, Scenario, Simulation, from_secs};
 
 /// The page's numeric controls that reach the model (all but Speed), in

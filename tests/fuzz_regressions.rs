@@ -43,7 +43,7 @@ fn scenario_parser_crashes_stay_fixed() {
 
 // The same bugs, written out.
 
-use cplab::sim::control_plane::{ControlPlaneChange as C, ControlPlaneSpec};
+use cplab::sim::models::control_plane::{ControlPlaneChange as C, ControlPlaneSpec};
 use cplab::sim::{Change, DurationLaw, Scenario, Simulation};
 
 fn control_plane(spec: ControlPlaneSpec) -> Scenario {
@@ -98,7 +98,7 @@ fn the_clock_stops_short_of_overflow_when_the_calendar_runs_dry() {
 /// can do it: etcd connections to 1, Pool, then the connections again.
 #[test]
 fn replies_of_a_client_replaced_twice_do_not_panic() {
-    use cplab::sim::etcd::client::EtcdClientKind;
+    use cplab::sim::models::etcd::client::EtcdClientKind;
     let mut sim =
         Simulation::new(&control_plane(ControlPlaneSpec::upstream(5_000)), 9).expect("valid");
     for seed_step in 0..20 {
@@ -131,7 +131,7 @@ fn replies_of_a_client_replaced_twice_do_not_panic() {
 /// webhook-measured-after-warmup). It saturates now.
 #[test]
 fn a_webhook_call_waiting_across_the_warmup_does_not_underflow() {
-    use cplab::sim::control_plane::WebhookHandling;
+    use cplab::sim::models::control_plane::WebhookHandling;
     let mut spec = ControlPlaneSpec::upstream(1_000);
     spec.webhook_handling = WebhookHandling::Dedicated;
     spec.webhook_concurrency = 1;

@@ -63,8 +63,10 @@ fn digest_is_the_same_on_every_platform() {
 const CONTROL_PLANE_GOLDEN_DIGEST: u64 = 6_797_306_998_698_075_844;
 
 fn control_plane_golden_run() -> Simulation {
-    use cplab::sim::control_plane::{ControlPlaneChange, ControlPlaneSpec, WebhookHandling};
-    use cplab::sim::flowcontrol::FlowControlKind;
+    use cplab::sim::models::control_plane::{
+        ControlPlaneChange, ControlPlaneSpec, WebhookHandling,
+    };
+    use cplab::sim::models::flow_control::FlowControlKind;
     let scenario = Scenario {
         name: "control plane golden".into(),
         duration: 60.0,
@@ -109,7 +111,7 @@ const TIMELINE_GOLDEN_DIGEST: u64 = 18_045_110_264_572_033_244;
 
 #[test]
 fn a_scenario_timeline_replays_the_same_on_every_platform() {
-    let mut scenario = cplab::sim::catalog::find("fsync-spike")
+    let mut scenario = cplab::sim::studies::catalog::find("fsync-spike")
         .expect("shipped")
         .scenario()
         .expect("valid");

@@ -3,7 +3,7 @@
 //! duration with seed 1, as `cplab run NAME` does.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::sim::catalog::{CATALOG, Group, find};
+use cplab::sim::studies::catalog::{CATALOG, Group, find};
 use cplab::sim::{ClassSummary, Simulation};
 use std::collections::BTreeMap;
 

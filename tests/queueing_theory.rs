@@ -8,7 +8,7 @@
 //! (`ControlPlaneSpec::single_station`).
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::sim::control_plane::ControlPlaneSpec;
+use cplab::sim::models::control_plane::ControlPlaneSpec;
 use cplab::sim::{ClassSummary, DurationLaw, Scenario, Simulation, StationSpec};
 
 /// Which model a check runs on.

@@ -6,9 +6,9 @@
 //! crash of an etcd client replaced twice).
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::sim::control_plane::{ControlPlaneChange as C, ControlPlaneSpec};
-use cplab::sim::etcd::client::EtcdClientKind;
-use cplab::sim::flowcontrol::FlowControlKind;
+use cplab::sim::models::control_plane::{ControlPlaneChange as C, ControlPlaneSpec};
+use cplab::sim::models::etcd::client::EtcdClientKind;
+use cplab::sim::models::flow_control::FlowControlKind;
 use cplab::sim::{Change, DurationLaw, Scenario, Simulation};
 
 fn run(spec: ControlPlaneSpec, switches: &[C], calm: &[C]) -> Simulation {

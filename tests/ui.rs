@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use cplab::sim::Change;
-use cplab::sim::control_plane::{ControlPlaneChange as C, WebhookHandling};
+use cplab::sim::models::control_plane::{ControlPlaneChange as C, WebhookHandling};
 use cplab::ui::components::App;
 use cplab::ui::format;
 use cplab::ui::state::{Action, Knob, Params, Switch};

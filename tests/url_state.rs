@@ -4,11 +4,11 @@
 
 use cplab::lab::url::{from_query, to_query};
 use cplab::lab::{Figure, Knob, Panel, Params, Switch};
-use cplab::sim::catalog::{CATALOG, Group};
-use cplab::sim::control_plane::{Discovery, WebhookHandling};
-use cplab::sim::etcd::client::EtcdClientKind;
-use cplab::sim::flowcontrol::FlowControlKind;
-use cplab::sim::watchcache::CacheLocking;
+use cplab::sim::models::control_plane::{Discovery, WebhookHandling};
+use cplab::sim::models::etcd::client::EtcdClientKind;
+use cplab::sim::models::flow_control::FlowControlKind;
+use cplab::sim::models::watch_cache::CacheLocking;
+use cplab::sim::studies::catalog::{CATALOG, Group};
 use proptest::prelude::*;
 
 fn presets() -> Vec<&'static str> {

@@ -20,11 +20,13 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use clap::{Parser, Subcommand};
     use cplab::sim::ScenarioError;
-    use cplab::sim::capacity::CapacitySearch;
-    use cplab::sim::case_study::{self, ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES};
-    use cplab::sim::catalog::{self, CATALOG, Group};
-    use cplab::sim::comparison::{COLUMNS, Row, column_scenario, measure, model_value};
-    use cplab::sim::sweep::{SweepRange, sweep_scenarios};
+    use cplab::sim::studies::capacity::CapacitySearch;
+    use cplab::sim::studies::case_study::{
+        self, ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES,
+    };
+    use cplab::sim::studies::catalog::{self, CATALOG, Group};
+    use cplab::sim::studies::comparison::{COLUMNS, Row, column_scenario, measure, model_value};
+    use cplab::sim::studies::sweep::{SweepRange, sweep_scenarios};
     use cplab::sim::{RunSummary, Scenario, Simulation};
     use std::io::{IsTerminal, Write};
     use std::path::PathBuf;

@@ -4,10 +4,10 @@
 //! reader can try.
 
 use super::params::{Panel, Params};
-use crate::sim::control_plane::{Discovery, WebhookHandling};
-use crate::sim::etcd::client::EtcdClientKind;
-use crate::sim::flowcontrol::FlowControlKind;
-use crate::sim::watchcache::CacheLocking;
+use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::watch_cache::CacheLocking;
 
 /// How a claim fares against upstream Kubernetes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -2,10 +2,10 @@
 //! and how a slider position maps to a value), the mechanism switches, the
 //! panels and the figures an embed can show.
 
-use crate::sim::control_plane::{Discovery, WebhookHandling};
-use crate::sim::etcd::client::EtcdClientKind;
-use crate::sim::flowcontrol::FlowControlKind;
-use crate::sim::watchcache::CacheLocking;
+use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::watch_cache::CacheLocking;
 
 /// A numeric control: its range and how its slider maps to values.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -10,9 +10,9 @@
 
 use super::params::{Base, Knob, Params};
 use super::url;
-use crate::sim::capacity::{CapacityResult, CapacitySearch, Progress};
-use crate::sim::case_study::{self, ALL_CHANGES, CHANGES, CaseResult};
-use crate::sim::comparison::{COLUMNS, Measured, column_scenario, measured};
+use crate::sim::studies::capacity::{CapacityResult, CapacitySearch, Progress};
+use crate::sim::studies::case_study::{self, ALL_CHANGES, CHANGES, CaseResult};
+use crate::sim::studies::comparison::{COLUMNS, Measured, column_scenario, measured};
 use crate::sim::{Scenario, Simulation};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;

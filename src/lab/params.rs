@@ -7,13 +7,13 @@
 //! and [`Params::changes_since`] turns a change of settings into
 //! `reconfigure` calls on the running simulation.
 
-use crate::sim::catalog::{self, Group};
-use crate::sim::control_plane::{
+use crate::sim::models::control_plane::{
     ControlPlaneChange as C, ControlPlaneSpec, Discovery, WebhookHandling,
 };
-use crate::sim::etcd::client::EtcdClientKind;
-use crate::sim::flowcontrol::FlowControlKind;
-use crate::sim::watchcache::CacheLocking;
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::watch_cache::CacheLocking;
+use crate::sim::studies::catalog::{self, Group};
 use crate::sim::{Change, Scenario, ScenarioError};
 use std::rc::Rc;
 

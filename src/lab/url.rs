@@ -29,11 +29,11 @@
 //! reported as a [`Notice`] the page shows.
 
 use super::params::{Base, DEFAULT_PRESET, Figure, Knob, Panel, Params, Switch};
-use crate::sim::catalog;
-use crate::sim::control_plane::{Discovery, WebhookHandling};
-use crate::sim::etcd::client::EtcdClientKind;
-use crate::sim::flowcontrol::FlowControlKind;
-use crate::sim::watchcache::CacheLocking;
+use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::watch_cache::CacheLocking;
+use crate::sim::studies::catalog;
 
 /// Longest query string read [bytes]: a real link is a few hundred.
 pub const MAX_QUERY: usize = 4_096;

@@ -10,7 +10,7 @@
 //! TOML or JSON parser.
 
 use super::jobs::{JobRequest, JobUpdate};
-use crate::sim::timeseries::WindowSummary;
+use crate::sim::engine::timeseries::WindowSummary;
 use crate::sim::{Scenario, ScenarioError, SummaryRows};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ mod tests {
     use super::*;
     use crate::lab::jobs::JobKind;
     use crate::lab::params::Params;
-    use crate::sim::catalog::CATALOG;
+    use crate::sim::studies::catalog::CATALOG;
 
     #[test]
     fn every_message_unpacks_as_it_was_packed() {

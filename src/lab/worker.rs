@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn an_import_answers_with_the_scenario_or_the_error_at_its_field() {
         let mut worker = Worker::new();
-        let good = crate::sim::catalog::find("k8s-1.30").expect("shipped");
+        let good = crate::sim::studies::catalog::find("k8s-1.30").expect("shipped");
         let answer = worker.receive(ToWorker::Import {
             id: 4,
             text: good.text().to_owned(),

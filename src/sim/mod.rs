@@ -16,15 +16,33 @@
 //!    HdrHistogram of latencies ([`LatencyHistogram`]) and a ring of 1-second
 //!    windows ([`WindowRing`]) for live charts.
 //! 5. `reconfigure` changes a parameter mid-run; `snapshot` and `summary`
-//!    read the state and the results.
+//!    read the state and the results. A scenario's [`timeline`] schedules
+//!    such changes at set simulated times.
 //!
 //! Same scenario + same seed + same changes at the same simulated times ⇒
 //! bit-identical results, on every platform ([`Simulation::digest`]).
 //!
-//! ## Models
+//! ## Where things are
 //!
-//! - [`station`]: the textbook M/G/c/K station, checked against queueing
-//!   theory (M/M/1, M/M/c, M/D/1, M/M/c/K) in `tests/queueing_theory.rs`.
+//! - [`engine`]: what every model runs on: the [`Calendar`], simulated
+//!   [`time`](engine::time), seeded [`random`](engine::random) draws, the
+//!   latency [`histogram`](engine::histogram), per-class
+//!   [`metrics`](engine::metrics) and their 1-second
+//!   [`timeseries`](engine::timeseries).
+//! - [`models`]: what is simulated: the textbook
+//!   [`station`](models::station) (checked against queueing theory in
+//!   `tests/queueing_theory.rs`), APF's [`closed_loop`](models::closed_loop)
+//!   benchmark, and the Kubernetes [`control_plane`](models::control_plane)
+//!   with its mechanisms: [`flow_control`](models::flow_control) (APF and its
+//!   fair queuing, max-inflight, the article's queue), the
+//!   [`watch_cache`](models::watch_cache) and [`etcd`](models::etcd).
+//! - [`studies`]: what is computed from many runs: the
+//!   [`capacity`](studies::capacity) search, the article's
+//!   [`comparison`](studies::comparison) table and
+//!   [`case_study`](studies::case_study), [`sweep`](studies::sweep)s, and
+//!   the shipped scenarios' [`catalog`](studies::catalog).
+//! - Here: the [`Scenario`] file, the [`Simulation`] facade and the
+//!   [`timeline`] of scheduled changes.
 
 /// Serde for a type with two forms: `$written` (a `#[serde(remote)]`
 /// mirror) for formats people read and write (TOML, JSON), `$packed` for
@@ -55,38 +73,22 @@ macro_rules! written_or_packed {
     };
 }
 
-pub mod apf;
-pub mod calendar;
-pub mod capacity;
-pub mod case_study;
-pub mod catalog;
-pub mod closed_loop;
-pub mod comparison;
-pub mod control_plane;
-pub mod etcd;
-pub mod flowcontrol;
-pub mod histogram;
-pub mod metrics;
-pub mod random;
-pub mod request;
+pub mod engine;
+pub mod models;
 pub mod scenario;
 pub mod simulation;
-pub mod station;
-pub mod sweep;
-pub mod time;
+pub mod studies;
 pub mod timeline;
-pub mod timeseries;
-pub mod watchcache;
 
-pub use calendar::Calendar;
-pub use histogram::LatencyHistogram;
-pub use metrics::{ClassMetrics, ClassSummary, Counts};
-pub use random::{DurationLaw, SimRng};
+pub use engine::calendar::Calendar;
+pub use engine::histogram::LatencyHistogram;
+pub use engine::metrics::{ClassMetrics, ClassSummary, Counts};
+pub use engine::random::{DurationLaw, SimRng};
+pub use engine::time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
+pub use engine::timeseries::{Recent, WindowRing, WindowSummary};
+pub use models::station::{StationChange, StationSnapshot, StationSpec};
 pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot, SummaryRows};
-pub use station::{StationChange, StationSnapshot, StationSpec};
-pub use time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
-pub use timeseries::{Recent, WindowRing, WindowSummary};
 
 /// A map of what is in flight (requests, etcd calls, cache events, starting
 /// clients), keyed by id. The models look these up and never iterate them,

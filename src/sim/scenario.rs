@@ -17,11 +17,11 @@
 //! service = { distribution = "exponential", mean = 1.0 }
 //! ```
 
-use super::closed_loop::{ClientSpec, PriorityLevelSpec};
-use super::control_plane::ControlPlaneSpec;
-use super::random::DurationLaw;
-use super::station::StationSpec;
-use super::timeline::{MAX_ENTRIES, TimedChange};
+use crate::sim::engine::random::DurationLaw;
+use crate::sim::models::closed_loop::{ClientSpec, PriorityLevelSpec};
+use crate::sim::models::control_plane::ControlPlaneSpec;
+use crate::sim::models::station::StationSpec;
+use crate::sim::timeline::{MAX_ENTRIES, TimedChange};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -482,7 +482,7 @@ service = { distribution = "lognormal", mean = 0.5, cv = 2.0 }
         for absent in ["guide", "clients", "timeline", "seed", "queue_timeout"] {
             assert!(!written.contains(absent), "{absent} in\n{written}");
         }
-        for entry in super::super::catalog::CATALOG {
+        for entry in crate::sim::studies::catalog::CATALOG {
             let scenario = entry.scenario().expect("valid");
             let written = scenario.to_toml();
             // `webhooks = []` (none, not the default list) is meaningful and stays.

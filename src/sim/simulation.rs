@@ -15,15 +15,15 @@
 //! assert!(sim.summary().classes["request"].completed > 0);
 //! ```
 
-use super::calendar::Calendar;
-use super::closed_loop::{ClientSummary, ClosedLoop, ClosedLoopEvent};
-use super::control_plane::{ControlPlane, ControlPlaneChange, CpEvent};
-use super::metrics::{ClassMetrics, ClassSummary};
-use super::random::SimRng;
-use super::scenario::{Scenario, ScenarioError};
-use super::station::{Station, StationChange, StationEvent};
-use super::time::{Nanos, from_secs, to_secs};
-use super::timeline::TimedChange;
+use crate::sim::engine::calendar::Calendar;
+use crate::sim::engine::metrics::{ClassMetrics, ClassSummary};
+use crate::sim::engine::random::SimRng;
+use crate::sim::engine::time::{Nanos, from_secs, to_secs};
+use crate::sim::models::closed_loop::{ClientSummary, ClosedLoop, ClosedLoopEvent};
+use crate::sim::models::control_plane::{ControlPlane, ControlPlaneChange, CpEvent};
+use crate::sim::models::station::{Station, StationChange, StationEvent};
+use crate::sim::scenario::{Scenario, ScenarioError};
+use crate::sim::timeline::TimedChange;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -464,7 +464,7 @@ impl Simulation {
         &self,
         every: u64,
         max: usize,
-    ) -> Option<super::control_plane::ControlPlaneSnapshot> {
+    ) -> Option<crate::sim::models::control_plane::ControlPlaneSnapshot> {
         match &self.model {
             Model::ControlPlane { model, .. } => Some(model.snapshot(every, max)),
             _ => None,

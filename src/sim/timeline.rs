@@ -17,12 +17,14 @@
 //! below, once the events due at that simulated instant are handled (as a
 //! change by hand applies when the clock has reached its time).
 
-use super::control_plane::{ControlPlaneChange, ControlPlaneSpec, Discovery, WebhookHandling};
-use super::etcd::client::EtcdClientKind;
-use super::flowcontrol::FlowControlKind;
-use super::simulation::Change;
-use super::station::StationChange;
-use super::watchcache::CacheLocking;
+use crate::sim::models::control_plane::{
+    ControlPlaneChange, ControlPlaneSpec, Discovery, WebhookHandling,
+};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::station::StationChange;
+use crate::sim::models::watch_cache::CacheLocking;
+use crate::sim::simulation::Change;
 use serde::{Deserialize, Serialize};
 
 /// Most entries a timeline may hold.

@@ -19,7 +19,7 @@
 //!   ran with in `<html data-applied>` (see [`frame_drawn`]); and the wasm
 //!   memory as `window.cplabMemory` (a `WebAssembly.Memory`).
 
-use crate::sim::control_plane::ControlPlaneSpec;
+use crate::sim::models::control_plane::ControlPlaneSpec;
 use crate::sim::{Scenario, Simulation};
 use crate::ui::state::{Knob, Params};
 use std::cell::Cell;

@@ -6,8 +6,8 @@
 //! as dots, placed by their real stage and the simulated time they have
 //! spent in it; real rejections bounce back to the clients.
 
-use crate::sim::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
-use crate::sim::request::{RequestClass, Resource};
+use crate::sim::models::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
+use crate::sim::models::request::{RequestClass, Resource};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 

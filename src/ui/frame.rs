@@ -246,7 +246,7 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
 /// Samples the queue depths and draws their last 60 s.
 fn draw_queues(
     canvases: &mut Canvases,
-    limits: &[crate::sim::flowcontrol::LimitSnapshot],
+    limits: &[crate::sim::models::flow_control::LimitSnapshot],
     now: f64,
 ) {
     let history = &mut canvases.queue_history;

@@ -23,15 +23,17 @@
 #![allow(dead_code)] // each includer uses one of the cases
 
 use arbitrary::{Result, Unstructured};
-use cplab::sim::control_plane::spec::{CustomSource, FailurePolicy, WebhookSpec, WebhookType};
-use cplab::sim::control_plane::{
+use cplab::sim::models::control_plane::spec::{
+    CustomSource, FailurePolicy, WebhookSpec, WebhookType,
+};
+use cplab::sim::models::control_plane::{
     ControlPlaneChange as C, ControlPlaneSpec, Discovery, WebhookHandling,
 };
-use cplab::sim::etcd::client::EtcdClientKind;
-use cplab::sim::flowcontrol::FlowControlKind;
-use cplab::sim::request::{ClientKind, Resource, Verb};
+use cplab::sim::models::etcd::client::EtcdClientKind;
+use cplab::sim::models::flow_control::FlowControlKind;
+use cplab::sim::models::request::{ClientKind, Resource, Verb};
+use cplab::sim::models::watch_cache::CacheLocking;
 use cplab::sim::scenario::MAX_DURATION;
-use cplab::sim::watchcache::CacheLocking;
 use cplab::sim::{
     Change, DurationLaw, Scenario, Simulation, StationChange, StationSpec, from_secs,
 };

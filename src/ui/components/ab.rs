@@ -1,6 +1,6 @@
 use super::charts::layers;
 use crate::lab::params::Params;
-use crate::sim::catalog::{CATALOG, Group};
+use crate::sim::studies::catalog::{CATALOG, Group};
 use crate::ui::state::Action;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;

@@ -1,9 +1,9 @@
 use super::progress::JobProgress;
 use crate::lab::jobs::{CaseRow, JobResult, JobUpdate, case_masks};
 use crate::lab::params::{Panel, Params};
-use crate::sim::case_study::{ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES};
-use crate::sim::control_plane::{Discovery, WebhookHandling};
-use crate::sim::etcd::client::EtcdClientKind;
+use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::studies::case_study::{ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES};
 use crate::ui::format;
 use crate::ui::state::Action;
 use std::rc::Rc;

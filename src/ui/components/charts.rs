@@ -1,4 +1,4 @@
-use crate::sim::flowcontrol::FlowControlKind;
+use crate::sim::models::flow_control::FlowControlKind;
 use crate::ui::chart::QUEUE_COLOURS;
 use crate::ui::state::Action;
 use yew::prelude::*;

@@ -1,6 +1,6 @@
 use super::progress::JobProgress;
 use crate::lab::jobs::{JobResult, JobUpdate};
-use crate::sim::comparison::{COLUMNS, Row, model_value};
+use crate::sim::studies::comparison::{COLUMNS, Row, model_value};
 use crate::ui::format;
 use yew::prelude::*;
 

@@ -1,10 +1,10 @@
 use super::share::ImportError;
 use super::slider::Slider;
 use super::switch::{Choice, MechanismSwitch};
-use crate::sim::control_plane::{Discovery, WebhookHandling};
-use crate::sim::etcd::client::EtcdClientKind;
-use crate::sim::flowcontrol::FlowControlKind;
-use crate::sim::watchcache::CacheLocking;
+use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::watch_cache::CacheLocking;
 use crate::ui::state::{Action, Knob, Params, Switch};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;

@@ -1,5 +1,5 @@
 use crate::lab::params::{Base, Params};
-use crate::sim::catalog::{CATALOG, Group};
+use crate::sim::studies::catalog::{CATALOG, Group};
 use crate::ui::state::Action;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -66,7 +66,7 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
                 </h2>
                 <p class="description">{ description }</p>
                 if !guide.is_empty() {
-                    <details class="guide" open={props.params.preset_id().and_then(crate::sim::catalog::find).is_some_and(|e| e.group == Group::Teaching)}>
+                    <details class="guide" open={props.params.preset_id().and_then(crate::sim::studies::catalog::find).is_some_and(|e| e.group == Group::Teaching)}>
                         <summary>{ "What to watch, what to change" }</summary>
                         <p data-testid="scenario-guide">{ guide }</p>
                     </details>

@@ -1,0 +1,524 @@
+//! A control plane as a scenario writes it: the cluster's size, the API
+//! server's settings and which version of each mechanism runs.
+//!
+//! ```toml
+//! [control_plane]
+//! flow_control = "apf"             # "apf" | "max-inflight" | "article-queue"
+//! webhook_handling = "inline"      # "inline" | "dedicated" (article)
+//! cache_locking = "per-resource"   # "per-resource" | "namespace-shards" (article)
+//! discovery = "aggregated"         # "aggregated" | "legacy"
+//! [control_plane.workload]
+//! nodes = 1000
+//! [control_plane.etcd_client]
+//! kind = "per-resource"            # "per-resource" | "pool" (article)
+//! ```
+//!
+//! Every default below carries its source: kubernetes.md (upstream facts),
+//! article.md (the article's numbers), or "assumption" where neither gives
+//! a figure and the model needs one.
+
+use crate::sim::engine::random::DurationLaw;
+use crate::sim::models::etcd::EtcdSpec;
+use crate::sim::models::etcd::client::EtcdClientSpec;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::request::{ClientKind, Resource, Verb};
+use crate::sim::models::station::StationSpec;
+use crate::sim::models::watch_cache::{CacheLocking, WatchCacheSpec};
+use serde::{Deserialize, Serialize};
+
+/// How admission webhooks are called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WebhookHandling {
+    /// inside the request while it holds its seats: mutating webhooks one
+    /// after another, validating ones in parallel (upstream)
+    Inline,
+    /// the request gives its seats back and waits for a slot under a
+    /// dedicated webhook concurrency limit (the article, A2; not upstream)
+    Dedicated,
+}
+
+/// How clients discover the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Discovery {
+    /// one request for `/apis` with the aggregated Accept header (GA in 1.30)
+    Aggregated,
+    /// `/api`, `/apis`, then one request per group-version
+    Legacy,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WebhookType {
+    Mutating,
+    Validating,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FailurePolicy {
+    Fail,
+    Ignore,
+}
+
+/// One admission webhook (admissionregistration/v1).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookSpec {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: WebhookType,
+    pub resources: Vec<Resource>,
+    pub verbs: Vec<Verb>,
+    /// the webhook server's response time [s]
+    pub latency: DurationLaw,
+    /// `timeoutSeconds`: default 10, allowed 1 to 30 (kubernetes.md)
+    #[serde(default = "default_timeout")]
+    pub timeout: f64,
+    /// `failurePolicy`: default Fail (kubernetes.md)
+    #[serde(default = "default_failure_policy")]
+    pub failure_policy: FailurePolicy,
+}
+
+fn default_timeout() -> f64 {
+    10.0
+}
+fn default_failure_policy() -> FailurePolicy {
+    FailurePolicy::Fail
+}
+
+/// The default webhooks: a sidecar injector (mutating, pod creation) and a
+/// policy check (validating, pod creation and update). Their latencies are
+/// assumptions: tens of milliseconds, log-normal.
+pub fn default_webhooks() -> Vec<WebhookSpec> {
+    vec![
+        WebhookSpec {
+            name: "sidecar-injector".into(),
+            kind: WebhookType::Mutating,
+            resources: vec![Resource::Pods],
+            verbs: vec![Verb::Create],
+            latency: DurationLaw::Lognormal {
+                mean: 0.025,
+                cv: 0.5,
+            },
+            timeout: default_timeout(),
+            failure_policy: FailurePolicy::Fail,
+        },
+        WebhookSpec {
+            name: "pod-policy".into(),
+            kind: WebhookType::Validating,
+            resources: vec![Resource::Pods, Resource::Deployments],
+            verbs: vec![Verb::Create, Verb::Update, Verb::Patch],
+            latency: DurationLaw::Lognormal {
+                mean: 0.015,
+                cv: 0.5,
+            },
+            timeout: default_timeout(),
+            failure_policy: FailurePolicy::Fail,
+        },
+    ]
+}
+
+/// The load, derived from the cluster's size.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WorkloadSpec {
+    /// worker nodes, 1 to 15,000 (tested limit 5,000: kubernetes.md)
+    pub nodes: u32,
+    /// pods per node; default 30, at most 110 (kubernetes.md limits)
+    #[serde(default = "default_pods_per_node")]
+    pub pods_per_node: u32,
+    /// namespaces; default 100, at most 10,000 (kubernetes.md limits)
+    #[serde(default = "default_namespaces")]
+    pub namespaces: u32,
+    /// pods created (and as many deleted) per node per hour; default 6
+    /// (assumption: a cluster rolling its workloads every few hours)
+    #[serde(default = "default_churn")]
+    pub pod_churn_per_node_hour: f64,
+    /// kubectl-like user requests per second; default 10 (assumption)
+    #[serde(default = "default_user_qps")]
+    pub user_qps: f64,
+    /// operators' (service accounts') requests per second; default 20 (assumption)
+    #[serde(default = "default_operator_qps")]
+    pub operator_qps: f64,
+    /// cluster-wide pod LISTs by controllers per minute; default 1 (assumption)
+    #[serde(default = "default_lists")]
+    pub controller_lists_per_minute: f64,
+    /// custom resource definitions (each adds a group-version to legacy
+    /// discovery); default 30 (assumption; the article's example has 50+)
+    #[serde(default = "default_crds")]
+    pub crds: u32,
+    /// clients that run discovery when they (re)start: controllers,
+    /// operators, kubectl sessions; default 200 (assumption)
+    #[serde(default = "default_discovery_clients")]
+    pub discovery_clients: u32,
+    /// every stream's rate is multiplied by this (default 1): the same mix
+    /// of requests, more or less of it. The capacity search ramps it.
+    #[serde(default = "default_load_factor")]
+    pub load_factor: f64,
+    /// the streams derived from the cluster's size run (default true);
+    /// false leaves only `sources`
+    #[serde(default = "default_true")]
+    pub derived: bool,
+    /// extra Poisson streams of one kind of request each
+    #[serde(default)]
+    pub sources: Vec<CustomSource>,
+}
+
+/// A Poisson stream of one kind of request (a LIST storm, a greedy tenant,
+/// or the single stream of a textbook station).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomSource {
+    pub name: String,
+    /// requests per second
+    pub rate: f64,
+    pub verb: Verb,
+    pub resource: Resource,
+    pub client: ClientKind,
+    /// objects in scope (a LIST's size); default 1
+    #[serde(default = "one")]
+    pub objects: u32,
+    /// distinct users sending it (flows of by-user schemas); default 1
+    #[serde(default = "one")]
+    pub users: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+fn default_true() -> bool {
+    true
+}
+
+fn default_load_factor() -> f64 {
+    1.0
+}
+fn default_pods_per_node() -> u32 {
+    30
+}
+fn default_namespaces() -> u32 {
+    100
+}
+fn default_churn() -> f64 {
+    6.0
+}
+fn default_user_qps() -> f64 {
+    10.0
+}
+fn default_operator_qps() -> f64 {
+    20.0
+}
+fn default_lists() -> f64 {
+    1.0
+}
+fn default_crds() -> u32 {
+    30
+}
+fn default_discovery_clients() -> u32 {
+    200
+}
+
+impl WorkloadSpec {
+    pub fn with_nodes(nodes: u32) -> Self {
+        Self {
+            nodes,
+            pods_per_node: default_pods_per_node(),
+            namespaces: default_namespaces(),
+            pod_churn_per_node_hour: default_churn(),
+            user_qps: default_user_qps(),
+            operator_qps: default_operator_qps(),
+            controller_lists_per_minute: default_lists(),
+            crds: default_crds(),
+            discovery_clients: default_discovery_clients(),
+            load_factor: default_load_factor(),
+            derived: true,
+            sources: Vec::new(),
+        }
+    }
+
+    pub fn check(&self) -> Result<(), (&'static str, String)> {
+        let range = |name: &'static str, value: u32, lo: u32, hi: u32| {
+            if (lo..=hi).contains(&value) {
+                Ok(())
+            } else {
+                Err((name, format!("must be {lo} to {hi}, got {value}")))
+            }
+        };
+        range("nodes", self.nodes, 1, 15_000)?;
+        range("pods_per_node", self.pods_per_node, 0, 110)?;
+        range("namespaces", self.namespaces, 1, 10_000)?;
+        range("crds", self.crds, 0, 2_000)?;
+        range("discovery_clients", self.discovery_clients, 0, 100_000)?;
+        for (name, value, max) in [
+            (
+                "pod_churn_per_node_hour",
+                self.pod_churn_per_node_hour,
+                3_600.0,
+            ),
+            ("user_qps", self.user_qps, 100_000.0),
+            ("operator_qps", self.operator_qps, 100_000.0),
+            (
+                "controller_lists_per_minute",
+                self.controller_lists_per_minute,
+                6_000.0,
+            ),
+            ("load_factor", self.load_factor, 1_000.0),
+        ] {
+            if !(value.is_finite() && (0.0..=max).contains(&value)) {
+                return Err((name, format!("must be a number in [0, {max}], got {value}")));
+            }
+        }
+        if self.sources.len() > 64 {
+            return Err(("sources", "at most 64 sources".into()));
+        }
+        for source in &self.sources {
+            if !(source.rate.is_finite() && (0.0..=1e6).contains(&source.rate)) {
+                return Err((
+                    "sources",
+                    format!(
+                        "{}: rate must be in [0, 1000000], got {}",
+                        source.name, source.rate
+                    ),
+                ));
+            }
+            if source.users == 0 {
+                return Err((
+                    "sources",
+                    format!("{}: users must be at least 1", source.name),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The whole control plane.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ControlPlaneSpec {
+    /// default "apf" (upstream default since 1.20)
+    #[serde(default = "default_flow_control")]
+    pub flow_control: FlowControlKind,
+    /// `--max-requests-inflight`, default 400 (kubernetes.md, pkg/server/config.go)
+    #[serde(default = "default_read_only")]
+    pub max_requests_inflight: u32,
+    /// `--max-mutating-requests-inflight`, default 200 (same source)
+    #[serde(default = "default_mutating")]
+    pub max_mutating_requests_inflight: u32,
+    /// `--request-timeout` [s]: a request still unanswered this long after
+    /// arriving fails; default 60 (kubernetes.md)
+    #[serde(default = "default_request_timeout")]
+    pub request_timeout: f64,
+    /// APF queue wait limit [s]: min(60 s request timeout / 4, 1 min) = 15 s (kubernetes.md)
+    #[serde(default = "default_queue_wait")]
+    pub queue_wait_limit: f64,
+    /// the article queue's capacity, default 1000 (article A1)
+    #[serde(default = "default_article_capacity")]
+    pub article_queue_capacity: u32,
+    /// the article queue's per-request timeout [s], default 0.5 (article A1)
+    #[serde(default = "default_article_timeout")]
+    pub article_timeout: f64,
+    #[serde(default = "default_webhook_handling")]
+    pub webhook_handling: WebhookHandling,
+    /// the article's `--webhook-request-concurrency`, default 500 (article A2)
+    #[serde(default = "default_webhook_concurrency")]
+    pub webhook_concurrency: u32,
+    #[serde(default = "default_webhooks")]
+    pub webhooks: Vec<WebhookSpec>,
+    #[serde(default = "default_cache_locking")]
+    pub cache_locking: CacheLocking,
+    #[serde(default)]
+    pub watch_cache: WatchCacheSpec,
+    /// consistent LISTs (no resourceVersion) are served from the watch
+    /// cache after a revision check at etcd, instead of by etcd itself:
+    /// the ConsistentListFromCache feature, beta and on by default since
+    /// 1.31 (kubernetes.md). Default true; false models 1.30 and earlier.
+    #[serde(default = "default_true")]
+    pub consistent_list_from_cache: bool,
+    #[serde(default = "default_discovery")]
+    pub discovery: Discovery,
+    /// API server CPU time per request [s] (assumption: lognormal, mean
+    /// 1 ms, cv 0.5: decoding, authn/z, admission plugins)
+    #[serde(default = "default_processing")]
+    pub processing: DurationLaw,
+    /// serialization time per KiB of response [s] (assumption: 2 µs, ~500 MB/s)
+    #[serde(default = "default_serialize")]
+    pub serialize_per_kib: f64,
+    pub workload: WorkloadSpec,
+    #[serde(default)]
+    pub etcd: EtcdSpec,
+    #[serde(default)]
+    pub etcd_client: EtcdClientSpec,
+}
+
+fn default_flow_control() -> FlowControlKind {
+    FlowControlKind::Apf
+}
+fn default_read_only() -> u32 {
+    400
+}
+fn default_mutating() -> u32 {
+    200
+}
+fn default_request_timeout() -> f64 {
+    60.0
+}
+fn default_queue_wait() -> f64 {
+    15.0
+}
+fn default_article_capacity() -> u32 {
+    1_000
+}
+fn default_article_timeout() -> f64 {
+    0.5
+}
+fn default_webhook_handling() -> WebhookHandling {
+    WebhookHandling::Inline
+}
+fn default_webhook_concurrency() -> u32 {
+    500
+}
+fn default_cache_locking() -> CacheLocking {
+    CacheLocking::PerResource
+}
+fn default_discovery() -> Discovery {
+    Discovery::Aggregated
+}
+fn default_processing() -> DurationLaw {
+    DurationLaw::Lognormal {
+        mean: 0.001,
+        cv: 0.5,
+    }
+}
+fn default_serialize() -> f64 {
+    2e-6
+}
+
+impl ControlPlaneSpec {
+    /// Upstream defaults (1.32) for a cluster of `nodes` nodes.
+    pub fn upstream(nodes: u32) -> Self {
+        Self {
+            flow_control: default_flow_control(),
+            max_requests_inflight: default_read_only(),
+            max_mutating_requests_inflight: default_mutating(),
+            request_timeout: default_request_timeout(),
+            queue_wait_limit: default_queue_wait(),
+            article_queue_capacity: default_article_capacity(),
+            article_timeout: default_article_timeout(),
+            webhook_handling: default_webhook_handling(),
+            webhook_concurrency: default_webhook_concurrency(),
+            webhooks: default_webhooks(),
+            cache_locking: default_cache_locking(),
+            watch_cache: WatchCacheSpec::default(),
+            consistent_list_from_cache: true,
+            discovery: default_discovery(),
+            processing: default_processing(),
+            serialize_per_kib: default_serialize(),
+            workload: WorkloadSpec::with_nodes(nodes),
+            etcd: EtcdSpec::default(),
+            etcd_client: EtcdClientSpec::default(),
+        }
+    }
+
+    /// The full model reduced to one textbook station: one Poisson stream of
+    /// requests served from memory (no webhooks, no storage), the article's
+    /// queue with a single class as the FIFO queue (its workers are the
+    /// servers, its capacity the waiting places, its timeout the patience)
+    /// and the API server's processing time as the service time.
+    pub fn single_station(station: &StationSpec) -> Self {
+        let mut spec = Self::upstream(1);
+        spec.flow_control = FlowControlKind::ArticleQueue;
+        // The article's workers are the sum of the two inflight flags.
+        spec.max_requests_inflight = station.servers;
+        spec.max_mutating_requests_inflight = 0;
+        spec.article_queue_capacity = station.queue_capacity.unwrap_or(10_000_000);
+        spec.article_timeout = station.queue_timeout.unwrap_or(3_600.0);
+        spec.webhooks = Vec::new();
+        spec.processing = station.service;
+        spec.serialize_per_kib = 0.0;
+        spec.workload.derived = false;
+        spec.workload.sources = vec![CustomSource {
+            name: "station".into(),
+            rate: station.arrival_rate,
+            verb: Verb::Get,
+            resource: Resource::Discovery,
+            client: ClientKind::User,
+            objects: 1,
+            users: 1,
+        }];
+        spec
+    }
+
+    /// Checks every value; `Err((field, message))` names the first bad one.
+    pub fn check(&self) -> Result<(), (String, String)> {
+        fn at(prefix: &'static str) -> impl Fn((&str, String)) -> (String, String) {
+            move |(field, message)| (format!("{prefix}.{field}"), message)
+        }
+        let limit = |name: &str, value: u32| {
+            if (1..=100_000).contains(&value) {
+                Ok(())
+            } else {
+                Err((name.to_owned(), format!("must be 1 to 100000, got {value}")))
+            }
+        };
+        limit("max_requests_inflight", self.max_requests_inflight)?;
+        // The mutating flag may be 0: APF and the article's queue use the sum.
+        if self.max_mutating_requests_inflight > 100_000 {
+            return Err((
+                "max_mutating_requests_inflight".into(),
+                format!(
+                    "must be 0 to 100000, got {}",
+                    self.max_mutating_requests_inflight
+                ),
+            ));
+        }
+        limit("webhook_concurrency", self.webhook_concurrency)?;
+        if self.article_queue_capacity > 10_000_000 {
+            return Err((
+                "article_queue_capacity".into(),
+                "must be at most 10000000".into(),
+            ));
+        }
+        for (name, value, max) in [
+            ("request_timeout", self.request_timeout, 3_600.0),
+            ("queue_wait_limit", self.queue_wait_limit, 3_600.0),
+            ("article_timeout", self.article_timeout, 3_600.0),
+        ] {
+            if !(value.is_finite() && value > 0.0 && value <= max) {
+                return Err((
+                    name.into(),
+                    format!("must be seconds in (0, {max}], got {value}"),
+                ));
+            }
+        }
+        if !(self.serialize_per_kib.is_finite() && (0.0..=1.0).contains(&self.serialize_per_kib)) {
+            return Err((
+                "serialize_per_kib".into(),
+                format!("must be seconds in [0, 1], got {}", self.serialize_per_kib),
+            ));
+        }
+        if self.webhooks.len() > 32 {
+            return Err(("webhooks".into(), "at most 32 webhooks".into()));
+        }
+        for (i, hook) in self.webhooks.iter().enumerate() {
+            hook.latency
+                .check()
+                .map_err(|m| (format!("webhooks[{i}].latency"), m))?;
+            if !(hook.timeout.is_finite() && (1.0..=30.0).contains(&hook.timeout)) {
+                return Err((
+                    format!("webhooks[{i}].timeout"),
+                    format!("must be 1 to 30 s, got {}", hook.timeout),
+                ));
+            }
+        }
+        self.processing
+            .check()
+            .map_err(|m| ("processing".to_owned(), m))?;
+        self.watch_cache.check().map_err(at("watch_cache"))?;
+        self.workload.check().map_err(at("workload"))?;
+        self.etcd.check().map_err(at("etcd"))?;
+        self.etcd_client.check().map_err(at("etcd_client"))?;
+        Ok(())
+    }
+}

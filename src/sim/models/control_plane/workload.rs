@@ -1,0 +1,249 @@
+//! The requests a cluster makes, as Poisson streams derived from its size.
+//!
+//! Rates per second, with N nodes, P pods per node, C pod creations per
+//! second (N × churn per node-hour / 3600), U user and O operator requests
+//! per second:
+//!
+//! | source | rate | request | flow schema |
+//! |---|---|---|---|
+//! | kubelet lease renewal | N / 10 | UPDATE lease (every 10 s per node, kubernetes.md) | system-node-high |
+//! | kubelet node status | N / 300 | PATCH node (reported every 5 min when unchanged) | system-node-high |
+//! | pod creation | C | CREATE pod (ReplicaSet controller) | kube-controller-manager |
+//! | scheduling | C | binding: UPDATE pod (scheduler) | kube-scheduler |
+//! | pod status | 2C | PATCH pod status (kubelet) | system-nodes |
+//! | pod deletion | C | DELETE pod (controller) | kube-controller-manager |
+//! | events | 3C | CREATE event (kubelet) | system-nodes |
+//! | leader election | 1 | UPDATE lease (2 leaders, every 2 s) | system-leader-election |
+//! | controller relist | L / 60 | LIST all pods (N × P objects) | kube-controller-manager |
+//! | user reads | 0.6 U | GET pod | global-default |
+//! | user lists | 0.25 U | LIST pods of a namespace (N × P / namespaces) | global-default |
+//! | user writes | 0.15 U | PATCH deployment | global-default |
+//! | operators | 0.7 O / 0.3 O | GET / UPDATE configmap | service-accounts |
+
+use super::spec::{CustomSource, WorkloadSpec};
+use crate::sim::engine::random::SimRng;
+use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
+
+/// Namespace index meaning "all namespaces" (a cluster-scoped LIST).
+pub const ALL_NAMESPACES: u32 = u32::MAX;
+
+/// One stream of requests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    LeaseRenewal,
+    NodeStatus,
+    PodCreate,
+    PodBind,
+    PodStatus,
+    PodDelete,
+    Events,
+    LeaderElection,
+    ControllerRelist,
+    UserGet,
+    UserList,
+    UserPatch,
+    OperatorGet,
+    OperatorUpdate,
+}
+
+impl Source {
+    pub const ALL: [Source; 14] = [
+        Source::LeaseRenewal,
+        Source::NodeStatus,
+        Source::PodCreate,
+        Source::PodBind,
+        Source::PodStatus,
+        Source::PodDelete,
+        Source::Events,
+        Source::LeaderElection,
+        Source::ControllerRelist,
+        Source::UserGet,
+        Source::UserList,
+        Source::UserPatch,
+        Source::OperatorGet,
+        Source::OperatorUpdate,
+    ];
+
+    /// Requests per second.
+    pub fn rate(self, w: &WorkloadSpec) -> f64 {
+        let n = w.nodes as f64;
+        let churn = n * w.pod_churn_per_node_hour / 3_600.0;
+        match self {
+            Source::LeaseRenewal => n / 10.0,
+            Source::NodeStatus => n / 300.0,
+            Source::PodCreate | Source::PodBind | Source::PodDelete => churn,
+            Source::PodStatus => 2.0 * churn,
+            Source::Events => 3.0 * churn,
+            Source::LeaderElection => 1.0,
+            Source::ControllerRelist => w.controller_lists_per_minute / 60.0,
+            Source::UserGet => 0.6 * w.user_qps,
+            Source::UserList => 0.25 * w.user_qps,
+            Source::UserPatch => 0.15 * w.user_qps,
+            Source::OperatorGet => 0.7 * w.operator_qps,
+            Source::OperatorUpdate => 0.3 * w.operator_qps,
+        }
+    }
+
+    /// Draws one request of this stream.
+    pub fn request(self, w: &WorkloadSpec, rng: &mut SimRng) -> RequestKind {
+        let namespace = rng.below(w.namespaces.max(1) as u64) as u32;
+        let node = rng.below(w.nodes.max(1) as u64) as u32;
+        let pods = w.nodes as u64 * w.pods_per_node as u64;
+        let single = |verb, resource, client, namespace, user| RequestKind {
+            verb,
+            resource,
+            client,
+            namespace,
+            user,
+            objects: 1,
+        };
+        use ClientKind::*;
+        use Resource::*;
+        match self {
+            Source::LeaseRenewal => single(Verb::Update, Leases, Kubelet, 0, node),
+            Source::NodeStatus => single(Verb::Patch, Nodes, Kubelet, 0, node),
+            Source::PodCreate => single(Verb::Create, Pods, ControllerManager, namespace, 0),
+            Source::PodBind => single(Verb::Update, Pods, Scheduler, namespace, 0),
+            Source::PodStatus => single(Verb::Patch, Pods, Kubelet, namespace, node),
+            Source::PodDelete => single(Verb::Delete, Pods, ControllerManager, namespace, 0),
+            Source::Events => single(Verb::Create, Events, Kubelet, namespace, node),
+            Source::LeaderElection => {
+                single(Verb::Update, Leases, LeaderElection, 0, rng.below(2) as u32)
+            }
+            Source::ControllerRelist => RequestKind {
+                objects: pods.min(u32::MAX as u64) as u32,
+                ..single(Verb::List, Pods, ControllerManager, ALL_NAMESPACES, 0)
+            },
+            Source::UserGet => single(Verb::Get, Pods, User, namespace, rng.below(20) as u32),
+            Source::UserList => RequestKind {
+                objects: (pods / w.namespaces.max(1) as u64).clamp(1, u32::MAX as u64) as u32,
+                ..single(Verb::List, Pods, User, namespace, rng.below(20) as u32)
+            },
+            Source::UserPatch => single(
+                Verb::Patch,
+                Deployments,
+                User,
+                namespace,
+                rng.below(20) as u32,
+            ),
+            Source::OperatorGet => single(
+                Verb::Get,
+                ConfigMaps,
+                Operator,
+                namespace,
+                rng.below(50) as u32,
+            ),
+            Source::OperatorUpdate => single(
+                Verb::Update,
+                ConfigMaps,
+                Operator,
+                namespace,
+                rng.below(50) as u32,
+            ),
+        }
+    }
+}
+
+/// Every stream of the workload: the derived ones (when `derived`), then
+/// the custom ones, by index.
+pub fn stream_count(w: &WorkloadSpec) -> usize {
+    Source::ALL.len() + w.sources.len()
+}
+
+/// Requests per second of stream `index` (with the load factor).
+pub fn stream_rate(w: &WorkloadSpec, index: usize) -> f64 {
+    let rate = match Source::ALL.get(index) {
+        Some(source) if w.derived => source.rate(w),
+        Some(_) => 0.0,
+        None => w
+            .sources
+            .get(index - Source::ALL.len())
+            .map_or(0.0, |s| s.rate),
+    };
+    rate * w.load_factor
+}
+
+/// One request of stream `index`.
+pub fn stream_request(w: &WorkloadSpec, index: usize, rng: &mut SimRng) -> Option<RequestKind> {
+    match Source::ALL.get(index) {
+        Some(source) => Some(source.request(w, rng)),
+        None => w
+            .sources
+            .get(index - Source::ALL.len())
+            .map(|s| custom_request(s, w, rng)),
+    }
+}
+
+fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> RequestKind {
+    RequestKind {
+        verb: source.verb,
+        resource: source.resource,
+        client: source.client,
+        namespace: rng.below(w.namespaces.max(1) as u64) as u32,
+        user: rng.below(source.users.max(1) as u64) as u32,
+        objects: source.objects,
+    }
+}
+
+/// Watchers interested in one event of `resource`: controllers' informers
+/// watch every pod; each kubelet watches only its own pods and node.
+/// (Assumptions: 20 informers on pods, 10 on nodes, 2 on leases.)
+pub fn interested_watchers(resource: Resource) -> u32 {
+    match resource {
+        Resource::Pods => 20 + 1,
+        Resource::Nodes => 10 + 1,
+        Resource::Leases => 2,
+        Resource::Events => 1,
+        Resource::ConfigMaps | Resource::Deployments => 5,
+        Resource::Discovery => 0,
+    }
+}
+
+/// client-go's default client-side rate limit: 5 requests per second with
+/// bursts of 10 (`k8s.io/client-go/rest/config.go`, DefaultQPS and
+/// DefaultBurst). It is why legacy discovery with many CRDs takes seconds.
+pub const CLIENT_QPS: f64 = 5.0;
+pub const CLIENT_BURST: u32 = 10;
+
+/// When a client may send its `k`-th request (0-based) of a burst, after
+/// its start [s]: the token bucket is full at start.
+pub fn client_send_offset(k: u32) -> f64 {
+    if k < CLIENT_BURST {
+        0.0
+    } else {
+        (k + 1 - CLIENT_BURST) as f64 / CLIENT_QPS
+    }
+}
+
+/// Requests one client makes to discover the API: 1 aggregated, or
+/// `/api` + `/apis` + one per group-version (about 20 built-in plus one per CRD).
+pub fn discovery_requests(aggregated: bool, crds: u32) -> u32 {
+    const BUILT_IN_GROUP_VERSIONS: u32 = 20;
+    if aggregated {
+        1
+    } else {
+        2 + BUILT_IN_GROUP_VERSIONS + crds
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_grow_with_the_cluster() {
+        let small = WorkloadSpec::with_nodes(100);
+        let big = WorkloadSpec::with_nodes(5_000);
+        let total = |w: &WorkloadSpec| Source::ALL.iter().map(|s| s.rate(w)).sum::<f64>();
+        assert!(total(&big) > 10.0 * total(&small) / 2.0);
+        assert_eq!(Source::LeaseRenewal.rate(&big), 500.0);
+        let mut rng = SimRng::new(1);
+        let relist = Source::ControllerRelist.request(&big, &mut rng);
+        assert_eq!(relist.objects, 150_000);
+        assert_eq!(discovery_requests(false, 30), 52);
+        assert_eq!(client_send_offset(9), 0.0);
+        assert_eq!(client_send_offset(10), 0.2);
+        // 72 legacy requests (50 CRDs): the last leaves after 12.6 s.
+        assert!((client_send_offset(71) - 12.4).abs() < 1e-9);
+    }
+}

@@ -1,0 +1,244 @@
+//! APF's bootstrap configuration: the priority levels and flow schemas every
+//! cluster starts with (kubernetes `pkg/apis/flowcontrol/bootstrap/default.go`,
+//! release 1.32; table in kubernetes.md).
+
+use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
+
+/// A bootstrap priority level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LevelDefaults {
+    pub name: &'static str,
+    /// nominal concurrency shares
+    pub shares: u32,
+    /// percentage of its nominal seats it may lend to other levels
+    pub lendable_percent: u32,
+    /// queues; 0 = reject when full (catch-all)
+    pub queues: u32,
+    pub hand_size: u32,
+    pub queue_length_limit: u32,
+}
+
+/// Index of each level in [`LEVELS`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    Exempt = 0,
+    CatchAll,
+    System,
+    NodeHigh,
+    LeaderElection,
+    WorkloadHigh,
+    WorkloadLow,
+    GlobalDefault,
+}
+
+impl Level {
+    pub const LIMITED: [Level; 7] = [
+        Level::CatchAll,
+        Level::System,
+        Level::NodeHigh,
+        Level::LeaderElection,
+        Level::WorkloadHigh,
+        Level::WorkloadLow,
+        Level::GlobalDefault,
+    ];
+
+    pub fn defaults(self) -> &'static LevelDefaults {
+        &LEVELS[self as usize]
+    }
+}
+
+/// The eight bootstrap levels. `exempt` is never limited.
+pub const LEVELS: [LevelDefaults; 8] = [
+    LevelDefaults {
+        name: "exempt",
+        shares: 0,
+        lendable_percent: 0,
+        queues: 0,
+        hand_size: 0,
+        queue_length_limit: 0,
+    },
+    LevelDefaults {
+        name: "catch-all",
+        shares: 5,
+        lendable_percent: 0,
+        queues: 0,
+        hand_size: 0,
+        queue_length_limit: 0,
+    },
+    LevelDefaults {
+        name: "system",
+        shares: 30,
+        lendable_percent: 33,
+        queues: 64,
+        hand_size: 6,
+        queue_length_limit: 50,
+    },
+    LevelDefaults {
+        name: "node-high",
+        shares: 40,
+        lendable_percent: 25,
+        queues: 64,
+        hand_size: 6,
+        queue_length_limit: 50,
+    },
+    LevelDefaults {
+        name: "leader-election",
+        shares: 10,
+        lendable_percent: 0,
+        queues: 16,
+        hand_size: 4,
+        queue_length_limit: 50,
+    },
+    LevelDefaults {
+        name: "workload-high",
+        shares: 40,
+        lendable_percent: 50,
+        queues: 128,
+        hand_size: 6,
+        queue_length_limit: 50,
+    },
+    LevelDefaults {
+        name: "workload-low",
+        shares: 100,
+        lendable_percent: 90,
+        queues: 128,
+        hand_size: 6,
+        queue_length_limit: 50,
+    },
+    LevelDefaults {
+        name: "global-default",
+        shares: 20,
+        lendable_percent: 50,
+        queues: 128,
+        hand_size: 6,
+        queue_length_limit: 50,
+    },
+];
+
+/// Nominal seats of a level for a server concurrency limit (the sum of
+/// `--max-requests-inflight` and `--max-mutating-requests-inflight`):
+/// ceil(ServerCL × shares / Σ shares).
+pub fn nominal_seats(level: Level, server_concurrency_limit: u32) -> u32 {
+    let total: u32 = LEVELS.iter().map(|l| l.shares).sum();
+    let shares = level.defaults().shares;
+    (server_concurrency_limit as u64 * shares as u64).div_ceil(total as u64) as u32
+}
+
+/// Seats one request may take at most in a level:
+/// max(1, min(ceil(0.15 × nominal), floor(nominal / hand size))), capped at 10.
+pub fn max_seats(level: Level, nominal: u32) -> u32 {
+    let hand = level.defaults().hand_size.max(1);
+    let by_share = (nominal as u64 * 15).div_ceil(100) as u32;
+    by_share.min(nominal / hand).clamp(1, 10)
+}
+
+/// Seats a request takes: 1, except a LIST: ceil(objects / 100), within
+/// [1, `max_seats`] (upstream's work estimator).
+pub fn seats_for(kind: &RequestKind, max_seats: u32) -> u32 {
+    if kind.verb == Verb::List {
+        kind.objects.div_ceil(100).clamp(1, max_seats.max(1))
+    } else {
+        1
+    }
+}
+
+/// How a flow schema splits its requests into flows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Distinguisher {
+    ByUser,
+    ByNamespace,
+}
+
+/// The bootstrap flow schemas, matched in precedence order (lowest first):
+/// returns the schema's name, its level and how it forms flows.
+pub fn classify(kind: &RequestKind) -> (&'static str, Level, Distinguisher) {
+    use ClientKind::*;
+    use Distinguisher::*;
+    match kind.client {
+        Admin => ("exempt", Level::Exempt, ByUser),
+        LeaderElection => ("system-leader-election", Level::LeaderElection, ByUser),
+        Kubelet if matches!(kind.resource, Resource::Nodes | Resource::Leases) => {
+            ("system-node-high", Level::NodeHigh, ByUser)
+        }
+        Kubelet => ("system-nodes", Level::System, ByUser),
+        ControllerManager => ("kube-controller-manager", Level::WorkloadHigh, ByNamespace),
+        Scheduler => ("kube-scheduler", Level::WorkloadHigh, ByNamespace),
+        Operator => ("service-accounts", Level::WorkloadLow, ByUser),
+        User => ("global-default", Level::GlobalDefault, ByUser),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nominal_seats_match_the_upstream_table_for_600() {
+        let seats: Vec<(&str, u32)> = Level::LIMITED
+            .iter()
+            .map(|&l| (l.defaults().name, nominal_seats(l, 600)))
+            .collect();
+        assert_eq!(
+            seats,
+            vec![
+                ("catch-all", 13),
+                ("system", 74),
+                ("node-high", 98),
+                ("leader-election", 25),
+                ("workload-high", 98),
+                ("workload-low", 245),
+                ("global-default", 49),
+            ]
+        );
+    }
+
+    #[test]
+    fn list_seats_grow_with_objects_up_to_the_cap() {
+        let list = |objects| RequestKind {
+            verb: Verb::List,
+            resource: Resource::Pods,
+            client: ClientKind::User,
+            namespace: 0,
+            user: 0,
+            objects,
+        };
+        let cap = max_seats(Level::GlobalDefault, 49);
+        assert_eq!(cap, 8, "min(ceil(0.15 × 49) = 8, floor(49 / 6) = 8)");
+        assert_eq!(seats_for(&list(1), cap), 1);
+        assert_eq!(seats_for(&list(250), cap), 3);
+        assert_eq!(seats_for(&list(150_000), cap), 8);
+        assert_eq!(max_seats(Level::WorkloadLow, 245), 10, "capped at 10");
+    }
+
+    #[test]
+    fn schemas_route_clients_to_their_levels() {
+        let kind = |client, resource| RequestKind {
+            verb: Verb::Update,
+            resource,
+            client,
+            namespace: 0,
+            user: 0,
+            objects: 1,
+        };
+        assert_eq!(
+            classify(&kind(ClientKind::Kubelet, Resource::Leases)).1,
+            Level::NodeHigh
+        );
+        assert_eq!(
+            classify(&kind(ClientKind::Kubelet, Resource::Pods)).1,
+            Level::System
+        );
+        assert_eq!(
+            classify(&kind(ClientKind::ControllerManager, Resource::Pods)).1,
+            Level::WorkloadHigh
+        );
+        assert_eq!(
+            classify(&kind(ClientKind::User, Resource::Pods)).1,
+            Level::GlobalDefault
+        );
+        assert_eq!(
+            classify(&kind(ClientKind::Admin, Resource::Pods)).1,
+            Level::Exempt
+        );
+    }
+}

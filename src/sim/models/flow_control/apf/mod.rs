@@ -1,0 +1,285 @@
+//! API Priority and Fairness (APF), as upstream Kubernetes implements it.
+//!
+//! Each priority level owns a number of *seats* (its concurrency limit) and,
+//! unless it is configured without queues, a set of FIFO queues served by
+//! fair queuing: a flow (a flow schema plus a distinguisher such as the user
+//! or namespace) is dealt a hand of queues by shuffle sharding
+//! ([`dealer`]), joins the one with the least waiting work, and the
+//! dispatcher serves queues so that each busy queue progresses through
+//! virtual time at the same rate ([`queueset`]).
+//!
+//! [`Apf`] is one API server's APF across the bootstrap priority levels
+//! ([`bootstrap`]). A request is classified by the bootstrap flow schemas
+//! into a level and a flow; its seats are 1, or ceil(objects / 100) for a
+//! LIST, up to the level's per-request maximum; the level's [`QueueSet`]
+//! queues or runs it. Each level's seats are its nominal share of the
+//! server concurrency limit (the sum of the two inflight flags, 600 by
+//! default). The `exempt` level is never limited.
+//!
+//! Not modelled yet: borrowing between levels (upstream rebalances lendable
+//! seats every 10 s); each level here has exactly its nominal seats.
+//!
+//! Source: kubernetes `staging/src/k8s.io/apiserver/pkg/util/flowcontrol/`
+//! (`apf_controller.go`, `fairqueuing/queueset/queueset.go`,
+//! `shufflesharding/`), release 1.32.
+
+pub mod bootstrap;
+pub mod dealer;
+pub mod queueset;
+
+pub use dealer::Dealer;
+pub use queueset::{Dispatch, QueueSet, QueueSetConfig, RejectReason, WorkEstimate};
+
+use super::grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
+use crate::sim::engine::time::Nanos;
+use crate::sim::models::request::RequestKind;
+use bootstrap::{Distinguisher, LEVELS, Level, classify, max_seats, nominal_seats, seats_for};
+use queueset::Admission as QueueAdmission;
+
+#[derive(Debug, Clone)]
+struct ApfLevel {
+    level: Level,
+    /// None for `exempt`
+    queues: Option<QueueSet>,
+    max_seats: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Apf {
+    server_concurrency_limit: u32,
+    /// longest wait in a queue [ns] (15 s by default: min(60 s / 4, 1 min))
+    queue_wait_limit: Nanos,
+    levels: Vec<ApfLevel>,
+    exempt_executing: u32,
+    dispatched: Vec<Dispatch>,
+}
+
+fn config_for(level: Level, server_concurrency_limit: u32) -> QueueSetConfig {
+    let defaults = level.defaults();
+    QueueSetConfig {
+        queues: defaults.queues,
+        hand_size: defaults.hand_size,
+        queue_length_limit: defaults.queue_length_limit,
+        concurrency_limit: nominal_seats(level, server_concurrency_limit).max(1),
+    }
+}
+
+/// The flow's hash: FNV-1a of the schema and its distinguisher.
+fn flow_hash(schema: &str, distinguisher: Distinguisher, kind: &RequestKind) -> u64 {
+    let key = match distinguisher {
+        Distinguisher::ByUser => ((kind.client as u64) << 32) | kind.user as u64,
+        Distinguisher::ByNamespace => kind.namespace as u64,
+    };
+    schema
+        .bytes()
+        .chain(key.to_le_bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+}
+
+impl Apf {
+    pub fn new(server_concurrency_limit: u32, queue_wait_limit: Nanos) -> Self {
+        let cl = server_concurrency_limit.max(1);
+        let levels = [Level::Exempt]
+            .into_iter()
+            .chain(Level::LIMITED)
+            .map(|level| {
+                let config = config_for(level, cl);
+                ApfLevel {
+                    level,
+                    queues: (level != Level::Exempt).then(|| QueueSet::new(config)),
+                    max_seats: max_seats(level, config.concurrency_limit),
+                }
+            })
+            .collect();
+        Self {
+            server_concurrency_limit: cl,
+            queue_wait_limit,
+            levels,
+            exempt_executing: 0,
+            dispatched: Vec::new(),
+        }
+    }
+
+    pub fn server_concurrency_limit(&self) -> u32 {
+        self.server_concurrency_limit
+    }
+
+    /// The level a request goes to and the seats it takes there.
+    pub fn placement(&self, kind: &RequestKind) -> (Level, u32) {
+        let (_, level, _) = classify(kind);
+        (
+            level,
+            seats_for(kind, self.levels[level as usize].max_seats),
+        )
+    }
+
+    pub fn arrive(
+        &mut self,
+        now: Nanos,
+        ticket: u64,
+        kind: &RequestKind,
+        started: &mut Vec<Grant>,
+    ) -> Admission {
+        let (schema, level, distinguisher) = classify(kind);
+        let entry = &mut self.levels[level as usize];
+        let Some(queues) = entry.queues.as_mut() else {
+            self.exempt_executing += 1;
+            return Admission::Run(Grant {
+                ticket,
+                arrived: now,
+                started: now,
+                slot: Slot::Exempt,
+            });
+        };
+        let work = WorkEstimate::seats(seats_for(kind, entry.max_seats));
+        match queues.arrive(now, flow_hash(schema, distinguisher, kind), ticket, work) {
+            QueueAdmission::Rejected(_) => Admission::Reject,
+            QueueAdmission::Executing => Admission::Run(Grant {
+                ticket,
+                arrived: now,
+                started: now,
+                slot: Slot::Apf {
+                    level,
+                    queue: None,
+                    work,
+                },
+            }),
+            QueueAdmission::Queued { queue } => {
+                self.dispatch_level(now, level, started);
+                // If this very request was dispatched, it runs now.
+                match started.iter().position(|g| g.ticket == ticket) {
+                    Some(position) => Admission::Run(started.remove(position)),
+                    None => Admission::Wait {
+                        place: WaitPlace::Apf { level, queue },
+                        deadline: now.saturating_add(self.queue_wait_limit),
+                    },
+                }
+            }
+        }
+    }
+
+    fn dispatch_level(&mut self, now: Nanos, level: Level, started: &mut Vec<Grant>) {
+        let Some(queues) = self.levels[level as usize].queues.as_mut() else {
+            return;
+        };
+        queues.dispatch(now, &mut self.dispatched);
+        started.extend(self.dispatched.drain(..).map(|d| Grant {
+            ticket: d.ticket,
+            arrived: d.arrived,
+            started: now,
+            slot: Slot::Apf {
+                level,
+                queue: Some(d.queue),
+                work: d.work,
+            },
+        }));
+    }
+
+    pub fn finish(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
+        match grant.slot {
+            Slot::Exempt => self.exempt_executing = self.exempt_executing.saturating_sub(1),
+            Slot::Apf { level, queue, work } => {
+                if let Some(queues) = self.levels[level as usize].queues.as_mut() {
+                    queues.finish(now, queue, work, grant.started);
+                }
+                self.dispatch_level(now, level, started);
+            }
+            _ => {}
+        }
+    }
+
+    pub fn expire(&mut self, now: Nanos, expiry: &Expiry) -> bool {
+        let WaitPlace::Apf { level, queue } = expiry.place else {
+            return false;
+        };
+        self.levels[level as usize]
+            .queues
+            .as_mut()
+            .is_some_and(|queues| queues.cancel(now, queue, expiry.ticket))
+    }
+
+    /// New server concurrency limit: every level's nominal seats follow.
+    pub fn set_server_concurrency_limit(
+        &mut self,
+        now: Nanos,
+        limit: u32,
+        started: &mut Vec<Grant>,
+    ) {
+        self.server_concurrency_limit = limit.max(1);
+        for i in 0..self.levels.len() {
+            let level = self.levels[i].level;
+            let config = config_for(level, self.server_concurrency_limit);
+            self.levels[i].max_seats = max_seats(level, config.concurrency_limit);
+            if let Some(queues) = self.levels[i].queues.as_mut() {
+                queues.set_concurrency_limit(now, config.concurrency_limit);
+            }
+            self.dispatch_level(now, level, started);
+        }
+    }
+
+    pub fn snapshot(&self) -> Vec<LimitSnapshot> {
+        self.levels
+            .iter()
+            .map(|l| match &l.queues {
+                Some(q) => LimitSnapshot {
+                    name: LEVELS[l.level as usize].name,
+                    seats: q.config().concurrency_limit,
+                    in_use: q.seats_in_use(),
+                    waiting: q.waiting(),
+                },
+                None => LimitSnapshot {
+                    name: "exempt",
+                    seats: 0,
+                    in_use: self.exempt_executing,
+                    waiting: 0,
+                },
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::models::request::{ClientKind, Resource, Verb};
+
+    fn kind(client: ClientKind, user: u32) -> RequestKind {
+        RequestKind {
+            verb: Verb::Get,
+            resource: Resource::Pods,
+            client,
+            namespace: 0,
+            user,
+            objects: 1,
+        }
+    }
+
+    #[test]
+    fn a_flooding_user_does_not_take_the_kubelets_seats() {
+        // Users (global-default, 49 seats) flood; kubelets (system) still run.
+        let mut apf = Apf::new(600, 15_000_000_000);
+        let mut started = Vec::new();
+        let mut user_runs = 0;
+        for ticket in 0..1_000 {
+            if let Admission::Run(_) =
+                apf.arrive(0, ticket, &kind(ClientKind::User, 7), &mut started)
+            {
+                user_runs += 1;
+            }
+        }
+        assert_eq!(user_runs, 49, "global-default has 49 seats");
+        let kubelet = apf.arrive(0, 5_000, &kind(ClientKind::Kubelet, 3), &mut started);
+        assert!(matches!(kubelet, Admission::Run(_)));
+    }
+
+    #[test]
+    fn raising_the_limit_grows_every_level() {
+        let mut apf = Apf::new(600, 1);
+        let mut started = Vec::new();
+        apf.set_server_concurrency_limit(0, 1_200, &mut started);
+        let seats: Vec<u32> = apf.snapshot().iter().map(|l| l.seats).collect();
+        assert_eq!(seats, vec![0, 25, 147, 196, 49, 196, 490, 98]);
+    }
+}

@@ -1,0 +1,128 @@
+//! The API server's flow control, in three variants:
+//!
+//! - [`Apf`](apf::Apf): API Priority and Fairness, upstream's default since
+//!   1.20: the bootstrap priority levels, flow schemas and fair queuing;
+//! - [`MaxInflight`](max_inflight::MaxInflight): the older two-limit filter
+//!   (APF off): read-only and mutating requests each have a limit, and a
+//!   request over it gets HTTP 429 at once;
+//! - [`ArticleQueue`](article_queue::ArticleQueue): the article's strict
+//!   priority queue (mutating > read > webhook). **Not upstream.**
+
+pub mod apf;
+pub mod article_queue;
+pub mod grant;
+pub mod max_inflight;
+
+pub use grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
+
+use crate::sim::engine::time::Nanos;
+use crate::sim::models::request::RequestKind;
+use serde::{Deserialize, Serialize};
+
+/// Which flow control the API server runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FlowControlKind {
+    /// API Priority and Fairness (upstream default)
+    Apf,
+    /// the two inflight limits, APF off (upstream)
+    MaxInflight,
+    /// the article's strict-priority queue (not upstream)
+    ArticleQueue,
+}
+
+/// The running flow control of one API server.
+#[derive(Debug, Clone)]
+pub enum FlowControl {
+    Apf(apf::Apf),
+    MaxInflight(max_inflight::MaxInflight),
+    Article(article_queue::ArticleQueue),
+}
+
+impl FlowControl {
+    /// `read_only` and `mutating` are the two inflight flags; APF and the
+    /// article's workers use their sum.
+    pub fn new(
+        kind: FlowControlKind,
+        read_only: u32,
+        mutating: u32,
+        queue_wait_limit: Nanos,
+        article_capacity: u32,
+        article_timeout: Nanos,
+    ) -> Self {
+        let total = read_only.saturating_add(mutating).max(1);
+        match kind {
+            FlowControlKind::Apf => FlowControl::Apf(apf::Apf::new(total, queue_wait_limit)),
+            FlowControlKind::MaxInflight => FlowControl::MaxInflight(
+                max_inflight::MaxInflight::new(read_only.max(1), mutating.max(1)),
+            ),
+            FlowControlKind::ArticleQueue => FlowControl::Article(
+                article_queue::ArticleQueue::new(total, article_capacity, article_timeout),
+            ),
+        }
+    }
+
+    /// A request arrives; `article_class` places it in the article's queue
+    /// (0 mutating, 1 read, 2 webhook). Requests started as a side effect
+    /// are appended to `started`.
+    pub fn arrive(
+        &mut self,
+        now: Nanos,
+        ticket: u64,
+        kind: &RequestKind,
+        article_class: u8,
+        started: &mut Vec<Grant>,
+    ) -> Admission {
+        match self {
+            FlowControl::Apf(apf) => apf.arrive(now, ticket, kind, started),
+            FlowControl::MaxInflight(filter) => filter.arrive(now, ticket, kind),
+            FlowControl::Article(queue) => queue.arrive(now, ticket, article_class),
+        }
+    }
+
+    /// The request holding `grant` is done; waiting requests may start.
+    pub fn finish(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
+        match self {
+            FlowControl::Apf(apf) => apf.finish(now, grant, started),
+            FlowControl::MaxInflight(filter) => filter.finish(grant),
+            FlowControl::Article(queue) => queue.finish(now, started),
+        }
+    }
+
+    /// A waiting request's deadline passed: true if it was still waiting
+    /// (it is now removed and gets HTTP 429).
+    pub fn expire(&mut self, now: Nanos, expiry: &Expiry) -> bool {
+        match self {
+            FlowControl::Apf(apf) => apf.expire(now, expiry),
+            FlowControl::MaxInflight(_) => false,
+            FlowControl::Article(queue) => queue.expire(expiry),
+        }
+    }
+
+    /// New inflight flags, applied to new dispatches.
+    pub fn set_inflight_limits(
+        &mut self,
+        now: Nanos,
+        read_only: u32,
+        mutating: u32,
+        started: &mut Vec<Grant>,
+    ) {
+        let total = read_only.saturating_add(mutating).max(1);
+        match self {
+            FlowControl::Apf(apf) => apf.set_server_concurrency_limit(now, total, started),
+            FlowControl::MaxInflight(filter) => {
+                filter.read_only_limit = read_only.max(1);
+                filter.mutating_limit = mutating.max(1);
+            }
+            FlowControl::Article(queue) => queue.set_workers(now, total, started),
+        }
+    }
+
+    pub fn snapshot(&self) -> Vec<LimitSnapshot> {
+        match self {
+            FlowControl::Apf(apf) => apf.snapshot(),
+            FlowControl::MaxInflight(filter) => filter.snapshot(),
+            FlowControl::Article(queue) => queue.snapshot(),
+        }
+    }
+}
