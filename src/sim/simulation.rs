@@ -16,6 +16,7 @@
 //! ```
 
 use crate::sim::engine::calendar::Calendar;
+use crate::sim::engine::context::Cx;
 use crate::sim::engine::metrics::{ClassMetrics, ClassSummary};
 use crate::sim::engine::random::SimRng;
 use crate::sim::engine::time::{Nanos, from_secs, to_secs};
@@ -214,8 +215,8 @@ impl Simulation {
             _ if scenario.control_plane.is_some() => {
                 let spec = scenario.control_plane.as_ref().expect("checked above");
                 let mut calendar = Calendar::new();
-                let model =
-                    ControlPlane::new(spec, from_secs(scenario.warmup), &mut calendar, &mut rng);
+                let mut cx = Cx::new(0, &mut calendar, &mut rng);
+                let model = ControlPlane::new(spec, from_secs(scenario.warmup), &mut cx);
                 Model::ControlPlane {
                     calendar,
                     model: Box::new(model),
@@ -371,7 +372,7 @@ impl Simulation {
             }
             Model::ControlPlane { calendar, model } => {
                 run_events(calendar, time, max_events, |at, event, calendar| {
-                    model.handle(at, event, calendar, rng);
+                    model.handle(&mut Cx::new(at, calendar, rng), event);
                 })
             }
         };
@@ -418,7 +419,7 @@ impl Simulation {
             (Change::Station(_), _) => Err("this scenario has no station".into()),
             (Change::ControlPlane(change), Model::ControlPlane { calendar, model }) => {
                 change.check()?;
-                model.reconfigure(self.now, change, calendar, &mut self.rng);
+                model.reconfigure(&mut Cx::new(self.now, calendar, &mut self.rng), change);
                 Ok(())
             }
             (Change::ControlPlane(_), _) => Err("this scenario has no control plane".into()),
@@ -495,7 +496,7 @@ impl Simulation {
         match &self.model {
             Model::Station { metrics, .. } => metrics,
             Model::ClosedLoop { bench, .. } => &bench.metrics,
-            Model::ControlPlane { model, .. } => &model.metrics,
+            Model::ControlPlane { model, .. } => model.metrics().as_slice(),
         }
     }
 
@@ -503,7 +504,7 @@ impl Simulation {
         match &mut self.model {
             Model::Station { metrics, .. } => metrics,
             Model::ClosedLoop { bench, .. } => &mut bench.metrics,
-            Model::ControlPlane { model, .. } => &mut model.metrics,
+            Model::ControlPlane { model, .. } => model.metrics_mut().as_mut_slice(),
         }
     }
 

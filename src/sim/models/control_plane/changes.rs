@@ -1,18 +1,11 @@
 //! Changes to a running control plane: every slider, switch and fault.
 //!
 //! A change applies at the current simulated time and loses nothing in
-//! flight. Limits apply to new dispatches. After a switch of mechanism, new
-//! requests use the new one while the previous one drains what it holds
-//! (its queued requests still run, its seats are still returned to it).
+//! flight (the model applies it: `ControlPlane::reconfigure`).
 
-use super::model::{ControlPlane, CpEvent, hook_samplers, new_flow_control};
 use super::spec::{Discovery, WebhookHandling};
-use crate::sim::engine::calendar::Calendar;
-use crate::sim::engine::random::SimRng;
-use crate::sim::engine::time::Nanos;
-use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind};
+use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
-use crate::sim::models::request::Resource;
 use crate::sim::models::watch_cache::CacheLocking;
 
 /// One change; values are checked by [`ControlPlaneChange::check`].
@@ -97,116 +90,6 @@ impl ControlPlaneChange {
             ControlPlaneChange::RestartStorm(f) => within("restart fraction", f, 0.0, 1.0),
             ControlPlaneChange::SourceRate { rate, .. } => within("source rate", rate, 0.0, 1e6),
             _ => Ok(()),
-        }
-    }
-}
-
-impl ControlPlane {
-    /// Applies a checked change at `now`.
-    pub fn reconfigure(
-        &mut self,
-        now: Nanos,
-        change: ControlPlaneChange,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
-        let mut started = Vec::new();
-        match change {
-            ControlPlaneChange::Nodes(nodes) => {
-                self.spec.workload.nodes = nodes;
-                self.schedule_sources(now, calendar, rng);
-            }
-            ControlPlaneChange::Namespaces(namespaces) => {
-                self.spec.workload.namespaces = namespaces;
-                self.schedule_sources(now, calendar, rng);
-                if self.spec.cache_locking == CacheLocking::NamespaceShards {
-                    self.rebuild_locks();
-                }
-            }
-            ControlPlaneChange::InflightLimits {
-                read_only,
-                mutating,
-            } => {
-                self.spec.max_requests_inflight = read_only;
-                self.spec.max_mutating_requests_inflight = mutating;
-                self.flow_control
-                    .set_inflight_limits(now, read_only, mutating, &mut started);
-            }
-            ControlPlaneChange::WebhookConcurrency(n) => self.spec.webhook_concurrency = n,
-            ControlPlaneChange::WebhookLatency(mean) => {
-                for hook in &mut self.spec.webhooks {
-                    hook.latency = hook.latency.with_mean(mean);
-                }
-                self.hooks = hook_samplers(&self.spec);
-            }
-            ControlPlaneChange::WebhookTimeout(timeout) => {
-                for hook in &mut self.spec.webhooks {
-                    hook.timeout = timeout;
-                }
-                self.hooks = hook_samplers(&self.spec);
-            }
-            ControlPlaneChange::EtcdConnections(n) => {
-                self.spec.etcd_client.pool_connections = n;
-                if self.spec.etcd_client.kind == EtcdClientKind::Pool {
-                    self.replace_client(now, calendar, rng);
-                }
-            }
-            ControlPlaneChange::FsyncLatency(mean) => {
-                self.spec.etcd.fsync = self.spec.etcd.fsync.with_mean(mean);
-                self.etcd.set_fsync_law(&self.spec.etcd.fsync);
-            }
-            ControlPlaneChange::FlowControl(kind) => {
-                if kind != self.spec.flow_control {
-                    self.spec.flow_control = kind;
-                    let fresh = new_flow_control(&self.spec, kind);
-                    self.retired_flow_control =
-                        Some(std::mem::replace(&mut self.flow_control, fresh));
-                }
-            }
-            ControlPlaneChange::WebhookHandling(handling) => self.spec.webhook_handling = handling,
-            ControlPlaneChange::CacheLocking(locking) => {
-                if locking != self.spec.cache_locking {
-                    self.spec.cache_locking = locking;
-                    self.rebuild_locks();
-                }
-            }
-            ControlPlaneChange::EtcdClient(kind) => {
-                if kind != self.spec.etcd_client.kind {
-                    self.spec.etcd_client.kind = kind;
-                    self.replace_client(now, calendar, rng);
-                }
-            }
-            ControlPlaneChange::Discovery(discovery) => self.spec.discovery = discovery,
-            ControlPlaneChange::ConsistentListFromCache(on) => {
-                self.spec.consistent_list_from_cache = on
-            }
-            ControlPlaneChange::SlowWebhook(factor) => self.webhook_slowdown = factor,
-            ControlPlaneChange::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
-            ControlPlaneChange::LeaderElection => self.etcd.start_election(now, calendar),
-            ControlPlaneChange::RestartStorm(fraction) => {
-                self.restart_storm(now, fraction, calendar, rng)
-            }
-            ControlPlaneChange::SourceRate { index, rate } => {
-                // A source that does not exist is no change.
-                if let Some(source) = self.spec.workload.sources.get_mut(index as usize) {
-                    source.rate = rate;
-                    self.schedule_sources(now, calendar, rng);
-                }
-            }
-        }
-        self.begin_all(now, &mut started, calendar);
-    }
-
-    /// A new etcd client for new calls; the old one finishes its calls.
-    fn replace_client(&mut self, now: Nanos, calendar: &mut Calendar<CpEvent>, rng: &mut SimRng) {
-        let fresh = EtcdClient::new(&self.spec.etcd_client, Resource::ALL.len());
-        let retired = std::mem::replace(&mut self.client, fresh);
-        let dropped = self.retired_client.replace(retired);
-        self.client_generation = self.client_generation.wrapping_add(1);
-        // The client retired before is dropped now: its waiting calls move
-        // on (they stayed in flight forever before).
-        if let Some(mut dropped) = dropped {
-            self.resend_waiting(&mut dropped, now, calendar, rng);
         }
     }
 }

@@ -12,5 +12,7 @@ pub mod spec;
 pub mod workload;
 
 pub use changes::ControlPlaneChange;
-pub use model::{CLASSES, ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, Stage};
+pub use model::{
+    ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, LockId, MetricClass, Metrics, Stage,
+};
 pub use spec::{ControlPlaneSpec, Discovery, WebhookHandling, WorkloadSpec};

@@ -11,6 +11,7 @@
 
 use super::grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
 use crate::sim::engine::time::Nanos;
+use crate::sim::models::request::RequestKind;
 use std::collections::VecDeque;
 
 /// Default capacity (the article's "1.32 default", 1000).
@@ -19,7 +20,39 @@ pub const DEFAULT_CAPACITY: u32 = 1_000;
 pub const DEFAULT_TIMEOUT: f64 = 0.5;
 
 /// The article's three classes, highest priority first.
-pub const CLASSES: [&str; 3] = ["mutating", "read", "webhook"];
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleClass {
+    Mutating,
+    Read,
+    /// webhook callbacks (the model's webhooks are calls, not requests, so
+    /// none arrive in this class)
+    Webhook,
+}
+
+impl ArticleClass {
+    pub const ALL: [ArticleClass; 3] = [
+        ArticleClass::Mutating,
+        ArticleClass::Read,
+        ArticleClass::Webhook,
+    ];
+
+    /// The class a request joins: mutating before reads.
+    pub fn of(kind: &RequestKind) -> Self {
+        if kind.verb.is_mutating() {
+            ArticleClass::Mutating
+        } else {
+            ArticleClass::Read
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ArticleClass::Mutating => "mutating",
+            ArticleClass::Read => "read",
+            ArticleClass::Webhook => "webhook",
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct ArticleQueue {
@@ -47,9 +80,8 @@ impl ArticleQueue {
         self.classes.iter().map(VecDeque::len).sum()
     }
 
-    /// A request of `class` (0 mutating, 1 read, 2 webhook) arrives.
-    pub fn arrive(&mut self, now: Nanos, ticket: u64, class: u8) -> Admission {
-        let class = class.min(2);
+    /// A request of `class` arrives.
+    pub fn arrive(&mut self, now: Nanos, ticket: u64, class: ArticleClass) -> Admission {
         if self.busy < self.workers && self.waiting() == 0 {
             self.busy += 1;
             return Admission::Run(Grant {
@@ -101,7 +133,7 @@ impl ArticleQueue {
         let WaitPlace::Article { class } = expiry.place else {
             return false;
         };
-        let queue = &mut self.classes[class.min(2) as usize];
+        let queue = &mut self.classes[class as usize];
         match queue
             .iter()
             .position(|&(ticket, _)| ticket == expiry.ticket)
@@ -118,12 +150,12 @@ impl ArticleQueue {
             in_use: self.busy,
             waiting: self.waiting() as u32,
         }];
-        for (i, class) in self.classes.iter().enumerate() {
+        for (class, waiting) in ArticleClass::ALL.iter().zip(&self.classes) {
             limits.push(LimitSnapshot {
-                name: CLASSES[i],
+                name: class.name(),
                 seats: 0,
                 in_use: 0,
-                waiting: class.len() as u32,
+                waiting: waiting.len() as u32,
             });
         }
         limits
@@ -137,10 +169,13 @@ mod tests {
     #[test]
     fn strict_priority_serves_mutating_first_and_starves_webhooks() {
         let mut queue = ArticleQueue::new(1, 10, 1_000);
-        assert!(matches!(queue.arrive(0, 0, 1), Admission::Run(_)));
-        queue.arrive(1, 1, 2);
-        queue.arrive(2, 2, 1);
-        queue.arrive(3, 3, 0);
+        assert!(matches!(
+            queue.arrive(0, 0, ArticleClass::Read),
+            Admission::Run(_)
+        ));
+        queue.arrive(1, 1, ArticleClass::Webhook);
+        queue.arrive(2, 2, ArticleClass::Read);
+        queue.arrive(3, 3, ArticleClass::Mutating);
         let mut started = Vec::new();
         queue.finish(4, &mut started);
         queue.finish(5, &mut started);
@@ -152,12 +187,15 @@ mod tests {
     #[test]
     fn full_queue_rejects_and_timeouts_drop() {
         let mut queue = ArticleQueue::new(1, 1, 500);
-        queue.arrive(0, 0, 0);
-        let Admission::Wait { place, deadline } = queue.arrive(0, 1, 1) else {
+        queue.arrive(0, 0, ArticleClass::Mutating);
+        let Admission::Wait { place, deadline } = queue.arrive(0, 1, ArticleClass::Read) else {
             panic!("waits")
         };
         assert_eq!(deadline, 500);
-        assert_eq!(queue.arrive(0, 2, 0), Admission::Reject);
+        assert_eq!(
+            queue.arrive(0, 2, ArticleClass::Mutating),
+            Admission::Reject
+        );
         assert!(queue.expire(&Expiry { ticket: 1, place }));
         assert!(!queue.expire(&Expiry { ticket: 1, place }));
     }

@@ -2,6 +2,7 @@
 //! returned when the request is done, or where the request waits.
 
 use super::apf::bootstrap::Level;
+use super::article_queue::ArticleClass;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::flow_control::apf::WorkEstimate;
 
@@ -53,9 +54,9 @@ pub enum WaitPlace {
         level: Level,
         queue: u32,
     },
-    /// the article queue's class 0 (mutating), 1 (read) or 2 (webhook)
+    /// one of the article queue's classes
     Article {
-        class: u8,
+        class: ArticleClass,
     },
 }
 

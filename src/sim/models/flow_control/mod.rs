@@ -62,21 +62,21 @@ impl FlowControl {
         }
     }
 
-    /// A request arrives; `article_class` places it in the article's queue
-    /// (0 mutating, 1 read, 2 webhook). Requests started as a side effect
-    /// are appended to `started`.
+    /// A request arrives. Requests started as a side effect are appended to
+    /// `started`.
     pub fn arrive(
         &mut self,
         now: Nanos,
         ticket: u64,
         kind: &RequestKind,
-        article_class: u8,
         started: &mut Vec<Grant>,
     ) -> Admission {
         match self {
             FlowControl::Apf(apf) => apf.arrive(now, ticket, kind, started),
             FlowControl::MaxInflight(filter) => filter.arrive(now, ticket, kind),
-            FlowControl::Article(queue) => queue.arrive(now, ticket, article_class),
+            FlowControl::Article(queue) => {
+                queue.arrive(now, ticket, article_queue::ArticleClass::of(kind))
+            }
         }
     }
 

@@ -1,148 +1,186 @@
-//! Processing done: admission webhooks, inline (upstream) or under a dedicated limit (the article).
+//! The admission stage: the webhooks a write calls, inline while it holds
+//! its seats (upstream) or under the article's dedicated limit.
+//!
+//! A matching write calls its mutating webhooks one after another, then
+//! its validating webhooks in parallel. A call that reaches its
+//! `timeoutSeconds` fails the request if the webhook's `failurePolicy` is
+//! Fail, and is ignored if it is Ignore.
 
-use super::*;
+use super::event::CpEvent;
+use super::metrics::{MetricClass, Metrics};
+use crate::sim::IdMap;
+use crate::sim::engine::context::Cx;
+use crate::sim::engine::random::DurationSampler;
+use crate::sim::engine::time::{Nanos, from_secs};
+use crate::sim::models::control_plane::spec::{
+    ControlPlaneSpec, FailurePolicy, WebhookHandling, WebhookType,
+};
+use crate::sim::models::request::RequestKind;
+use std::collections::VecDeque;
 
-impl ControlPlane {
-    /// The request's processing is done: webhooks for matching writes, then storage.
-    pub(super) fn processed(
-        &mut self,
-        now: Nanos,
-        ticket: u64,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
-        let Some(request) = self.requests.get_mut(&ticket) else {
-            return;
-        };
-        let kind = request.kind;
-        if kind.resource == Resource::Discovery {
-            // Served from memory: only the response to write.
-            self.respond(now, ticket, kind.objects, calendar);
-            return;
-        }
-        let (mutating, validating): (Vec<u8>, Vec<u8>) = if kind.verb.is_mutating() {
-            let matching = |t: WebhookType| {
-                self.spec
-                    .webhooks
-                    .iter()
-                    .enumerate()
-                    .filter(move |(_, h)| {
-                        h.kind == t
-                            && h.resources.contains(&kind.resource)
-                            && h.verbs.contains(&kind.verb)
-                    })
-                    .map(|(i, _)| i as u8)
-                    .collect()
-            };
-            (
-                matching(WebhookType::Mutating),
-                matching(WebhookType::Validating),
-            )
-        } else {
-            (Vec::new(), Vec::new())
-        };
-        if mutating.is_empty() && validating.is_empty() {
-            self.storage(now, ticket, calendar, rng);
-            return;
-        }
-        let Some(request) = self.requests.get_mut(&ticket) else {
-            return;
-        };
-        request.mutating_left = mutating.into();
-        request.validating_pending = validating.len() as u32;
-        request.enter(Stage::Webhooks, now);
-        // Validating hooks are counted now and started after the mutating
-        // ones (their indices are found again then).
-        if self.spec.webhook_handling == WebhookHandling::Dedicated {
-            // The article: give the seats back while webhooks are called.
-            self.release_seats(now, ticket, calendar);
-        }
-        self.next_hooks(now, ticket, calendar, rng);
+/// The webhooks of one request still to call.
+#[derive(Debug, Clone, Default)]
+struct Chain {
+    /// mutating webhooks still to call, in order
+    mutating_left: VecDeque<u8>,
+    /// validating webhooks not yet returned
+    validating_pending: u32,
+    /// a webhook with failurePolicy Fail timed out
+    failed: bool,
+}
+
+/// What a request does next in admission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Next {
+    /// call these webhooks (one mutating, or every validating one)
+    Call(Vec<u8>),
+    /// a webhook failed it
+    Failed,
+    /// admitted: on to storage
+    Done,
+}
+
+/// A returned call's effect on its request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Settled {
+    /// its chain goes on
+    Next,
+    /// other validating webhooks have yet to return
+    Waiting,
+    /// the request is no longer in admission
+    Gone,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Admission {
+    /// each webhook's response time and timeout [ns], in the spec's order
+    hooks: Vec<(DurationSampler, Nanos)>,
+    /// webhook latency multiplier (slow-webhook fault); infinite = hang
+    slowdown: f64,
+    /// calls holding a slot of the article's dedicated limit
+    slots_busy: u32,
+    /// calls waiting for a slot: (ticket, webhook)
+    waiting: VecDeque<(u64, u8)>,
+    /// calls asked for and not yet returned (waiting ones included)
+    in_flight: u64,
+    chains: IdMap<u64, Chain>,
+}
+
+/// The webhooks of `kind` of `spec` that match request `request` (writes
+/// only), in the spec's order.
+fn matching(spec: &ControlPlaneSpec, request: &RequestKind, kind: WebhookType) -> Vec<u8> {
+    if !request.verb.is_mutating() {
+        return Vec::new();
     }
+    spec.webhooks
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| {
+            h.kind == kind
+                && h.resources.contains(&request.resource)
+                && h.verbs.contains(&request.verb)
+        })
+        .map(|(i, _)| i as u8)
+        .collect()
+}
 
-    /// Starts the next mutating webhook, or all validating ones, or storage.
-    pub(super) fn next_hooks(
-        &mut self,
-        now: Nanos,
-        ticket: u64,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
-        let Some(request) = self.requests.get_mut(&ticket) else {
-            return;
-        };
-        if let Some(hook) = request.mutating_left.pop_front() {
-            self.call_hook(now, ticket, hook, calendar, rng);
-            return;
-        }
-        if request.validating_pending > 0 && !request.failed {
-            let kind = request.kind;
-            let hooks: Vec<u8> = self
-                .spec
-                .webhooks
-                .iter()
-                .enumerate()
-                .filter(|(_, h)| {
-                    h.kind == WebhookType::Validating
-                        && h.resources.contains(&kind.resource)
-                        && h.verbs.contains(&kind.verb)
-                })
-                .map(|(i, _)| i as u8)
-                .collect();
-            for hook in hooks {
-                self.call_hook(now, ticket, hook, calendar, rng);
-            }
-            return;
-        }
-        if request.failed {
-            self.end(now, ticket, Outcome::TimedOut, calendar);
-        } else {
-            self.storage(now, ticket, calendar, rng);
+impl Admission {
+    pub fn new(spec: &ControlPlaneSpec) -> Self {
+        Self {
+            hooks: samplers(spec),
+            slowdown: 1.0,
+            slots_busy: 0,
+            waiting: VecDeque::new(),
+            in_flight: 0,
+            chains: IdMap::default(),
         }
     }
 
-    pub(super) fn call_hook(
+    /// The webhooks' latencies or timeouts changed.
+    pub fn set_webhooks(&mut self, spec: &ControlPlaneSpec) {
+        self.hooks = samplers(spec);
+    }
+
+    /// The slow-webhook fault: latencies × `factor` (1 = off).
+    pub fn set_slowdown(&mut self, factor: f64) {
+        self.slowdown = factor;
+    }
+
+    /// Request `ticket` of `kind` is processed: whether any webhook matches
+    /// it (then its chain is set up).
+    pub fn begin(&mut self, ticket: u64, kind: &RequestKind, spec: &ControlPlaneSpec) -> bool {
+        let mutating = matching(spec, kind, WebhookType::Mutating);
+        let validating = matching(spec, kind, WebhookType::Validating).len() as u32;
+        if mutating.is_empty() && validating == 0 {
+            return false;
+        }
+        // Validating hooks are counted now and called after the mutating
+        // ones (found again then).
+        self.chains.insert(
+            ticket,
+            Chain {
+                mutating_left: mutating.into(),
+                validating_pending: validating,
+                failed: false,
+            },
+        );
+        true
+    }
+
+    /// What request `ticket` calls next, or whether it is through.
+    pub fn next(&mut self, ticket: u64, kind: &RequestKind, spec: &ControlPlaneSpec) -> Next {
+        let Some(chain) = self.chains.get_mut(&ticket) else {
+            return Next::Done;
+        };
+        if let Some(hook) = chain.mutating_left.pop_front() {
+            return Next::Call(vec![hook]);
+        }
+        if chain.validating_pending > 0 && !chain.failed {
+            return Next::Call(matching(spec, kind, WebhookType::Validating));
+        }
+        let failed = chain.failed;
+        self.chains.remove(&ticket);
+        if failed { Next::Failed } else { Next::Done }
+    }
+
+    /// Asks webhook `hook` for request `ticket`; under the dedicated limit
+    /// it waits for a slot if none is free.
+    pub fn call(
         &mut self,
-        now: Nanos,
+        cx: &mut Cx<CpEvent>,
         ticket: u64,
         hook: u8,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
+        spec: &ControlPlaneSpec,
+        metrics: &mut Metrics,
     ) {
-        let measured = self.measured(now);
-        self.metrics[WEBHOOK].arrived(measured);
-        self.hooks_in_flight += 1;
-        if self.spec.webhook_handling == WebhookHandling::Dedicated {
-            if self.webhook_slots_busy >= self.spec.webhook_concurrency {
-                self.webhook_waiting.push_back((ticket, hook));
+        let measured = metrics.measured(cx.now);
+        metrics[MetricClass::Webhook].arrived(measured);
+        self.in_flight += 1;
+        if spec.webhook_handling == WebhookHandling::Dedicated {
+            if self.slots_busy >= spec.webhook_concurrency {
+                self.waiting.push_back((ticket, hook));
                 return;
             }
-            self.webhook_slots_busy += 1;
+            self.slots_busy += 1;
         }
-        self.start_hook(now, now, ticket, hook, calendar, rng);
+        self.start(cx, cx.now, ticket, hook);
     }
 
-    pub(super) fn start_hook(
-        &mut self,
-        now: Nanos,
-        asked: Nanos,
-        ticket: u64,
-        hook: u8,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
+    /// The webhook server takes call `hook` of `ticket` (asked for at
+    /// `asked` [ns]): it answers, or the call times out.
+    fn start(&mut self, cx: &mut Cx<CpEvent>, asked: Nanos, ticket: u64, hook: u8) {
         let Some(&(latency, timeout)) = self.hooks.get(hook as usize) else {
             return;
         };
-        let took = latency.sample(rng) as f64 * self.webhook_slowdown;
+        let took = latency.sample(cx.rng) as f64 * self.slowdown;
         // NaN (a 0 ns draw × an infinite slowdown) is a hang too: it times out.
         let (after, timed_out) = if took.is_nan() || took >= timeout as f64 {
             (timeout, true)
         } else {
             (took as Nanos, false)
         };
-        calendar.schedule(
-            now + after,
+        cx.at(
+            cx.now + after,
             CpEvent::HookDone {
                 ticket,
                 hook,
@@ -152,66 +190,96 @@ impl ControlPlane {
         );
     }
 
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn hook_done(
+    /// A call asked for at `started` [ns] returned (or timed out): it is
+    /// measured; returns whether it freed a slot of the dedicated limit.
+    pub fn returned(
         &mut self,
         now: Nanos,
-        ticket: u64,
-        hook: u8,
         started: Nanos,
         timed_out: bool,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
-        let measured = self.measured(started);
-        self.hooks_in_flight = self.hooks_in_flight.saturating_sub(1);
+        spec: &ControlPlaneSpec,
+        metrics: &mut Metrics,
+    ) -> bool {
+        let measured = metrics.measured(started);
+        self.in_flight = self.in_flight.saturating_sub(1);
         if timed_out {
-            self.metrics[WEBHOOK].timed_out(now, measured);
+            metrics[MetricClass::Webhook].timed_out(now, measured);
         } else {
-            self.metrics[WEBHOOK].completed(now, now - started, measured);
+            metrics[MetricClass::Webhook].completed(now, now - started, measured);
         }
-        if self.webhook_slots_busy > 0 && self.spec.webhook_handling == WebhookHandling::Dedicated {
-            self.webhook_slots_busy -= 1;
-            // The next call waiting for a slot; calls of requests past their
-            // request timeout are dropped on the way (which bounds the queue).
-            while let Some((next_ticket, next_hook)) = self.webhook_waiting.pop_front() {
-                if self.expired(now, next_ticket) {
-                    self.hooks_in_flight = self.hooks_in_flight.saturating_sub(1);
-                    let measured = self.measured(now);
-                    self.metrics[WEBHOOK].timed_out(now, measured);
-                    self.end(now, next_ticket, Outcome::TimedOut, calendar);
-                    continue;
-                }
-                self.webhook_slots_busy += 1;
-                self.start_hook(now, now, next_ticket, next_hook, calendar, rng);
-                break;
-            }
+        if self.slots_busy > 0 && spec.webhook_handling == WebhookHandling::Dedicated {
+            self.slots_busy -= 1;
+            true
+        } else {
+            false
         }
-        let fails = timed_out
-            && self
-                .spec
-                .webhooks
-                .get(hook as usize)
-                .is_some_and(|h| h.failure_policy == FailurePolicy::Fail);
-        let Some(request) = self.requests.get_mut(&ticket) else {
-            return;
-        };
-        request.failed |= fails;
-        let validating = self
-            .spec
-            .webhooks
-            .get(hook as usize)
-            .is_some_and(|h| h.kind == WebhookType::Validating);
-        if validating {
-            request.validating_pending = request.validating_pending.saturating_sub(1);
-            if request.validating_pending > 0 {
-                return;
-            }
-        } else if request.failed {
-            // A failing mutating webhook ends the chain.
-            request.mutating_left.clear();
-            request.validating_pending = 0;
-        }
-        self.next_hooks(now, ticket, calendar, rng);
     }
+
+    /// The oldest call waiting for a slot.
+    pub fn pop_waiting(&mut self) -> Option<(u64, u8)> {
+        self.waiting.pop_front()
+    }
+
+    /// A waiting call whose request is past its timeout is dropped.
+    pub fn drop_waiting(&mut self, now: Nanos, metrics: &mut Metrics) {
+        self.in_flight = self.in_flight.saturating_sub(1);
+        let measured = metrics.measured(now);
+        metrics[MetricClass::Webhook].timed_out(now, measured);
+    }
+
+    /// A waiting call takes the freed slot and starts.
+    pub fn start_waiting(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, hook: u8) {
+        self.slots_busy += 1;
+        self.start(cx, cx.now, ticket, hook);
+    }
+
+    /// Call `hook` of `ticket` returned, `timed_out` or not: what it means
+    /// for the request's chain.
+    pub fn settle(
+        &mut self,
+        ticket: u64,
+        hook: u8,
+        timed_out: bool,
+        spec: &ControlPlaneSpec,
+    ) -> Settled {
+        let webhook = spec.webhooks.get(hook as usize);
+        let fails = timed_out && webhook.is_some_and(|h| h.failure_policy == FailurePolicy::Fail);
+        let Some(chain) = self.chains.get_mut(&ticket) else {
+            return Settled::Gone;
+        };
+        chain.failed |= fails;
+        if webhook.is_some_and(|h| h.kind == WebhookType::Validating) {
+            chain.validating_pending = chain.validating_pending.saturating_sub(1);
+            if chain.validating_pending > 0 {
+                return Settled::Waiting;
+            }
+        } else if chain.failed {
+            // A failing mutating webhook ends the chain.
+            chain.mutating_left.clear();
+            chain.validating_pending = 0;
+        }
+        Settled::Next
+    }
+
+    /// Request `ticket` ended: its chain goes.
+    pub fn forget(&mut self, ticket: u64) {
+        self.chains.remove(&ticket);
+    }
+
+    /// Calls in flight, waiting ones included.
+    pub fn calls_in_flight(&self) -> u64 {
+        self.in_flight
+    }
+
+    /// Calls waiting for a slot of the dedicated limit.
+    pub fn calls_waiting(&self) -> usize {
+        self.waiting.len()
+    }
+}
+
+fn samplers(spec: &ControlPlaneSpec) -> Vec<(DurationSampler, Nanos)> {
+    spec.webhooks
+        .iter()
+        .map(|h| (h.latency.sampler(), from_secs(h.timeout)))
+        .collect()
 }

@@ -1,7 +1,12 @@
 //! What the diagram draws: every component's state and a sample of the
 //! requests in flight, with their stage and times.
 
-use super::*;
+use super::ControlPlane;
+use crate::sim::engine::time::to_secs;
+use crate::sim::models::etcd::EtcdSnapshot;
+use crate::sim::models::flow_control::LimitSnapshot;
+use crate::sim::models::request::{ClientKind, RequestClass};
+use crate::sim::models::watch_cache::RwLock;
 
 /// Where a request is on its path (for drawing).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,32 +64,27 @@ impl ControlPlane {
     /// flight (at most `max` of them) for the animation.
     pub fn snapshot(&self, every: u64, max: usize) -> ControlPlaneSnapshot {
         let every = every.max(1);
-        let per_resource = |f: fn(&RwLock) -> u32| -> Vec<u32> {
-            self.locks
-                .chunks(self.shards.max(1) as usize)
-                .map(|shards| shards.iter().map(f).sum())
-                .collect()
-        };
+        let server = &self.server;
         ControlPlaneSnapshot {
-            limits: self.flow_control.snapshot(),
-            webhook_calls: self.hooks_in_flight,
-            webhook_waiting: self.webhook_waiting.len() as u32,
-            cache_holders: per_resource(RwLock::holders),
-            cache_waiters: per_resource(RwLock::waiters),
-            etcd_streams: self.client.streams_in_use(),
+            limits: server.flow.snapshot(),
+            webhook_calls: server.admission.calls_in_flight(),
+            webhook_waiting: server.admission.calls_waiting() as u32,
+            cache_holders: server.cache.per_resource(RwLock::holders),
+            cache_waiters: server.cache.per_resource(RwLock::waiters),
+            etcd_streams: server.storage.streams_in_use(),
             etcd: self.etcd.snapshot(),
             requests: self
                 .requests
                 .iter()
                 .filter(|(ticket, _)| *ticket % every == 0)
                 .take(max)
-                .map(|(&ticket, r)| InFlight {
+                .map(|(ticket, r)| InFlight {
                     ticket,
                     class: r.kind.class(),
                     client: r.kind.client,
                     stage: r.stage,
-                    arrived: crate::sim::engine::time::to_secs(r.arrived),
-                    stage_since: crate::sim::engine::time::to_secs(r.stage_since),
+                    arrived: to_secs(r.arrived),
+                    stage_since: to_secs(r.stage_since),
                 })
                 .collect(),
             in_flight: self.requests.len() as u64,

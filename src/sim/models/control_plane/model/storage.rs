@@ -1,7 +1,21 @@
-//! The storage stage: etcd calls through the client, replies, retries.
+//! The storage stage: an API server's etcd client, its calls in flight,
+//! their replies and retries.
+//!
+//! A write goes through the client (a connection, a stream) to raft and
+//! back. A read goes to the watch cache or to etcd (see [`read_path`]).
+//! The article's proxy coalesces identical reads in flight: a request whose
+//! read is already on its way rides on it instead of sending its own.
 
-use super::*;
+use super::event::CpEvent;
+use crate::sim::IdMap;
+use crate::sim::engine::context::Cx;
+use crate::sim::engine::time::Nanos;
+use crate::sim::models::control_plane::spec::ControlPlaneSpec;
+use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind, retry_delay};
+use crate::sim::models::etcd::{EtcdOp, EtcdReply};
+use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
 
+/// Whom an etcd call is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum CallFor {
     /// a write or read of one request
@@ -51,28 +65,30 @@ pub(super) fn read_path(kind: &RequestKind, consistent_list_from_cache: bool) ->
 
 #[derive(Debug, Clone, Copy)]
 pub(super) struct EtcdCall {
-    pub(super) purpose: CallFor,
-    pub(super) resource: Resource,
-    pub(super) op: EtcdOp,
-    pub(super) request_kib: f64,
-    pub(super) reply_kib: f64,
-    pub(super) connection: usize,
+    pub purpose: CallFor,
+    pub resource: Resource,
+    pub op: EtcdOp,
+    /// request size [KiB]
+    pub request_kib: f64,
+    /// reply size [KiB]
+    pub reply_kib: f64,
+    connection: usize,
     /// the client generation the call was sent with
-    pub(super) client_generation: u32,
-    pub(super) attempt: u32,
-    pub(super) unavailable: bool,
+    client_generation: u32,
+    attempt: u32,
+    unavailable: bool,
     /// when etcd completed it [ns]
-    pub(super) done_at: Nanos,
+    pub done_at: Nanos,
     /// when it was first sent [ns]
-    pub(super) sent_at: Nanos,
+    pub sent_at: Nanos,
     /// a read that returns the objects themselves (else a revision check)
-    pub(super) returns_objects: bool,
+    pub returns_objects: bool,
 }
 
 impl EtcdCall {
     /// A call about to be sent for the first time; `kib` is (request, reply)
     /// size. The connection and client generation are set when it is sent.
-    pub(super) fn new(
+    fn new(
         purpose: CallFor,
         resource: Resource,
         op: EtcdOp,
@@ -96,70 +112,89 @@ impl EtcdCall {
     }
 }
 
-impl ControlPlane {
-    /// The storage stage of a request.
-    pub(super) fn storage(
-        &mut self,
-        now: Nanos,
-        ticket: u64,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
-        let Some(request) = self.requests.get_mut(&ticket) else {
-            return;
-        };
-        request.enter(Stage::Etcd, now);
-        let kind = request.kind;
-        if kind.verb.is_mutating() {
-            let kib = kind.resource.object_kib();
-            let op = EtcdOp::Write { token: 0 };
-            let call = EtcdCall::new(CallFor::Request(ticket), kind.resource, op, (kib, 0.2), now);
-            self.new_call(now, call, calendar, rng);
-            return;
-        }
-        match read_path(&kind, self.spec.consistent_list_from_cache) {
-            ReadPath::Cache => self.read_from_cache(now, ticket, calendar),
-            ReadPath::RevisionThenCache => {
-                let op = EtcdOp::Read {
-                    token: 0,
-                    kib: 0,
-                    linearizable: true,
-                };
-                let key = SharedRead::Revision(kind.resource);
-                self.read_call(now, ticket, key, op, (0.1, 0.1), calendar, rng);
-            }
-            ReadPath::Etcd => {
-                // A quorum read of every object in scope, sent back whole
-                // over the resource's connection.
-                let kib = kind.objects as f64 * kind.resource.object_kib();
-                let op = EtcdOp::Read {
-                    token: 0,
-                    kib: kib.ceil() as u32,
-                    linearizable: true,
-                };
-                let key = SharedRead::Range {
-                    resource: kind.resource,
-                    namespace: kind.namespace,
-                    objects: kind.objects,
-                };
-                self.read_call(now, ticket, key, op, (0.1, kib + 0.1), calendar, rng);
-            }
+/// What a received reply means for the requests it was for.
+#[derive(Debug)]
+pub(super) enum Received {
+    /// nothing for them yet (it is retried, or its call is gone)
+    Nothing,
+    /// etcd stayed unavailable past their deadline: they fail
+    GaveUp(Vec<u64>),
+    /// the write is in etcd
+    Written { call: EtcdCall, tickets: Vec<u64> },
+    /// the read is back, with the objects or with the revision only
+    Read { call: EtcdCall, tickets: Vec<u64> },
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Storage {
+    client: EtcdClient,
+    /// the previous client, finishing its calls after a switch
+    retired_client: Option<EtcdClient>,
+    client_generation: u32,
+    calls: IdMap<u64, EtcdCall>,
+    next_call: u64,
+    /// requests riding on a read in flight (the article's coalescing)
+    shared_reads: IdMap<SharedRead, Vec<u64>>,
+}
+
+impl Storage {
+    pub fn new(spec: &ControlPlaneSpec) -> Self {
+        Self {
+            client: EtcdClient::new(&spec.etcd_client, Resource::ALL.len()),
+            retired_client: None,
+            client_generation: 0,
+            calls: IdMap::default(),
+            next_call: 0,
+            shared_reads: IdMap::default(),
         }
     }
 
-    /// Sends a read for request `ticket`. The article's proxy coalesces
-    /// identical reads in flight: a request whose read (`key`) is already
-    /// on its way rides on it instead of sending its own.
-    #[allow(clippy::too_many_arguments)]
-    fn read_call(
+    /// Request `ticket` writes one object of `resource`.
+    pub fn write(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, resource: Resource) {
+        let kib = resource.object_kib();
+        let op = EtcdOp::Write { token: 0 };
+        let call = EtcdCall::new(CallFor::Request(ticket), resource, op, (kib, 0.2), cx.now);
+        self.new_call(cx, call);
+    }
+
+    /// Request `ticket` of `kind` reads etcd's current revision, before
+    /// the cache serves it.
+    pub fn read_revision(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, kind: &RequestKind) {
+        let op = EtcdOp::Read {
+            token: 0,
+            kib: 0,
+            linearizable: true,
+        };
+        let key = SharedRead::Revision(kind.resource);
+        self.read(cx, ticket, key, op, (0.1, 0.1));
+    }
+
+    /// Request `ticket` of `kind` reads every object in scope from etcd (a
+    /// quorum read), sent back whole over the resource's connection.
+    pub fn read_objects(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, kind: &RequestKind) {
+        let kib = kind.objects as f64 * kind.resource.object_kib();
+        let op = EtcdOp::Read {
+            token: 0,
+            kib: kib.ceil() as u32,
+            linearizable: true,
+        };
+        let key = SharedRead::Range {
+            resource: kind.resource,
+            namespace: kind.namespace,
+            objects: kind.objects,
+        };
+        self.read(cx, ticket, key, op, (0.1, kib + 0.1));
+    }
+
+    /// Sends a read for request `ticket`, or lets it ride on the same read
+    /// in flight (the article's proxy).
+    fn read(
         &mut self,
-        now: Nanos,
+        cx: &mut Cx<CpEvent>,
         ticket: u64,
         key: SharedRead,
         op: EtcdOp,
         kib: (f64, f64),
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
     ) {
         let purpose = if self.client.kind() == EtcdClientKind::Pool {
             let waiters = self.shared_reads.entry(key).or_default();
@@ -174,18 +209,12 @@ impl ControlPlane {
         let resource = match key {
             SharedRead::Revision(resource) | SharedRead::Range { resource, .. } => resource,
         };
-        let mut call = EtcdCall::new(purpose, resource, op, kib, now);
+        let mut call = EtcdCall::new(purpose, resource, op, kib, cx.now);
         call.returns_objects = matches!(key, SharedRead::Range { .. });
-        self.new_call(now, call, calendar, rng);
+        self.new_call(cx, call);
     }
 
-    pub(super) fn new_call(
-        &mut self,
-        now: Nanos,
-        mut call: EtcdCall,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
+    fn new_call(&mut self, cx: &mut Cx<CpEvent>, mut call: EtcdCall) {
         let id = self.next_call;
         self.next_call += 1;
         call.op = match call.op {
@@ -199,46 +228,53 @@ impl ControlPlane {
             },
         };
         self.calls.insert(id, call);
-        self.send_call(now, id, call, calendar, rng);
+        self.send(cx, id, call);
     }
 
-    pub(super) fn send_call(
-        &mut self,
-        now: Nanos,
-        id: u64,
-        mut call: EtcdCall,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
+    fn send(&mut self, cx: &mut Cx<CpEvent>, id: u64, mut call: EtcdCall) {
         call.client_generation = self.client_generation;
         call.connection = self.client.connection_for(call.resource.index());
         call.unavailable = false;
         self.calls.insert(id, call);
-        if let Some(arrival) = self
-            .client
-            .send(now, call.connection, id, call.request_kib, rng)
+        if let Some(arrival) =
+            self.client
+                .send(cx.now, call.connection, id, call.request_kib, cx.rng)
         {
-            calendar.schedule(arrival, CpEvent::EtcdArrives { call: id });
+            cx.at(arrival, CpEvent::EtcdArrives { call: id });
         }
     }
 
-    /// A client is dropped (replaced twice): the calls still waiting for one
-    /// of its streams would never be sent, so they go out on the current one.
-    pub(in crate::sim::models::control_plane) fn resend_waiting(
-        &mut self,
-        dropped: &mut EtcdClient,
-        now: Nanos,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
-        for id in dropped.take_waiting() {
-            if let Some(call) = self.calls.get(&id).copied() {
-                self.send_call(now, id, call, calendar, rng);
+    /// What call `id` asks of etcd, while it is in flight.
+    pub fn op_of(&self, id: u64) -> Option<EtcdOp> {
+        self.calls.get(&id).map(|call| call.op)
+    }
+
+    /// Call `id` failed and is sent again.
+    pub fn retry(&mut self, cx: &mut Cx<CpEvent>, id: u64) {
+        if let Some(call) = self.calls.get(&id).copied() {
+            self.send(cx, id, call);
+        }
+    }
+
+    /// A new etcd client for new calls; the old one finishes its calls.
+    pub fn replace_client(&mut self, cx: &mut Cx<CpEvent>, spec: &ControlPlaneSpec) {
+        let fresh = EtcdClient::new(&spec.etcd_client, Resource::ALL.len());
+        let retired = std::mem::replace(&mut self.client, fresh);
+        let dropped = self.retired_client.replace(retired);
+        self.client_generation = self.client_generation.wrapping_add(1);
+        // The client retired before is dropped now: the calls still waiting
+        // for one of its streams would never be sent, so they go out on the
+        // current one (they stayed in flight forever before).
+        if let Some(mut dropped) = dropped {
+            for id in dropped.take_waiting() {
+                if let Some(call) = self.calls.get(&id).copied() {
+                    self.send(cx, id, call);
+                }
             }
         }
     }
 
-    pub(super) fn client_for(&mut self, generation: u32) -> Option<&mut EtcdClient> {
+    fn client_for(&mut self, generation: u32) -> Option<&mut EtcdClient> {
         if generation == self.client_generation {
             Some(&mut self.client)
         } else if generation == self.client_generation.wrapping_sub(1) {
@@ -251,129 +287,86 @@ impl ControlPlane {
         }
     }
 
-    pub(super) fn etcd_replies(
-        &mut self,
-        now: Nanos,
-        replies: &mut Vec<EtcdReply>,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
+    /// etcd answered these calls now: each reply travels back over its
+    /// connection.
+    pub fn replies(&mut self, cx: &mut Cx<CpEvent>, replies: &mut Vec<EtcdReply>) {
         for reply in replies.drain(..) {
             let (EtcdReply::Done(id) | EtcdReply::Unavailable(id)) = reply;
             let Some(call) = self.calls.get_mut(&id) else {
                 continue;
             };
             call.unavailable = matches!(reply, EtcdReply::Unavailable(_));
-            call.done_at = now;
+            call.done_at = cx.now;
             let (connection, kib, generation) =
                 (call.connection, call.reply_kib, call.client_generation);
             let received = match self.client_for(generation) {
-                Some(client) => client.reply(now, connection, kib, rng),
+                Some(client) => client.reply(cx.now, connection, kib, cx.rng),
                 // Its client is gone: the reply arrives at once (rather than
                 // never, which would leave the request in flight forever).
-                None => now,
+                None => cx.now,
             };
-            calendar.schedule(received, CpEvent::EtcdReceived { call: id });
+            cx.at(received, CpEvent::EtcdReceived { call: id });
         }
     }
 
-    pub(super) fn etcd_received(
+    /// The reply to call `id` is in. `expired(at, ticket)` tells whether a
+    /// request is past its own timeout at `at` [ns]: upstream retries an
+    /// unavailable etcd until then; the article's client gives up after 3
+    /// attempts.
+    pub fn received(
         &mut self,
-        now: Nanos,
+        cx: &mut Cx<CpEvent>,
         id: u64,
-        calendar: &mut Calendar<CpEvent>,
-        rng: &mut SimRng,
-    ) {
+        expired: impl Fn(Nanos, u64) -> bool,
+    ) -> Received {
         let Some(call) = self.calls.get(&id).copied() else {
-            return;
+            return Received::Nothing;
         };
         if let Some(client) = self.client_for(call.client_generation)
-            && let Some((waiting, arrival)) = client.received(now, call.connection, rng)
+            && let Some((waiting, arrival)) = client.received(cx.now, call.connection, cx.rng)
         {
             // The freed stream carries a call that waited for it.
-            calendar.schedule(arrival, CpEvent::EtcdArrives { call: waiting });
+            cx.at(arrival, CpEvent::EtcdArrives { call: waiting });
         }
         if call.unavailable {
-            // Upstream retries until the request's own timeout; the
-            // article's client gives up after 3 attempts.
+            let now = cx.now;
             let past_deadline = |delay: Nanos| match call.purpose {
-                CallFor::Request(ticket) => self.expired(now + delay, ticket),
+                CallFor::Request(ticket) => expired(now + delay, ticket),
                 CallFor::Shared(_) => false,
             };
-            match retry_delay(self.client.kind(), call.attempt + 1, rng)
+            return match retry_delay(self.client.kind(), call.attempt + 1, cx.rng)
                 .filter(|&d| !past_deadline(d))
             {
                 Some(delay) => {
                     if let Some(c) = self.calls.get_mut(&id) {
                         c.attempt += 1;
                     }
-                    calendar.schedule(now + delay, CpEvent::EtcdRetry { call: id });
+                    cx.at(now + delay, CpEvent::EtcdRetry { call: id });
+                    Received::Nothing
                 }
                 None => {
                     self.calls.remove(&id);
-                    for ticket in self.tickets_of(call.purpose) {
-                        self.end(now, ticket, Outcome::TimedOut, calendar);
-                    }
+                    Received::GaveUp(self.tickets_of(call.purpose))
                 }
-            }
-            return;
+            };
         }
         self.calls.remove(&id);
+        let tickets = self.tickets_of(call.purpose);
         match call.op {
-            EtcdOp::Write { .. } => {
-                let measured = self.measured(call.sent_at);
-                self.metrics[ETCD_WRITE].arrived(measured);
-                self.metrics[ETCD_WRITE].completed(now, now - call.sent_at, measured);
-                // The watch event reaches the cache; the request responds.
-                let event = self.next_cache_event;
-                self.next_cache_event += 1;
-                self.cache_events
-                    .insert(event, (call.done_at, call.resource));
-                let measured = self.measured(call.done_at);
-                self.metrics[WATCH].arrived(measured);
-                let lock = self.lock_index(call.resource, self.request_namespace(call.purpose));
-                let hold = from_secs(self.spec.watch_cache.write_hold);
-                self.acquire(
-                    now,
-                    lock,
-                    Holder {
-                        id: event,
-                        write: true,
-                        hold,
-                    },
-                    calendar,
-                );
-                for ticket in self.tickets_of(call.purpose) {
-                    self.respond(now, ticket, 1, calendar);
-                }
-            }
-            EtcdOp::Read { .. } => {
-                for ticket in self.tickets_of(call.purpose) {
-                    match self.requests.get(&ticket) {
-                        // The objects came back from etcd: write the response.
-                        Some(r) if call.returns_objects => {
-                            let objects = r.kind.objects;
-                            self.respond(now, ticket, objects, calendar);
-                        }
-                        Some(_) => self.read_from_cache(now, ticket, calendar),
-                        None => {}
-                    }
-                }
-            }
+            EtcdOp::Write { .. } => Received::Written { call, tickets },
+            EtcdOp::Read { .. } => Received::Read { call, tickets },
         }
     }
 
-    pub(super) fn tickets_of(&mut self, purpose: CallFor) -> Vec<u64> {
+    fn tickets_of(&mut self, purpose: CallFor) -> Vec<u64> {
         match purpose {
             CallFor::Request(ticket) => vec![ticket],
             CallFor::Shared(key) => self.shared_reads.remove(&key).unwrap_or_default(),
         }
     }
 
-    pub(super) fn request_namespace(&self, purpose: CallFor) -> u32 {
-        match purpose {
-            CallFor::Request(ticket) => self.requests.get(&ticket).map_or(0, |r| r.kind.namespace),
-            CallFor::Shared(_) => 0,
-        }
+    /// Per connection: streams in use (for drawing).
+    pub fn streams_in_use(&self) -> Vec<u32> {
+        self.client.streams_in_use()
     }
 }

@@ -1,0 +1,50 @@
+//! The control plane's events: each names what happens and to whom (a
+//! request's ticket, an etcd call's id, a lock, a starting client).
+
+use super::cache::LockId;
+use crate::sim::engine::time::Nanos;
+use crate::sim::models::etcd::EtcdEvent;
+use crate::sim::models::flow_control::Expiry;
+use crate::sim::models::watch_cache::Holder;
+
+#[derive(Debug, Clone, Copy)]
+pub enum CpEvent {
+    /// the etcd cluster's own events (disk, raft, apply)
+    Etcd(EtcdEvent),
+    /// the next request of a workload source
+    Arrival { source: u16, generation: u32 },
+    /// a queued request's wait for seats reaches its limit
+    QueueDeadline(Expiry),
+    /// a request's own work in the API server is done
+    Processed { ticket: u64 },
+    /// a webhook call of request `ticket` returns (or times out)
+    HookDone {
+        ticket: u64,
+        hook: u8,
+        /// when the call was asked for [ns]
+        started: Nanos,
+        timed_out: bool,
+    },
+    /// an etcd call reaches the cluster
+    EtcdArrives { call: u64 },
+    /// etcd's reply to a call is fully received by the API server
+    EtcdReceived { call: u64 },
+    /// an etcd call that failed is sent again
+    EtcdRetry { call: u64 },
+    /// a hold on a watch cache lock ends
+    LockReleased { lock: LockId, holder: Holder },
+    /// a watch event has reached every interested watcher
+    WatchDelivered { event: u64 },
+    /// a response is written: the request completes
+    Respond { ticket: u64 },
+    /// a client (re)starts and discovers the API
+    DiscoveryStart { client: u32 },
+    /// a starting client's rate limiter lets its next discovery request go
+    DiscoverySend { client: u32 },
+}
+
+impl From<EtcdEvent> for CpEvent {
+    fn from(event: EtcdEvent) -> Self {
+        CpEvent::Etcd(event)
+    }
+}

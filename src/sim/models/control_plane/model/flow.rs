@@ -1,0 +1,109 @@
+//! The flow-control stage: the API server's flow control, and the one it
+//! replaced while that one drains.
+//!
+//! After a switch of mechanism new requests go to the new flow control; the
+//! previous one keeps its queued requests (they still run) and takes back
+//! the seats it gave.
+
+use crate::sim::engine::time::{Nanos, from_secs};
+use crate::sim::models::control_plane::spec::ControlPlaneSpec;
+use crate::sim::models::flow_control::{
+    Admission, Expiry, FlowControl, FlowControlKind, Grant, LimitSnapshot, Slot,
+};
+use crate::sim::models::request::RequestKind;
+
+#[derive(Debug, Clone)]
+pub(super) struct FlowStage {
+    current: FlowControl,
+    /// the previous flow control, draining its requests after a switch
+    retired: Option<FlowControl>,
+}
+
+impl FlowStage {
+    pub fn new(spec: &ControlPlaneSpec) -> Self {
+        Self {
+            current: flow_control(spec, spec.flow_control),
+            retired: None,
+        }
+    }
+
+    /// A request arrives: it runs, waits or is rejected. Requests started
+    /// as a side effect are appended to `started`.
+    pub fn arrive(
+        &mut self,
+        now: Nanos,
+        ticket: u64,
+        kind: &RequestKind,
+        started: &mut Vec<Grant>,
+    ) -> Admission {
+        self.current.arrive(now, ticket, kind, started)
+    }
+
+    /// A queued request's wait reached its limit: whether it was still
+    /// waiting in either flow control (it is now removed).
+    pub fn expire(&mut self, now: Nanos, expiry: &Expiry) -> bool {
+        self.current.expire(now, expiry)
+            || self
+                .retired
+                .as_mut()
+                .is_some_and(|fc| fc.expire(now, expiry))
+    }
+
+    /// Gives `grant`'s seats back to the flow control that gave them;
+    /// requests that start on them are appended to `started`.
+    pub fn release(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
+        if owns(&self.current, grant) {
+            self.current.finish(now, grant, started);
+        } else if let Some(retired) = self.retired.as_mut().filter(|fc| owns(fc, grant)) {
+            retired.finish(now, grant, started);
+        }
+        // Otherwise its flow control was dropped (two switches since): there
+        // is nothing to give the seats back to, and handing them to another
+        // one would free seats it never gave.
+    }
+
+    /// Switches to another mechanism; the current one retires.
+    pub fn switch(&mut self, spec: &ControlPlaneSpec, kind: FlowControlKind) {
+        let fresh = flow_control(spec, kind);
+        self.retired = Some(std::mem::replace(&mut self.current, fresh));
+    }
+
+    /// New inflight flags, for new dispatches.
+    pub fn set_inflight_limits(
+        &mut self,
+        now: Nanos,
+        read_only: u32,
+        mutating: u32,
+        started: &mut Vec<Grant>,
+    ) {
+        self.current
+            .set_inflight_limits(now, read_only, mutating, started);
+    }
+
+    /// The current flow control's limits (for drawing and readouts).
+    pub fn snapshot(&self) -> Vec<LimitSnapshot> {
+        self.current.snapshot()
+    }
+}
+
+fn flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind) -> FlowControl {
+    FlowControl::new(
+        kind,
+        spec.max_requests_inflight,
+        spec.max_mutating_requests_inflight,
+        from_secs(spec.queue_wait_limit),
+        spec.article_queue_capacity,
+        from_secs(spec.article_timeout),
+    )
+}
+
+/// Whether `grant` came from this flow control (after a switch, the
+/// retired one still owns the grants it gave).
+fn owns(flow_control: &FlowControl, grant: &Grant) -> bool {
+    matches!(
+        (flow_control, grant.slot),
+        (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt)
+            | (FlowControl::MaxInflight(_), Slot::ReadOnly | Slot::Mutating)
+            | (FlowControl::Article(_), Slot::Article)
+    )
+}
