@@ -306,10 +306,8 @@ fn requests_in_flight_stay_bounded_when_a_webhook_hangs_behind_a_dedicated_limit
 fn change() -> impl Strategy<Value = ControlPlaneChange> {
     prop_oneof![
         (1u32..3_000).prop_map(ControlPlaneChange::Nodes),
-        (1u32..800, 1u32..400).prop_map(|(r, m)| ControlPlaneChange::InflightLimits {
-            read_only: r,
-            mutating: m
-        }),
+        (1u32..800).prop_map(ControlPlaneChange::MaxRequestsInflight),
+        (1u32..400).prop_map(ControlPlaneChange::MaxMutatingRequestsInflight),
         (1u32..600).prop_map(ControlPlaneChange::WebhookConcurrency),
         (0.001f64..2.0).prop_map(ControlPlaneChange::WebhookLatency),
         (1.0f64..30.0).prop_map(ControlPlaneChange::WebhookTimeout),
@@ -370,7 +368,7 @@ proptest! {
                 }
             }
             if let Some(change) = change {
-                limits_cut |= matches!(change, ControlPlaneChange::InflightLimits { .. } | ControlPlaneChange::FlowControl(_));
+                limits_cut |= matches!(change, ControlPlaneChange::MaxRequestsInflight(_) | ControlPlaneChange::MaxMutatingRequestsInflight(_) | ControlPlaneChange::FlowControl(_));
                 sim.reconfigure(Change::ControlPlane(change)).expect("valid change");
                 assert_conserved(&sim);
             }

@@ -3,8 +3,8 @@
 //! budget, its numbers stay finite and it conserves requests. Values outside
 //! a slider's range are refused with a readable reason, never a panic.
 //!
-//! The slider ranges are the page's own (`cplab::lab::Knob::range`), so this
-//! test follows any change of them.
+//! The sliders, their ranges and the faults are the page's own control table
+//! (`cplab::lab::CONTROLS`), so this test follows any change of them.
 //!
 //! Coverage: the full product (48 mechanism combinations × 4 faults × 2⁹
 //! extremes of the 9 model sliders) is about 98,000 runs, too slow for the
@@ -16,7 +16,8 @@
 //! meets every fault, and every pair of slider extremes occurs.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::lab::Knob;
+use cplab::lab::controls::{Binding, Input};
+use cplab::lab::{CONTROLS, Control, Params};
 use cplab::sim::models::control_plane::{
     ControlPlaneChange as C, ControlPlaneSpec, Discovery, WebhookHandling,
 };
@@ -25,17 +26,15 @@ use cplab::sim::models::flow_control::FlowControlKind;
 use cplab::sim::models::watch_cache::CacheLocking;
 use cplab::sim::{Change, LatencyHistogram, Scenario, Simulation, from_secs};
 
-/// The page's numeric controls that reach the model (all but Speed), in
-/// the page's order.
-const KNOBS: [Knob; 9] = {
-    let mut knobs = [Knob::Nodes; 9];
-    let mut i = 0;
-    while i < 9 {
-        knobs[i] = Knob::ALL[i];
-        i += 1;
-    }
-    knobs
-};
+/// The page's sliders that reach the model (all but Speed), in the page's
+/// order, from its control table.
+fn sliders() -> Vec<Control> {
+    CONTROLS
+        .iter()
+        .filter(|r| r.is_model_slider())
+        .map(|r| r.control)
+        .collect()
+}
 
 /// Events one frame may handle (the page's budget adapts between 2,000 and
 /// 2,000,000; 20,000 is its starting value).
@@ -45,30 +44,16 @@ const FRAMES: usize = 8;
 
 /// Each slider's (min, max), from the page's own ranges.
 fn extremes() -> Vec<(f64, f64)> {
-    KNOBS
+    sliders()
         .iter()
-        .map(|knob| (knob.range().min, knob.range().max))
+        .map(|c| c.row().range().expect("a slider"))
+        .map(|range| (range.min, range.max))
         .collect()
 }
 
-/// The change a slider sends at `value` (as `Params::changes_since` does:
-/// latencies are in ms on the page, counts are rounded).
-fn slider_change(knob: usize, value: f64, read_only: f64, mutating: f64) -> C {
-    let n = |x: f64| x.round() as u32;
-    match KNOBS[knob] {
-        Knob::Nodes => C::Nodes(n(value)),
-        Knob::MaxRequestsInflight | Knob::MaxMutatingRequestsInflight => C::InflightLimits {
-            read_only: n(read_only),
-            mutating: n(mutating),
-        },
-        Knob::WebhookConcurrency => C::WebhookConcurrency(n(value)),
-        Knob::WebhookLatency => C::WebhookLatency(value / 1e3),
-        Knob::WebhookTimeout => C::WebhookTimeout(value),
-        Knob::EtcdConnections => C::EtcdConnections(n(value)),
-        Knob::EtcdFsyncLatency => C::FsyncLatency(value / 1e3),
-        Knob::Namespaces => C::Namespaces(n(value)),
-        Knob::Speed => unreachable!("Speed does not reach the model"),
-    }
+/// The change a slider sends at `value` (its row's).
+fn slider_change(slider: usize, value: f64) -> C {
+    sliders()[slider].row().change(value).expect("a setting")
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -108,47 +93,49 @@ fn every_mechanism_combination() -> Vec<Mechanisms> {
     all
 }
 
-/// The page's four fault buttons, as `Params::changes_since` sends them.
-const FAULTS: [(&str, C); 4] = [
-    ("slow webhook", C::SlowWebhook(50.0)),
-    ("fsync spike", C::FsyncSpike(50.0)),
-    ("leader election", C::LeaderElection),
-    ("restart storm", C::RestartStorm(0.5)),
-];
+/// The page's fault buttons, as `Params::changes_since` sends them when
+/// pressed or turned on.
+fn faults() -> Vec<(&'static str, C)> {
+    CONTROLS
+        .iter()
+        .filter_map(|row| match &row.binding {
+            Binding::Fault(fault) => Some((row.label, (fault.change)(1.0))),
+            _ => None,
+        })
+        .collect()
+}
 
-/// 16 rows over 9 two-level factors (false = minimum, true = maximum) in
-/// which every pair of columns shows all four combinations: the first 8
-/// columns of the 16-run Hadamard (Sylvester) matrix's rows with their
-/// complements, plus the all-minimum and all-maximum rows.
-fn covering_rows() -> Vec<[bool; 9]> {
-    // Columns 1, 2, 4, 8, 3, 5, 6, 9, 10 of H16: entry (r, c) is the parity
-    // of popcount(r & c); distinct nonzero columns are pairwise balanced.
-    const COLUMNS: [u32; 9] = [1, 2, 4, 8, 3, 5, 6, 9, 10];
-    let mut rows: Vec<[bool; 9]> = (0..16u32)
-        .map(|r| COLUMNS.map(|c| (r & c).count_ones() % 2 == 1))
+/// 16 rows over the sliders as two-level factors (false = minimum, true =
+/// maximum) in which every pair of columns shows all four combinations:
+/// distinct nonzero columns of the 16-run Hadamard (Sylvester) matrix
+/// (up to 15 sliders), plus the all-minimum and all-maximum rows.
+fn covering_rows(factors: usize) -> Vec<Vec<bool>> {
+    // Entry (r, c) of H16 is the parity of popcount(r & c); distinct
+    // nonzero columns are pairwise balanced.
+    const COLUMNS: [u32; 15] = [1, 2, 4, 8, 3, 5, 6, 9, 10, 7, 11, 12, 13, 14, 15];
+    assert!(factors <= COLUMNS.len(), "H16 covers at most 15 sliders");
+    let mut rows: Vec<Vec<bool>> = (0..16u32)
+        .map(|r| {
+            COLUMNS[..factors]
+                .iter()
+                .map(|c| (r & c).count_ones() % 2 == 1)
+                .collect()
+        })
         .collect();
     // Row 0 of H16 is all minimum; make the all-maximum row explicit too.
-    rows[15] = [true; 9];
+    rows[15] = vec![true; factors];
     rows
 }
 
-/// The page's scenario at these slider values and mechanisms (what
-/// `live::page_scenario` builds from the page's `Params`).
-fn page_scenario(values: &[f64; 9], m: Mechanisms) -> Scenario {
-    let n = |x: f64| x.round() as u32;
-    let mut spec = ControlPlaneSpec::upstream(n(values[0]));
-    spec.flow_control = m.flow_control;
-    spec.max_requests_inflight = n(values[1]);
-    spec.max_mutating_requests_inflight = n(values[2]);
-    spec.webhook_handling = m.webhook_handling;
-    spec.webhook_concurrency = n(values[3]);
-    for hook in &mut spec.webhooks {
-        hook.latency = hook.latency.with_mean(values[4] / 1e3);
-        hook.timeout = values[5];
+/// The page's scenario at these slider values and mechanisms: the sliders
+/// written as their rows write them.
+fn page_scenario(values: &[f64], m: Mechanisms) -> Scenario {
+    let mut spec = ControlPlaneSpec::upstream(1_000);
+    for (control, &value) in sliders().iter().zip(values) {
+        spec.apply(control.row().change(value).expect("a setting"));
     }
-    spec.etcd_client.pool_connections = n(values[6]);
-    spec.etcd.fsync = spec.etcd.fsync.with_mean(values[7] / 1e3);
-    spec.workload.namespaces = n(values[8]);
+    spec.flow_control = m.flow_control;
+    spec.webhook_handling = m.webhook_handling;
     spec.cache_locking = m.cache_locking;
     spec.discovery = m.discovery;
     // The two versions of consistent LISTs alternate over the combinations
@@ -163,9 +150,10 @@ fn page_scenario(values: &[f64; 9], m: Mechanisms) -> Scenario {
     }
 }
 
-fn default_values() -> [f64; 9] {
-    // The page's defaults (Params::default): upstream 1.32 at 1,000 nodes.
-    [1_000.0, 400.0, 200.0, 500.0, 25.0, 10.0, 10.0, 0.8, 100.0]
+fn default_values() -> Vec<f64> {
+    // The page's defaults: upstream 1.32 at 1,000 nodes.
+    let page = Params::default();
+    sliders().iter().map(|&c| page.get(c)).collect()
 }
 
 fn assert_sane(sim: &Simulation, what: &str) {
@@ -214,43 +202,48 @@ fn assert_sane(sim: &Simulation, what: &str) {
 
 #[test]
 fn slider_ranges_are_read_from_the_page() {
-    assert!(!KNOBS.contains(&Knob::Speed) && Knob::ALL[9] == Knob::Speed);
+    assert!(!sliders().contains(&Control::Speed) && sliders().len() >= 9);
     let ranges = extremes();
-    assert_eq!(ranges.len(), KNOBS.len());
-    for (knob, (min, max)) in KNOBS.iter().zip(&ranges) {
+    assert_eq!(ranges.len(), sliders().len());
+    for (control, (min, max)) in sliders().iter().zip(&ranges) {
         assert!(
             min.is_finite() && max.is_finite() && min < max,
-            "{knob:?}: {min}..{max}"
+            "{control:?}: {min}..{max}"
         );
     }
+    assert!(CONTROLS.iter().any(|r| matches!(r.input, Input::Press)));
 }
 
 #[test]
 fn every_slider_extreme_runs_under_every_mechanism_and_fault() {
-    let ranges = extremes();
-    let rows = covering_rows();
+    let (sliders, ranges, faults) = (sliders(), extremes(), faults());
+    let rows = covering_rows(sliders.len());
     let mut runs = 0;
     let mut row = 0;
     for (m_index, m) in every_mechanism_combination().into_iter().enumerate() {
-        for (f_index, (fault, fault_change)) in FAULTS.iter().enumerate() {
+        for (f_index, (fault, fault_change)) in faults.iter().enumerate() {
             for _ in 0..2 {
-                let pick = rows[row % rows.len()];
+                let pick = &rows[row % rows.len()];
                 row += 1;
-                let values: [f64; 9] =
-                    std::array::from_fn(|k| if pick[k] { ranges[k].1 } else { ranges[k].0 });
+                let values: Vec<f64> = (0..sliders.len())
+                    .map(|k| if pick[k] { ranges[k].1 } else { ranges[k].0 })
+                    .collect();
                 let what = format!("{m:?}, {fault}, sliders {values:?}");
                 // Half the runs start at these values (a link to the page),
                 // half start at the defaults and move every slider there.
                 let direct = (m_index + f_index + row) % 2 == 0;
-                let start = if direct { values } else { default_values() };
+                let start = if direct {
+                    values.clone()
+                } else {
+                    default_values()
+                };
                 let mut sim = Simulation::new(&page_scenario(&start, m), runs as u64)
                     .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
                 if !direct {
-                    for k in 0..KNOBS.len() {
-                        let change = slider_change(k, values[k], values[1], values[2]);
-                        sim.reconfigure(Change::ControlPlane(change))
+                    for (k, &value) in values.iter().enumerate() {
+                        sim.reconfigure(Change::ControlPlane(slider_change(k, value)))
                             .unwrap_or_else(|e| {
-                                panic!("{what}: slider {:?} refused: {e}", KNOBS[k])
+                                panic!("{what}: slider {:?} refused: {e}", sliders[k])
                             });
                     }
                 }
@@ -271,7 +264,7 @@ fn every_slider_extreme_runs_under_every_mechanism_and_fault() {
             }
         }
     }
-    assert_eq!(runs, 48 * 4 * 2);
+    assert_eq!(runs, 48 * faults.len() * 2);
 }
 
 #[test]
@@ -283,10 +276,8 @@ fn out_of_range_values_are_refused_with_a_reason() {
     for bad in [
         C::Nodes(0),
         C::Nodes(15_001),
-        C::InflightLimits {
-            read_only: 0,
-            mutating: 1,
-        },
+        C::MaxRequestsInflight(0),
+        C::MaxMutatingRequestsInflight(100_001),
         C::WebhookConcurrency(0),
         C::WebhookLatency(f64::NAN),
         C::WebhookLatency(-1.0),

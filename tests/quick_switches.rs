@@ -52,10 +52,10 @@ fn flow_control_switched_twice_strands_no_queued_request() {
             C::FlowControl(FlowControlKind::MaxInflight),
             C::FlowControl(FlowControlKind::Apf),
         ],
-        &[C::InflightLimits {
-            read_only: 400,
-            mutating: 200,
-        }],
+        &[
+            C::MaxRequestsInflight(400),
+            C::MaxMutatingRequestsInflight(200),
+        ],
     );
     // A few requests of the light load are always in flight; thousands were stranded.
     assert!(

@@ -2,12 +2,10 @@
 //! view gives that view back (issue: share, embed, compare, export).
 #![cfg(not(target_arch = "wasm32"))]
 
+use cplab::lab::controls::Input;
 use cplab::lab::url::{from_query, to_query};
-use cplab::lab::{Figure, Knob, Panel, Params, Switch};
-use cplab::sim::models::control_plane::{Discovery, WebhookHandling};
-use cplab::sim::models::etcd::client::EtcdClientKind;
-use cplab::sim::models::flow_control::FlowControlKind;
-use cplab::sim::models::watch_cache::CacheLocking;
+use cplab::lab::view::Sweep;
+use cplab::lab::{CONTROLS, ChartClass, Control, Figure, Panel, Params};
 use cplab::sim::studies::catalog::{CATALOG, Group};
 use proptest::prelude::*;
 
@@ -19,74 +17,64 @@ fn presets() -> Vec<&'static str> {
         .collect()
 }
 
-fn switch() -> impl Strategy<Value = Switch> {
-    prop_oneof![
-        prop_oneof![
-            Just(FlowControlKind::Apf),
-            Just(FlowControlKind::MaxInflight),
-            Just(FlowControlKind::ArticleQueue)
-        ]
-        .prop_map(Switch::FlowControl),
-        prop_oneof![
-            Just(WebhookHandling::Inline),
-            Just(WebhookHandling::Dedicated)
-        ]
-        .prop_map(Switch::WebhookHandling),
-        prop_oneof![
-            Just(CacheLocking::PerResource),
-            Just(CacheLocking::NamespaceShards)
-        ]
-        .prop_map(Switch::CacheLocking),
-        prop_oneof![
-            Just(EtcdClientKind::PerResource),
-            Just(EtcdClientKind::Pool)
-        ]
-        .prop_map(Switch::EtcdClient),
-        prop_oneof![Just(Discovery::Aggregated), Just(Discovery::Legacy)]
-            .prop_map(Switch::Discovery),
-        any::<bool>().prop_map(Switch::ConsistentList),
-    ]
+fn every(pick: impl Fn(&Input) -> bool) -> Vec<Control> {
+    CONTROLS
+        .iter()
+        .filter(|r| pick(&r.input))
+        .map(|r| r.control)
+        .collect()
+}
+
+fn sliders() -> Vec<Control> {
+    every(|i| matches!(i, Input::Slider { .. }))
 }
 
 prop_compose! {
     fn view()(
         preset in prop::sample::select(presets()),
         b in prop::sample::select(presets()),
-        knobs in prop::collection::vec((prop::sample::select(Knob::ALL.to_vec()), 0u32..=1000), 0..6),
-        exact in prop::collection::vec(prop::sample::select(Knob::ALL.to_vec()), 0..3),
+        positions in prop::collection::vec((prop::sample::select(sliders()), 0u32..=1000), 0..6),
+        exact in prop::collection::vec(prop::sample::select(sliders()), 0..3),
         exact_values in prop::collection::vec(0.0f64..1.0, 3),
-        switches in prop::collection::vec(switch(), 0..6),
-        faults in any::<(bool, bool, bool)>(),
+        switches in prop::collection::vec((prop::sample::select(every(|i| matches!(i, Input::Switch(_)))), 0usize..3), 0..6),
+        toggles in prop::collection::vec((prop::sample::select(every(|i| matches!(i, Input::Toggle))), any::<bool>()), 0..3),
+        playing in any::<bool>(),
         seed in any::<u64>(),
         panel in prop::sample::select(Panel::ALL.to_vec()),
-        chart in 0usize..4,
+        chart in prop::sample::select(ChartClass::ALL.to_vec()),
         embed in prop::option::of(prop::sample::select(Figure::ALL.to_vec())),
-        controls in prop::collection::btree_set(0usize..Knob::ALL.len(), 0..4),
-        sweep in prop::sample::select(Knob::ALL[..9].to_vec()),
+        controls in prop::collection::btree_set(prop::sample::select(sliders()), 0..4),
+        sweep in prop::sample::select(CONTROLS.iter().filter(|r| r.is_model_slider()).map(|r| r.control).collect::<Vec<_>>()),
         sweep_positions in (0u32..=1000, 0u32..=1000),
     ) -> Params {
         let mut p = Params::for_preset(preset).expect("shipped preset");
-        for (knob, position) in knobs {
-            *p.slot(knob) = knob.range().from_position(position as f64);
+        for (control, position) in positions {
+            let range = control.row().range().expect("a slider");
+            p.set(control, range.from_position(position as f64));
         }
-        for (knob, t) in exact.into_iter().zip(exact_values) {
-            let r = knob.range();
-            *p.slot(knob) = r.clamp(r.min + t * (r.max - r.min)).unwrap_or(r.min);
+        for (control, t) in exact.into_iter().zip(exact_values) {
+            let r = control.row().range().expect("a slider");
+            p.set(control, r.clamp(r.min + t * (r.max - r.min)).unwrap_or(r.min));
         }
-        for s in switches {
-            p.set_switch(s);
+        for (control, choice) in switches {
+            p.set(control, (choice % control.row().choices().len()) as f64);
         }
-        (p.slow_webhook, p.fsync_spike, p.playing) = faults;
-        p.seed = seed;
-        p.panel = panel;
-        p.chart_class = chart;
-        p.embed = embed;
-        p.embed_controls = controls.into_iter().map(|i| Knob::ALL[i]).collect();
-        p.ab_preset = b;
-        p.sweep_knob = sweep;
-        let r = sweep.range();
-        p.sweep_from = r.from_position(sweep_positions.0 as f64);
-        p.sweep_to = r.from_position(sweep_positions.1 as f64);
+        for (control, on) in toggles {
+            p.set(control, on as u8 as f64);
+        }
+        p.playback.playing = playing;
+        p.run.seed = seed;
+        p.view.panel = panel;
+        p.view.chart = chart;
+        p.view.embed = embed;
+        p.view.embed_controls = controls.into_iter().collect();
+        p.view.ab_preset = b;
+        let r = sweep.row().range().expect("a slider");
+        p.view.sweep = Sweep {
+            control: sweep,
+            from: r.from_position(sweep_positions.0 as f64),
+            to: r.from_position(sweep_positions.1 as f64),
+        };
         p
     }
 }
@@ -106,9 +94,9 @@ proptest! {
     fn any_query_string_reads_without_panic_into_a_valid_view(query in ".{0,300}") {
         let (p, notices) = from_query(&query);
         prop_assert!(notices.len() <= 8);
-        for knob in Knob::ALL {
-            let r = knob.range();
-            prop_assert!(p.get(knob) >= r.min && p.get(knob) <= r.max);
+        for control in sliders() {
+            let r = control.row().range().expect("a slider");
+            prop_assert!(p.get(control) >= r.min && p.get(control) <= r.max);
         }
         prop_assert!(p.scenario().is_ok());
     }

@@ -3,8 +3,10 @@
 //! the scenario that tests it; and the article's tuning tips as settings a
 //! reader can try.
 
-use super::params::{Panel, Params};
-use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+use super::controls::SLOW_WEBHOOK_FACTOR;
+use super::params::Params;
+use super::view::Panel;
+use crate::sim::models::control_plane::{ControlPlaneChange as C, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::sim::models::watch_cache::CacheLocking;
@@ -49,11 +51,10 @@ pub struct Claim {
     pub open: fn(&mut Params),
 }
 
+/// Opens a shipped scenario in the lab, with the page's seed and speed.
 fn preset(p: &mut Params, id: &'static str) {
-    if let Ok(mut fresh) = Params::for_preset(id) {
-        fresh.seed = p.seed;
-        fresh.speed = p.speed;
-        fresh.run = p.run.wrapping_add(1);
+    if let Ok(mut fresh) = p.with_preset(id) {
+        fresh.view.panel = Panel::Lab;
         *p = fresh;
     }
 }
@@ -86,9 +87,9 @@ pub const CLAIMS: [Claim; 11] = [
         source: "kubernetes.md: pkg/server/config.go, pkg/server/options/feature.go",
         try_label: "Max inflight, 800 / 400",
         open: |p| {
-            p.flow_control = FlowControlKind::MaxInflight;
-            p.max_requests_inflight = 800.0;
-            p.max_mutating_requests_inflight = 400.0;
+            p.apply(C::FlowControl(FlowControlKind::MaxInflight));
+            p.apply(C::MaxRequestsInflight(800));
+            p.apply(C::MaxMutatingRequestsInflight(400));
         },
     },
     Claim {
@@ -108,8 +109,8 @@ pub const CLAIMS: [Claim; 11] = [
         source: "kubernetes.md: watch cache (pkg/storage/cacher); article.md A5",
         try_label: "Namespace shards at 15,000 nodes",
         open: |p| {
-            p.cache_locking = CacheLocking::NamespaceShards;
-            p.nodes = 15_000.0;
+            p.apply(C::CacheLocking(CacheLocking::NamespaceShards));
+            p.apply(C::Nodes(15_000));
         },
     },
     Claim {
@@ -128,7 +129,7 @@ pub const CLAIMS: [Claim; 11] = [
         finding: "The first and third exist (the page's histogram uses the first's buckets). The webhook metric is really apiserver_admission_webhook_admission_duration_seconds; kubelet_discovery_duration_seconds does not exist.",
         source: "kubernetes.md: metrics",
         try_label: "Open the lab",
-        open: |p| p.panel = Panel::Lab,
+        open: |p| p.view.panel = Panel::Lab,
     },
     Claim {
         id: "Throughput",
@@ -137,7 +138,7 @@ pub const CLAIMS: [Claim; 11] = [
         finding: "The model finds a large gap between 1.30 and 1.32, for an upstream reason the article does not mention: before 1.31 etcd served every consistent LIST, and its responses block the resource's one connection. Its absolute figures depend on the model's assumptions (one API server, no CPU limit); see the table.",
         source: "article.md: headline figures and table; kubernetes.md: ConsistentListFromCache",
         try_label: "Open the table",
-        open: |p| p.panel = Panel::Compare,
+        open: |p| p.view.panel = Panel::Compare,
     },
     Claim {
         id: "p99",
@@ -155,7 +156,7 @@ pub const CLAIMS: [Claim; 11] = [
         finding: "The article gives no load. Under our stated premise the upgrade (consistent LISTs from the cache) is the change that moves people's p99; the article's proxy and webhook limit change nothing measurable, and two of the four changes are not upstream. The savings are not modelled.",
         source: "article.md: case study",
         try_label: "Open the case study",
-        open: |p| p.panel = Panel::CaseStudy,
+        open: |p| p.view.panel = Panel::CaseStudy,
     },
     Claim {
         id: "Cost",
@@ -164,7 +165,7 @@ pub const CLAIMS: [Claim; 11] = [
         finding: "The model has no prices and computes no cost; the table shows the article's figures only.",
         source: "article.md: headline figures and table",
         try_label: "Open the table",
-        open: |p| p.panel = Panel::Compare,
+        open: |p| p.view.panel = Panel::Compare,
     },
 ];
 
@@ -182,39 +183,32 @@ pub const TIPS: [Tip; 4] = [
         tip: "--webhook-request-concurrency=1000 for more than 10 webhooks",
         expect: "The flag is the article's (not upstream): the page turns on its dedicated webhook limit at 1,000 with a slow webhook. Seats stay free; the webhook calls themselves are as slow as before.",
         apply: |p| {
-            p.webhook_handling = WebhookHandling::Dedicated;
-            p.webhook_concurrency = 1_000.0;
-            p.slow_webhook = true;
+            p.apply(C::WebhookHandling(WebhookHandling::Dedicated));
+            p.apply(C::WebhookConcurrency(1_000));
+            p.apply(C::SlowWebhook(SLOW_WEBHOOK_FACTOR));
         },
     },
     Tip {
         tip: "--max-requests-inflight=800 for read-heavy clusters",
         expect: "With APF on, 800 + 200 becomes 1,000 seats shared by level, not 800 for reads: compare the queue chart before and after at 15,000 nodes.",
         apply: |p| {
-            p.max_requests_inflight = 800.0;
-            p.nodes = 15_000.0;
+            p.apply(C::MaxRequestsInflight(800));
+            p.apply(C::Nodes(15_000));
         },
     },
     Tip {
         tip: "Aggregated discovery for 50+ CRDs: start-up 12 s → 4 s",
         expect: "Press Client restart storm with Legacy, then with Aggregated: about 12 s against milliseconds.",
-        apply: |p| {
-            p.discovery = Discovery::Legacy;
-            if let Ok(mut fresh) = Params::for_preset("restart-storm") {
-                fresh.seed = p.seed;
-                fresh.speed = p.speed;
-                fresh.run = p.run.wrapping_add(1);
-                *p = fresh;
-            }
-        },
+        // The scenario's clients run legacy discovery.
+        apply: |p| preset(p, "restart-storm"),
     },
     Tip {
         tip: "etcd pool: 10 connections up to 500 nodes, 50 above 1,000",
         expect: "The pool is the article's (not upstream). At 2,000 nodes, 10 or 50 connections give the same latency: connections are not the bottleneck.",
         apply: |p| {
-            p.etcd_client = EtcdClientKind::Pool;
-            p.etcd_connections = 50.0;
-            p.nodes = 2_000.0;
+            p.apply(C::EtcdClient(EtcdClientKind::Pool));
+            p.apply(C::EtcdConnections(50));
+            p.apply(C::Nodes(2_000));
         },
     },
 ];

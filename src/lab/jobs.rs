@@ -8,7 +8,8 @@
 //! same text a link carries, see `url.rs`), plus the imported scenario if
 //! there is one.
 
-use super::params::{Base, Knob, Params};
+use super::controls::{CONTROLS, Control};
+use super::params::{Base, Params, Run, Values};
 use super::url;
 use crate::sim::studies::capacity::{CapacityResult, CapacitySearch, Progress};
 use crate::sim::studies::case_study::{self, ALL_CHANGES, CHANGES, CaseResult};
@@ -46,7 +47,7 @@ impl JobRequest {
             id,
             kind,
             query: url::to_query(params),
-            imported: match &params.base {
+            imported: match &params.run.base {
                 Base::Imported(scenario) => Some((**scenario).clone()),
                 Base::Preset(_) => None,
             },
@@ -58,7 +59,7 @@ impl JobRequest {
         let (mut params, _) = url::from_query(&self.query);
         if let Some(scenario) = &self.imported {
             scenario.check().map_err(|e| e.to_string())?;
-            params.base = Base::Imported(std::rc::Rc::new(scenario.clone()));
+            params.run.base = Base::Imported(std::rc::Rc::new(scenario.clone()));
         }
         Ok(params)
     }
@@ -146,26 +147,26 @@ pub const SWEEP_SECONDS: f64 = 60.0;
 pub const SWEEP_WARMUP: f64 = 10.0;
 
 /// The sliders the comparison and the case study take from the reader:
-/// everything the reader moved, except the size of the cluster (each
-/// column or case fixes its own) and the page's speed.
-fn carried(knob: Knob) -> bool {
-    !matches!(knob, Knob::Nodes | Knob::Speed)
+/// every setting's slider the reader moved, except the size of the cluster
+/// (each column or case fixes its own).
+fn carried(control: Control) -> bool {
+    control.row().is_model_slider() && control != Control::Nodes
 }
 
 /// The reader's moved sliders, applied to `scenario` (a preset's).
-fn with_readers_sliders(reader: &Params, reader_base: &Params, scenario: &mut Scenario) {
-    let Ok(mut target) = Params::for_imported(scenario.clone()) else {
+fn with_readers_sliders(reader: &Run, reader_base: &Run, scenario: &mut Scenario) {
+    let Some(spec) = scenario.control_plane.as_mut() else {
         return;
     };
-    let own = target.clone();
-    for knob in Knob::ALL.into_iter().filter(|&k| carried(k)) {
-        if reader.get(knob) != reader_base.get(knob) {
-            *target.slot(knob) = reader.get(knob);
+    let own = Values::of_spec(spec);
+    let mut target = own;
+    for row in CONTROLS.iter().filter(|r| carried(r.control)) {
+        let control = row.control;
+        if !row.same(reader.settings[control], reader_base.settings[control]) {
+            target[control] = reader.settings[control];
         }
     }
-    if let Some(spec) = scenario.control_plane.as_mut() {
-        target.apply_differences(&own, spec);
-    }
+    target.apply_differences(&own, spec);
 }
 
 enum Work {
@@ -188,8 +189,9 @@ pub struct JobRunner {
 
 impl JobRunner {
     pub fn new(request: &JobRequest) -> Result<Self, String> {
-        let reader = request.params()?;
-        let reader_base = reader.base_params().map_err(|e| e.to_string())?;
+        let params = request.params()?;
+        let reader = &params.run;
+        let reader_base = reader.base_run().map_err(|e| e.to_string())?;
         let seed = reader.seed;
         let mut queue = VecDeque::new();
         let mut values = Vec::new();
@@ -197,14 +199,14 @@ impl JobRunner {
             JobKind::Compare => {
                 for (i, column) in COLUMNS.iter().enumerate() {
                     let scenario =
-                        column_scenario(column, |s| with_readers_sliders(&reader, &reader_base, s))
+                        column_scenario(column, |s| with_readers_sliders(reader, &reader_base, s))
                             .map_err(|e| e.to_string())?;
                     let sim = Simulation::new(&scenario, seed).map_err(|e| e.to_string())?;
                     queue.push_back(Work::Measure(i, Box::new(sim)));
                 }
                 for (i, column) in COLUMNS.iter().enumerate() {
                     let scenario =
-                        column_scenario(column, |s| with_readers_sliders(&reader, &reader_base, s))
+                        column_scenario(column, |s| with_readers_sliders(reader, &reader_base, s))
                             .map_err(|e| e.to_string())?;
                     let search =
                         CapacitySearch::new(&scenario, seed, None).map_err(|e| e.to_string())?;
@@ -224,7 +226,7 @@ impl JobRunner {
             JobKind::CaseStudy => {
                 for (i, mask) in case_masks().into_iter().enumerate() {
                     let scenario = case_study::variant(mask, |s| {
-                        with_readers_sliders(&reader, &reader_base, s)
+                        with_readers_sliders(reader, &reader_base, s)
                     })
                     .map_err(|e| e.to_string())?;
                     let sim = Simulation::new(&scenario, seed).map_err(|e| e.to_string())?;
@@ -233,9 +235,13 @@ impl JobRunner {
                 JobResult::CaseStudy(Vec::new())
             }
             JobKind::Sweep => {
-                let knob = reader.sweep_knob;
-                let range = knob.range();
-                let (from, to) = (reader.sweep_from, reader.sweep_to);
+                let sweep = params.view.sweep;
+                let range = sweep
+                    .control
+                    .row()
+                    .range()
+                    .ok_or("the sweep needs a slider")?;
+                let (from, to) = (sweep.from, sweep.to);
                 for i in 0..SWEEP_POINTS {
                     let t = i as f64 / (SWEEP_POINTS - 1) as f64;
                     let value = if i == 0 {
@@ -248,8 +254,8 @@ impl JobRunner {
                         from + t * (to - from)
                     };
                     let value = range.clamp(value).unwrap_or(range.min);
-                    let mut point = reader.clone();
-                    *point.slot(knob) = value;
+                    let mut point = params.clone();
+                    point.set(sweep.control, value);
                     let mut scenario = point.scenario().map_err(|e| e.to_string())?;
                     scenario.duration = SWEEP_SECONDS;
                     scenario.warmup = SWEEP_WARMUP;
@@ -389,19 +395,19 @@ mod tests {
         };
         assert_eq!(rows.len(), case_masks().len());
         let before =
-            case_study::run(&case_study::before().expect("valid"), params.seed).expect("runs");
+            case_study::run(&case_study::before().expect("valid"), params.run.seed).expect("runs");
         assert_eq!(rows[0].result, before, "the same seed, the same numbers");
     }
 
     #[test]
     fn a_sweep_covers_its_range_and_a_moved_slider_reaches_every_column() {
-        let params = Params {
-            sweep_knob: Knob::EtcdFsyncLatency,
-            sweep_from: 0.1,
-            sweep_to: 100.0,
-            nodes: 100.0,
-            ..Params::default()
+        let mut params = Params::default();
+        params.view.sweep = crate::lab::view::Sweep {
+            control: Control::EtcdFsyncLatency,
+            from: 0.1,
+            to: 100.0,
         };
+        params.set(Control::Nodes, 100.0);
         let update = finish(&JobRequest::new(1, JobKind::Sweep, &params));
         let JobResult::Sweep(points) = update.result else {
             panic!("a sweep");
@@ -417,10 +423,8 @@ mod tests {
         );
 
         // The fsync slider moved: every column's write p99 follows it.
-        let slow = Params {
-            etcd_fsync_latency: 20.0,
-            ..Params::default()
-        };
+        let mut slow = Params::default();
+        slow.set(Control::EtcdFsyncLatency, 20.0);
         let runner = JobRunner::new(&JobRequest::new(2, JobKind::Compare, &slow)).expect("valid");
         for work in &runner.queue {
             if let Work::Measure(_, sim) = work {

@@ -1,19 +1,29 @@
-//! The laboratory's state as plain data, on every target: what the reader
-//! set ([`params`]), how it travels in a link ([`url`]), the article's
-//! claims and their verdicts ([`claims`]), and what the page leaves to its
-//! worker ([`worker`]): the long computations ([`jobs`]) and reading and
-//! writing files, asked for in messages ([`wire`]).
+//! The laboratory's state as plain data, on every target: the table of
+//! every control ([`controls`]), what the reader set ([`params`]) and what
+//! the page shows of it ([`view`]), how it travels in a link ([`url`]), the
+//! article's claims and their verdicts ([`claims`]), and what the page
+//! leaves to its worker ([`worker`]): the long computations ([`jobs`]) and
+//! reading and writing files, asked for in messages ([`wire`]).
 //!
-//! None of it touches the DOM, so it is tested natively (property tests
-//! included) and the web app (`ui`) only draws it.
+//! The page's running simulation ([`live`]) and what the page writes of it
+//! ([`readouts`], [`format`], [`export`]) are here too. None of it touches
+//! the DOM, so it is tested natively (property tests included) and the web
+//! app (`ui`) only draws it.
 
 pub mod claims;
 pub mod controls;
+pub mod export;
+pub mod format;
 pub mod jobs;
+pub mod live;
 pub mod params;
 pub mod readouts;
+pub mod state;
 pub mod url;
+pub mod view;
 pub mod wire;
 pub mod worker;
 
-pub use params::{Base, Figure, Knob, Panel, Params, Range, Switch};
+pub use controls::{CONTROLS, Control, Range};
+pub use params::{Base, Params};
+pub use view::{ChartClass, Figure, Panel};

@@ -1,11 +1,20 @@
 //! The numbers the page's readouts show, computed from a run's live windows.
 
-use crate::sim::{LatencyHistogram, Nanos, Simulation, to_secs};
+use crate::sim::models::control_plane::MetricClass;
+use crate::sim::{ClassMetrics, LatencyHistogram, Nanos, Simulation, to_secs};
 
 /// The readouts summarise this many of the most recent 1-second windows.
 pub const READOUT_WINDOWS: usize = 10;
-/// The API's latency classes (the first three metric classes).
-pub const API_CLASSES: std::ops::Range<usize> = 0..3;
+
+/// The API classes' metrics of a control-plane run, in [`MetricClass::API`]'s
+/// order (none for another model).
+pub fn api_classes(sim: &Simulation) -> impl Iterator<Item = &ClassMetrics> {
+    let metrics = sim.metrics();
+    let control_plane = metrics.len() == MetricClass::ALL.len();
+    MetricClass::API
+        .into_iter()
+        .filter_map(move |class| metrics.get(class.index()).filter(|_| control_plane))
+}
 
 /// What the readouts show.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,11 +39,10 @@ pub struct Readouts {
 /// The readouts of `sim` over its last `windows` seconds (speed and
 /// `limited` are the caller's to fill: they are about the page, not the run).
 pub fn recent(sim: &Simulation, windows: usize) -> Readouts {
-    let metrics = sim.metrics();
     let mut latency: LatencyHistogram<u32> = LatencyHistogram::new();
     let mut since: Nanos = sim.now();
     let (mut rejected, mut timed_out) = (0u64, 0u64);
-    for class in metrics.get(API_CLASSES).unwrap_or_default() {
+    for class in api_classes(sim) {
         let recent = class.windows.merge_recent(windows, &mut latency);
         since = since.min(recent.start);
         rejected += recent.rejected;

@@ -6,16 +6,16 @@
 //! controls it shows. Only what differs from the preset is written, so
 //! links stay short; reading a link starts from the preset again.
 //!
+//! Every control of the control table (`controls`) travels under its key: a
+//! slider as a number in its unit, clamped to its range; a switch as its
+//! choice's key; a fault that stays on as `1`. (A fault that happens once is
+//! never in a link.)
+//!
 //! | key | value |
 //! |---|---|
 //! | `preset` | a shipped scenario: `k8s-1.32` (default), `k8s-1.30`, `k8s-1.32-article`, `single-binary`, a teaching scenario, `case-study-before`, `k8s-1.32-5000` |
-//! | `nodes`, `max-requests-inflight`, `max-mutating-requests-inflight`, `webhook-concurrency`, `webhook-latency` (ms), `webhook-timeout` (s), `etcd-connections`, `etcd-fsync-latency` (ms), `namespaces`, `speed` (×) | numbers, clamped to the slider's range |
-//! | `flow-control` | `apf`, `max-inflight`, `article-queue` |
-//! | `webhook-handling` | `inline`, `dedicated` |
-//! | `cache-locking` | `per-resource`, `namespace-shards` |
-//! | `etcd-client` | `per-resource`, `pool` |
-//! | `discovery` | `aggregated`, `legacy` |
-//! | `consistent-list` | `cache`, `etcd` |
+//! | a control's key: `nodes`, `max-requests-inflight`, `webhook-latency` (ms), `speed` (×), … | numbers, clamped to the slider's range |
+//! | a switch's key: `flow-control`, `webhook-handling`, `cache-locking`, `etcd-client`, `discovery`, `consistent-list` | one of its choices' keys: `apf`, `max-inflight`, `article-queue`, … |
 //! | `slow-webhook`, `fsync-spike`, `paused` | `1` (on) |
 //! | `seed` | 0 to 2⁶⁴−1 |
 //! | `panel` | `lab`, `compare`, `case-study`, `claims`, `ab`, `sweep` |
@@ -28,11 +28,9 @@
 //! Anything else, or a value out of its range, is ignored or clamped, and
 //! reported as a [`Notice`] the page shows.
 
-use super::params::{Base, DEFAULT_PRESET, Figure, Knob, Panel, Params, Switch};
-use crate::sim::models::control_plane::{Discovery, WebhookHandling};
-use crate::sim::models::etcd::client::EtcdClientKind;
-use crate::sim::models::flow_control::FlowControlKind;
-use crate::sim::models::watch_cache::CacheLocking;
+use super::controls::{Control, Input, Range};
+use super::params::{Base, DEFAULT_PRESET, Params};
+use super::view::{ChartClass, Figure, Panel};
 use crate::sim::studies::catalog;
 
 /// Longest query string read [bytes]: a real link is a few hundred.
@@ -43,86 +41,6 @@ const MAX_NOTICES: usize = 8;
 /// Something in a link the page could not take as it was.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice(pub String);
-
-/// The chart names in the URL, by chart class index.
-const CHARTS: [&str; 4] = ["mutating", "read", "list", "webhook"];
-
-/// Every switch value with its URL key and value.
-fn switch_values() -> Vec<(&'static str, &'static str, Switch)> {
-    vec![
-        (
-            "flow-control",
-            "apf",
-            Switch::FlowControl(FlowControlKind::Apf),
-        ),
-        (
-            "flow-control",
-            "max-inflight",
-            Switch::FlowControl(FlowControlKind::MaxInflight),
-        ),
-        (
-            "flow-control",
-            "article-queue",
-            Switch::FlowControl(FlowControlKind::ArticleQueue),
-        ),
-        (
-            "webhook-handling",
-            "inline",
-            Switch::WebhookHandling(WebhookHandling::Inline),
-        ),
-        (
-            "webhook-handling",
-            "dedicated",
-            Switch::WebhookHandling(WebhookHandling::Dedicated),
-        ),
-        (
-            "cache-locking",
-            "per-resource",
-            Switch::CacheLocking(CacheLocking::PerResource),
-        ),
-        (
-            "cache-locking",
-            "namespace-shards",
-            Switch::CacheLocking(CacheLocking::NamespaceShards),
-        ),
-        (
-            "etcd-client",
-            "per-resource",
-            Switch::EtcdClient(EtcdClientKind::PerResource),
-        ),
-        (
-            "etcd-client",
-            "pool",
-            Switch::EtcdClient(EtcdClientKind::Pool),
-        ),
-        (
-            "discovery",
-            "aggregated",
-            Switch::Discovery(Discovery::Aggregated),
-        ),
-        ("discovery", "legacy", Switch::Discovery(Discovery::Legacy)),
-        ("consistent-list", "cache", Switch::ConsistentList(true)),
-        ("consistent-list", "etcd", Switch::ConsistentList(false)),
-    ]
-}
-
-/// The current value of each switch, as (key, value).
-fn switches_of(p: &Params) -> [(&'static str, &'static str); 6] {
-    let pick = |s: Switch| {
-        switch_values()
-            .into_iter()
-            .find(|(_, _, v)| *v == s)
-            .map_or(("", ""), |(k, v, _)| (k, v))
-    };
-    [
-        pick(Switch::FlowControl(p.flow_control)),
-        pick(Switch::WebhookHandling(p.webhook_handling)),
-        pick(Switch::CacheLocking(p.cache_locking)),
-        pick(Switch::EtcdClient(p.etcd_client)),
-        pick(Switch::Discovery(p.discovery)),
-        pick(Switch::ConsistentList(p.consistent_list_from_cache)),
-    ]
-}
 
 /// Escapes a value for a query string (the values written here are plain
 /// ASCII words and numbers; this keeps a stray character harmless).
@@ -178,55 +96,54 @@ pub fn to_query(p: &Params) -> String {
     if preset != DEFAULT_PRESET {
         pairs.push(("preset".into(), preset.into()));
     }
-    for knob in Knob::ALL {
-        if p.get(knob) != base.get(knob) {
-            pairs.push((knob.id().into(), number(p.get(knob))));
+    for row in super::controls::CONTROLS.iter() {
+        let (value, theirs) = (p.get(row.control), base.get(row.control));
+        let written = match row.input {
+            Input::Slider { .. } => (value != theirs).then(|| number(value)),
+            Input::Switch(choices) => (value != theirs)
+                .then(|| choices.get(value as usize))
+                .flatten()
+                .map(|choice| choice.key.to_owned()),
+            Input::Toggle => (value != 0.0).then(|| "1".to_owned()),
+            // A press happens once: a link does not repeat it.
+            Input::Press => None,
+        };
+        if let Some(written) = written {
+            pairs.push((row.key.into(), written));
         }
     }
-    for (mine, theirs) in switches_of(p).into_iter().zip(switches_of(&base)) {
-        if mine != theirs {
-            pairs.push((mine.0.into(), mine.1.into()));
-        }
+    if !p.playback.playing {
+        pairs.push(("paused".into(), "1".into()));
     }
-    for (on, key) in [
-        (p.slow_webhook, "slow-webhook"),
-        (p.fsync_spike, "fsync-spike"),
-        (!p.playing, "paused"),
-    ] {
-        if on {
-            pairs.push((key.into(), "1".into()));
-        }
+    if p.run.seed != base.run.seed {
+        pairs.push(("seed".into(), p.run.seed.to_string()));
     }
-    if p.seed != base.seed {
-        pairs.push(("seed".into(), p.seed.to_string()));
+    let view = &p.view;
+    if view.panel != Panel::Lab {
+        pairs.push(("panel".into(), view.panel.id().into()));
     }
-    if p.panel != Panel::Lab {
-        pairs.push(("panel".into(), p.panel.id().into()));
+    if view.chart != ChartClass::default() {
+        pairs.push(("chart".into(), view.chart.id().into()));
     }
-    if p.chart_class != 0 {
-        pairs.push((
-            "chart".into(),
-            CHARTS[p.chart_class.min(CHARTS.len() - 1)].into(),
-        ));
+    if view.ab_preset != base.view.ab_preset {
+        pairs.push(("b".into(), view.ab_preset.into()));
     }
-    if p.ab_preset != base.ab_preset {
-        pairs.push(("b".into(), p.ab_preset.into()));
+    let sweep = (view.sweep, base.view.sweep);
+    if sweep.0.control != sweep.1.control {
+        pairs.push(("sweep".into(), sweep.0.control.row().key.into()));
     }
-    if p.sweep_knob != base.sweep_knob {
-        pairs.push(("sweep".into(), p.sweep_knob.id().into()));
+    if sweep.0.from != sweep.1.from {
+        pairs.push(("sweep-from".into(), number(sweep.0.from)));
     }
-    if p.sweep_from != base.sweep_from {
-        pairs.push(("sweep-from".into(), number(p.sweep_from)));
+    if sweep.0.to != sweep.1.to {
+        pairs.push(("sweep-to".into(), number(sweep.0.to)));
     }
-    if p.sweep_to != base.sweep_to {
-        pairs.push(("sweep-to".into(), number(p.sweep_to)));
-    }
-    if let Some(figure) = p.embed {
+    if let Some(figure) = view.embed {
         pairs.push(("embed".into(), figure.id().into()));
     }
-    if !p.embed_controls.is_empty() {
-        let ids: Vec<&str> = p.embed_controls.iter().map(|k| k.id()).collect();
-        pairs.push(("controls".into(), ids.join(",")));
+    if !view.embed_controls.is_empty() {
+        let keys: Vec<&str> = view.embed_controls.iter().map(|c| c.row().key).collect();
+        pairs.push(("controls".into(), keys.join(",")));
     }
     pairs
         .iter()
@@ -242,6 +159,41 @@ fn shown(text: &str) -> String {
         format!("{clean}…")
     } else {
         clean
+    }
+}
+
+/// Whether a flag's value says "on".
+fn flag(value: &str) -> bool {
+    matches!(value, "1" | "true" | "on" | "")
+}
+
+/// A slider's value in a link, within its range, and what the reader is
+/// told if it was not (`kept`: the value before).
+fn slider_value(label: &str, range: Range, text: &str, kept: f64) -> (f64, Option<String>) {
+    match text.trim().parse::<f64>() {
+        // An overlong number reads as infinity: out of range, clamped.
+        Ok(x) if !x.is_nan() => {
+            let clamped = range.clamp(x).unwrap_or(kept);
+            let moved = clamped != x && !(range.integer && (clamped - x).abs() < 0.5);
+            let notice = moved.then(|| {
+                format!(
+                    "{label}: {} is outside {}–{}; using {}.",
+                    shown(text),
+                    number(range.min),
+                    number(range.max),
+                    number(clamped)
+                )
+            });
+            (clamped, notice)
+        }
+        _ => (
+            kept,
+            Some(format!(
+                "{label}: “{}” is not a number; kept {}.",
+                shown(text),
+                number(kept)
+            )),
+        ),
     }
 }
 
@@ -293,95 +245,75 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
         if key == "preset" {
             continue;
         }
-        if let Some(knob) = Knob::from_id(key) {
-            let range = knob.range();
-            match value.trim().parse::<f64>() {
-                // An overlong number reads as infinity: out of range, clamped.
-                Ok(x) if !x.is_nan() => {
-                    let clamped = range.clamp(x).unwrap_or(base.get(knob));
-                    if clamped != x && !(range.integer && (clamped - x).abs() < 0.5) {
-                        note(format!(
-                            "{}: {} is outside {}–{}; using {}.",
-                            knob.label(),
-                            shown(value),
-                            number(range.min),
-                            number(range.max),
-                            number(clamped)
-                        ));
-                    }
-                    *params.slot(knob) = clamped;
+        if let Some(control) = Control::from_key(key) {
+            let row = control.row();
+            match row.input {
+                Input::Slider { range, .. } => {
+                    let (value, notice) = slider_value(row.label, range, value, base.get(control));
+                    params.set(control, value);
+                    notice.into_iter().for_each(&mut note);
                 }
-                _ => note(format!(
-                    "{}: “{}” is not a number; kept {}.",
-                    knob.label(),
-                    shown(value),
-                    number(base.get(knob))
+                Input::Switch(choices) => match row.choice(value) {
+                    Some(choice) => params.set(control, choice as f64),
+                    None if choices.is_empty() => {}
+                    None => note(format!(
+                        "{key}: “{}” is not one of its choices; ignored.",
+                        shown(value)
+                    )),
+                },
+                Input::Toggle => params.set(control, flag(value) as u8 as f64),
+                Input::Press => note(format!(
+                    "{key}: a fault that happens once cannot be set by a link; ignored."
                 )),
             }
             continue;
         }
-        if let Some((_, _, switch)) = switch_values()
-            .into_iter()
-            .find(|(k, v, _)| *k == key && v == value)
-        {
-            params.set_switch(switch);
-            continue;
-        }
-        if switch_values().iter().any(|(k, _, _)| *k == key) {
-            note(format!(
-                "{key}: “{}” is not one of its choices; ignored.",
-                shown(value)
-            ));
-            continue;
-        }
-        let flag = |value: &str| matches!(value, "1" | "true" | "on" | "");
         match key {
-            "slow-webhook" => params.slow_webhook = flag(value),
-            "fsync-spike" => params.fsync_spike = flag(value),
-            "paused" => params.playing = !flag(value),
+            "paused" => params.playback.playing = !flag(value),
             "seed" => match value.trim().parse::<u64>() {
-                Ok(seed) => params.seed = seed,
+                Ok(seed) => params.run.seed = seed,
                 Err(_) => note(format!(
                     "seed: “{}” is not a whole number from 0 to 18446744073709551615; kept {}.",
                     shown(value),
-                    base.seed
+                    base.run.seed
                 )),
             },
             "panel" => match Panel::ALL.into_iter().find(|p| p.id() == value) {
-                Some(panel) => params.panel = panel,
+                Some(panel) => params.view.panel = panel,
                 None => note(format!("panel: no panel called “{}”.", shown(value))),
             },
-            "chart" => match CHARTS.iter().position(|c| c == value) {
-                Some(i) => params.chart_class = i,
+            "chart" => match ChartClass::ALL.into_iter().find(|c| c.id() == value) {
+                Some(chart) => params.view.chart = chart,
                 None => note(format!("chart: no chart called “{}”.", shown(value))),
             },
             "b" => match catalog::find(value).filter(|_| Params::for_preset(value).is_ok()) {
-                Some(entry) => params.ab_preset = entry.id,
+                Some(entry) => params.view.ab_preset = entry.id,
                 None => note(format!("b: no preset called “{}”.", shown(value))),
             },
-            "sweep" => match Knob::from_id(value).filter(|k| *k != Knob::Speed) {
-                Some(knob) => params.sweep_knob = knob,
+            "sweep" => match Control::from_key(value).filter(|c| c.row().is_model_slider()) {
+                Some(control) => params.view.sweep.control = control,
                 None => note(format!("sweep: no slider called “{}”.", shown(value))),
             },
             "sweep-from" | "sweep-to" => match value.trim().parse::<f64>() {
                 Ok(x) if x.is_finite() => {
                     if key == "sweep-from" {
-                        params.sweep_from = x;
+                        params.view.sweep.from = x;
                     } else {
-                        params.sweep_to = x;
+                        params.view.sweep.to = x;
                     }
                 }
                 _ => note(format!("{key}: “{}” is not a number.", shown(value))),
             },
             "embed" => match Figure::ALL.into_iter().find(|f| f.id() == value) {
-                Some(figure) => params.embed = Some(figure),
+                Some(figure) => params.view.embed = Some(figure),
                 None => note(format!("embed: no figure called “{}”.", shown(value))),
             },
             "controls" => {
                 for id in value.split(',').filter(|id| !id.is_empty()) {
-                    match Knob::from_id(id) {
-                        Some(knob) if !params.embed_controls.contains(&knob) => {
-                            params.embed_controls.push(knob)
+                    let slider = Control::from_key(id).filter(|c| c.row().range().is_some());
+                    match slider {
+                        Some(control) if !params.view.embed_controls.contains(&control) => {
+                            params.view.embed_controls.push(control)
                         }
                         Some(_) => {}
                         None => note(format!("controls: no slider called “{}”.", shown(id))),
@@ -395,41 +327,44 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
         }
     }
     // The sweep's range follows its slider's range.
-    let range = params.sweep_knob.range();
-    let (from, to) = (
-        range.clamp(params.sweep_from).unwrap_or(range.min),
-        range.clamp(params.sweep_to).unwrap_or(range.max),
-    );
-    if (from, to) != (params.sweep_from, params.sweep_to) {
-        note(format!(
-            "sweep: the range was clamped to {}–{}.",
-            number(from),
-            number(to)
-        ));
-        params.sweep_from = from;
-        params.sweep_to = to;
+    let sweep = &mut params.view.sweep;
+    if let Some(range) = sweep.control.row().range() {
+        let (from, to) = (
+            range.clamp(sweep.from).unwrap_or(range.min),
+            range.clamp(sweep.to).unwrap_or(range.max),
+        );
+        if (from, to) != (sweep.from, sweep.to) {
+            note(format!(
+                "sweep: the range was clamped to {}–{}.",
+                number(from),
+                number(to)
+            ));
+            (sweep.from, sweep.to) = (from, to);
+        }
     }
-    debug_assert!(matches!(params.base, Base::Preset(_)));
+    debug_assert!(matches!(params.run.base, Base::Preset(_)));
     (params, notices)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::models::control_plane::ControlPlaneChange as C;
+    use crate::sim::models::flow_control::FlowControlKind;
 
     #[test]
     fn a_default_view_has_an_empty_query_and_a_moved_one_round_trips() {
         assert_eq!(to_query(&Params::default()), "");
         let mut p = Params::for_preset("k8s-1.30").expect("preset");
-        p.nodes = 5_000.0;
-        p.speed = 2.5;
-        p.slow_webhook = true;
-        p.flow_control = FlowControlKind::ArticleQueue;
-        p.consistent_list_from_cache = true;
-        p.seed = 99;
-        p.panel = Panel::Compare;
-        p.embed = Some(Figure::Latency);
-        p.embed_controls = vec![Knob::Nodes, Knob::Speed];
+        p.set(Control::Nodes, 5_000.0);
+        p.set(Control::Speed, 2.5);
+        p.set(Control::SlowWebhook, 1.0);
+        p.apply(C::FlowControl(FlowControlKind::ArticleQueue));
+        p.apply(C::ConsistentListFromCache(true));
+        p.run.seed = 99;
+        p.view.panel = Panel::Compare;
+        p.view.embed = Some(Figure::Latency);
+        p.view.embed_controls = vec![Control::Nodes, Control::Speed];
         let query = to_query(&p);
         assert!(query.starts_with("preset=k8s-1.30&nodes=5000"), "{query}");
         let (back, notices) = from_query(&format!("?{query}"));
@@ -442,15 +377,15 @@ mod tests {
         let (p, notices) = from_query(
             "nodes=1e99&speed=NaN&seed=-3&flow-control=<script>&panel=x&preset=k8s-1.32&bogus=1&%ZZ=%",
         );
-        assert_eq!(p.nodes, 15_000.0);
-        assert_eq!(p.speed, 1.0);
-        assert_eq!(p.seed, 1);
-        assert_eq!(p.flow_control, FlowControlKind::Apf);
+        assert_eq!(p.get(Control::Nodes), 15_000.0);
+        assert_eq!(p.get(Control::Speed), 1.0);
+        assert_eq!(p.run.seed, 1);
+        assert_eq!(p.get(Control::FlowControl), 0.0, "APF");
         assert_eq!(notices.len(), 7, "{notices:?}");
         assert!(notices.iter().all(|n| !n.0.contains('\n')));
         let long = format!("nodes={}", "9".repeat(10_000));
         let (p, notices) = from_query(&long);
-        assert_eq!(p.nodes, 15_000.0);
+        assert_eq!(p.get(Control::Nodes), 15_000.0);
         assert!(!notices.is_empty());
         let (_, notices) = from_query("nodes=%F0%9F%92%A5&namespaces=\u{202e}12");
         assert_eq!(notices.len(), 2);

@@ -99,7 +99,7 @@ mod tests {
         let mut params = Params::default();
         messages.push(ToWorker::Job(JobRequest::new(7, JobKind::Sweep, &params)));
         let imported = CATALOG[12].scenario().expect("valid");
-        params.base = super::super::params::Base::Imported(std::rc::Rc::new(imported));
+        params.run.base = super::super::params::Base::Imported(std::rc::Rc::new(imported));
         messages.push(ToWorker::Job(JobRequest::new(8, JobKind::Compare, &params)));
         messages.push(ToWorker::Import {
             id: 9,

@@ -174,10 +174,8 @@ mod tests {
 
     #[test]
     fn a_newer_job_replaces_the_running_one_and_a_done_job_ends() {
-        let params = Params {
-            nodes: 100.0,
-            ..Params::default()
-        };
+        let mut params = Params::default();
+        params.set(crate::lab::controls::Control::Nodes, 100.0);
         let mut worker = Worker::new();
         assert_eq!(worker.step(1_000), None, "no job, no update");
         assert_eq!(

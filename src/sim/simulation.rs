@@ -30,7 +30,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
 
 /// A change to a running simulation, applied at its current time.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub enum Change {
     Station(StationChange),
     ControlPlane(ControlPlaneChange),

@@ -13,173 +13,51 @@
 //! webhook_handling = "dedicated"
 //! ```
 //!
-//! An entry sets one or more keys; they apply in the order of the fields
-//! below, once the events due at that simulated instant are handled (as a
-//! change by hand applies when the clock has reached its time).
+//! Every other key of an entry is a change of the model, named as the model
+//! names it ([`ControlPlaneChange`], [`StationChange`] in snake case), so a
+//! new change of a model is a new timeline key with nothing to add here.
+//! `source` and `rate` go together: the new rate of a workload source, by
+//! name. An entry's changes apply in the order written, once the events due
+//! at that simulated instant are handled (as a change by hand applies when
+//! the clock has reached its time).
 
-use crate::sim::models::control_plane::{
-    ControlPlaneChange, ControlPlaneSpec, Discovery, WebhookHandling,
-};
-use crate::sim::models::etcd::client::EtcdClientKind;
-use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
 use crate::sim::models::station::StationChange;
-use crate::sim::models::watch_cache::CacheLocking;
 use crate::sim::simulation::Change;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::fmt;
 
 /// Most entries a timeline may hold.
 pub const MAX_ENTRIES: usize = 1_000;
 
-/// One scheduled change.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+/// One scheduled change, or several at the same instant.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct TimedChange {
     /// when it applies [s of simulated time]
     pub at: f64,
-    /// worker nodes
-    #[serde(default)]
-    pub nodes: Option<u32>,
-    #[serde(default)]
-    pub max_requests_inflight: Option<u32>,
-    #[serde(default)]
-    pub max_mutating_requests_inflight: Option<u32>,
-    /// the article's dedicated webhook limit
-    #[serde(default)]
-    pub webhook_concurrency: Option<u32>,
-    /// mean latency of every webhook [s]
-    #[serde(default)]
-    pub webhook_latency: Option<f64>,
-    /// timeoutSeconds of every webhook [s]
-    #[serde(default)]
-    pub webhook_timeout: Option<f64>,
-    /// connections of the article's etcd pool
-    #[serde(default)]
-    pub etcd_connections: Option<u32>,
-    /// mean etcd fsync duration [s]
-    #[serde(default)]
-    pub fsync_latency: Option<f64>,
-    #[serde(default)]
-    pub namespaces: Option<u32>,
-    #[serde(default)]
-    pub flow_control: Option<FlowControlKind>,
-    #[serde(default)]
-    pub webhook_handling: Option<WebhookHandling>,
-    #[serde(default)]
-    pub cache_locking: Option<CacheLocking>,
-    #[serde(default)]
-    pub etcd_client: Option<EtcdClientKind>,
-    #[serde(default)]
-    pub discovery: Option<Discovery>,
-    /// consistent LISTs from the watch cache (`true`, 1.31+) or etcd
-    #[serde(default)]
-    pub consistent_list_from_cache: Option<bool>,
-    /// fault: webhook latencies × this factor (1 = off)
-    #[serde(default)]
-    pub slow_webhook: Option<f64>,
-    /// fault: fsync durations × this factor (1 = off)
-    #[serde(default)]
-    pub fsync_spike: Option<f64>,
-    /// fault: the etcd leader is lost (`true`)
-    #[serde(default)]
-    pub leader_election: Option<bool>,
-    /// fault: this fraction of discovery clients restarts
-    #[serde(default)]
-    pub restart_storm: Option<f64>,
+    /// what changes, in the order written
+    pub changes: Vec<Change>,
     /// an extra workload source, by name, whose rate `rate` sets
-    #[serde(default)]
     pub source: Option<String>,
     /// the new rate of `source` [requests/s]
-    #[serde(default)]
     pub rate: Option<f64>,
-    /// the station's arrival rate [requests/s]
-    #[serde(default)]
-    pub arrival_rate: Option<f64>,
-    /// the station's servers
-    #[serde(default)]
-    pub servers: Option<u32>,
 }
 
 impl TimedChange {
-    /// The changes this entry makes, in order. Inflight limits come as a
-    /// pair: the one the entry does not set keeps its value in `current`.
+    /// The changes this entry makes, in order; a source's rate needs the
+    /// control plane's `current` spec to find the source.
     pub fn changes(&self, current: Option<&ControlPlaneSpec>) -> Vec<Change> {
-        use ControlPlaneChange as C;
-        let mut out = Vec::new();
-        let mut cp = |c: C| out.push(Change::ControlPlane(c));
-        if let Some(n) = self.nodes {
-            cp(C::Nodes(n));
-        }
-        if self.max_requests_inflight.is_some() || self.max_mutating_requests_inflight.is_some() {
-            let (read_only, mutating) = current.map_or((400, 200), |s| {
-                (s.max_requests_inflight, s.max_mutating_requests_inflight)
-            });
-            cp(C::InflightLimits {
-                read_only: self.max_requests_inflight.unwrap_or(read_only),
-                mutating: self.max_mutating_requests_inflight.unwrap_or(mutating),
-            });
-        }
-        if let Some(n) = self.webhook_concurrency {
-            cp(C::WebhookConcurrency(n));
-        }
-        if let Some(s) = self.webhook_latency {
-            cp(C::WebhookLatency(s));
-        }
-        if let Some(s) = self.webhook_timeout {
-            cp(C::WebhookTimeout(s));
-        }
-        if let Some(n) = self.etcd_connections {
-            cp(C::EtcdConnections(n));
-        }
-        if let Some(s) = self.fsync_latency {
-            cp(C::FsyncLatency(s));
-        }
-        if let Some(n) = self.namespaces {
-            cp(C::Namespaces(n));
-        }
-        if let Some(v) = self.flow_control {
-            cp(C::FlowControl(v));
-        }
-        if let Some(v) = self.webhook_handling {
-            cp(C::WebhookHandling(v));
-        }
-        if let Some(v) = self.cache_locking {
-            cp(C::CacheLocking(v));
-        }
-        if let Some(v) = self.etcd_client {
-            cp(C::EtcdClient(v));
-        }
-        if let Some(v) = self.discovery {
-            cp(C::Discovery(v));
-        }
-        if let Some(v) = self.consistent_list_from_cache {
-            cp(C::ConsistentListFromCache(v));
-        }
-        if let Some(f) = self.slow_webhook {
-            cp(C::SlowWebhook(f));
-        }
-        if let Some(f) = self.fsync_spike {
-            cp(C::FsyncSpike(f));
-        }
-        if self.leader_election == Some(true) {
-            cp(C::LeaderElection);
-        }
-        if let Some(f) = self.restart_storm {
-            cp(C::RestartStorm(f));
-        }
+        let mut out = self.changes.clone();
         if let (Some(name), Some(rate), Some(spec)) = (&self.source, self.rate, current) {
             let index = spec.workload.sources.iter().position(|s| &s.name == name);
             if let Some(index) = index {
-                cp(C::SourceRate {
+                out.push(Change::ControlPlane(ControlPlaneChange::SourceRate {
                     index: index as u16,
                     rate,
-                });
+                }));
             }
-        }
-        if let Some(rate) = self.arrival_rate {
-            out.push(Change::Station(StationChange::ArrivalRate(rate)));
-        }
-        if let Some(servers) = self.servers {
-            out.push(Change::Station(StationChange::Servers(servers)));
         }
         out
     }
@@ -188,47 +66,18 @@ impl TimedChange {
     /// reader's changes this way, so an exported scenario replays them).
     /// A change of a workload source needs the `spec` to name the source.
     pub fn from_change(at: f64, change: &Change, spec: Option<&ControlPlaneSpec>) -> Self {
-        use ControlPlaneChange as C;
         let mut entry = TimedChange {
             at,
             ..TimedChange::default()
         };
         match *change {
-            Change::Station(StationChange::ArrivalRate(rate)) => entry.arrival_rate = Some(rate),
-            Change::Station(StationChange::Servers(n)) => entry.servers = Some(n),
-            Change::Station(_) => {}
-            Change::ControlPlane(c) => match c {
-                C::Nodes(n) => entry.nodes = Some(n),
-                C::InflightLimits {
-                    read_only,
-                    mutating,
-                } => {
-                    entry.max_requests_inflight = Some(read_only);
-                    entry.max_mutating_requests_inflight = Some(mutating);
-                }
-                C::WebhookConcurrency(n) => entry.webhook_concurrency = Some(n),
-                C::WebhookLatency(s) => entry.webhook_latency = Some(s),
-                C::WebhookTimeout(s) => entry.webhook_timeout = Some(s),
-                C::EtcdConnections(n) => entry.etcd_connections = Some(n),
-                C::FsyncLatency(s) => entry.fsync_latency = Some(s),
-                C::Namespaces(n) => entry.namespaces = Some(n),
-                C::FlowControl(v) => entry.flow_control = Some(v),
-                C::WebhookHandling(v) => entry.webhook_handling = Some(v),
-                C::CacheLocking(v) => entry.cache_locking = Some(v),
-                C::EtcdClient(v) => entry.etcd_client = Some(v),
-                C::Discovery(v) => entry.discovery = Some(v),
-                C::ConsistentListFromCache(v) => entry.consistent_list_from_cache = Some(v),
-                C::SlowWebhook(f) => entry.slow_webhook = Some(f),
-                C::FsyncSpike(f) => entry.fsync_spike = Some(f),
-                C::LeaderElection => entry.leader_election = Some(true),
-                C::RestartStorm(f) => entry.restart_storm = Some(f),
-                C::SourceRate { index, rate } => {
-                    entry.source = spec
-                        .and_then(|s| s.workload.sources.get(index as usize))
-                        .map(|s| s.name.clone());
-                    entry.rate = Some(rate);
-                }
-            },
+            Change::ControlPlane(ControlPlaneChange::SourceRate { index, rate }) => {
+                entry.source = spec
+                    .and_then(|s| s.workload.sources.get(index as usize))
+                    .map(|s| s.name.clone());
+                entry.rate = Some(rate);
+            }
+            change => entry.changes.push(change),
         }
         entry
     }
@@ -278,10 +127,232 @@ impl TimedChange {
                 Change::ControlPlane(_) => Err("applies to a [control_plane] only".into()),
                 Change::Station(_) => Err("applies to a [station] only".into()),
             };
-            checked.map_err(|message| (String::new(), message))?;
+            checked.map_err(|message| (key_of(&change).unwrap_or_default(), message))?;
         }
         Ok(())
     }
+}
+
+/// An entry as binary formats pack it (fields by position).
+#[derive(Serialize, Deserialize)]
+struct Packed {
+    at: f64,
+    changes: Vec<Change>,
+    source: Option<String>,
+    rate: Option<f64>,
+}
+
+/// A change as a one-key table: its timeline key and its value.
+fn written(change: &Change) -> Result<(String, toml::Value), String> {
+    let value = match change {
+        Change::ControlPlane(c) => toml::Value::try_from(c),
+        Change::Station(c) => toml::Value::try_from(c),
+    };
+    match value.map_err(|e| e.to_string())? {
+        toml::Value::Table(table) if table.len() == 1 => table
+            .into_iter()
+            .next()
+            .ok_or_else(|| "an empty change".to_owned()),
+        other => Err(format!("{other} is not a timeline change")),
+    }
+}
+
+/// The timeline key of a change (`None` for one only a source names).
+fn key_of(change: &Change) -> Option<String> {
+    written(change).ok().map(|(key, _)| key)
+}
+
+impl Serialize for TimedChange {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if !serializer.is_human_readable() {
+            return Packed {
+                at: self.at,
+                changes: self.changes.clone(),
+                source: self.source.clone(),
+                rate: self.rate,
+            }
+            .serialize(serializer);
+        }
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("at", &self.at)?;
+        for change in &self.changes {
+            let (key, value) = written(change).map_err(serde::ser::Error::custom)?;
+            map.serialize_entry(&key, &value)?;
+        }
+        if let Some(source) = &self.source {
+            map.serialize_entry("source", source)?;
+        }
+        if let Some(rate) = self.rate {
+            map.serialize_entry("rate", &rate)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for TimedChange {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        if !deserializer.is_human_readable() {
+            let packed = Packed::deserialize(deserializer)?;
+            return Ok(TimedChange {
+                at: packed.at,
+                changes: packed.changes,
+                source: packed.source,
+                rate: packed.rate,
+            });
+        }
+        deserializer.deserialize_map(EntryVisitor)
+    }
+}
+
+struct EntryVisitor;
+
+impl<'de> Visitor<'de> for EntryVisitor {
+    type Value = TimedChange;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a timeline entry: `at` and the changes it makes")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TimedChange, A::Error> {
+        let mut entry = TimedChange::default();
+        let mut at = None;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "at" => at = Some(map.next_value()?),
+                "source" => entry.source = Some(map.next_value()?),
+                "rate" => entry.rate = Some(map.next_value()?),
+                _ => entry.changes.push(map.next_value_seed(ChangeNamed(&key))?),
+            }
+        }
+        entry.at = at.ok_or_else(|| de::Error::missing_field("at"))?;
+        Ok(entry)
+    }
+}
+
+/// The value of timeline key `.0`: the change of that name, from whichever
+/// model has it.
+struct ChangeNamed<'a>(&'a str);
+
+impl<'de> DeserializeSeed<'de> for ChangeNamed<'_> {
+    type Value = Change;
+
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<Change, D::Error> {
+        let key = self.0;
+        let tagged = Tagged { key, value };
+        if variants::<ControlPlaneChange>().contains(&key) {
+            ControlPlaneChange::deserialize(tagged).map(Change::ControlPlane)
+        } else if variants::<StationChange>().contains(&key) {
+            StationChange::deserialize(tagged).map(Change::Station)
+        } else {
+            Err(de::Error::custom(format_args!(
+                "unknown field `{key}`, expected `at`, `source`, `rate` or a change: {}",
+                keys().join(", ")
+            )))
+        }
+    }
+}
+
+/// Every key a timeline entry may have besides `at`, `source` and `rate`.
+pub fn keys() -> Vec<&'static str> {
+    let mut keys = variants::<ControlPlaneChange>().to_vec();
+    keys.extend_from_slice(variants::<StationChange>());
+    // A source's rate is set with `source` and `rate`, not by its own key.
+    keys.retain(|&k| k != "source_rate");
+    keys
+}
+
+/// An enum's value given as a key and its value (one entry of a table): a
+/// change's key is its variant, the value its payload.
+struct Tagged<'a, D> {
+    key: &'a str,
+    value: D,
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tagged<'_, D> {
+    type Error = D::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        visitor.visit_enum(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, D: Deserializer<'de>> de::EnumAccess<'de> for Tagged<'_, D> {
+    type Error = D::Error;
+    type Variant = Payload<D>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Payload<D>), D::Error> {
+        let variant = seed.deserialize(self.key.into_deserializer())?;
+        Ok((variant, Payload(self.value)))
+    }
+}
+
+struct Payload<D>(D);
+
+impl<'de, D: Deserializer<'de>> de::VariantAccess<'de> for Payload<D> {
+    type Error = D::Error;
+
+    fn unit_variant(self) -> Result<(), D::Error> {
+        de::IgnoredAny::deserialize(self.0).map(|_| ())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, D::Error> {
+        seed.deserialize(self.0)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_seq(visitor)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(visitor)
+    }
+}
+
+/// The names serde gives the variants of enum `T`, read off the call its
+/// derived `Deserialize` makes (`deserialize_enum(name, variants, …)`).
+fn variants<T: for<'de> Deserialize<'de>>() -> &'static [&'static str] {
+    struct Names<'a>(&'a mut &'static [&'static str]);
+
+    impl<'de> Deserializer<'de> for Names<'_> {
+        type Error = de::value::Error;
+
+        fn deserialize_enum<V: Visitor<'de>>(
+            self,
+            _: &'static str,
+            variants: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = variants;
+            Err(de::Error::custom("only the names were wanted"))
+        }
+
+        fn deserialize_any<V: Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not an enum"))
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct identifier ignored_any
+        }
+    }
+
+    let mut names: &'static [&'static str] = &[];
+    let _ = T::deserialize(Names(&mut names));
+    names
 }
 
 #[cfg(test)]
@@ -292,21 +363,14 @@ mod tests {
     fn an_entry_turns_into_changes_in_order() {
         let entry = TimedChange {
             at: 5.0,
-            max_mutating_requests_inflight: Some(50),
-            slow_webhook: Some(20.0),
+            changes: vec![
+                Change::ControlPlane(ControlPlaneChange::MaxMutatingRequestsInflight(50)),
+                Change::ControlPlane(ControlPlaneChange::SlowWebhook(20.0)),
+            ],
             ..TimedChange::default()
         };
         let spec = ControlPlaneSpec::upstream(10);
-        assert_eq!(
-            entry.changes(Some(&spec)),
-            vec![
-                Change::ControlPlane(ControlPlaneChange::InflightLimits {
-                    read_only: 400,
-                    mutating: 50
-                }),
-                Change::ControlPlane(ControlPlaneChange::SlowWebhook(20.0)),
-            ]
-        );
+        assert_eq!(entry.changes(Some(&spec)), entry.changes);
         assert!(entry.check(10.0, Some(&spec)).is_ok());
         assert!(entry.check(1.0, Some(&spec)).is_err(), "after the end");
         assert!(entry.check(10.0, None).is_err(), "not a station change");
@@ -326,6 +390,53 @@ mod tests {
             let back = TimedChange::from_change(5.0, &change, Some(&spec));
             assert_eq!(back.changes(Some(&spec)), vec![change]);
         }
+    }
+
+    #[test]
+    fn every_change_is_written_under_its_key_and_read_back() {
+        use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+        use ControlPlaneChange as C;
+        let text = r#"
+            at = 2.5
+            nodes = 300
+            max_mutating_requests_inflight = 7
+            webhook_handling = "dedicated"
+            discovery = "legacy"
+            slow_webhook = inf
+            leader_election = true
+            servers = 4
+        "#;
+        let entry: TimedChange = toml::from_str(text).expect("valid entry");
+        assert_eq!(
+            entry.changes,
+            vec![
+                Change::ControlPlane(C::Nodes(300)),
+                Change::ControlPlane(C::MaxMutatingRequestsInflight(7)),
+                Change::ControlPlane(C::WebhookHandling(WebhookHandling::Dedicated)),
+                Change::ControlPlane(C::Discovery(Discovery::Legacy)),
+                Change::ControlPlane(C::SlowWebhook(f64::INFINITY)),
+                Change::ControlPlane(C::LeaderElection),
+                Change::Station(StationChange::Servers(4)),
+            ]
+        );
+        let again: TimedChange =
+            toml::from_str(&toml::to_string(&entry).expect("writes")).expect("reads back");
+        assert_eq!(again, entry);
+        let packed = postcard::to_allocvec(&entry).expect("packs");
+        let unpacked: TimedChange = postcard::from_bytes(&packed).expect("unpacks");
+        assert_eq!(unpacked, entry);
+        assert!(keys().contains(&"fsync_spike") && !keys().contains(&"source_rate"));
+    }
+
+    #[test]
+    fn a_bad_key_or_value_is_named() {
+        let error = toml::from_str::<TimedChange>("at = 1.0\nnodez = 3").expect_err("typo");
+        assert!(error.message().contains("unknown field `nodez`"), "{error}");
+        let error =
+            toml::from_str::<TimedChange>("at = 1.0\nleader_election = false").expect_err("false");
+        assert!(error.message().contains("must be true"), "{error}");
+        let error = toml::from_str::<TimedChange>("at = 1.0\nnodes = \"many\"").expect_err("text");
+        assert!(error.message().contains("many"), "{error}");
     }
 
     #[test]

@@ -2,32 +2,29 @@
 //! faults and seed; the animation loop overlays both runs' p99 and the
 //! refresher writes both runs' numbers and their differences.
 
-use crate::lab::params::{Knob, Params};
-use crate::ui::chart::{BLUE, Guide, Scale, Series, TimeChart, VERMILLION};
+use crate::lab::controls::CONTROLS;
+use crate::lab::format;
+use crate::lab::live::LiveRun;
+use crate::lab::params::Params;
+use crate::ui::chart::{BLUE, Scale, Series, TimeChart, VERMILLION};
 use crate::ui::components::ab::AbRefs;
-use crate::ui::format;
-use crate::ui::live::LiveRun;
 use web_sys::HtmlCanvasElement;
 
 /// B of the A/B panel: the chosen preset with A's moved sliders, faults
 /// and seed (the same workload where the presets share it).
 pub fn b_params(a: &Params) -> Option<Params> {
-    let mut b = Params::for_preset(a.ab_preset).ok()?;
-    let a_base = a.base_params().ok()?;
-    for knob in Knob::ALL {
-        if a.get(knob) != a_base.get(knob) || knob == Knob::Speed {
-            *b.slot(knob) = a.get(knob);
+    let mut b = Params::for_preset(a.view.ab_preset).ok()?;
+    let a_base = a.run.base_run().ok()?;
+    for row in CONTROLS.iter().filter(|r| r.is_model_slider()) {
+        let control = row.control;
+        if !row.same(a.get(control), a_base.settings[control]) {
+            b.set(control, a.get(control));
         }
     }
-    b.slow_webhook = a.slow_webhook;
-    b.fsync_spike = a.fsync_spike;
-    b.elections = a.elections;
-    b.restart_storms = a.restart_storms;
-    b.seed = a.seed;
-    b.run = a.run;
-    b.playing = a.playing;
-    b.steps = a.steps;
-    b.chart_class = a.chart_class;
+    b.faults = a.faults.clone();
+    b.run.seed = a.run.seed;
+    b.playback = a.playback.clone();
+    b.view.chart = a.view.chart;
     Some(b)
 }
 
@@ -55,28 +52,33 @@ pub fn draw_ab(slot: &mut Option<AbChart>, refs: &AbRefs, a: &LiveRun, b: &LiveR
     let Some(ab) = slot.as_mut() else {
         return;
     };
-    let class = a.params().chart_class.min(3);
+    let chart = a.params().view.chart;
     let p99 = |run: &LiveRun| -> Vec<(f64, f64)> {
         let sim = run.simulation();
         let now = sim.now();
-        sim.metrics().get(class).map_or(Vec::new(), |m| {
-            let length = m.windows.length();
-            m.windows
-                .windows()
-                .iter()
-                .filter(|w| now - w.start >= length / 2)
-                .map(|w| {
-                    let end = (w.start + length).min(now);
-                    (
-                        -crate::sim::to_secs(now - end),
-                        if w.completed > 0 { w.p99 } else { 0.0 },
-                    )
-                })
-                .collect()
-        })
+        sim.metrics()
+            .get(chart.metric().index())
+            .map_or(Vec::new(), |m| {
+                let length = m.windows.length();
+                m.windows
+                    .windows()
+                    .iter()
+                    .filter(|w| now - w.start >= length / 2)
+                    .map(|w| {
+                        let end = (w.start + length).min(now);
+                        (
+                            -crate::sim::to_secs(now - end),
+                            if w.completed > 0 { w.p99 } else { 0.0 },
+                        )
+                    })
+                    .collect()
+            })
     };
     let (pa, pb) = (p99(a), p99(b));
-    let slo = if class == 2 { 30.0 } else { 1.0 };
+    let guide = chart.guide(
+        a.params()
+            .get(crate::lab::controls::Control::WebhookTimeout),
+    );
     ab.chart.draw(
         &[
             Series {
@@ -88,10 +90,7 @@ pub fn draw_ab(slot: &mut Option<AbChart>, refs: &AbRefs, a: &LiveRun, b: &LiveR
                 points: &pb,
             },
         ],
-        Some(Guide {
-            value: slo,
-            label: format!("SLO {slo} s"),
-        }),
+        Some(guide),
     );
 }
 

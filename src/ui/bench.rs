@@ -19,9 +19,10 @@
 //!   ran with in `<html data-applied>` (see [`frame_drawn`]); and the wasm
 //!   memory as `window.cplabMemory` (a `WebAssembly.Memory`).
 
+use crate::lab::controls::CONTROLS;
+use crate::lab::params::Params;
 use crate::sim::models::control_plane::ControlPlaneSpec;
 use crate::sim::{Scenario, Simulation};
-use crate::ui::state::{Knob, Params};
 use std::cell::Cell;
 
 /// Longest run the URL may ask for, so a typo cannot hang the tab.
@@ -194,9 +195,10 @@ pub fn frame_drawn(applied: &Params) {
         else {
             return;
         };
-        let settings: Vec<String> = Knob::ALL
+        let settings: Vec<String> = CONTROLS
             .iter()
-            .map(|knob| format!("{}={}", knob.id(), applied.get(*knob)))
+            .filter(|row| row.range().is_some())
+            .map(|row| format!("{}={}", row.key, applied.get(row.control)))
             .collect();
         let _ = root.set_attribute("data-applied", &settings.join(";"));
         let _ = root.set_attribute("data-frame", &(count + 1).to_string());

@@ -147,11 +147,7 @@ pub struct Series<'a> {
 }
 
 /// A horizontal guide line with a label (an SLO).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Guide {
-    pub value: f64,
-    pub label: String,
-}
+pub use crate::lab::view::Guide;
 
 pub struct TimeChart {
     axes: HtmlCanvasElement,
@@ -407,7 +403,7 @@ impl HistogramChart {
                         if [0.005, 0.1, 1.0, 10.0, 60.0].contains(&b)
                             && (x - x.round()).abs() < 1e-6 =>
                     {
-                        format!("≤{}", super::format::latency(b))
+                        format!("≤{}", crate::lab::format::latency(b))
                     }
                     _ => String::new(),
                 }

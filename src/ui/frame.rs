@@ -1,17 +1,19 @@
 //! What the animation loop draws each frame: the diagram and the charts
 //! of the lab, straight onto their canvases (no component re-renders).
 
-use crate::lab::readouts::{API_CLASSES, READOUT_WINDOWS};
+use crate::lab::controls::Control;
+use crate::lab::format;
+use crate::lab::live::LiveRun;
+use crate::lab::readouts::{READOUT_WINDOWS, api_classes};
+use crate::lab::view::ChartClass;
 use crate::sim::{LatencyHistogram, Nanos, Simulation, WindowSummary, to_secs};
 use crate::ui::chart::{
-    APISERVER_BUCKETS, BLUE, GREEN, Guide, HistogramChart, ORANGE, QUEUE_COLOURS, Scale, Series,
+    APISERVER_BUCKETS, BLUE, GREEN, HistogramChart, ORANGE, QUEUE_COLOURS, Scale, Series,
     TimeChart, VERMILLION,
 };
 use crate::ui::components::charts::ChartRefs;
 use crate::ui::components::readouts::ReadoutRefs;
 use crate::ui::diagram::Diagram;
-use crate::ui::format;
-use crate::ui::live::LiveRun;
 use std::collections::VecDeque;
 use web_sys::HtmlCanvasElement;
 use yew::NodeRef;
@@ -104,8 +106,8 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
     let sim: &Simulation = run.simulation();
     let now = sim.now();
     let metrics = sim.metrics();
-    let rejected: u64 = metrics[API_CLASSES].iter().map(|m| m.all.rejected).sum();
-    let timed_out: u64 = metrics[API_CLASSES].iter().map(|m| m.all.timed_out).sum();
+    let rejected: u64 = api_classes(sim).map(|m| m.all.rejected).sum();
+    let timed_out: u64 = api_classes(sim).map(|m| m.all.timed_out).sum();
     canvases.frames += 1;
     // Charts follow their displayed size; checking it is a layout read, so
     // only every 30 frames.
@@ -137,21 +139,19 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
         && let Some(histogram) = &mut canvases.histogram
     {
         let mut recent: LatencyHistogram<u32> = LatencyHistogram::new();
-        for class in &metrics[API_CLASSES] {
+        for class in api_classes(sim) {
             class.windows.merge_recent(READOUT_WINDOWS, &mut recent);
         }
         histogram.draw(&recent.bucket_counts(&APISERVER_BUCKETS));
     }
     // The API classes' windows serve both charts; the latency chart's class
     // is one of them unless it shows webhook calls.
-    let api: Vec<Vec<WindowSummary>> = metrics[API_CLASSES]
-        .iter()
-        .map(|m| m.windows.windows())
-        .collect();
-    let class = run.params().chart_class.min(3);
-    if let (Some(chart), Some(chosen)) = (&mut canvases.latency, metrics.get(class)) {
+    let api: Vec<Vec<WindowSummary>> = api_classes(sim).map(|m| m.windows.windows()).collect();
+    let class: ChartClass = run.params().view.chart;
+    let chosen = metrics.get(class.metric().index());
+    if let (Some(chart), Some(chosen)) = (&mut canvases.latency, chosen) {
         let own;
-        let windows = match api.get(class) {
+        let windows = match class.request_class().and_then(|c| api.get(c as usize)) {
             Some(windows) => windows,
             None => {
                 own = chosen.windows.windows();
@@ -170,20 +170,7 @@ fn draw(canvases: &mut Canvases, run: &LiveRun, wall: f64) {
                 if w.completed > 0 { w.p99 } else { 0.0 }
             }),
         );
-        let guide = match class {
-            0 | 1 => Guide {
-                value: 1.0,
-                label: "SLO 1 s".into(),
-            },
-            2 => Guide {
-                value: 30.0,
-                label: "SLO 30 s".into(),
-            },
-            _ => Guide {
-                value: run.params().webhook_timeout,
-                label: "webhook timeout".into(),
-            },
-        };
+        let guide = class.guide(run.params().get(Control::WebhookTimeout));
         chart.draw(
             &[
                 Series {
@@ -302,7 +289,7 @@ pub fn show_readouts(run: &LiveRun, refs: &ReadoutRefs) {
     set(&refs.timeouts, format::rate(values.timeout_rate));
     set(&refs.sim_time, format::clock(values.sim_time));
     let speed = format::speed(values.speed);
-    let requested = run.params().speed;
+    let requested = run.params().playback.speed;
     set(
         &refs.sim_speed,
         if values.limited {

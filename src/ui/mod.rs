@@ -1,9 +1,10 @@
 //! The web app (wasm32 only): Yew components, one animation loop drawing to
 //! canvases, and the running simulation kept outside Yew state.
 //!
-//! - `state`: the controls as data and their reducer (clamps every value);
-//! - `live`: the running simulation, advanced once per frame within a budget;
-//! - `animation`: the single requestAnimationFrame loop;
+//! - `state`: Yew's hold of the page's state (`lab::params`, reduced by
+//!   `lab::state`);
+//! - `animation`: the single requestAnimationFrame loop, which advances the
+//!   running simulation (`lab::live`) within a budget and draws it;
 //! - `chart`: plotters drawing, axes cached on their own canvas layer;
 //! - `diagram`: the request path, drawn on a canvas from the snapshot;
 //! - `components`: one component per file;
@@ -17,9 +18,7 @@ pub mod bench;
 pub mod chart;
 pub mod components;
 pub mod diagram;
-pub mod format;
 pub mod frame;
-pub mod live;
 pub mod panic;
 pub mod share;
 pub mod state;

@@ -2,13 +2,15 @@
 //! contacts with the browser beyond drawing. Text from the reader (a file,
 //! a link) is only ever set as text, never as HTML.
 
-use crate::lab::params::{Figure, Params};
+use crate::lab::controls::Control;
+use crate::lab::export::metrics_csv;
+use crate::lab::live::LiveRun;
+use crate::lab::params::Params;
 use crate::lab::url;
+use crate::lab::view::{Figure, Panel};
 use crate::lab::wire::MetricsExport;
-use crate::sim::{Simulation, to_secs};
 use crate::ui::components::charts::ChartRefs;
 use crate::ui::components::share::ExportKind;
-use crate::ui::live::LiveRun;
 use crate::ui::worker::LazyWorker;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -62,10 +64,10 @@ pub fn link_to(params: &Params) -> String {
 /// The `<iframe>` snippet that embeds `figure` of the view.
 pub fn embed_code(params: &Params, figure: Figure) -> String {
     let mut embedded = params.clone();
-    embedded.embed = Some(figure);
-    embedded.panel = crate::lab::params::Panel::Lab;
-    if embedded.embed_controls.is_empty() {
-        embedded.embed_controls = vec![crate::lab::params::Knob::Nodes];
+    embedded.view.embed = Some(figure);
+    embedded.view.panel = Panel::Lab;
+    if embedded.view.embed_controls.is_empty() {
+        embedded.view.embed_controls = vec![Control::Nodes];
     }
     let title = match figure {
         Figure::Diagram => "the request path",
@@ -152,45 +154,6 @@ pub fn download_png(name: &str, layers: &[HtmlCanvasElement]) {
         anchor.set_download(name);
         anchor.click();
     }
-}
-
-/// The run's metrics as CSV: one row per class and 1-second window (the
-/// live time series), then one row per class for the summary since the
-/// warm-up.
-pub fn metrics_csv(sim: &Simulation) -> String {
-    let mut out = String::from(
-        "kind,class,window_start_s,arrived,completed,rejected,timed_out,mean_s,p50_s,p90_s,p99_s\n",
-    );
-    for class in sim.metrics() {
-        for w in class.windows.windows() {
-            out.push_str(&format!(
-                "window,{},{},,{},{},{},{},{},{},{}\n",
-                class.name,
-                to_secs(w.start),
-                w.completed,
-                w.rejected,
-                w.timed_out,
-                w.mean,
-                w.p50,
-                w.p90,
-                w.p99
-            ));
-        }
-    }
-    for (name, c) in &sim.summary_rows().classes {
-        out.push_str(&format!(
-            "summary,{name},,{},{},{},{},{},{},{},{}\n",
-            c.arrived,
-            c.completed,
-            c.rejected,
-            c.timed_out,
-            c.mean_response_s,
-            c.p50_s,
-            c.p90_s,
-            c.p99_s
-        ));
-    }
-    out
 }
 
 /// Reads a file the reader picked or dropped, as text.

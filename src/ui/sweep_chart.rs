@@ -2,22 +2,23 @@
 //! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
 //! plotters' text measuring is no concern here.
 
+use crate::lab::controls::Control;
+use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
-use crate::lab::params::Knob;
 use crate::ui::chart::{BLUE, GREY, VERMILLION};
-use crate::ui::format;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 
-pub fn draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], knob: Knob) {
-    let _ = try_draw(canvas, points, knob);
+pub fn draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control) {
+    let _ = try_draw(canvas, points, control);
 }
 
-fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], knob: Knob) -> Option<()> {
+fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control) -> Option<()> {
     let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
     root.fill(&WHITE).ok()?;
-    let range = knob.range();
+    let row = control.row();
+    let range = row.range()?;
     let log_x = range.logarithmic;
     let to_x = |v: f64| if log_x { v.max(1e-9).log10() } else { v };
     let (x0, x1) = points
@@ -57,7 +58,7 @@ fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], knob: Knob) -> Op
         .y_labels((high - low) as usize + 1)
         .x_label_formatter(&|x| {
             let v = if log_x { 10f64.powf(*x) } else { *x };
-            format::knob_value(knob, v)
+            format::slider_value(control, v)
         })
         .y_label_formatter(&|y| {
             if (y - y.round()).abs() < 1e-6 {
@@ -66,7 +67,7 @@ fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], knob: Knob) -> Op
                 String::new()
             }
         })
-        .x_desc(format!("{} {}", knob.label(), knob.unit()))
+        .x_desc(format!("{} {}", row.label, row.unit()))
         .draw()
         .ok()?;
     // The SLO: 1 s, the line at log10(1) = 0.

@@ -313,10 +313,16 @@ fn station(u: &mut Unstructured) -> Result<StationSpec> {
 fn control_plane_change(u: &mut Unstructured) -> Result<C> {
     Ok(match u.int_in_range(0u8..=16)? {
         0 => C::Nodes(int(u, 1, 15_000)?),
-        1 => C::InflightLimits {
-            read_only: int(u, 1, 100_000)?,
-            mutating: int(u, 0, 100_000)?,
-        },
+        1 => {
+            // Both flags are drawn (the inputs saved before the flags were
+            // two changes read the same bytes); the parity picks one.
+            let (read_only, mutating) = (int(u, 1, 100_000)?, int(u, 0, 100_000)?);
+            if read_only % 2 == 0 {
+                C::MaxRequestsInflight(read_only)
+            } else {
+                C::MaxMutatingRequestsInflight(mutating)
+            }
+        }
         2 => C::WebhookConcurrency(int(u, 1, 100_000)?),
         3 => C::WebhookLatency(num(u, 1e-6, 60.0)?),
         4 => C::WebhookTimeout(num(u, 1.0, 30.0)?),
@@ -419,7 +425,7 @@ fn apply(sim: &mut Simulation, change: Change) {
 /// The URL-state parser on arbitrary text (lossily decoded, as a browser
 /// hands the page its query string).
 pub fn url_state(data: &[u8]) {
-    use cplab::lab::Knob;
+    use cplab::lab::CONTROLS;
     use cplab::lab::url::{from_query, to_query};
     let query = String::from_utf8_lossy(data);
     let (params, notices) = from_query(&query);
@@ -427,12 +433,15 @@ pub fn url_state(data: &[u8]) {
     for notice in &notices {
         assert!(!notice.0.contains('\n'), "a notice is one line: {notice:?}");
     }
-    for knob in Knob::ALL {
-        let range = knob.range();
-        let value = params.get(knob);
+    for row in CONTROLS.iter() {
+        let Some(range) = row.range() else {
+            continue;
+        };
+        let value = params.get(row.control);
         assert!(
             value >= range.min && value <= range.max,
-            "{knob:?} = {value} outside its range"
+            "{:?} = {value} outside its range",
+            row.control
         );
     }
     assert!(params.scenario().is_ok(), "the view's scenario is valid");

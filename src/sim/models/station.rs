@@ -106,8 +106,10 @@ pub enum StationEvent {
     QueueDeadline,
 }
 
-/// A change to a running station, applied at the current simulated time.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// A change to a running station, applied at the current simulated time;
+/// its name in snake case is its timeline key (`servers = 4`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum StationChange {
     /// new arrival rate [requests/s]
     ArrivalRate(f64),

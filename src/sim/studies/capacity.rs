@@ -20,6 +20,7 @@
 //! can run it between frames or in a worker and show its progress.
 
 use crate::sim::engine::time::{Nanos, from_secs, to_secs};
+use crate::sim::models::control_plane::MetricClass;
 use crate::sim::models::request::RequestClass;
 use crate::sim::scenario::{Scenario, ScenarioError};
 use crate::sim::simulation::Simulation;
@@ -240,9 +241,10 @@ impl CapacitySearch {
 
 /// API requests in flight (the three latency classes).
 fn api_in_flight(sim: &Simulation) -> u64 {
-    sim.metrics()
+    let metrics = sim.metrics();
+    MetricClass::API
         .iter()
-        .take(RequestClass::ALL.len())
+        .filter_map(|class| metrics.get(class.index()))
         .map(|class| {
             let c = class.all;
             c.arrived - c.completed - c.rejected - c.timed_out

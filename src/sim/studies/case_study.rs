@@ -10,9 +10,9 @@
 //! premise) with each change, with the same seed, so a difference between
 //! two rows is the change's and nothing else's.
 
-use crate::sim::models::control_plane::{ControlPlaneSpec, Discovery, WebhookHandling};
+use crate::sim::models::control_plane::MetricClass;
+use crate::sim::models::control_plane::{ControlPlaneChange, Discovery, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
-use crate::sim::models::request::RequestClass;
 use crate::sim::scenario::{Scenario, ScenarioError};
 use crate::sim::simulation::Simulation;
 use crate::sim::studies::catalog;
@@ -28,7 +28,8 @@ pub struct CaseChange {
     pub upstream: bool,
     /// what the model changes, and what to make of it
     pub note: &'static str,
-    pub apply: fn(&mut ControlPlaneSpec),
+    /// the change, in the model's terms
+    pub changes: &'static [ControlPlaneChange],
 }
 
 /// The article's four changes (article.md, "The article's case study").
@@ -38,34 +39,34 @@ pub const CHANGES: [CaseChange; 4] = [
         label: "Upgrade to 1.32",
         upstream: true,
         note: "consistent LISTs are served from the watch cache (ConsistentListFromCache, on since 1.31) instead of by etcd",
-        apply: |spec| spec.consistent_list_from_cache = true,
+        changes: &[ControlPlaneChange::ConsistentListFromCache(true)],
     },
     CaseChange {
         id: "discovery",
         label: "Aggregated discovery on",
         upstream: true,
         note: "clients fetch one discovery document instead of one per group-version; it is GA and on by default in 1.30 already, so only clients that did not use it gain",
-        apply: |spec| spec.discovery = Discovery::Aggregated,
+        changes: &[ControlPlaneChange::Discovery(Discovery::Aggregated)],
     },
     CaseChange {
         id: "etcd-proxy",
         label: "Tuned etcd proxy",
         upstream: false,
         note: "the article's pool of 50 connections with back-off retries and LIST coalescing (its advice for large clusters); not upstream",
-        apply: |spec| {
-            spec.etcd_client.kind = EtcdClientKind::Pool;
-            spec.etcd_client.pool_connections = 50;
-        },
+        changes: &[
+            ControlPlaneChange::EtcdClient(EtcdClientKind::Pool),
+            ControlPlaneChange::EtcdConnections(50),
+        ],
     },
     CaseChange {
         id: "webhook-limit",
         label: "Webhook flow control at 500",
         upstream: false,
         note: "the article's dedicated webhook concurrency of 500; no such flag exists upstream",
-        apply: |spec| {
-            spec.webhook_handling = WebhookHandling::Dedicated;
-            spec.webhook_concurrency = 500;
-        },
+        changes: &[
+            ControlPlaneChange::WebhookHandling(WebhookHandling::Dedicated),
+            ControlPlaneChange::WebhookConcurrency(500),
+        ],
     },
 ];
 
@@ -101,10 +102,8 @@ pub fn variant(mask: u8, adjust: impl Fn(&mut Scenario)) -> Result<Scenario, Sce
     let mut scenario = before()?;
     adjust(&mut scenario);
     if let Some(spec) = &mut scenario.control_plane {
-        for (i, change) in CHANGES.iter().enumerate() {
-            if mask & (1 << i) != 0 {
-                (change.apply)(spec);
-            }
+        for change in changes_of(mask) {
+            spec.apply(change);
         }
     }
     if mask != 0 {
@@ -112,6 +111,16 @@ pub fn variant(mask: u8, adjust: impl Fn(&mut Scenario)) -> Result<Scenario, Sce
     }
     scenario.check()?;
     Ok(scenario)
+}
+
+/// The model's changes of the article's changes whose bits are set in
+/// `mask`, in order.
+pub fn changes_of(mask: u8) -> impl Iterator<Item = ControlPlaneChange> {
+    CHANGES
+        .iter()
+        .enumerate()
+        .filter(move |(i, _)| mask & (1 << i) != 0)
+        .flat_map(|(_, change)| change.changes.iter().copied())
 }
 
 /// Every change on: the article's "after".
@@ -127,13 +136,15 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<CaseResult, ScenarioError> 
 /// The case's figures of a run so far.
 pub fn figures(sim: &Simulation) -> CaseResult {
     let mut latency = crate::sim::LatencyHistogram::<u64>::new();
-    for class in sim.metrics() {
-        if RequestClass::ALL.iter().any(|c| c.name() == class.name) {
-            latency.merge(class.response());
-        }
+    let metrics = sim.metrics();
+    for class in MetricClass::API
+        .iter()
+        .filter_map(|c| metrics.get(c.index()))
+    {
+        latency.merge(class.response());
     }
     let summary = sim.summary();
-    let user = summary.classes.get("user");
+    let user = summary.classes.get(MetricClass::User.name());
     let kubectl_failures = user.map_or(0.0, |u| {
         if u.arrived == 0 {
             0.0
@@ -145,7 +156,10 @@ pub fn figures(sim: &Simulation) -> CaseResult {
         kubectl_p99_s: user.map_or(0.0, |u| u.p99_s),
         api_p99_s: latency.quantile(0.99),
         kubectl_failures,
-        discovery_p99_s: summary.classes.get("discovery").map_or(0.0, |d| d.p99_s),
+        discovery_p99_s: summary
+            .classes
+            .get(MetricClass::Discovery.name())
+            .map_or(0.0, |d| d.p99_s),
     }
 }
 

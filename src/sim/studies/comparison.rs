@@ -14,6 +14,7 @@
 //!
 //! Latency rows come from one run of the preset at its own load.
 
+use crate::sim::models::control_plane::MetricClass;
 use crate::sim::scenario::{Scenario, ScenarioError};
 use crate::sim::simulation::Simulation;
 use crate::sim::studies::capacity::CapacityResult;
@@ -159,10 +160,10 @@ pub fn measure(scenario: &Scenario, seed: u64) -> Result<Measured, ScenarioError
 /// The latency rows of a finished run of a column's scenario.
 pub fn measured(sim: &Simulation) -> Measured {
     let summary = sim.summary();
-    let p99 = |class: &str| summary.classes.get(class).map_or(0.0, |c| c.p99_s);
+    let p99 = |class: MetricClass| summary.classes.get(class.name()).map_or(0.0, |c| c.p99_s);
     Measured {
-        watch_p99_s: p99("watch"),
-        write_p99_s: p99("etcd-write"),
+        watch_p99_s: p99(MetricClass::Watch),
+        write_p99_s: p99(MetricClass::EtcdWrite),
         control_plane_nodes: sim
             .scenario()
             .control_plane

@@ -60,7 +60,7 @@ pub fn ab(props: &AbProps) -> Html {
                     <select {onchange} aria-label="B" data-testid="ab-picker">
                         { for CATALOG.iter().filter(|e| e.group == Group::Preset).map(|e| {
                             let name = e.scenario().map(|s| s.name).unwrap_or_default();
-                            html! { <option value={e.id} selected={e.id == props.params.ab_preset}>{ name }</option> }
+                            html! { <option value={e.id} selected={e.id == props.params.view.ab_preset}>{ name }</option> }
                         }) }
                     </select>
                 </label>

@@ -14,14 +14,18 @@ use super::scenario_bar::ScenarioBar;
 use super::share::{ExportKind, ImportError, Share};
 use super::sweep::Sweep;
 use super::tabs::Tabs;
+use crate::lab::controls::Control;
 use crate::lab::jobs::{JobKind, JobUpdate};
-use crate::lab::params::{Figure, Knob, Panel, Params};
+use crate::lab::live::LiveRun;
+use crate::lab::params::{Params, Run};
 use crate::lab::readouts::READOUT_WINDOWS;
 use crate::lab::url;
+use crate::lab::view::{self, Figure, Panel};
+use crate::sim::models::control_plane::ControlPlaneChange;
+use crate::sim::models::flow_control::FlowControlKind;
 use crate::ui::ab::{AbChart, b_params, draw_ab, show_ab};
 use crate::ui::animation::AnimationLoop;
 use crate::ui::frame::{Canvases, show_readouts};
-use crate::ui::live::LiveRun;
 use crate::ui::share;
 use crate::ui::state::Action;
 use crate::ui::worker::LazyWorker;
@@ -50,7 +54,7 @@ fn wall_clock() -> f64 {
 
 /// The job a view needs, if any.
 fn job_kind(params: &Params) -> Option<JobKind> {
-    match (params.embed, params.panel) {
+    match (params.view.embed, params.view.panel) {
         (Some(Figure::Table), _) => Some(JobKind::Compare),
         (Some(_), _) => None,
         (None, Panel::Compare) => Some(JobKind::Compare),
@@ -60,46 +64,12 @@ fn job_kind(params: &Params) -> Option<JobKind> {
     }
 }
 
-/// What a job depends on: the view without what cannot change its answer
-/// (panel, speed, play state, chart, embed), so moving those does not
-/// start the computation again.
-fn job_key(params: &Params, kind: JobKind) -> Params {
-    let mut key = params.clone();
-    key.panel = Panel::Lab;
-    key.speed = 1.0;
-    key.playing = true;
-    key.chart_class = 0;
-    key.embed = None;
-    key.embed_controls.clear();
-    key.help_open = false;
-    key.steps = 0;
-    key.run = 0;
-    key.elections = 0;
-    key.restart_storms = 0;
-    key.ab_preset = "k8s-1.32-article";
-    if kind != JobKind::Sweep {
-        key.sweep_knob = Knob::Nodes;
-        key.sweep_from = 0.0;
-        key.sweep_to = 0.0;
-    }
-    key
-}
-
-/// The knob an imported file's error concerns, by the field it names.
-fn knob_of_field(field: &str) -> Option<Knob> {
-    let field = field.strip_prefix("control_plane.")?;
-    Some(match field {
-        "workload.nodes" => Knob::Nodes,
-        "max_requests_inflight" => Knob::MaxRequestsInflight,
-        "max_mutating_requests_inflight" => Knob::MaxMutatingRequestsInflight,
-        "webhook_concurrency" => Knob::WebhookConcurrency,
-        "etcd_client.pool_connections" => Knob::EtcdConnections,
-        "etcd.fsync" => Knob::EtcdFsyncLatency,
-        "workload.namespaces" => Knob::Namespaces,
-        f if f.starts_with("webhooks[") && f.ends_with(".latency") => Knob::WebhookLatency,
-        f if f.starts_with("webhooks[") && f.ends_with(".timeout") => Knob::WebhookTimeout,
-        _ => return None,
-    })
+/// What a job depends on: the run (and a sweep's range), so moving what
+/// cannot change its answer (faults, playback, the view) does not start
+/// the computation again.
+fn job_key(params: &Params, kind: JobKind) -> (Run, Option<view::Sweep>) {
+    let sweep = (kind == JobKind::Sweep).then_some(params.view.sweep);
+    (params.run.clone(), sweep)
 }
 
 #[function_component(App)]
@@ -136,7 +106,14 @@ pub fn app() -> Html {
         use_effect_with((*params).clone(), move |params| {
             let mut run = live.borrow_mut();
             let outcome = match run.as_mut() {
-                Ok(running) => running.apply(params).map_err(|e| e.to_string()),
+                Ok(running) => running
+                    .apply(params)
+                    .map(|refused| {
+                        for why in refused {
+                            web_sys::console::warn_1(&format!("change refused: {why}").into());
+                        }
+                    })
+                    .map_err(|e| e.to_string()),
                 Err(_) => LiveRun::new(params)
                     .map(|fresh| *run = Ok(fresh))
                     .map_err(|e| e.to_string()),
@@ -147,7 +124,7 @@ pub fn app() -> Html {
             // B runs only while the A/B panel is open.
             let mut b = ab_live.borrow_mut();
             match (
-                params.panel == Panel::Ab && params.embed.is_none(),
+                params.view.panel == Panel::Ab && params.view.embed.is_none(),
                 b_params(params),
             ) {
                 (true, Some(b_params)) => {
@@ -208,7 +185,8 @@ pub fn app() -> Html {
                     let absorbed = match live.borrow_mut().as_mut() {
                         Ok(run) => {
                             run.frame(timestamp, wall_clock);
-                            if run.params().panel == Panel::Lab || run.params().embed.is_some() {
+                            let view = &run.params().view;
+                            if view.panel == Panel::Lab || view.embed.is_some() {
                                 canvases.draw(run, timestamp);
                             }
                             crate::ui::bench::frame_drawn(run.params());
@@ -246,7 +224,7 @@ pub fn app() -> Html {
     // An embedded figure pauses while it is out of view.
     {
         let (root, visible) = (root.clone(), visible.clone());
-        let embedded = params.embed.is_some();
+        let embedded = params.view.embed.is_some();
         use_effect_with(embedded, move |&embedded| {
             let observer = embedded.then(|| watch_visibility(&root, visible)).flatten();
             move || {
@@ -301,7 +279,7 @@ pub fn app() -> Html {
     };
     let failure = live.borrow().as_ref().err().cloned();
 
-    if let Some(figure) = params.embed {
+    if let Some(figure) = params.view.embed {
         return html! {
             <div ref={root}>
                 <Notices notices={(*notices).clone()} ondismiss={{ let n = notices.clone(); Callback::from(move |_| n.set(Vec::new())) }} />
@@ -330,8 +308,8 @@ pub fn app() -> Html {
         Callback::from(move |(name, text): (String, Result<String, String>)| {
             let refuse = {
                 let import_error = import_error.clone();
-                move |knob: Option<Knob>, message: String| {
-                    import_error.set(Some(ImportError { knob, message }));
+                move |control: Option<Control>, message: String| {
+                    import_error.set(Some(ImportError { control, message }));
                 }
             };
             let text = match text {
@@ -347,13 +325,12 @@ pub fn app() -> Html {
                 client.import(text, move |scenario| {
                     let scenario = match scenario {
                         Ok(scenario) => scenario,
-                        Err(e) => return refuse(knob_of_field(&e.field), format!("{name}: {e}")),
+                        Err(e) => return refuse(Control::at_path(&e.field), format!("{name}: {e}")),
                     };
                     match Params::for_imported(scenario) {
                         Ok(mut fresh) => {
-                            fresh.speed = current.speed;
-                            fresh.panel = Panel::Lab;
-                            fresh.run = current.run.wrapping_add(1);
+                            fresh.playback.speed = current.playback.speed;
+                            fresh.playback.restarts = current.playback.restarts.wrapping_add(1);
                             import_error.set(None);
                             notices.set(vec![format!(
                                 "Imported {name}. A link cannot carry an imported file: export it as TOML to share it."
@@ -370,7 +347,15 @@ pub fn app() -> Html {
         let notices = notices.clone();
         Callback::from(move |_| notices.set(Vec::new()))
     };
-    let panel = params.panel;
+    let panel = params.view.panel;
+    // The flow control the switch shows, in the model's terms.
+    let flow_control = match Control::FlowControl
+        .row()
+        .change(params.get(Control::FlowControl))
+    {
+        Some(ControlPlaneChange::FlowControl(kind)) => kind,
+        _ => FlowControlKind::Apf,
+    };
     html! {
         <main class="app" ref={root}>
             <header>
@@ -387,7 +372,7 @@ pub fn app() -> Html {
             if let Some(error) = failure {
                 <p class="error" role="alert">{ format!("This configuration cannot run: {error}") }</p>
             }
-            if params.help_open {
+            if params.view.help_open {
                 <Help ondispatch={ondispatch.clone()} />
             }
             <ScenarioBar params={(*params).clone()} ondispatch={ondispatch.clone()} />
@@ -399,7 +384,7 @@ pub fn app() -> Html {
                     <div id="panel-lab" role="tabpanel" aria-labelledby="tab-lab" hidden={panel != Panel::Lab}>
                         <Readouts refs={(*readouts).clone()} />
                         <DiagramView canvas={diagram.clone()} />
-                        <Charts refs={(*charts).clone()} class={params.chart_class} flow_control={params.flow_control} ondispatch={ondispatch.clone()} />
+                        <Charts refs={(*charts).clone()} class={params.view.chart} flow_control={flow_control} ondispatch={ondispatch.clone()} />
                         <p class="note">
                             { format!("Readouts summarise the last {READOUT_WINDOWS} simulated seconds of API requests. \
                                        Same seed, same settings and same changes at the same simulated times \

@@ -1,10 +1,11 @@
 use super::progress::JobProgress;
+use crate::lab::format;
 use crate::lab::jobs::{CaseRow, JobResult, JobUpdate, case_masks};
-use crate::lab::params::{Panel, Params};
-use crate::sim::models::control_plane::{Discovery, WebhookHandling};
-use crate::sim::models::etcd::client::EtcdClientKind;
-use crate::sim::studies::case_study::{ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES};
-use crate::ui::format;
+use crate::lab::params::Params;
+use crate::lab::view::Panel;
+use crate::sim::studies::case_study::{
+    ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES, changes_of,
+};
 use crate::ui::state::Action;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -32,24 +33,10 @@ fn label(mask: u8) -> String {
 
 /// The case's scenario with the changes in `mask`, as the lab's controls.
 fn open_in_lab(current: &Params, mask: u8) -> Option<Params> {
-    let mut p = Params::for_preset("case-study-before").ok()?;
-    p.seed = current.seed;
-    p.speed = current.speed;
-    p.run = current.run.wrapping_add(1);
-    p.panel = Panel::Lab;
-    if mask & 1 != 0 {
-        p.consistent_list_from_cache = true;
-    }
-    if mask & 2 != 0 {
-        p.discovery = Discovery::Aggregated;
-    }
-    if mask & 4 != 0 {
-        p.etcd_client = EtcdClientKind::Pool;
-        p.etcd_connections = 50.0;
-    }
-    if mask & 8 != 0 {
-        p.webhook_handling = WebhookHandling::Dedicated;
-        p.webhook_concurrency = 500.0;
+    let mut p = current.with_preset("case-study-before").ok()?;
+    p.view.panel = Panel::Lab;
+    for change in changes_of(mask) {
+        p.apply(change);
     }
     Some(p)
 }

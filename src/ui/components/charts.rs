@@ -1,15 +1,8 @@
+use crate::lab::view::ChartClass;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::ui::chart::QUEUE_COLOURS;
 use crate::ui::state::Action;
 use yew::prelude::*;
-
-/// The classes the latency chart can show, with their guide line.
-pub const CHART_CLASSES: [(&str, &str); 4] = [
-    ("Mutating", "SLO 1 s (p99)"),
-    ("Read", "SLO 1 s (p99)"),
-    ("LIST", "SLO 30 s (p99)"),
-    ("Webhook calls", "webhook timeout"),
-];
 
 #[derive(Clone, PartialEq, Default)]
 pub struct ChartRefs {
@@ -65,7 +58,7 @@ pub fn layers(
 #[derive(Properties, PartialEq)]
 pub struct ChartsProps {
     pub refs: ChartRefs,
-    pub class: usize,
+    pub class: ChartClass,
     pub flow_control: FlowControlKind,
     pub ondispatch: Callback<Action>,
 }
@@ -81,17 +74,17 @@ pub fn charts(props: &ChartsProps) -> Html {
             <figure class="chart">
                 <figcaption>
                     <span role="tablist" aria-label="Request class">
-                        { for CHART_CLASSES.iter().enumerate().map(|(i, (name, _))| {
+                        { for ChartClass::ALL.into_iter().map(|class| {
                             let d = props.ondispatch.clone();
-                            let onclick = Callback::from(move |_| d.emit(Action::ChartClass(i)));
-                            html! { <button role="tab" class="tab" aria-selected={(i == props.class).to_string()} {onclick}>{ *name }</button> }
+                            let onclick = Callback::from(move |_| d.emit(Action::Chart(class)));
+                            html! { <button role="tab" class="tab" aria-selected={(class == props.class).to_string()} {onclick}>{ class.label() }</button> }
                         }) }
                     </span>
                     <span class="legend">
                         <span class="swatch p50"></span>{ "p50" }
                         <span class="swatch p90"></span>{ "p90" }
                         <span class="swatch p99"></span>{ "p99" }
-                        <span class="swatch slo"></span>{ CHART_CLASSES[props.class.min(3)].1 }
+                        <span class="swatch slo"></span>{ props.class.legend() }
                     </span>
                 </figcaption>
                 { layers("Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, with its SLO", (720, 260), &r.latency_axes, &r.latency_data, "latency-chart") }

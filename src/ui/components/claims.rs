@@ -1,5 +1,6 @@
 use crate::lab::claims::{CLAIMS, TIPS, Verdict};
-use crate::lab::params::{Panel, Params};
+use crate::lab::params::Params;
+use crate::lab::view::Panel;
 use crate::ui::state::Action;
 use std::rc::Rc;
 use yew::prelude::*;
@@ -18,7 +19,7 @@ pub fn claims(props: &ClaimsProps) -> Html {
     // in the lab unless the claim opens another panel.
     let open = |apply: fn(&mut Params)| {
         let mut next = props.params.clone();
-        next.panel = Panel::Lab;
+        next.view.panel = Panel::Lab;
         apply(&mut next);
         let next = Rc::new(next);
         let d = props.ondispatch.clone();

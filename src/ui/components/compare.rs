@@ -1,7 +1,7 @@
 use super::progress::JobProgress;
+use crate::lab::format;
 use crate::lab::jobs::{JobResult, JobUpdate};
 use crate::sim::studies::comparison::{COLUMNS, Row, model_value};
-use crate::ui::format;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]

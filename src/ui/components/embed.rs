@@ -4,7 +4,8 @@ use super::diagram::DiagramView;
 use super::readouts::{ReadoutRefs, Readouts};
 use super::slider::Slider;
 use crate::lab::jobs::JobUpdate;
-use crate::lab::params::{Figure, Params};
+use crate::lab::params::Params;
+use crate::lab::view::Figure;
 use crate::ui::share;
 use crate::ui::state::Action;
 use yew::prelude::*;
@@ -29,8 +30,8 @@ pub fn embed(props: &EmbedProps) -> Html {
     let d = props.ondispatch.clone();
     let toggle = Callback::from(move |_: MouseEvent| d.emit(Action::TogglePlay));
     let mut full = p.clone();
-    full.embed = None;
-    full.embed_controls.clear();
+    full.view.embed = None;
+    full.view.embed_controls.clear();
     let r = &props.charts;
     let latency = html! {
         <figure class="chart">
@@ -44,7 +45,7 @@ pub fn embed(props: &EmbedProps) -> Html {
             <header class="embed-head">
                 <strong>{ name }</strong>
                 if props.figure != Figure::Table {
-                    <button class="play" onclick={toggle} aria-pressed={(!p.playing).to_string()}>{ if p.playing { "Pause" } else { "Play" } }</button>
+                    <button class="play" onclick={toggle} aria-pressed={(!p.playback.playing).to_string()}>{ if p.playback.playing { "Pause" } else { "Play" } }</button>
                 }
                 <a href={share::link_to(&full)} target="_blank" rel="noopener">{ "Open in Control Plane Lab ↗" }</a>
             </header>
@@ -57,10 +58,10 @@ pub fn embed(props: &EmbedProps) -> Html {
             if props.figure != Figure::Table {
                 <Readouts refs={props.readouts.clone()} />
             }
-            if !p.embed_controls.is_empty() && props.figure != Figure::Table {
+            if !p.view.embed_controls.is_empty() && props.figure != Figure::Table {
                 <div class="embed-controls">
-                    { for p.embed_controls.iter().map(|&knob| html! {
-                        <Slider {knob} value={p.get(knob)} ondispatch={props.ondispatch.clone()} />
+                    { for p.view.embed_controls.iter().map(|&control| html! {
+                        <Slider {control} value={p.get(control)} ondispatch={props.ondispatch.clone()} />
                     }) }
                 </div>
             }

@@ -14,7 +14,7 @@ pub struct ScenarioBarProps {
 /// the case study, with what the chosen one models and its guide.
 #[function_component(ScenarioBar)]
 pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
-    let base = props.params.base.clone();
+    let base = props.params.run.base.clone();
     // The chosen scenario's texts, read again only when it changes.
     let about = use_memo(base.clone(), |_| {
         props

@@ -1,4 +1,6 @@
-use crate::lab::params::{Figure, Knob, Params};
+use crate::lab::controls::Control;
+use crate::lab::params::Params;
+use crate::lab::view::Figure;
 use crate::ui::share;
 use crate::ui::state::Action;
 use std::rc::Rc;
@@ -18,7 +20,7 @@ pub enum ExportKind {
 /// An import that failed: the slider it concerns (if one does) and why.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
-    pub knob: Option<Knob>,
+    pub control: Option<Control>,
     pub message: String,
 }
 
@@ -120,7 +122,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
             }
         })
     };
-    let error = props.import_error.as_ref().filter(|e| e.knob.is_none());
+    let error = props.import_error.as_ref().filter(|e| e.control.is_none());
     html! {
         <section class="share" aria-label="Share, embed, export, import">
             <details>

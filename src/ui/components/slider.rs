@@ -1,11 +1,13 @@
-use crate::ui::format;
-use crate::ui::state::{Action, Knob};
+use crate::lab::controls::Control;
+use crate::lab::format;
+use crate::ui::state::Action;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct SliderProps {
-    pub knob: Knob,
+    /// a control whose input is a slider
+    pub control: Control,
     pub value: f64,
     pub ondispatch: Callback<Action>,
     /// why an imported file's value for this control was refused
@@ -14,13 +16,16 @@ pub struct SliderProps {
 }
 
 /// A labelled slider with its numeric readout. The input runs over 0-1000
-/// positions mapped to the knob's range (logarithmically where the range
+/// positions mapped to the control's range (logarithmically where the range
 /// spans decades); arrow keys, Page Up/Down, Home and End work as for any
 /// native range input, and the accessible name is the visible label.
 #[function_component(Slider)]
 pub fn slider(props: &SliderProps) -> Html {
-    let knob = props.knob;
-    let range = knob.range();
+    let control = props.control;
+    let row = control.row();
+    let Some(range) = row.range() else {
+        return html! {};
+    };
     let oninput = {
         let dispatch = props.ondispatch.clone();
         Callback::from(move |event: InputEvent| {
@@ -28,28 +33,28 @@ pub fn slider(props: &SliderProps) -> Html {
                 .target_unchecked_into::<HtmlInputElement>()
                 .value_as_number();
             if position.is_finite() {
-                dispatch.emit(Action::Set(knob, range.from_position(position)));
+                dispatch.emit(Action::Set(control, range.from_position(position)));
             }
         })
     };
-    let shown = format::knob_value(knob, props.value);
-    let unit = knob.unit();
+    let shown = format::slider_value(control, props.value);
+    let unit = row.unit();
     let text = if unit.is_empty() {
         shown.clone()
     } else {
         format!("{shown} {unit}")
     };
-    let readout_id = format!("{}-value", knob.id());
+    let readout_id = format!("{}-value", row.key);
     html! {
         <div class="slider">
             <div class="slider-head">
-                <label for={knob.id()}>{ knob.label() }</label>
-                <output id={readout_id.clone()} for={knob.id()} data-testid={readout_id}>{ text.clone() }</output>
+                <label for={row.key}>{ row.label }</label>
+                <output id={readout_id.clone()} for={row.key} data-testid={readout_id}>{ text.clone() }</output>
             </div>
             <input
                 type="range"
-                id={knob.id()}
-                aria-label={knob.label()}
+                id={row.key}
+                aria-label={row.label}
                 aria-valuetext={text}
                 min="0"
                 max="1000"
@@ -57,9 +62,9 @@ pub fn slider(props: &SliderProps) -> Html {
                 value={range.to_position(props.value).to_string()}
                 {oninput}
             />
-            <p class="hint">{ knob.hint() }</p>
+            <p class="hint">{ row.hint }</p>
             if let Some(error) = &props.error {
-                <p class="error field-error" role="alert" data-testid={format!("{}-error", knob.id())}>{ error.clone() }</p>
+                <p class="error field-error" role="alert" data-testid={format!("{}-error", row.key)}>{ error.clone() }</p>
             }
         </div>
     }

@@ -1,6 +1,8 @@
 use super::progress::JobProgress;
+use crate::lab::controls::{CONTROLS, Control};
 use crate::lab::jobs::{JobResult, JobUpdate, SWEEP_POINTS, SWEEP_SECONDS};
-use crate::lab::params::{Knob, Params};
+use crate::lab::params::Params;
+use crate::lab::view;
 use crate::ui::state::Action;
 use crate::ui::sweep_chart;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
@@ -23,41 +25,40 @@ pub fn sweep(props: &SweepProps) -> Html {
         _ => Vec::new(),
     };
     {
-        let (canvas, points, knob) = (canvas.clone(), points.clone(), p.sweep_knob);
+        let (canvas, points, control) = (canvas.clone(), points.clone(), p.view.sweep.control);
         use_effect_with(points, move |points| {
             if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                sweep_chart::draw(&canvas, points, knob);
+                sweep_chart::draw(&canvas, points, control);
             }
         });
     }
-    let set = |knob: Knob, from: f64, to: f64| Action::SetSweep { knob, from, to };
-    let onknob = {
+    let sweep = p.view.sweep;
+    let oncontrol = {
         let d = props.ondispatch.clone();
         Callback::from(move |event: Event| {
-            let id = event.target_unchecked_into::<HtmlSelectElement>().value();
-            if let Some(knob) = Knob::from_id(&id) {
-                let r = knob.range();
-                d.emit(set(knob, r.min, r.max));
+            let key = event.target_unchecked_into::<HtmlSelectElement>().value();
+            if let Some(control) = Control::from_key(&key)
+                && let Some(r) = control.row().range()
+            {
+                let (from, to) = (r.min, r.max);
+                d.emit(Action::SetSweep(view::Sweep { control, from, to }));
             }
         })
     };
     let bound = |is_from: bool| {
-        let (d, knob, from, to) = (
-            props.ondispatch.clone(),
-            p.sweep_knob,
-            p.sweep_from,
-            p.sweep_to,
-        );
+        let d = props.ondispatch.clone();
         Callback::from(move |event: Event| {
             let value = event
                 .target_unchecked_into::<HtmlInputElement>()
                 .value_as_number();
             if value.is_finite() {
-                d.emit(if is_from {
-                    set(knob, value, to)
+                let mut moved = sweep;
+                if is_from {
+                    moved.from = value;
                 } else {
-                    set(knob, from, value)
-                });
+                    moved.to = value;
+                }
+                d.emit(Action::SetSweep(moved));
             }
         })
     };
@@ -66,7 +67,8 @@ pub fn sweep(props: &SweepProps) -> Html {
         .as_ref()
         .map_or((0.0, false), |u| (u.progress, u.done));
     let error = props.update.as_ref().and_then(|u| u.error.clone());
-    let unit = p.sweep_knob.unit();
+    let row = sweep.control.row();
+    let unit = row.unit();
     html! {
         <section class="sweep" aria-labelledby="sweep-title">
             <h2 id="sweep-title">{ "Sweep: p99 against one slider" }</h2>
@@ -76,21 +78,21 @@ pub fn sweep(props: &SweepProps) -> Html {
             </p>
             <div class="sweep-controls">
                 <label>{ "Slider " }
-                    <select onchange={onknob} aria-label="Slider to sweep" data-testid="sweep-knob">
-                        { for Knob::ALL.iter().filter(|k| **k != Knob::Speed).map(|k| html! {
-                            <option value={k.id()} selected={*k == p.sweep_knob}>{ k.label() }</option>
+                    <select onchange={oncontrol} aria-label="Slider to sweep" data-testid="sweep-knob">
+                        { for CONTROLS.iter().filter(|r| r.is_model_slider()).map(|r| html! {
+                            <option value={r.key} selected={r.control == sweep.control}>{ r.label }</option>
                         }) }
                     </select>
                 </label>
-                <label>{ format!("from ({unit}) ") }<input type="number" aria-label="Sweep from" value={p.sweep_from.to_string()} onchange={bound(true)} /></label>
-                <label>{ format!("to ({unit}) ") }<input type="number" aria-label="Sweep to" value={p.sweep_to.to_string()} onchange={bound(false)} /></label>
+                <label>{ format!("from ({unit}) ") }<input type="number" aria-label="Sweep from" value={sweep.from.to_string()} onchange={bound(true)} /></label>
+                <label>{ format!("to ({unit}) ") }<input type="number" aria-label="Sweep to" value={sweep.to.to_string()} onchange={bound(false)} /></label>
             </div>
             <JobProgress value={progress} done={done} label="Computing the sweep" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)}
                 failed={props.update.as_ref().is_some_and(|u| u.error.is_some())} />
             if let Some(error) = error { <p class="error" role="alert">{ error }</p> }
             <figure class="chart">
                 <figcaption>
-                    { format!("API p99 (after {:.0} s of warm-up) against {}", crate::lab::jobs::SWEEP_WARMUP, p.sweep_knob.label()) }
+                    { format!("API p99 (after {:.0} s of warm-up) against {}", crate::lab::jobs::SWEEP_WARMUP, row.label) }
                     <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ "SLO 1 s" }</span>
                 </figcaption>
                 <canvas ref={canvas} width="720" height="300" data-testid="sweep-chart" data-points={points.len().to_string()}

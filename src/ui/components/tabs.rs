@@ -1,4 +1,4 @@
-use crate::lab::params::Panel;
+use crate::lab::view::Panel;
 use crate::ui::state::Action;
 use yew::prelude::*;
 

@@ -1,23 +1,27 @@
 //! Changes to a running control plane: every slider, switch and fault.
 //!
 //! A change applies at the current simulated time and loses nothing in
-//! flight (the model applies it: `ControlPlane::reconfigure`).
+//! flight (the model applies it: `ControlPlane::reconfigure`). Each
+//! change's name in snake case is its key in a scenario's timeline
+//! (`nodes = 5000`, `slow_webhook = 50.0`, `leader_election = true`): a new
+//! change is a new timeline key.
 
-use super::spec::{Discovery, WebhookHandling};
+use super::spec::{ControlPlaneSpec, Discovery, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::sim::models::watch_cache::CacheLocking;
+use serde::{Deserialize, Serialize};
 
 /// One change; values are checked by [`ControlPlaneChange::check`].
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ControlPlaneChange {
     /// worker nodes (the workload's rates follow)
     Nodes(u32),
-    /// `--max-requests-inflight`, `--max-mutating-requests-inflight`
-    InflightLimits {
-        read_only: u32,
-        mutating: u32,
-    },
+    /// `--max-requests-inflight`
+    MaxRequestsInflight(u32),
+    /// `--max-mutating-requests-inflight`
+    MaxMutatingRequestsInflight(u32),
     /// the article's dedicated webhook concurrency
     WebhookConcurrency(u32),
     /// mean latency of every webhook [s]
@@ -40,11 +44,14 @@ pub enum ControlPlaneChange {
     SlowWebhook(f64),
     /// fault: fsync durations × factor (1 = off)
     FsyncSpike(f64),
-    /// fault: the etcd leader is lost now
+    /// fault: the etcd leader is lost now (`leader_election = true`)
+    #[serde(serialize_with = "now", deserialize_with = "only_now")]
     LeaderElection,
     /// fault: this fraction of discovery clients restarts now
     RestartStorm(f64),
     /// the rate of the workload's extra source number `index` [requests/s]
+    /// (a timeline names the source: `source = "…"`, `rate = …`)
+    #[serde(skip)]
     SourceRate {
         index: u16,
         rate: f64,
@@ -62,17 +69,11 @@ impl ControlPlaneChange {
         };
         match *self {
             ControlPlaneChange::Nodes(n) => within("nodes", n as f64, 1.0, 15_000.0),
-            ControlPlaneChange::InflightLimits {
-                read_only,
-                mutating,
-            } => {
-                within("max-requests-inflight", read_only as f64, 1.0, 100_000.0)?;
-                within(
-                    "max-mutating-requests-inflight",
-                    mutating as f64,
-                    0.0,
-                    100_000.0,
-                )
+            ControlPlaneChange::MaxRequestsInflight(n) => {
+                within("max-requests-inflight", n as f64, 1.0, 100_000.0)
+            }
+            ControlPlaneChange::MaxMutatingRequestsInflight(n) => {
+                within("max-mutating-requests-inflight", n as f64, 0.0, 100_000.0)
             }
             ControlPlaneChange::WebhookConcurrency(n) => {
                 within("webhook concurrency", n as f64, 1.0, 100_000.0)
@@ -91,5 +92,73 @@ impl ControlPlaneChange {
             ControlPlaneChange::SourceRate { rate, .. } => within("source rate", rate, 0.0, 1e6),
             _ => Ok(()),
         }
+    }
+}
+
+impl ControlPlaneSpec {
+    /// Makes `change` on the spec: what a run's spec becomes when the
+    /// change applies to it (a fault changes the running model, not its
+    /// spec). Returns whether the spec changed.
+    pub fn apply(&mut self, change: ControlPlaneChange) -> bool {
+        fn set<T: PartialEq>(slot: &mut T, value: T) -> bool {
+            let changed = *slot != value;
+            *slot = value;
+            changed
+        }
+        use ControlPlaneChange as C;
+        match change {
+            C::Nodes(n) => set(&mut self.workload.nodes, n),
+            C::MaxRequestsInflight(n) => set(&mut self.max_requests_inflight, n),
+            C::MaxMutatingRequestsInflight(n) => set(&mut self.max_mutating_requests_inflight, n),
+            C::WebhookConcurrency(n) => set(&mut self.webhook_concurrency, n),
+            C::WebhookLatency(mean) => {
+                let mut changed = false;
+                for hook in &mut self.webhooks {
+                    let latency = hook.latency.with_mean(mean);
+                    changed |= set(&mut hook.latency, latency);
+                }
+                changed
+            }
+            C::WebhookTimeout(timeout) => {
+                let mut changed = false;
+                for hook in &mut self.webhooks {
+                    changed |= set(&mut hook.timeout, timeout);
+                }
+                changed
+            }
+            C::EtcdConnections(n) => set(&mut self.etcd_client.pool_connections, n),
+            C::FsyncLatency(mean) => {
+                let fsync = self.etcd.fsync.with_mean(mean);
+                set(&mut self.etcd.fsync, fsync)
+            }
+            C::Namespaces(n) => set(&mut self.workload.namespaces, n),
+            C::FlowControl(kind) => set(&mut self.flow_control, kind),
+            C::WebhookHandling(handling) => set(&mut self.webhook_handling, handling),
+            C::CacheLocking(locking) => set(&mut self.cache_locking, locking),
+            C::EtcdClient(kind) => set(&mut self.etcd_client.kind, kind),
+            C::Discovery(discovery) => set(&mut self.discovery, discovery),
+            C::ConsistentListFromCache(on) => set(&mut self.consistent_list_from_cache, on),
+            C::SourceRate { index, rate } => self
+                .workload
+                .sources
+                .get_mut(index as usize)
+                .is_some_and(|source| set(&mut source.rate, rate)),
+            C::SlowWebhook(_) | C::FsyncSpike(_) | C::LeaderElection | C::RestartStorm(_) => false,
+        }
+    }
+}
+
+/// A one-shot change is written `true` (it happens when its entry applies).
+fn now<S: serde::Serializer>(serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_bool(true)
+}
+
+fn only_now<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<(), D::Error> {
+    if bool::deserialize(deserializer)? {
+        Ok(())
+    } else {
+        Err(serde::de::Error::custom(
+            "must be true: the fault happens when its entry applies",
+        ))
     }
 }

@@ -142,3 +142,22 @@ impl std::ops::IndexMut<MetricClass> for Metrics {
         &mut self.classes[class.index()]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_classes_are_named_as_their_request_classes() {
+        for (class, request) in MetricClass::API.iter().zip(RequestClass::ALL) {
+            assert_eq!(class.request_class(), Some(request));
+            assert_eq!(class.name(), request.name());
+            assert_eq!(MetricClass::from(request), *class);
+        }
+        for (i, class) in MetricClass::ALL.iter().enumerate() {
+            assert_eq!(class.index(), i);
+        }
+        assert_eq!(MetricClass::List.slo(), Some(30.0));
+        assert_eq!(MetricClass::Webhook.slo(), None);
+    }
+}

@@ -13,89 +13,66 @@ use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::watch_cache::CacheLocking;
 
 impl ControlPlane {
-    /// Applies a checked change at `cx.now`.
+    /// Applies a checked change at `cx.now`: the spec takes it, then each
+    /// stage it concerns.
     pub fn reconfigure(&mut self, cx: &mut Cx<CpEvent>, change: ControlPlaneChange) {
+        use ControlPlaneChange as C;
+        let changed = self.spec.apply(change);
+        let spec = &self.spec;
         let mut started = Vec::new();
-        let spec = &mut self.spec;
         match change {
-            ControlPlaneChange::Nodes(nodes) => {
-                spec.workload.nodes = nodes;
-                self.schedule_sources(cx);
-            }
-            ControlPlaneChange::Namespaces(namespaces) => {
-                spec.workload.namespaces = namespaces;
+            C::Nodes(_) => self.schedule_sources(cx),
+            C::Namespaces(_) => {
                 self.schedule_sources(cx);
                 if self.spec.cache_locking == CacheLocking::NamespaceShards {
                     self.server.cache.lay_out(&self.spec);
                 }
             }
-            ControlPlaneChange::InflightLimits {
-                read_only,
-                mutating,
-            } => {
-                spec.max_requests_inflight = read_only;
-                spec.max_mutating_requests_inflight = mutating;
+            C::MaxRequestsInflight(_) | C::MaxMutatingRequestsInflight(_) => {
+                let (read_only, mutating) = (
+                    spec.max_requests_inflight,
+                    spec.max_mutating_requests_inflight,
+                );
                 self.server
                     .flow
                     .set_inflight_limits(cx.now, read_only, mutating, &mut started);
             }
-            ControlPlaneChange::WebhookConcurrency(n) => spec.webhook_concurrency = n,
-            ControlPlaneChange::WebhookLatency(mean) => {
-                for hook in &mut spec.webhooks {
-                    hook.latency = hook.latency.with_mean(mean);
-                }
-                self.server.admission.set_webhooks(spec);
-            }
-            ControlPlaneChange::WebhookTimeout(timeout) => {
-                for hook in &mut spec.webhooks {
-                    hook.timeout = timeout;
-                }
-                self.server.admission.set_webhooks(spec);
-            }
-            ControlPlaneChange::EtcdConnections(n) => {
-                spec.etcd_client.pool_connections = n;
+            C::WebhookLatency(_) | C::WebhookTimeout(_) => self.server.admission.set_webhooks(spec),
+            C::EtcdConnections(_) => {
                 if spec.etcd_client.kind == EtcdClientKind::Pool {
                     self.server.storage.replace_client(cx, spec);
                 }
             }
-            ControlPlaneChange::FsyncLatency(mean) => {
-                spec.etcd.fsync = spec.etcd.fsync.with_mean(mean);
-                self.etcd.set_fsync_law(&spec.etcd.fsync);
-            }
-            ControlPlaneChange::FlowControl(kind) => {
-                if kind != spec.flow_control {
-                    spec.flow_control = kind;
+            C::FsyncLatency(_) => self.etcd.set_fsync_law(&spec.etcd.fsync),
+            C::FlowControl(kind) => {
+                if changed {
                     self.server.flow.switch(spec, kind);
                 }
             }
-            ControlPlaneChange::WebhookHandling(handling) => spec.webhook_handling = handling,
-            ControlPlaneChange::CacheLocking(locking) => {
-                if locking != spec.cache_locking {
-                    spec.cache_locking = locking;
+            C::CacheLocking(_) => {
+                if changed {
                     self.server.cache.lay_out(spec);
                 }
             }
-            ControlPlaneChange::EtcdClient(kind) => {
-                if kind != spec.etcd_client.kind {
-                    spec.etcd_client.kind = kind;
+            C::EtcdClient(_) => {
+                if changed {
                     self.server.storage.replace_client(cx, spec);
                 }
             }
-            ControlPlaneChange::Discovery(discovery) => spec.discovery = discovery,
-            ControlPlaneChange::ConsistentListFromCache(on) => spec.consistent_list_from_cache = on,
-            ControlPlaneChange::SlowWebhook(factor) => self.server.admission.set_slowdown(factor),
-            ControlPlaneChange::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
-            ControlPlaneChange::LeaderElection => {
-                self.etcd.start_election(cx.now, &mut *cx.calendar)
-            }
-            ControlPlaneChange::RestartStorm(fraction) => restart_storm(cx, fraction, spec),
-            ControlPlaneChange::SourceRate { index, rate } => {
+            C::SlowWebhook(factor) => self.server.admission.set_slowdown(factor),
+            C::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
+            C::LeaderElection => self.etcd.start_election(cx.now, &mut *cx.calendar),
+            C::RestartStorm(fraction) => restart_storm(cx, fraction, spec),
+            C::SourceRate { index, .. } => {
                 // A source that does not exist is no change.
-                if let Some(source) = spec.workload.sources.get_mut(index as usize) {
-                    source.rate = rate;
+                if (index as usize) < spec.workload.sources.len() {
                     self.schedule_sources(cx);
                 }
             }
+            C::WebhookConcurrency(_)
+            | C::WebhookHandling(_)
+            | C::Discovery(_)
+            | C::ConsistentListFromCache(_) => {}
         }
         self.begin_all(cx, &mut started);
     }

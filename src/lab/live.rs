@@ -9,8 +9,8 @@
 //! time, so the run can be exported as a scenario whose timeline replays
 //! it exactly (`cplab run` then prints the page's numbers).
 
-use crate::lab::params::Params;
-use crate::lab::readouts::{self, READOUT_WINDOWS, Readouts};
+use super::params::Params;
+use super::readouts::{self, READOUT_WINDOWS, Readouts};
 use crate::sim::scenario::MAX_DURATION;
 use crate::sim::timeline::{MAX_ENTRIES, TimedChange};
 use crate::sim::{Change, Nanos, Scenario, ScenarioError, Simulation, from_secs, to_secs};
@@ -28,8 +28,6 @@ pub const STEP_SECONDS: f64 = 0.1;
 /// hold the page for long, so a heavier step stops short (its clock shows
 /// how far it got) and the next press goes on from there.
 const STEP_EVENT_BUDGET: u64 = 500_000;
-
-pub use crate::lab::readouts::API_CLASSES;
 
 pub struct LiveRun {
     simulation: Simulation,
@@ -53,11 +51,11 @@ impl LiveRun {
     pub fn new(params: &Params) -> Result<Self, ScenarioError> {
         let mut scenario = params.scenario()?;
         scenario.duration = MAX_DURATION;
-        let mut simulation = Simulation::new(&scenario, params.seed)?;
-        // Faults already on (from a link) apply from the start.
+        let mut simulation = Simulation::new(&scenario, params.run.seed)?;
+        // Faults already on (from a link) apply from the start; presses
+        // made before happened in the run before.
         let mut before = params.clone();
-        before.slow_webhook = false;
-        before.fsync_spike = false;
+        before.faults.values = params.faults.values.without_toggles();
         let mut history = Vec::new();
         for change in params.changes_since(&before) {
             if simulation.reconfigure(change).is_ok() {
@@ -85,28 +83,32 @@ impl LiveRun {
         &self.simulation
     }
 
-    /// Brings the running simulation to the reader's latest settings.
-    pub fn apply(&mut self, params: &Params) -> Result<(), ScenarioError> {
+    /// Brings the running simulation to the reader's latest settings;
+    /// returns why any change was refused (none can be: the controls keep
+    /// their values in range).
+    pub fn apply(&mut self, params: &Params) -> Result<Vec<String>, ScenarioError> {
         if params.needs_new_run(&self.applied) {
             *self = Self::new(params)?;
-            return Ok(());
+            return Ok(Vec::new());
         }
         let now = self.simulation.now();
+        let mut refused = Vec::new();
         for change in params.changes_since(&self.applied) {
             match self.simulation.reconfigure(change) {
                 Ok(()) if self.history.len() < MAX_ENTRIES => self.history.push((now, change)),
                 Ok(()) => {}
-                Err(error) => web_sys::console::warn_1(&format!("change refused: {error}").into()),
+                Err(error) => refused.push(format!("{change:?}: {error}")),
             }
         }
-        if params.steps != self.applied.steps && !params.playing {
+        let playback = &params.playback;
+        if playback.steps != self.applied.playback.steps && !playback.playing {
             self.advance_to(
                 now.saturating_add(from_secs(STEP_SECONDS)),
                 STEP_EVENT_BUDGET,
             );
         }
         self.applied = params.clone();
-        Ok(())
+        Ok(refused)
     }
 
     /// Advances within a budget; the timeline's changes are mirrored.
@@ -133,14 +135,14 @@ impl LiveRun {
             None => 0.0,
         };
         self.last_frame_ms = Some(timestamp);
-        if !self.applied.playing || step_ms <= 0.0 {
+        if !self.applied.playback.playing || step_ms <= 0.0 {
             self.speed = 0.0;
             self.limited = false;
             return;
         }
         let before = self.simulation.now();
         let target = before
-            .saturating_add(from_secs(step_ms / 1e3 * self.applied.speed))
+            .saturating_add(from_secs(step_ms / 1e3 * self.applied.playback.speed))
             .min(from_secs(MAX_DURATION));
         let started = clock_ms();
         let advance = self.advance_to(target, self.budget);
@@ -158,12 +160,9 @@ impl LiveRun {
 
     pub fn readouts(&self) -> Readouts {
         let mut values = readouts::recent(&self.simulation, READOUT_WINDOWS);
-        values.speed = if self.applied.playing {
-            self.speed
-        } else {
-            0.0
-        };
-        values.limited = self.limited && self.applied.playing;
+        let playing = self.applied.playback.playing;
+        values.speed = if playing { self.speed } else { 0.0 };
+        values.limited = self.limited && playing;
         values
     }
 

@@ -48,13 +48,12 @@ pub fn speed(factor: f64) -> String {
     format!("{}×", significant(factor.max(0.0)))
 }
 
-/// A knob's value as its readout shows it (the unit is added separately).
-pub fn knob_value(knob: crate::ui::state::Knob, value: f64) -> String {
-    use crate::ui::state::Knob;
-    match knob {
-        Knob::WebhookLatency | Knob::EtcdFsyncLatency => significant(value),
-        Knob::Speed => significant(value),
-        _ => thousands(value.round() as u64),
+/// A slider's value as its readout shows it (the unit is added separately):
+/// counts with thousands separators, the rest to three significant figures.
+pub fn slider_value(control: crate::lab::controls::Control, value: f64) -> String {
+    match control.row().range() {
+        Some(range) if range.integer => thousands(value.round() as u64),
+        _ => significant(value),
     }
 }
 
@@ -79,5 +78,28 @@ pub fn significant(x: f64) -> String {
         format!("{x:.1}")
     } else {
         format!("{x:.2}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lab::controls::Control;
+
+    #[test]
+    fn readouts_always_carry_a_unit() {
+        assert_eq!(latency(0.000_42), "420 µs");
+        assert_eq!(latency(0.0123), "12.3 ms");
+        assert_eq!(latency(0.212), "212 ms");
+        assert_eq!(latency(1.25), "1.25 s");
+        assert_eq!(latency(0.0), "–");
+        assert_eq!(latency(f64::NAN), "–");
+        assert_eq!(clock(42.04), "42.0 s");
+        assert_eq!(clock(725.0), "12 min 5 s");
+        assert_eq!(rate(97.34), "97.3 req/s");
+        assert_eq!(speed(1.0), "1.00×");
+        assert_eq!(slider_value(Control::Nodes, 15_000.0), "15,000");
+        assert_eq!(slider_value(Control::EtcdFsyncLatency, 0.8), "0.80");
+        assert_eq!(slider_value(Control::WebhookTimeout, 10.0), "10");
     }
 }

@@ -1,0 +1,439 @@
+//! The rows: one per control, in the order the model receives their
+//! changes (sliders, then switches, then faults; the panel shows switches
+//! and faults first).
+
+use super::{Binding, Choice, Control, Fault, Input, Range, Row, Setting, pick, place, whole};
+use crate::sim::models::control_plane::{ControlPlaneChange as C, Discovery, WebhookHandling};
+use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::flow_control::FlowControlKind;
+use crate::sim::models::watch_cache::CacheLocking;
+
+/// The slow-webhook fault multiplies webhook latencies by this.
+pub const SLOW_WEBHOOK_FACTOR: f64 = 50.0;
+/// The fsync-spike fault multiplies fsync durations by this.
+pub const FSYNC_SPIKE_FACTOR: f64 = 50.0;
+/// The restart storm restarts this fraction of the discovery clients.
+pub const RESTART_FRACTION: f64 = 0.5;
+
+/// A slider's range.
+const fn range(min: f64, max: f64, logarithmic: bool, integer: bool) -> Range {
+    Range {
+        min,
+        max,
+        logarithmic,
+        integer,
+    }
+}
+
+/// An upstream version of a mechanism.
+const fn upstream(label: &'static str, key: &'static str) -> Choice {
+    Choice {
+        label,
+        key,
+        article: false,
+    }
+}
+
+/// The article's version of a mechanism (not upstream Kubernetes').
+const fn article(label: &'static str, key: &'static str) -> Choice {
+    Choice {
+        label,
+        key,
+        article: true,
+    }
+}
+
+/// Each switch's versions, in the order of its choices.
+const FLOW_CONTROLS: [FlowControlKind; 3] = [
+    FlowControlKind::Apf,
+    FlowControlKind::MaxInflight,
+    FlowControlKind::ArticleQueue,
+];
+const WEBHOOK_HANDLINGS: [WebhookHandling; 2] =
+    [WebhookHandling::Inline, WebhookHandling::Dedicated];
+const CACHE_LOCKINGS: [CacheLocking; 2] =
+    [CacheLocking::PerResource, CacheLocking::NamespaceShards];
+const ETCD_CLIENTS: [EtcdClientKind; 2] = [EtcdClientKind::PerResource, EtcdClientKind::Pool];
+const DISCOVERIES: [Discovery; 2] = [Discovery::Aggregated, Discovery::Legacy];
+const CONSISTENT_LISTS: [bool; 2] = [true, false];
+
+/// A toggle's value as the factor its fault applies (1 = off).
+fn factor(on: f64, factor: f64) -> f64 {
+    if on != 0.0 { factor } else { 1.0 }
+}
+
+/// A fault's factor as its toggle's value.
+fn on(factor: f64) -> f64 {
+    (factor != 1.0) as u8 as f64
+}
+
+/// Every control (`CONTROLS[c as usize]` is control `c`'s row).
+pub static CONTROLS: [Row; super::COUNT] = [
+    Row {
+        control: Control::Nodes,
+        label: "Nodes",
+        hint: "Worker nodes: leases, status updates, pod churn and LIST sizes grow with them.",
+        key: "nodes",
+        input: Input::Slider {
+            range: range(1.0, 15_000.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.workload.nodes",
+            timeline: "nodes",
+            read: |s| s.workload.nodes as f64,
+            change: |v| C::Nodes(whole(v)),
+            absorb: |c| match *c {
+                C::Nodes(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::MaxRequestsInflight,
+        label: "max-requests-inflight",
+        hint: "Upstream flag, default 400. APF's seats are the sum of the two flags.",
+        key: "max-requests-inflight",
+        input: Input::Slider {
+            range: range(1.0, 3_000.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.max_requests_inflight",
+            timeline: "max_requests_inflight",
+            read: |s| s.max_requests_inflight as f64,
+            change: |v| C::MaxRequestsInflight(whole(v)),
+            absorb: |c| match *c {
+                C::MaxRequestsInflight(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::MaxMutatingRequestsInflight,
+        label: "max-mutating-requests-inflight",
+        hint: "Upstream flag, default 200.",
+        key: "max-mutating-requests-inflight",
+        input: Input::Slider {
+            range: range(1.0, 1_500.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.max_mutating_requests_inflight",
+            timeline: "max_mutating_requests_inflight",
+            read: |s| s.max_mutating_requests_inflight as f64,
+            change: |v| C::MaxMutatingRequestsInflight(whole(v)),
+            absorb: |c| match *c {
+                C::MaxMutatingRequestsInflight(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::WebhookConcurrency,
+        label: "Webhook concurrency",
+        hint: "The article's dedicated webhook limit (default 500). Not in upstream Kubernetes.",
+        key: "webhook-concurrency",
+        input: Input::Slider {
+            range: range(1.0, 2_000.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.webhook_concurrency",
+            timeline: "webhook_concurrency",
+            read: |s| s.webhook_concurrency as f64,
+            change: |v| C::WebhookConcurrency(whole(v)),
+            absorb: |c| match *c {
+                C::WebhookConcurrency(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::WebhookLatency,
+        label: "Webhook latency",
+        hint: "Mean response time of every admission webhook (assumption: tens of ms).",
+        key: "webhook-latency",
+        input: Input::Slider {
+            range: range(1.0, 10_000.0, true, false),
+            unit: "ms",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.webhooks[].latency",
+            timeline: "webhook_latency",
+            // With no webhook, the default webhooks' 25 ms.
+            read: |s| s.webhooks.first().map_or(25.0, |h| h.latency.mean() * 1e3),
+            change: |v| C::WebhookLatency(v / 1e3),
+            absorb: |c| match *c {
+                C::WebhookLatency(s) => Some(s * 1e3),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::WebhookTimeout,
+        label: "Webhook timeout",
+        hint: "timeoutSeconds of every webhook: default 10, allowed 1-30 (upstream).",
+        key: "webhook-timeout",
+        input: Input::Slider {
+            range: range(1.0, 30.0, false, true),
+            unit: "s",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.webhooks[].timeout",
+            timeline: "webhook_timeout",
+            read: |s| s.webhooks.first().map_or(10.0, |h| h.timeout),
+            change: C::WebhookTimeout,
+            absorb: |c| match *c {
+                C::WebhookTimeout(s) => Some(s),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::EtcdConnections,
+        label: "etcd connections",
+        hint: "The article's etcd connection pool (default 10). Upstream uses one connection per resource.",
+        key: "etcd-connections",
+        input: Input::Slider {
+            range: range(1.0, 100.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.etcd_client.pool_connections",
+            timeline: "etcd_connections",
+            read: |s| s.etcd_client.pool_connections as f64,
+            change: |v| C::EtcdConnections(whole(v)),
+            absorb: |c| match *c {
+                C::EtcdConnections(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::EtcdFsyncLatency,
+        label: "etcd fsync latency",
+        hint: "Mean WAL fsync time: an SSD is under 1 ms, a spinning disk about 10 ms.",
+        key: "etcd-fsync-latency",
+        input: Input::Slider {
+            range: range(0.1, 100.0, true, false),
+            unit: "ms",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.etcd.fsync",
+            timeline: "fsync_latency",
+            read: |s| s.etcd.fsync.mean() * 1e3,
+            change: |v| C::FsyncLatency(v / 1e3),
+            absorb: |c| match *c {
+                C::FsyncLatency(s) => Some(s * 1e3),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::Namespaces,
+        label: "Namespaces",
+        hint: "Namespaces the pods are spread over (and the article's cache shards).",
+        key: "namespaces",
+        input: Input::Slider {
+            range: range(1.0, 10_000.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.workload.namespaces",
+            timeline: "namespaces",
+            read: |s| s.workload.namespaces as f64,
+            change: |v| C::Namespaces(whole(v)),
+            absorb: |c| match *c {
+                C::Namespaces(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::Speed,
+        label: "Speed",
+        hint: "Simulated seconds per real second.",
+        key: "speed",
+        input: Input::Slider {
+            range: range(0.01, 100.0, true, false),
+            unit: "×",
+        },
+        binding: Binding::Playback,
+    },
+    Row {
+        control: Control::FlowControl,
+        label: "Flow control",
+        hint: "API Priority and Fairness (upstream's default since 1.20), the two inflight limits with APF off, or the article's strict-priority queue.",
+        key: "flow-control",
+        input: Input::Switch(&[
+            upstream("APF", "apf"),
+            upstream("Max inflight", "max-inflight"),
+            article("Priority queue", "article-queue"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.flow_control",
+            timeline: "flow_control",
+            read: |s| place(&FLOW_CONTROLS, &s.flow_control),
+            change: |v| C::FlowControl(pick(&FLOW_CONTROLS, v)),
+            absorb: |c| match c {
+                C::FlowControl(kind) => Some(place(&FLOW_CONTROLS, kind)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::WebhookHandling,
+        label: "Webhook handling",
+        hint: "Webhooks called inside the request while it holds its seats (upstream), or under the article's dedicated limit.",
+        key: "webhook-handling",
+        input: Input::Switch(&[
+            upstream("Inline", "inline"),
+            article("Dedicated limit", "dedicated"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.webhook_handling",
+            timeline: "webhook_handling",
+            read: |s| place(&WEBHOOK_HANDLINGS, &s.webhook_handling),
+            change: |v| C::WebhookHandling(pick(&WEBHOOK_HANDLINGS, v)),
+            absorb: |c| match c {
+                C::WebhookHandling(handling) => Some(place(&WEBHOOK_HANDLINGS, handling)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::CacheLocking,
+        label: "Watch cache locking",
+        hint: "One lock per resource's cache (upstream), or the article's lock per namespace shard.",
+        key: "cache-locking",
+        input: Input::Switch(&[
+            upstream("Per resource", "per-resource"),
+            article("Namespace shards", "namespace-shards"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.cache_locking",
+            timeline: "cache_locking",
+            read: |s| place(&CACHE_LOCKINGS, &s.cache_locking),
+            change: |v| C::CacheLocking(pick(&CACHE_LOCKINGS, v)),
+            absorb: |c| match c {
+                C::CacheLocking(locking) => Some(place(&CACHE_LOCKINGS, locking)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::EtcdClient,
+        label: "etcd client",
+        hint: "clientv3's connection per resource (upstream), or the article's pool of connections.",
+        key: "etcd-client",
+        input: Input::Switch(&[
+            upstream("Per resource", "per-resource"),
+            article("Pool", "pool"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.etcd_client.kind",
+            timeline: "etcd_client",
+            read: |s| place(&ETCD_CLIENTS, &s.etcd_client.kind),
+            change: |v| C::EtcdClient(pick(&ETCD_CLIENTS, v)),
+            absorb: |c| match c {
+                C::EtcdClient(kind) => Some(place(&ETCD_CLIENTS, kind)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::Discovery,
+        label: "Discovery",
+        hint: "How a starting client discovers the API: one aggregated document (GA in 1.30), or one request per group-version.",
+        key: "discovery",
+        input: Input::Switch(&[
+            upstream("Aggregated", "aggregated"),
+            upstream("Legacy", "legacy"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.discovery",
+            timeline: "discovery",
+            read: |s| place(&DISCOVERIES, &s.discovery),
+            change: |v| C::Discovery(pick(&DISCOVERIES, v)),
+            absorb: |c| match c {
+                C::Discovery(discovery) => Some(place(&DISCOVERIES, discovery)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::ConsistentList,
+        label: "Consistent LIST",
+        hint: "Consistent LISTs served from the watch cache (ConsistentListFromCache, on since 1.31) or by etcd (1.30 and before).",
+        key: "consistent-list",
+        input: Input::Switch(&[
+            upstream("From cache", "cache"),
+            upstream("From etcd", "etcd"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.consistent_list_from_cache",
+            timeline: "consistent_list_from_cache",
+            read: |s| place(&CONSISTENT_LISTS, &s.consistent_list_from_cache),
+            change: |v| C::ConsistentListFromCache(pick(&CONSISTENT_LISTS, v)),
+            absorb: |c| match c {
+                C::ConsistentListFromCache(on) => Some(place(&CONSISTENT_LISTS, on)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::SlowWebhook,
+        label: "Slow webhook",
+        hint: "Every webhook 50 times slower, until turned off.",
+        key: "slow-webhook",
+        input: Input::Toggle,
+        binding: Binding::Fault(Fault {
+            timeline: "slow_webhook",
+            change: |v| C::SlowWebhook(factor(v, SLOW_WEBHOOK_FACTOR)),
+            absorb: |c| match *c {
+                C::SlowWebhook(f) => Some(on(f)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::FsyncSpike,
+        label: "etcd fsync spike",
+        hint: "etcd's disk syncs 50 times slower, until turned off.",
+        key: "fsync-spike",
+        input: Input::Toggle,
+        binding: Binding::Fault(Fault {
+            timeline: "fsync_spike",
+            change: |v| C::FsyncSpike(factor(v, FSYNC_SPIKE_FACTOR)),
+            absorb: |c| match *c {
+                C::FsyncSpike(f) => Some(on(f)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::LeaderElection,
+        label: "Leader election",
+        hint: "etcd loses its leader now; writes wait for a new one.",
+        key: "leader-election",
+        input: Input::Press,
+        binding: Binding::Fault(Fault {
+            timeline: "leader_election",
+            change: |_| C::LeaderElection,
+            absorb: |c| matches!(c, C::LeaderElection).then_some(1.0),
+        }),
+    },
+    Row {
+        control: Control::RestartStorm,
+        label: "Client restart storm",
+        hint: "Half the clients restart within a second and discover the API again.",
+        key: "restart-storm",
+        input: Input::Press,
+        binding: Binding::Fault(Fault {
+            timeline: "restart_storm",
+            change: |_| C::RestartStorm(RESTART_FRACTION),
+            absorb: |c| matches!(c, C::RestartStorm(_)).then_some(1.0),
+        }),
+    },
+];

@@ -1,0 +1,162 @@
+//! What the reader (or the scenario's timeline) does to the page, and the
+//! reducer that turns it into the next [`Params`].
+//!
+//! The reducer clamps every value into its control's range, so nothing a
+//! slider, a key or a link sends can reach the simulation out of range. The
+//! running simulation lives outside (see `live`): the reducer only says
+//! what the reader asked for, and [`Params::changes_since`] turns the
+//! difference into `reconfigure` calls.
+
+use super::controls::{Control, Input};
+use super::params::Params;
+use super::view::{ChartClass, Panel, Sweep};
+use crate::sim::Change;
+use std::rc::Rc;
+
+/// Something the reader (or the scenario's timeline) did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// a slider moved to this value
+    Set(Control, f64),
+    /// a switch's choice, by index
+    Choose(Control, usize),
+    /// a fault that stays on, turned on or off
+    Toggle(Control),
+    /// a fault that happens once, pressed
+    Press(Control),
+    TogglePlay,
+    Step,
+    Reset,
+    SetSeed(u64),
+    ToggleHelp,
+    /// show this class in the latency chart
+    Chart(ChartClass),
+    /// open a shipped scenario: its run, this page's seed, playback and view
+    SelectPreset(&'static str),
+    ShowPanel(Panel),
+    /// the timeline changed the running model: mirror it on the controls
+    Absorb(Change),
+    /// the A/B panel's B
+    SetAbPreset(&'static str),
+    /// the sweep's slider and range
+    SetSweep(Sweep),
+    /// a whole new state (an imported scenario, a "try it" button)
+    Replace(Rc<Params>),
+}
+
+impl Params {
+    /// The state after `action`.
+    pub fn reduce(&self, action: Action) -> Params {
+        let mut next = self.clone();
+        match action {
+            Action::Set(control, value) => {
+                if let Some(value) = control.row().range().and_then(|r| r.clamp(value)) {
+                    next.set(control, value);
+                }
+            }
+            Action::Choose(control, choice) => {
+                if choice < control.row().choices().len() {
+                    next.set(control, choice as f64);
+                }
+            }
+            Action::Toggle(control) => {
+                if matches!(control.row().input, Input::Toggle) {
+                    let on = next.get(control) != 0.0;
+                    next.set(control, (!on) as u8 as f64);
+                }
+            }
+            Action::Press(control) => {
+                if matches!(control.row().input, Input::Press) {
+                    next.set(control, next.get(control) + 1.0);
+                }
+            }
+            Action::TogglePlay => next.playback.playing = !next.playback.playing,
+            Action::Step => next.playback.steps = next.playback.steps.wrapping_add(1),
+            Action::Reset => next.playback.restarts = next.playback.restarts.wrapping_add(1),
+            Action::SetSeed(seed) => next.run.seed = seed,
+            Action::ToggleHelp => next.view.help_open = !next.view.help_open,
+            Action::Chart(chart) => next.view.chart = chart,
+            Action::SelectPreset(id) => {
+                if let Ok(fresh) = self.with_preset(id) {
+                    next = fresh;
+                }
+            }
+            Action::ShowPanel(panel) => next.view.panel = panel,
+            Action::Absorb(change) => next.absorb(&change),
+            Action::SetAbPreset(id) => {
+                if Params::for_preset(id).is_ok() {
+                    next.view.ab_preset = id;
+                }
+            }
+            Action::SetSweep(sweep) => {
+                if let Some(range) = sweep.control.row().range()
+                    && sweep.control.row().is_model_slider()
+                {
+                    next.view.sweep = Sweep {
+                        control: sweep.control,
+                        from: range.clamp(sweep.from).unwrap_or(range.min),
+                        to: range.clamp(sweep.to).unwrap_or(range.max),
+                    };
+                }
+            }
+            Action::Replace(params) => next = (*params).clone(),
+        }
+        next
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::models::control_plane::{ControlPlaneChange as C, WebhookHandling};
+
+    #[test]
+    fn controls_produce_the_right_reconfigure() {
+        let start = Params::default();
+        let cut = start.reduce(Action::Set(Control::MaxRequestsInflight, 50.0));
+        assert_eq!(
+            cut.changes_since(&start),
+            vec![Change::ControlPlane(C::MaxRequestsInflight(50))]
+        );
+        let nodes = start.reduce(Action::Set(Control::Nodes, 1e9));
+        assert_eq!(
+            nodes.get(Control::Nodes),
+            15_000.0,
+            "clamped to the slider's range"
+        );
+        let nan = start.reduce(Action::Set(Control::Nodes, f64::NAN));
+        assert_eq!(nan, start, "an invalid value changes nothing");
+        let dedicated = Control::WebhookHandling
+            .row()
+            .choice("dedicated")
+            .expect("a choice");
+        let switched = start.reduce(Action::Choose(Control::WebhookHandling, dedicated));
+        assert_eq!(
+            switched.changes_since(&start),
+            vec![Change::ControlPlane(C::WebhookHandling(
+                WebhookHandling::Dedicated
+            ))]
+        );
+        assert_eq!(
+            start.reduce(Action::Choose(Control::WebhookHandling, 9)),
+            start
+        );
+        let slow = start.reduce(Action::Toggle(Control::SlowWebhook));
+        assert_eq!(
+            slow.changes_since(&start),
+            vec![Change::ControlPlane(C::SlowWebhook(50.0))]
+        );
+        let twice = start
+            .reduce(Action::Press(Control::LeaderElection))
+            .reduce(Action::Press(Control::LeaderElection));
+        assert_eq!(
+            twice.changes_since(&start).len(),
+            2,
+            "each press is one election"
+        );
+        let paused = start.reduce(Action::TogglePlay);
+        assert!(!paused.playback.playing && paused.changes_since(&start).is_empty());
+        let wrong = start.reduce(Action::Toggle(Control::Nodes));
+        assert_eq!(wrong, start, "only a toggle toggles");
+    }
+}
