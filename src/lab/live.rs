@@ -97,7 +97,7 @@ impl LiveRun {
             match self.simulation.reconfigure(change) {
                 Ok(()) if self.history.len() < MAX_ENTRIES => self.history.push((now, change)),
                 Ok(()) => {}
-                Err(error) => refused.push(format!("{change:?}: {error}")),
+                Err(error) => refused.push(error),
             }
         }
         let playback = &params.playback;

@@ -127,7 +127,7 @@ impl TimedChange {
                 Change::ControlPlane(_) => Err("applies to a [control_plane] only".into()),
                 Change::Station(_) => Err("applies to a [station] only".into()),
             };
-            checked.map_err(|message| (key_of(&change).unwrap_or_default(), message))?;
+            checked.map_err(|message| (String::new(), message))?;
         }
         Ok(())
     }
@@ -155,11 +155,6 @@ fn written(change: &Change) -> Result<(String, toml::Value), String> {
             .ok_or_else(|| "an empty change".to_owned()),
         other => Err(format!("{other} is not a timeline change")),
     }
-}
-
-/// The timeline key of a change (`None` for one only a source names).
-fn key_of(change: &Change) -> Option<String> {
-    written(change).ok().map(|(key, _)| key)
 }
 
 impl Serialize for TimedChange {
