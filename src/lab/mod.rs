@@ -5,11 +5,13 @@
 //! leaves to its worker ([`worker`]): the long computations ([`jobs`]) and
 //! reading and writing files, asked for in messages ([`wire`]).
 //!
-//! The page's running simulation ([`live`]) and what the page writes of it
-//! ([`readouts`], [`format`], [`export`]) are here too. None of it touches
+//! The page's running simulation ([`live`]), what the page writes of it
+//! ([`readouts`], [`format`], [`export`]) and its charts ([`charts`], drawn
+//! through plotters' backend trait) are here too. None of it touches
 //! the DOM, so it is tested natively (property tests included) and the web
 //! app (`ui`) only draws it.
 
+pub mod charts;
 pub mod claims;
 pub mod controls;
 pub mod export;

@@ -2,11 +2,13 @@
 //! faults and seed; the animation loop overlays both runs' p99 and the
 //! refresher writes both runs' numbers and their differences.
 
+use crate::lab::charts::figures;
+use crate::lab::charts::{BLUE, Scale, Series, VERMILLION};
 use crate::lab::controls::CONTROLS;
 use crate::lab::format;
 use crate::lab::live::LiveRun;
 use crate::lab::params::Params;
-use crate::ui::chart::{BLUE, Scale, Series, TimeChart, VERMILLION};
+use crate::ui::chart::CanvasTimeChart;
 use crate::ui::components::ab::AbRefs;
 use web_sys::HtmlCanvasElement;
 
@@ -28,14 +30,9 @@ pub fn b_params(a: &Params) -> Option<Params> {
     Some(b)
 }
 
-/// The A/B panel's chart, made when its canvases exist.
-pub struct AbChart {
-    chart: TimeChart,
-    canvas: HtmlCanvasElement,
-}
-
-/// Overlays A's and B's p99 of the chosen class over the last 60 s.
-pub fn draw_ab(slot: &mut Option<AbChart>, refs: &AbRefs, a: &LiveRun, b: &LiveRun) {
+/// Overlays A's and B's p99 of the chosen class over the last 60 s (the
+/// chart is made when its canvases exist).
+pub fn draw_ab(slot: &mut Option<CanvasTimeChart>, refs: &AbRefs, a: &LiveRun, b: &LiveRun) {
     let (Some(axes), Some(data)) = (
         refs.axes.cast::<HtmlCanvasElement>(),
         refs.data.cast::<HtmlCanvasElement>(),
@@ -43,43 +40,27 @@ pub fn draw_ab(slot: &mut Option<AbChart>, refs: &AbRefs, a: &LiveRun, b: &LiveR
         *slot = None;
         return;
     };
-    if slot.as_ref().is_none_or(|c| c.canvas != data) {
-        *slot = Some(AbChart {
-            chart: TimeChart::new(axes, data.clone(), Scale::Log, format::latency),
-            canvas: data,
-        });
+    if slot.as_ref().is_none_or(|c| *c.data_canvas() != data) {
+        *slot = Some(CanvasTimeChart::new(
+            axes,
+            data,
+            Scale::Log,
+            format::latency,
+        ));
     }
-    let Some(ab) = slot.as_mut() else {
+    let Some(chart) = slot.as_mut() else {
         return;
     };
-    let chart = a.params().view.chart;
-    let p99 = |run: &LiveRun| -> Vec<(f64, f64)> {
-        let sim = run.simulation();
-        let now = sim.now();
-        sim.metrics()
-            .get(chart.metric().index())
-            .map_or(Vec::new(), |m| {
-                let length = m.windows.length();
-                m.windows
-                    .windows()
-                    .iter()
-                    .filter(|w| now - w.start >= length / 2)
-                    .map(|w| {
-                        let end = (w.start + length).min(now);
-                        (
-                            -crate::sim::to_secs(now - end),
-                            if w.completed > 0 { w.p99 } else { 0.0 },
-                        )
-                    })
-                    .collect()
-            })
-    };
-    let (pa, pb) = (p99(a), p99(b));
-    let guide = chart.guide(
+    let class = a.params().view.chart;
+    let (pa, pb) = (
+        figures::p99(a.simulation(), class),
+        figures::p99(b.simulation(), class),
+    );
+    let guide = class.guide(
         a.params()
             .get(crate::lab::controls::Control::WebhookTimeout),
     );
-    ab.chart.draw(
+    chart.draw(
         &[
             Series {
                 colour: BLUE,

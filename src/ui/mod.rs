@@ -5,7 +5,8 @@
 //!   `lab::state`);
 //! - `animation`: the single requestAnimationFrame loop, which advances the
 //!   running simulation (`lab::live`) within a budget and draws it;
-//! - `chart`: plotters drawing, axes cached on their own canvas layer;
+//! - `chart`: the charts of `lab::charts` on canvases, axes cached on
+//!   their own layer;
 //! - `diagram`: the request path, drawn on a canvas from the snapshot;
 //! - `components`: one component per file;
 //! - `worker`: the page's worker, started when first needed, for the long
@@ -22,7 +23,6 @@ pub mod frame;
 pub mod panic;
 pub mod share;
 pub mod state;
-pub mod sweep_chart;
 pub mod worker;
 
 /// Mounts the app on the page's body, unless the URL asks for a benchmark

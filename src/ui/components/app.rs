@@ -23,8 +23,9 @@ use crate::lab::url;
 use crate::lab::view::{self, Figure, Panel};
 use crate::sim::models::control_plane::ControlPlaneChange;
 use crate::sim::models::flow_control::FlowControlKind;
-use crate::ui::ab::{AbChart, b_params, draw_ab, show_ab};
+use crate::ui::ab::{b_params, draw_ab, show_ab};
 use crate::ui::animation::AnimationLoop;
+use crate::ui::chart::CanvasTimeChart;
 use crate::ui::frame::{Canvases, show_readouts};
 use crate::ui::share;
 use crate::ui::state::Action;
@@ -175,7 +176,7 @@ pub fn app() -> Html {
         let dispatcher = dispatcher.clone();
         use_effect_with((), move |_| {
             let mut canvases = Canvases::new(&diagram, &charts);
-            let mut ab_chart: Option<AbChart> = None;
+            let mut ab_chart: Option<CanvasTimeChart> = None;
             let frames = {
                 let (live, ab_live, ab_refs) = (live.clone(), ab_live.clone(), ab_refs.clone());
                 AnimationLoop::start(move |timestamp| {

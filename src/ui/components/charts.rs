@@ -1,6 +1,6 @@
+use crate::lab::charts::QUEUE_COLOURS;
 use crate::lab::view::ChartClass;
 use crate::sim::models::flow_control::FlowControlKind;
-use crate::ui::chart::QUEUE_COLOURS;
 use crate::ui::state::Action;
 use yew::prelude::*;
 

@@ -3,8 +3,8 @@ use crate::lab::controls::{CONTROLS, Control};
 use crate::lab::jobs::{JobResult, JobUpdate, SWEEP_POINTS, SWEEP_SECONDS};
 use crate::lab::params::Params;
 use crate::lab::view;
+use crate::ui::chart;
 use crate::ui::state::Action;
-use crate::ui::sweep_chart;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -28,7 +28,7 @@ pub fn sweep(props: &SweepProps) -> Html {
         let (canvas, points, control) = (canvas.clone(), points.clone(), p.view.sweep.control);
         use_effect_with(points, move |points| {
             if let Some(canvas) = canvas.cast::<HtmlCanvasElement>() {
-                sweep_chart::draw(&canvas, points, control);
+                chart::draw_sweep(&canvas, points, control);
             }
         });
     }

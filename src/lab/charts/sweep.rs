@@ -2,20 +2,20 @@
 //! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
 //! plotters' text measuring is no concern here.
 
+use super::{BLUE, GREY, GRID, LABEL, VERMILLION};
 use crate::lab::controls::Control;
 use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
-use crate::ui::chart::{BLUE, GREY, VERMILLION};
+use crate::sim::models::request::RequestClass;
+use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
 
-pub fn draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control) {
-    let _ = try_draw(canvas, points, control);
-}
-
-fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control) -> Option<()> {
-    let root = CanvasBackend::with_canvas_object(canvas.clone())?.into_drawing_area();
+/// Draws the sweep's `points` of `control` on `root`.
+pub fn draw_sweep<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    points: &[SweepPoint],
+    control: Control,
+) -> Option<()> {
     root.fill(&WHITE).ok()?;
     let row = control.row();
     let range = row.range()?;
@@ -42,18 +42,17 @@ fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control)
         -3.0
     };
     let high = (hi * 1.1).log10().ceil().max(low + 1.0);
-    let mut chart = ChartBuilder::on(&root)
+    let mut chart = ChartBuilder::on(root)
         .margin(10)
         .x_label_area_size(30)
         .y_label_area_size(62)
         .build_cartesian_2d(x0..x1, low..high)
         .ok()?;
-    let label = RGBColor(87, 96, 106);
     chart
         .configure_mesh()
         .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(RGBColor(225, 228, 232))
-        .label_style(("sans-serif", 12).into_font().color(&label))
+        .bold_line_style(GRID)
+        .label_style(("sans-serif", 12).into_font().color(&LABEL))
         .x_labels(6)
         .y_labels((high - low) as usize + 1)
         .x_label_formatter(&|x| {
@@ -70,11 +69,12 @@ fn try_draw(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control)
         .x_desc(format!("{} {}", row.label, row.unit()))
         .draw()
         .ok()?;
-    // The SLO: 1 s, the line at log10(1) = 0.
-    if (low..=high).contains(&0.0) {
+    // The single-object SLO, at its log10.
+    let slo = RequestClass::Mutating.slo().log10();
+    if (low..=high).contains(&slo) {
         chart
             .draw_series(LineSeries::new(
-                vec![(x0, 0.0), (x1, 0.0)],
+                vec![(x0, slo), (x1, slo)],
                 GREY.stroke_width(1),
             ))
             .ok()?;

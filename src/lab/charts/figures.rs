@@ -1,0 +1,156 @@
+//! What each live chart shows, computed from a run's metrics and snapshot:
+//! plain series (seconds before now, value), drawn by the charts.
+
+use super::{APISERVER_BUCKETS, SPAN_SECONDS};
+use crate::lab::readouts::{READOUT_WINDOWS, api_classes};
+use crate::lab::view::{ChartClass, Guide};
+use crate::sim::models::flow_control::LimitSnapshot;
+use crate::sim::{LatencyHistogram, Nanos, Simulation, WindowSummary, to_secs};
+use std::collections::VecDeque;
+
+/// Queue depths are sampled this often for their chart [s of simulated time].
+pub const QUEUE_SAMPLE_SECONDS: f64 = 0.25;
+
+/// A line: (seconds before now, value) per point.
+pub type Line = Vec<(f64, f64)>;
+
+/// Points (seconds before now, value) of closed windows, plus the open
+/// window once it is half full.
+fn points(
+    windows: &[WindowSummary],
+    length: Nanos,
+    now: Nanos,
+    pick: impl Fn(&WindowSummary) -> f64,
+) -> Line {
+    windows
+        .iter()
+        .filter(|w| now - w.start >= length / 2)
+        .map(|w| (-to_secs(now - (w.start + length).min(now)), pick(w)))
+        .collect()
+}
+
+/// The API classes' live windows, in `MetricClass::API`'s order (the
+/// latency and rates charts share them).
+pub fn api_windows(sim: &Simulation) -> Vec<Vec<WindowSummary>> {
+    api_classes(sim).map(|m| m.windows.windows()).collect()
+}
+
+/// The latency chart of `chart`: p50, p90 and p99 per window (0 where no
+/// request completed) and its guide (`webhook_timeout` [s] for webhook
+/// calls). `api` is [`api_windows`] of the run.
+pub fn latency(
+    sim: &Simulation,
+    chart: ChartClass,
+    webhook_timeout: f64,
+    api: &[Vec<WindowSummary>],
+) -> Option<([Line; 3], Guide)> {
+    let chosen = sim.metrics().get(chart.metric().index())?;
+    let own;
+    let windows = match chart.request_class().and_then(|c| api.get(c as usize)) {
+        Some(windows) => windows,
+        None => {
+            own = chosen.windows.windows();
+            &own
+        }
+    };
+    let (length, now) = (chosen.windows.length(), sim.now());
+    let quantile = |pick: fn(&WindowSummary) -> f64| {
+        points(windows, length, now, move |w| {
+            if w.completed > 0 { pick(w) } else { 0.0 }
+        })
+    };
+    let lines = [
+        quantile(|w| w.p50),
+        quantile(|w| w.p90),
+        quantile(|w| w.p99),
+    ];
+    Some((lines, chart.guide(webhook_timeout)))
+}
+
+/// The p99 of `chart`'s class per window (the A/B panel's overlay).
+pub fn p99(sim: &Simulation, chart: ChartClass) -> Line {
+    sim.metrics()
+        .get(chart.metric().index())
+        .map_or(Vec::new(), |m| {
+            let p99 = |w: &WindowSummary| if w.completed > 0 { w.p99 } else { 0.0 };
+            points(&m.windows.windows(), m.windows.length(), sim.now(), p99)
+        })
+}
+
+/// API requests completed, rejected (429) and timed out per simulated
+/// second, window by window (closed windows only). `api` is
+/// [`api_windows`] of the run.
+pub fn rates(sim: &Simulation, api: &[Vec<WindowSummary>]) -> [Line; 3] {
+    let (Some(first), Some(class)) = (api.first(), api_classes(sim).next()) else {
+        return Default::default();
+    };
+    let (length, now) = (class.windows.length(), sim.now());
+    let closed = first.len().saturating_sub(1);
+    let sum = |pick: fn(&WindowSummary) -> u64| -> Line {
+        (0..closed)
+            .map(|i| {
+                let w = &first[i];
+                let total: u64 = api.iter().filter_map(|c| c.get(i)).map(pick).sum();
+                (
+                    -to_secs(now.saturating_sub(w.start + length)),
+                    total as f64 / to_secs(length),
+                )
+            })
+            .collect()
+    };
+    [
+        sum(|w| w.completed),
+        sum(|w| w.rejected),
+        sum(|w| w.timed_out),
+    ]
+}
+
+/// API requests of the last `READOUT_WINDOWS` seconds per bucket of
+/// `apiserver_request_duration_seconds` (the last: above 60 s).
+pub fn latency_buckets(sim: &Simulation) -> Vec<u64> {
+    let mut recent: LatencyHistogram<u32> = LatencyHistogram::new();
+    for class in api_classes(sim) {
+        class.windows.merge_recent(READOUT_WINDOWS, &mut recent);
+    }
+    recent.bucket_counts(&APISERVER_BUCKETS)
+}
+
+/// Requests waiting per queue, sampled over the last 60 s.
+#[derive(Debug, Clone, Default)]
+pub struct QueueHistory {
+    /// (simulated time [s], requests waiting per queue)
+    samples: VecDeque<(f64, Vec<u32>)>,
+}
+
+impl QueueHistory {
+    /// Samples the queues of `limits` at `now` [s] (every
+    /// `QUEUE_SAMPLE_SECONDS`), forgetting what is older than 60 s.
+    pub fn record(&mut self, now: f64, limits: &[LimitSnapshot]) {
+        let samples = &mut self.samples;
+        if samples.back().is_some_and(|(t, _)| *t > now) {
+            samples.clear(); // a new run
+        }
+        if samples
+            .back()
+            .is_none_or(|(t, _)| now - t >= QUEUE_SAMPLE_SECONDS)
+        {
+            samples.push_back((now, limits.iter().map(|l| l.waiting).collect()));
+        }
+        while samples.front().is_some_and(|(t, _)| now - t > SPAN_SECONDS) {
+            samples.pop_front();
+        }
+    }
+
+    /// One line per queue (at most `queues`), seconds before `now` [s].
+    pub fn lines(&self, now: f64, queues: usize) -> Vec<Line> {
+        let count = self.samples.back().map_or(0, |(_, w)| w.len()).min(queues);
+        (0..count)
+            .map(|q| {
+                self.samples
+                    .iter()
+                    .map(|(t, w)| (t - now, w.get(q).copied().unwrap_or(0) as f64))
+                    .collect()
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,83 @@
+//! The page's charts, drawn through plotters' `DrawingBackend` trait: the
+//! page draws them on its canvases (`ui::chart`), a test into a backend
+//! that records what was drawn. What each chart shows is computed from the
+//! running simulation in [`figures`].
+//!
+//! plotters-canvas measures each text label through the DOM, which is too
+//! slow to do sixty times a second. So a time chart has two layers: the
+//! *axes* (grid, ticks, labels, the guide's label), drawn anew only when the
+//! axis range or the guide changes, and the *data* (lines, no text), drawn
+//! every frame. Both layers are laid out with the same margins and label
+//! areas, so plotters maps data to the same pixels on both.
+
+pub mod figures;
+mod histogram;
+mod sweep;
+mod time;
+
+pub use histogram::HistogramChart;
+pub use sweep::draw_sweep;
+pub use time::{Scale, Series, TimeChart};
+
+use plotters::style::RGBColor;
+
+/// The time charts span the last 60 s of simulated time.
+pub const SPAN_SECONDS: f64 = 60.0;
+const MARGIN: u32 = 10;
+const X_LABEL_AREA: u32 = 26;
+const Y_LABEL_AREA: u32 = 62;
+
+/// Okabe-Ito colours: told apart with every common colour-vision deficiency.
+pub const BLUE: RGBColor = RGBColor(0, 114, 178);
+pub const ORANGE: RGBColor = RGBColor(230, 159, 0);
+pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
+pub const GREEN: RGBColor = RGBColor(0, 158, 115);
+pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
+pub const GREY: RGBColor = RGBColor(110, 110, 110);
+/// Colours of up to eight queues (Okabe-Ito, in order).
+pub const QUEUE_COLOURS: [RGBColor; 8] = [
+    RGBColor(0, 0, 0),
+    ORANGE,
+    RGBColor(86, 180, 233),
+    GREEN,
+    RGBColor(240, 228, 66),
+    BLUE,
+    VERMILLION,
+    PURPLE,
+];
+const GRID: RGBColor = RGBColor(225, 228, 232);
+const LABEL: RGBColor = RGBColor(87, 96, 106);
+
+/// The buckets of `apiserver_request_duration_seconds` [s] (kubernetes.md).
+pub const APISERVER_BUCKETS: [f64; 23] = [
+    0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0,
+    10.0, 15.0, 20.0, 30.0, 45.0, 60.0,
+];
+
+/// The smallest 1-2-5 × 10^k at or above `x`.
+pub fn nice_ceiling(x: f64) -> f64 {
+    if x.is_nan() || x <= 0.0 {
+        return 1.0;
+    }
+    let exponent = libm::floor(libm::log10(x));
+    let base = libm::pow(10.0, exponent);
+    for step in [1.0, 2.0, 5.0, 10.0] {
+        if step * base >= x {
+            return step * base;
+        }
+    }
+    10.0 * base
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ceilings_are_one_two_five() {
+        assert_eq!(nice_ceiling(13.0), 20.0);
+        assert_eq!(nice_ceiling(0.3), 0.5);
+        assert_eq!(nice_ceiling(1000.0), 1000.0);
+        assert_eq!(nice_ceiling(f64::NAN), 1.0);
+    }
+}

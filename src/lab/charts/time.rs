@@ -1,0 +1,248 @@
+//! A live time chart: lines over the last 60 simulated seconds, with an
+//! optional guide (an SLO), on a log scale for latencies or a linear one
+//! from zero for rates and counts.
+
+use super::{GREY, GRID, LABEL, MARGIN, SPAN_SECONDS, X_LABEL_AREA, Y_LABEL_AREA, nice_ceiling};
+use crate::lab::view::Guide;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// How the y axis is scaled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// whole decades, for latencies (µs to minutes)
+    Log,
+    /// from zero, for rates and counts
+    Linear,
+}
+
+/// The y range currently drawn.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum YRange {
+    /// 10^low ..= 10^high
+    Decades { low: i32, high: i32 },
+    /// 0 ..= max
+    Upto(f64),
+}
+
+impl YRange {
+    fn bounds(self) -> (f64, f64) {
+        match self {
+            YRange::Decades { low, high } => (10f64.powi(low), 10f64.powi(high)),
+            YRange::Upto(max) => (0.0, max),
+        }
+    }
+
+    /// The range for data in [min, max], kept while the data still fits it
+    /// comfortably (so the labels rarely redraw).
+    fn fit(self, min: f64, max: f64) -> Self {
+        match self {
+            YRange::Decades { low: l0, high: h0 } => {
+                if !(min > 0.0 && max >= min) {
+                    return self;
+                }
+                let low = (libm::log10(min).floor() as i32).clamp(-6, 3);
+                let high = (libm::log10(max * 1.1).ceil() as i32).clamp(low + 1, 4);
+                let fits = low >= l0 && high <= h0;
+                let too_wide = low - l0 > 1 || h0 - high > 1;
+                if fits && !too_wide {
+                    self
+                } else {
+                    YRange::Decades { low, high }
+                }
+            }
+            YRange::Upto(current) => {
+                let max = max.max(0.0);
+                if max <= current && max >= current / 4.0 {
+                    return self;
+                }
+                YRange::Upto(nice_ceiling(max * 1.15).max(1.0))
+            }
+        }
+    }
+}
+
+/// One line: its colour and its points (seconds before now, value).
+pub struct Series<'a> {
+    pub colour: RGBColor,
+    pub points: &'a [(f64, f64)],
+}
+
+/// A time chart's state: its y range and what its axes layer shows.
+pub struct TimeChart {
+    range: YRange,
+    format: fn(f64) -> String,
+    /// what the axes layer shows now (None: not drawn yet)
+    drawn: Option<(YRange, Option<Guide>)>,
+}
+
+type Chart<'a, DB> = ChartContext<
+    'a,
+    DB,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+impl TimeChart {
+    /// A chart whose y labels are written by `format`.
+    pub fn new(scale: Scale, format: fn(f64) -> String) -> Self {
+        let range = match scale {
+            Scale::Log => YRange::Decades { low: -3, high: 0 },
+            Scale::Linear => YRange::Upto(10.0),
+        };
+        Self {
+            range,
+            format,
+            drawn: None,
+        }
+    }
+
+    /// The axes layer no longer shows what it did (its canvas was resized).
+    pub fn forget_axes(&mut self) {
+        self.drawn = None;
+    }
+
+    /// Fits the y range to the series (and keeps the guide in view when the
+    /// data approach it); whether the axes layer must be drawn anew.
+    pub fn fit(&mut self, series: &[Series], guide: Option<&Guide>) -> bool {
+        let values = series.iter().flat_map(|s| s.points.iter().map(|p| p.1));
+        let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (if v > 0.0 { lo.min(v) } else { lo }, hi.max(v))
+        });
+        let guide_value = guide.map_or(0.0, |g| g.value);
+        let max = if matches!(self.range, YRange::Decades { .. }) && max > guide_value / 10.0 {
+            max.max(guide_value)
+        } else {
+            max
+        };
+        self.range = self.range.fit(min, max);
+        self.drawn.as_ref().is_none_or(|(range, drawn_guide)| {
+            *range != self.range || drawn_guide.as_ref() != guide
+        })
+    }
+
+    /// The y range drawn, as (bottom, top) in the data's unit.
+    pub fn y_bounds(&self) -> (f64, f64) {
+        self.range.bounds()
+    }
+
+    fn chart<'a, DB: DrawingBackend>(
+        &self,
+        root: &'a DrawingArea<DB, Shift>,
+    ) -> Option<Chart<'a, DB>> {
+        let (low, high) = self.range.bounds();
+        ChartBuilder::on(root)
+            .margin(MARGIN)
+            .x_label_area_size(X_LABEL_AREA)
+            .y_label_area_size(Y_LABEL_AREA)
+            .build_cartesian_2d(-SPAN_SECONDS..0.0, self.to_axis(low)..self.to_axis(high))
+            .ok()
+    }
+
+    /// Log charts are drawn in log10 space (so one code path serves both).
+    fn to_axis(&self, y: f64) -> f64 {
+        match self.range {
+            YRange::Decades { .. } => libm::log10(y.max(1e-9)),
+            YRange::Upto(_) => y,
+        }
+    }
+
+    /// Draws the axes layer: a white ground, the grid, the labels and the
+    /// guide's label.
+    pub fn draw_axes<DB: DrawingBackend>(
+        &mut self,
+        root: &DrawingArea<DB, Shift>,
+        guide: Option<&Guide>,
+    ) -> Option<()> {
+        root.fill(&WHITE).ok()?;
+        let mut chart = self.chart(root)?;
+        let format = self.format;
+        let log = matches!(self.range, YRange::Decades { .. });
+        let y_label = move |y: &f64| {
+            if log {
+                // Label whole decades only.
+                if (y - y.round()).abs() < 1e-6 {
+                    format(libm::pow(10.0, *y))
+                } else {
+                    String::new()
+                }
+            } else {
+                format(*y)
+            }
+        };
+        let y_labels = match self.range {
+            YRange::Decades { low, high } => ((high - low) as usize) + 1,
+            YRange::Upto(_) => 5,
+        };
+        chart
+            .configure_mesh()
+            .light_line_style(GRID.mix(0.0))
+            .bold_line_style(GRID)
+            .axis_style(LABEL)
+            .label_style(("sans-serif", 12).into_font().color(&LABEL))
+            .x_labels(7)
+            .y_labels(y_labels)
+            .x_label_formatter(&|x| {
+                if *x >= -0.5 {
+                    "now".to_owned()
+                } else {
+                    format!("{:.0} s", x)
+                }
+            })
+            .y_label_formatter(&y_label)
+            .draw()
+            .ok()?;
+        if let Some(guide) = guide {
+            let y = self.to_axis(guide.value);
+            let (low, high) = self.range.bounds();
+            if (self.to_axis(low)..=self.to_axis(high)).contains(&y) {
+                chart
+                    .draw_series(std::iter::once(Text::new(
+                        guide.label.clone(),
+                        (-SPAN_SECONDS + 1.0, y),
+                        ("sans-serif", 12).into_font().color(&GREY),
+                    )))
+                    .ok()?;
+            }
+        }
+        root.present().ok()?;
+        self.drawn = Some((self.range, guide.cloned()));
+        Some(())
+    }
+
+    /// Draws the data layer (on a cleared, transparent area): the guide as
+    /// a dashed line, then each series.
+    pub fn draw_data<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        series: &[Series],
+        guide: Option<&Guide>,
+    ) -> Option<()> {
+        let mut chart = self.chart(root)?;
+        let (low, high) = self.range.bounds();
+        let (low, high) = (self.to_axis(low), self.to_axis(high));
+        if let Some(guide) = guide {
+            let y = self.to_axis(guide.value);
+            if (low..=high).contains(&y) {
+                // A dashed line: short segments.
+                let dashes = (0..30).map(|i| {
+                    let x0 = -SPAN_SECONDS + i as f64 * 2.0;
+                    PathElement::new(vec![(x0, y), (x0 + 1.0, y)], GREY.stroke_width(1))
+                });
+                chart.draw_series(dashes).ok()?;
+            }
+        }
+        for s in series {
+            let points = s
+                .points
+                .iter()
+                .filter(|p| p.1 > 0.0 || matches!(self.range, YRange::Upto(_)));
+            chart
+                .draw_series(LineSeries::new(
+                    points.map(|p| (p.0, self.to_axis(p.1).clamp(low, high))),
+                    s.colour.stroke_width(2),
+                ))
+                .ok()?;
+        }
+        root.present().ok()
+    }
+}
