@@ -110,7 +110,10 @@ export default [
     const { page } = await open();
     await page.goto(`${base}?panel=claims`);
     const claims = page.locator('.claim');
-    check((await claims.count()) === 11, `${await claims.count()} claims`);
+    // The app renders once its module has loaded, which can be after `load`.
+    await claims.first().waitFor();
+    const count = await claims.count();
+    check(count === 11, `${count} claims`);
     for (const id of ['A1', 'A2', 'A3', 'A4', 'A5', 'A6', 'A7']) {
       const claim = page.getByTestId(`claim-${id}`);
       check(/Upstream|Not upstream|Partly|Not reproduced/.test(await claim.locator('.verdict').textContent()), `${id} has a verdict`);

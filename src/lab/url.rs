@@ -197,15 +197,9 @@ fn slider_value(label: &str, range: Range, text: &str, kept: f64) -> (f64, Optio
     }
 }
 
-/// Reads a query string (with or without the leading `?`): the view it
-/// describes, and what could not be taken as written.
-pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
-    let mut notices = Vec::new();
-    let mut note = |text: String| {
-        if notices.len() < MAX_NOTICES {
-            notices.push(Notice(text));
-        }
-    };
+/// The query's (key, value) pairs, unescaped; an overlong query is read
+/// up to `MAX_QUERY` bytes, and the reader told.
+fn pairs_of(query: &str, note: &mut impl FnMut(String)) -> Vec<(String, String)> {
     let query = query.strip_prefix('?').unwrap_or(query);
     let query = if query.len() > MAX_QUERY {
         note(format!(
@@ -220,14 +214,124 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
     } else {
         query
     };
-    let pairs: Vec<(String, String)> = query
+    query
         .split('&')
         .filter(|pair| !pair.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             (unescape(k), unescape(v))
         })
-        .collect();
+        .collect()
+}
+
+/// Reads a control's value from a link.
+fn read_control(
+    params: &mut Params,
+    base: &Params,
+    control: Control,
+    value: &str,
+    note: &mut impl FnMut(String),
+) {
+    let row = control.row();
+    match row.input {
+        Input::Slider { range, .. } => {
+            let (value, notice) = slider_value(row.label, range, value, base.get(control));
+            params.set(control, value);
+            notice.into_iter().for_each(note);
+        }
+        Input::Switch(_) => match row.choice(value) {
+            Some(choice) => params.set(control, choice as f64),
+            None => note(format!(
+                "{}: “{}” is not one of its choices; ignored.",
+                row.key,
+                shown(value)
+            )),
+        },
+        Input::Toggle => params.set(control, flag(value) as u8 as f64),
+        Input::Press => note(format!(
+            "{}: a fault that happens once cannot be set by a link; ignored.",
+            row.key
+        )),
+    }
+}
+
+/// Reads one of the view's keys (or what is not a key of this page).
+fn read_view(
+    params: &mut Params,
+    base: &Params,
+    key: &str,
+    value: &str,
+    note: &mut impl FnMut(String),
+) {
+    match key {
+        "paused" => params.playback.playing = !flag(value),
+        "seed" => match value.trim().parse::<u64>() {
+            Ok(seed) => params.run.seed = seed,
+            Err(_) => note(format!(
+                "seed: “{}” is not a whole number from 0 to 18446744073709551615; kept {}.",
+                shown(value),
+                base.run.seed
+            )),
+        },
+        "panel" => match Panel::ALL.into_iter().find(|p| p.id() == value) {
+            Some(panel) => params.view.panel = panel,
+            None => note(format!("panel: no panel called “{}”.", shown(value))),
+        },
+        "chart" => match ChartClass::ALL.into_iter().find(|c| c.id() == value) {
+            Some(chart) => params.view.chart = chart,
+            None => note(format!("chart: no chart called “{}”.", shown(value))),
+        },
+        "b" => match catalog::find(value).filter(|_| Params::for_preset(value).is_ok()) {
+            Some(entry) => params.view.ab_preset = entry.id,
+            None => note(format!("b: no preset called “{}”.", shown(value))),
+        },
+        "sweep" => match Control::from_key(value).filter(|c| c.row().is_model_slider()) {
+            Some(control) => params.view.sweep.control = control,
+            None => note(format!("sweep: no slider called “{}”.", shown(value))),
+        },
+        "sweep-from" | "sweep-to" => match value.trim().parse::<f64>() {
+            Ok(x) if x.is_finite() => {
+                if key == "sweep-from" {
+                    params.view.sweep.from = x;
+                } else {
+                    params.view.sweep.to = x;
+                }
+            }
+            _ => note(format!("{key}: “{}” is not a number.", shown(value))),
+        },
+        "embed" => match Figure::ALL.into_iter().find(|f| f.id() == value) {
+            Some(figure) => params.view.embed = Some(figure),
+            None => note(format!("embed: no figure called “{}”.", shown(value))),
+        },
+        "controls" => {
+            for id in value.split(',').filter(|id| !id.is_empty()) {
+                let slider = Control::from_key(id).filter(|c| c.row().range().is_some());
+                match slider {
+                    Some(control) if !params.view.embed_controls.contains(&control) => {
+                        params.view.embed_controls.push(control)
+                    }
+                    Some(_) => {}
+                    None => note(format!("controls: no slider called “{}”.", shown(id))),
+                }
+            }
+        }
+        _ => note(format!(
+            "“{}” is not a setting of this page; ignored.",
+            shown(key)
+        )),
+    }
+}
+
+/// Reads a query string (with or without the leading `?`): the view it
+/// describes, and what could not be taken as written.
+pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
+    let mut notices = Vec::new();
+    let mut note = |text: String| {
+        if notices.len() < MAX_NOTICES {
+            notices.push(Notice(text));
+        }
+    };
+    let pairs = pairs_of(query, &mut note);
     // The preset first: everything else is relative to it.
     let mut params = Params::default();
     if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "preset") {
@@ -241,89 +345,10 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
     }
     let base = params.clone();
     for (key, value) in &pairs {
-        let key = key.as_str();
-        if key == "preset" {
-            continue;
-        }
-        if let Some(control) = Control::from_key(key) {
-            let row = control.row();
-            match row.input {
-                Input::Slider { range, .. } => {
-                    let (value, notice) = slider_value(row.label, range, value, base.get(control));
-                    params.set(control, value);
-                    notice.into_iter().for_each(&mut note);
-                }
-                Input::Switch(choices) => match row.choice(value) {
-                    Some(choice) => params.set(control, choice as f64),
-                    None if choices.is_empty() => {}
-                    None => note(format!(
-                        "{key}: “{}” is not one of its choices; ignored.",
-                        shown(value)
-                    )),
-                },
-                Input::Toggle => params.set(control, flag(value) as u8 as f64),
-                Input::Press => note(format!(
-                    "{key}: a fault that happens once cannot be set by a link; ignored."
-                )),
-            }
-            continue;
-        }
-        match key {
-            "paused" => params.playback.playing = !flag(value),
-            "seed" => match value.trim().parse::<u64>() {
-                Ok(seed) => params.run.seed = seed,
-                Err(_) => note(format!(
-                    "seed: “{}” is not a whole number from 0 to 18446744073709551615; kept {}.",
-                    shown(value),
-                    base.run.seed
-                )),
-            },
-            "panel" => match Panel::ALL.into_iter().find(|p| p.id() == value) {
-                Some(panel) => params.view.panel = panel,
-                None => note(format!("panel: no panel called “{}”.", shown(value))),
-            },
-            "chart" => match ChartClass::ALL.into_iter().find(|c| c.id() == value) {
-                Some(chart) => params.view.chart = chart,
-                None => note(format!("chart: no chart called “{}”.", shown(value))),
-            },
-            "b" => match catalog::find(value).filter(|_| Params::for_preset(value).is_ok()) {
-                Some(entry) => params.view.ab_preset = entry.id,
-                None => note(format!("b: no preset called “{}”.", shown(value))),
-            },
-            "sweep" => match Control::from_key(value).filter(|c| c.row().is_model_slider()) {
-                Some(control) => params.view.sweep.control = control,
-                None => note(format!("sweep: no slider called “{}”.", shown(value))),
-            },
-            "sweep-from" | "sweep-to" => match value.trim().parse::<f64>() {
-                Ok(x) if x.is_finite() => {
-                    if key == "sweep-from" {
-                        params.view.sweep.from = x;
-                    } else {
-                        params.view.sweep.to = x;
-                    }
-                }
-                _ => note(format!("{key}: “{}” is not a number.", shown(value))),
-            },
-            "embed" => match Figure::ALL.into_iter().find(|f| f.id() == value) {
-                Some(figure) => params.view.embed = Some(figure),
-                None => note(format!("embed: no figure called “{}”.", shown(value))),
-            },
-            "controls" => {
-                for id in value.split(',').filter(|id| !id.is_empty()) {
-                    let slider = Control::from_key(id).filter(|c| c.row().range().is_some());
-                    match slider {
-                        Some(control) if !params.view.embed_controls.contains(&control) => {
-                            params.view.embed_controls.push(control)
-                        }
-                        Some(_) => {}
-                        None => note(format!("controls: no slider called “{}”.", shown(id))),
-                    }
-                }
-            }
-            _ => note(format!(
-                "“{}” is not a setting of this page; ignored.",
-                shown(key)
-            )),
+        match Control::from_key(key) {
+            _ if key == "preset" => {}
+            Some(control) => read_control(&mut params, &base, control, value, &mut note),
+            None => read_view(&mut params, &base, key, value, &mut note),
         }
     }
     // The sweep's range follows its slider's range.

@@ -9,6 +9,7 @@
 //!   their own layer;
 //! - `diagram`: the request path, drawn on a canvas from the snapshot;
 //! - `components`: one component per file;
+//! - `hooks`: what the app does besides rendering, one named hook per file;
 //! - `worker`: the page's worker, started when first needed, for the long
 //!   computations and the TOML and JSON files (see `lab::wire`);
 //! - `bench`: benchmarks in the page, chosen by `?bench=` (see there).
@@ -20,6 +21,7 @@ pub mod chart;
 pub mod components;
 pub mod diagram;
 pub mod frame;
+pub mod hooks;
 pub mod panic;
 pub mod share;
 pub mod state;

@@ -11,6 +11,7 @@ pub mod diagram;
 pub mod embed;
 pub mod explanations;
 pub mod help;
+pub mod import_zone;
 pub mod notices;
 pub mod progress;
 pub mod readouts;

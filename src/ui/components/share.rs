@@ -1,10 +1,10 @@
+use super::import_zone::ImportZone;
 use crate::lab::controls::Control;
 use crate::lab::params::Params;
 use crate::lab::view::Figure;
 use crate::ui::share;
 use crate::ui::state::Action;
-use std::rc::Rc;
-use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// What the reader can ask of the running simulation for export.
@@ -49,7 +49,6 @@ pub fn share_panel(props: &ShareProps) -> Html {
     let figure = use_state(|| Figure::DiagramChart);
     let code = use_state(String::new);
     let link = use_state(String::new);
-    let dragging = use_state(|| false);
     let onfigure = {
         let figure = figure.clone();
         Callback::from(move |event: Event| {
@@ -76,53 +75,8 @@ pub fn share_panel(props: &ShareProps) -> Html {
         })
     };
     let export = |kind: ExportKind| props.onexport.reform(move |_: MouseEvent| kind.clone());
-    let read_file = {
-        let onimport = props.onimport.clone();
-        Rc::new(move |file: web_sys::File| {
-            let onimport = onimport.clone();
-            wasm_bindgen_futures::spawn_local(async move {
-                let name = file.name();
-                let text = share::read_text(file).await;
-                onimport.emit((name, text));
-            });
-        })
-    };
-    let onpick = {
-        let read_file = read_file.clone();
-        Callback::from(move |event: Event| {
-            let input = event.target_unchecked_into::<HtmlInputElement>();
-            if let Some(file) = input.files().and_then(|files| files.get(0)) {
-                read_file(file);
-            }
-            input.set_value("");
-        })
-    };
-    let ondragover = {
-        let dragging = dragging.clone();
-        Callback::from(move |event: DragEvent| {
-            event.prevent_default();
-            dragging.set(true);
-        })
-    };
-    let ondragleave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let ondrop = {
-        let (dragging, read_file) = (dragging.clone(), read_file.clone());
-        Callback::from(move |event: DragEvent| {
-            event.prevent_default();
-            dragging.set(false);
-            if let Some(file) = event
-                .data_transfer()
-                .and_then(|t| t.files())
-                .and_then(|files| files.get(0))
-            {
-                read_file(file);
-            }
-        })
-    };
-    let error = props.import_error.as_ref().filter(|e| e.control.is_none());
+    // An error at a control is shown by its slider.
+    let error = props.import_error.clone().filter(|e| e.control.is_none());
     html! {
         <section class="share" aria-label="Share, embed, export, import">
             <details>
@@ -158,12 +112,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
                             <button onclick={export(ExportKind::Png("diagram"))}>{ "Diagram PNG" }</button>
                         </div>
                     </div>
-                    <div class={classes!("import", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop} data-testid="import-zone">
-                        <h3>{ "Import" }</h3>
-                        <p>{ "A scenario file (TOML, as cplab runs it) with a [control_plane]: pick one or drop it here. A file with an error changes nothing." }</p>
-                        <input type="file" accept=".toml,text/plain" onchange={onpick} aria-label="Import a scenario file" data-testid="import-file" />
-                        if let Some(error) = error { <p class="error" role="alert" data-testid="import-error">{ error.message.clone() }</p> }
-                    </div>
+                    <ImportZone onimport={props.onimport.clone()} {error} />
                 </div>
             </details>
         </section>
