@@ -28,10 +28,10 @@ mod cli {
     use cplab::sim::studies::comparison::{COLUMNS, Row, column_scenario, measure, model_value};
     use cplab::sim::studies::sweep::{SweepRange, sweep_scenarios};
     use cplab::sim::{RunSummary, Scenario, Simulation};
+    use rayon::prelude::*;
     use std::io::{IsTerminal, Write};
     use std::path::PathBuf;
     use std::process::ExitCode;
-    use std::sync::Mutex;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// Control Plane Lab: simulate the Kubernetes control plane's request path.
@@ -175,45 +175,27 @@ mod cli {
     ) -> Result<(), BadInput> {
         let scenarios = sweep_scenarios(&read(path)?, range, points)
             .map_err(|error| BadInput(format!("{}: {error}", path.display())))?;
-        let results: Vec<Mutex<Option<RunSummary>>> =
-            scenarios.iter().map(|_| Mutex::new(None)).collect();
-        let next = AtomicUsize::new(0);
         let done = AtomicUsize::new(0);
-        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
         let progress = std::io::stderr().is_terminal();
-        std::thread::scope(|scope| {
-            for _ in 0..workers.min(scenarios.len()) {
-                scope.spawn(|| {
-                    // Each worker claims the next point until none is left.
-                    loop {
-                        let index = next.fetch_add(1, Ordering::Relaxed);
-                        let Some((_, scenario)) = scenarios.get(index) else {
-                            break;
-                        };
-                        let seed = seed.or(scenario.seed).unwrap_or(1);
-                        let summary = Simulation::new(scenario, seed).map(|mut sim| {
-                            sim.run_to_end();
-                            sim.summary()
-                        });
-                        if let (Ok(summary), Ok(mut slot)) = (summary, results[index].lock()) {
-                            *slot = Some(summary);
-                        }
-                        let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        if progress {
-                            draw_progress(finished, scenarios.len());
-                        }
-                    }
+        // Every point on its own run, as many at once as there are cores.
+        let rows: Vec<(f64, RunSummary)> = scenarios
+            .par_iter()
+            .filter_map(|(value, scenario)| {
+                let seed = seed.or(scenario.seed).unwrap_or(1);
+                let summary = Simulation::new(scenario, seed).ok().map(|mut sim| {
+                    sim.run_to_end();
+                    sim.summary()
                 });
-            }
-        });
+                let finished = done.fetch_add(1, Ordering::Relaxed) + 1;
+                if progress {
+                    draw_progress(finished, scenarios.len());
+                }
+                Some((*value, summary?))
+            })
+            .collect();
         if progress {
             eprintln!();
         }
-        let rows: Vec<(f64, RunSummary)> = scenarios
-            .iter()
-            .zip(results)
-            .filter_map(|((value, _), slot)| Some((*value, slot.into_inner().ok()??)))
-            .collect();
         if json {
             let array: Vec<serde_json::Value> = rows
                 .iter()
@@ -298,22 +280,14 @@ mod cli {
 
     fn compare(seed: u64, json: bool) -> Result<(), BadInput> {
         // Each column on its own core.
-        let columns: Vec<_> = std::thread::scope(|scope| {
-            let handles: Vec<_> = COLUMNS
-                .iter()
-                .map(|column| {
-                    scope.spawn(move || -> Result<_, ScenarioError> {
-                        let scenario = column_scenario(column, |_| {})?;
-                        let measured = measure(&scenario, seed)?;
-                        let capacity = CapacitySearch::new(&scenario, seed, None)?.run();
-                        Ok((column, measured, capacity))
-                    })
-                })
-                .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
-        });
-        let columns = columns
-            .into_iter()
+        let columns = COLUMNS
+            .par_iter()
+            .map(|column| -> Result<_, ScenarioError> {
+                let scenario = column_scenario(column, |_| {})?;
+                let measured = measure(&scenario, seed)?;
+                let capacity = CapacitySearch::new(&scenario, seed, None)?.run();
+                Ok((column, measured, capacity))
+            })
             .collect::<Result<Vec<_>, _>>()
             .map_err(bad)?;
         if json {
@@ -358,7 +332,7 @@ mod cli {
         );
         rows.push(("after (all four)".to_owned(), ALL_CHANGES));
         let results = rows
-            .iter()
+            .par_iter()
             .map(|(label, mask)| {
                 let result = case_study::run(&case_study::variant(*mask, |_| {})?, seed)?;
                 Ok((label.clone(), result))

@@ -152,9 +152,9 @@ impl Scenario {
         };
         // Two steps: the text into a plain table (syntax errors carry their
         // position), then the table into a scenario through toml's small
-        // `Value` deserializer. The web app stays smaller than with the
-        // position-tracking deserializer; the field at fault is found in the
-        // table from what the error names (`locate`).
+        // `Value` deserializer (the web app stays smaller than with the
+        // position-tracking one), tracked by serde_path_to_error so that an
+        // error names the field at fault.
         let table: toml::Table = toml::from_str(text).map_err(|error| {
             let span = error.span();
             ScenarioError {
@@ -166,14 +166,16 @@ impl Scenario {
                 line: line_of(span),
             }
         })?;
-        let scenario =
-            Scenario::deserialize(toml::Value::Table(table.clone())).map_err(|error| {
-                let message = one_line(error.message());
-                let field = locate(&table, &message).unwrap_or_default();
+        let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
+            .map_err(|error| {
+                let field = match error.path().to_string() {
+                    root if root == "." => String::new(),
+                    path => path,
+                };
                 ScenarioError {
                     line: line_of_key(text, &field),
+                    message: one_line(error.inner().message()),
                     field,
-                    message,
                 }
             })?;
         scenario.check().map_err(|error| ScenarioError {
@@ -359,59 +361,6 @@ fn field_at(text: &str, offset: usize) -> Option<String> {
     }
     let document = DeTable::parse(text).ok()?;
     in_table(document.get_ref(), offset)
-}
-
-/// The path of the value or key a deserialization error names: an unknown
-/// field by its name, a wrong value by the value itself (the first match,
-/// depth first, in file order).
-fn locate(table: &toml::Table, message: &str) -> Option<String> {
-    use toml::Value;
-    let quoted = |open: &str, close: char| -> Option<String> {
-        let start = message.find(open)? + open.len();
-        let end = message[start..].find(close)? + start;
-        Some(message[start..end].to_owned())
-    };
-    enum Wanted {
-        Key(String),
-        Leaf(Box<dyn Fn(&Value) -> bool>),
-    }
-    let wanted = if let Some(name) = quoted("unknown field `", '`') {
-        Wanted::Key(name)
-    } else if let Some(text) = quoted("string \"", '"').or_else(|| quoted("variant `", '`')) {
-        Wanted::Leaf(Box::new(move |v| v.as_str() == Some(text.as_str())))
-    } else if let Some(n) = quoted("integer `", '`').and_then(|n| n.parse::<i64>().ok()) {
-        Wanted::Leaf(Box::new(move |v| v.as_integer() == Some(n)))
-    } else if let Some(x) = quoted("floating point `", '`').and_then(|x| x.parse::<f64>().ok()) {
-        Wanted::Leaf(Box::new(move |v| v.as_float() == Some(x)))
-    } else if let Some(b) = quoted("boolean `", '`').and_then(|b| b.parse::<bool>().ok()) {
-        Wanted::Leaf(Box::new(move |v| v.as_bool() == Some(b)))
-    } else {
-        return None;
-    };
-    fn search(value: &Value, wanted: &Wanted, path: &str) -> Option<String> {
-        match value {
-            Value::Table(table) => table.iter().find_map(|(key, value)| {
-                let here = if path.is_empty() {
-                    key.clone()
-                } else {
-                    format!("{path}.{key}")
-                };
-                match wanted {
-                    Wanted::Key(name) if name == key => Some(here),
-                    _ => search(value, wanted, &here),
-                }
-            }),
-            Value::Array(items) => items
-                .iter()
-                .enumerate()
-                .find_map(|(i, item)| search(item, wanted, &format!("{path}[{i}]"))),
-            leaf => match wanted {
-                Wanted::Leaf(matches) if matches(leaf) => Some(path.to_owned()),
-                _ => None,
-            },
-        }
-    }
-    search(&Value::Table(table.clone()), &wanted, "")
 }
 
 /// Error texts from parsers can span lines; a CLI error is one line.

@@ -539,8 +539,8 @@ impl Simulation {
     /// bit-identical results (used to compare native and wasm runs).
     pub fn digest(&self) -> u64 {
         let json = serde_json::to_string(&self.summary()).unwrap_or_default();
-        json.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-            (hash ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3)
-        })
+        let mut hash = fnv::FnvHasher::default();
+        std::hash::Hasher::write(&mut hash, json.as_bytes());
+        std::hash::Hasher::finish(&hash)
     }
 }

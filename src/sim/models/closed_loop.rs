@@ -85,9 +85,11 @@ impl Flow {
     pub fn hash(&self) -> u64 {
         match self {
             Flow::Hash(hash) => *hash,
-            Flow::Name(name) => name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-                (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-            }),
+            Flow::Name(name) => {
+                let mut hash = fnv::FnvHasher::default();
+                std::hash::Hasher::write(&mut hash, name.as_bytes());
+                std::hash::Hasher::finish(&hash)
+            }
         }
     }
 }

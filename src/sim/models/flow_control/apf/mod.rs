@@ -70,12 +70,10 @@ fn flow_hash(schema: &str, distinguisher: Distinguisher, kind: &RequestKind) -> 
         Distinguisher::ByUser => ((kind.client as u64) << 32) | kind.user as u64,
         Distinguisher::ByNamespace => kind.namespace as u64,
     };
-    schema
-        .bytes()
-        .chain(key.to_le_bytes())
-        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
-        })
+    let mut hash = fnv::FnvHasher::default();
+    std::hash::Hasher::write(&mut hash, schema.as_bytes());
+    std::hash::Hasher::write(&mut hash, &key.to_le_bytes());
+    std::hash::Hasher::finish(&hash)
 }
 
 impl Apf {
