@@ -32,6 +32,7 @@ use super::controls::{Control, Input, Range};
 use super::params::{Base, DEFAULT_PRESET, Params};
 use super::view::{ChartClass, Figure, Panel};
 use crate::sim::studies::catalog;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 
 /// Longest query string read [bytes]: a real link is a few hundred.
 pub const MAX_QUERY: usize = 4_096;
@@ -42,43 +43,26 @@ const MAX_NOTICES: usize = 8;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice(pub String);
 
+/// What a link's keys and values keep as they are: letters, digits and
+/// `-._,` (the keys and values written here are words, numbers and lists).
+const KEPT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b',');
+
 /// Escapes a value for a query string (the values written here are plain
 /// ASCII words and numbers; this keeps a stray character harmless).
 fn escape(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b',' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    utf8_percent_encode(value, KEPT).to_string()
 }
 
-/// Undoes %XX and `+` escapes; invalid sequences stay as they are.
+/// Undoes `%XX` and `+` escapes (as browsers write a form's query);
+/// invalid sequences stay as they are.
 fn unescape(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok();
-                match hex.and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_decode_str(&text.replace('+', " "))
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// A number as the URL writes it: the shortest text that reads back the same.
@@ -414,5 +398,7 @@ mod tests {
         assert!(!notices.is_empty());
         let (_, notices) = from_query("nodes=%F0%9F%92%A5&namespaces=\u{202e}12");
         assert_eq!(notices.len(), 2);
+        // Two hex digits make an escape; a sign is not one.
+        assert_eq!(unescape("%+1%41+b%"), "% 1A b%");
     }
 }
