@@ -1,6 +1,9 @@
-//! Every input that once crashed a fuzz target, replayed natively through
-//! the same case code (tests/fuzzing/cases.rs), so a fixed crash stays
-//! fixed without cargo-fuzz. To add one: copy the file libFuzzer wrote
+//! Every input that once crashed a fuzz target, and each target's minimised
+//! corpus (`min-…`: a set of inputs that covers every edge its fuzzing
+//! reached, from `-set_cover_merge=1 -use_counters=0`), replayed natively
+//! through the same case code (tests/fuzzing/cases.rs), so a fixed crash
+//! stays fixed and what the fuzzer explored stays explored without
+//! cargo-fuzz. To add a crash: copy the file libFuzzer wrote
 //! (`fuzz/artifacts/<target>/crash-…`) into `tests/fuzz-regressions/<target>/`
 //! under a name that says what it found.
 #![cfg(not(target_arch = "wasm32"))]
@@ -28,17 +31,17 @@ fn replay(target: &str, case: fn(&[u8])) -> usize {
 
 #[test]
 fn simulation_crashes_stay_fixed() {
-    assert!(replay("simulation", cases::simulation) > 0);
+    assert!(replay("simulation", cases::simulation) >= 3);
 }
 
 #[test]
-fn url_state_crashes_stay_fixed() {
-    replay("url_state", cases::url_state);
+fn url_state_inputs_stay_fine() {
+    assert!(replay("url_state", cases::url_state) > 10);
 }
 
 #[test]
-fn scenario_parser_crashes_stay_fixed() {
-    replay("scenario_toml", cases::scenario_toml);
+fn scenario_parser_inputs_stay_fine() {
+    assert!(replay("scenario_toml", cases::scenario_toml) > 10);
 }
 
 // The same bugs, written out.

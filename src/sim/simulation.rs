@@ -482,6 +482,27 @@ impl Simulation {
         }
     }
 
+    /// Conservation of requests, against the model's own state: every
+    /// request that arrived has completed, been rejected or timed out, or
+    /// is still in the system (once per class it counts in). `Err` says how
+    /// the counts differ.
+    pub fn conservation(&self) -> Result<(), String> {
+        let (arrived, finished) = self.metrics().iter().fold((0u64, 0u64), |(a, f), class| {
+            let c = class.all;
+            (a + c.arrived, f + c.completed + c.rejected + c.timed_out)
+        });
+        let in_system = self.in_system();
+        if arrived == finished + in_system {
+            Ok(())
+        } else {
+            Err(format!(
+                "requests not conserved at t = {} ns: {arrived} arrived, {finished} finished, \
+                 {in_system} in the system",
+                self.now
+            ))
+        }
+    }
+
     /// Events scheduled and not yet handled.
     pub fn pending_events(&self) -> usize {
         match &self.model {

@@ -69,16 +69,9 @@ pub const MAX_EVENTS: u64 = 1_500;
 /// Requests are conserved: arrived = completed + rejected + timed out + in
 /// the system (counted from the model's state). Cheap: checked every step.
 pub fn check_conservation(sim: &Simulation) {
-    let (arrived, finished) = sim.metrics().iter().fold((0u64, 0u64), |(a, f), class| {
-        let c = class.all;
-        (a + c.arrived, f + c.completed + c.rejected + c.timed_out)
-    });
-    assert_eq!(
-        arrived,
-        finished + sim.in_system(),
-        "conservation at t = {} ns",
-        sim.now()
-    );
+    if let Err(broken) = sim.conservation() {
+        panic!("{broken}");
+    }
 }
 
 /// The invariants that hold after any sequence of calls: requests are
