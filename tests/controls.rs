@@ -7,14 +7,14 @@
 
 use cplab::lab::controls::Input;
 use cplab::lab::{CONTROLS, Control, Params};
-use cplab::sim::studies::catalog::{CATALOG, Group};
+use cplab::sim::studies::catalog::CATALOG;
 use cplab::sim::{Change, Simulation};
 use proptest::prelude::*;
 
 fn presets() -> Vec<&'static str> {
     CATALOG
         .iter()
-        .filter(|e| e.group != Group::Example || e.id == "k8s-1.32-5000")
+        .filter(|e| e.on_the_page())
         .map(|e| e.id)
         .collect()
 }

@@ -6,13 +6,13 @@ use cplab::lab::controls::Input;
 use cplab::lab::url::{from_query, to_query};
 use cplab::lab::view::Sweep;
 use cplab::lab::{CONTROLS, ChartClass, Control, Figure, Panel, Params};
-use cplab::sim::studies::catalog::{CATALOG, Group};
+use cplab::sim::studies::catalog::CATALOG;
 use proptest::prelude::*;
 
 fn presets() -> Vec<&'static str> {
     CATALOG
         .iter()
-        .filter(|e| e.group != Group::Example || e.id == "k8s-1.32-5000")
+        .filter(|e| e.on_the_page())
         .map(|e| e.id)
         .collect()
 }

@@ -16,7 +16,7 @@
 use super::controls::{Binding, CONTROLS, COUNT, Control, Input, Part};
 use super::view::{ChartClass, Figure, Panel, Sweep};
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
-use crate::sim::studies::catalog::{self, Group};
+use crate::sim::studies::catalog;
 use crate::sim::{Change, Scenario, ScenarioError};
 use std::rc::Rc;
 
@@ -144,7 +144,7 @@ pub const DEFAULT_PRESET: &str = "k8s-1.32";
 /// The scenario a preset id names.
 fn preset_scenario(id: &str) -> Result<(&'static str, Scenario), ScenarioError> {
     let entry = catalog::find(id)
-        .filter(|e| e.group != Group::Example || e.id == "k8s-1.32-5000")
+        .filter(|e| e.on_the_page())
         .ok_or_else(|| ScenarioError::new("preset", format!("no preset called \"{id}\"")))?;
     Ok((entry.id, entry.scenario()?))
 }

@@ -89,6 +89,12 @@ pub fn find(id: &str) -> Option<&'static Entry> {
 }
 
 impl Entry {
+    /// Whether the page offers it: every control-plane scenario but the
+    /// examples, and of those the 5,000-node one.
+    pub fn on_the_page(&self) -> bool {
+        self.group != Group::Example || self.id == "k8s-1.32-5000"
+    }
+
     fn index(&self) -> usize {
         CATALOG.iter().position(|e| e == self).unwrap_or(0)
     }

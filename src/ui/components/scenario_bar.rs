@@ -38,7 +38,7 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
     let group = |title: &'static str, groups: &'static [Group]| {
         html! {
             <optgroup label={title}>
-                { for CATALOG.iter().filter(|e| groups.contains(&e.group) && (e.group != Group::Example || e.id == "k8s-1.32-5000")).map(|e| {
+                { for CATALOG.iter().filter(|e| groups.contains(&e.group) && e.on_the_page()).map(|e| {
                     let label = e.scenario().map(|s| s.name).unwrap_or_else(|_| e.id.to_owned());
                     html! { <option value={e.id} selected={e.id == current}>{ label }</option> }
                 }) }
