@@ -150,12 +150,10 @@ impl Scenario {
         let line_of = |span: Option<std::ops::Range<usize>>| {
             span.map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1)
         };
-        // Two steps: the text into a plain table (syntax errors carry their
-        // position), then the table into a scenario through toml's small
-        // `Value` deserializer (the web app stays smaller than with the
-        // position-tracking one), tracked by serde_path_to_error so that an
-        // error names the field at fault.
-        let table: toml::Table = toml::from_str(text).map_err(|error| {
+        // toml's deserializer keeps every value's position: an error's
+        // span is where the field at fault is written, and the field's path
+        // is read off the document there (no error text is interpreted).
+        let scenario: Scenario = toml::from_str(text).map_err(|error| {
             let span = error.span();
             ScenarioError {
                 field: span
@@ -166,18 +164,6 @@ impl Scenario {
                 line: line_of(span),
             }
         })?;
-        let scenario: Scenario = serde_path_to_error::deserialize(toml::Value::Table(table))
-            .map_err(|error| {
-                let field = match error.path().to_string() {
-                    root if root == "." => String::new(),
-                    path => path,
-                };
-                ScenarioError {
-                    line: line_of_key(text, &field),
-                    message: one_line(error.inner().message()),
-                    field,
-                }
-            })?;
         scenario.check().map_err(|error| ScenarioError {
             line: error.line.or_else(|| line_of_key(text, &error.field)),
             ..error
@@ -197,9 +183,8 @@ impl Scenario {
                 let mut without = table.clone();
                 remove_at(&mut without, &path);
                 // `webhooks = []` is not the default list: it stays.
-                if Scenario::deserialize(toml::Value::Table(without.clone()))
-                    .is_ok_and(|read| read == *self)
-                {
+                let read = toml::to_string(&without).map(|text| toml::from_str::<Scenario>(&text));
+                if read.is_ok_and(|read| read.is_ok_and(|read| read == *self)) {
                     table = without;
                 }
             }
