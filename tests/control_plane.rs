@@ -373,3 +373,27 @@ proptest! {
         prop_assert!(sim.pending_events() < 200_000);
     }
 }
+
+/// The two inflight flags changed at one instant are one new limit: no
+/// request is dispatched at a limit in between (the article's queue
+/// dispatches as far as its workers allow at once).
+#[test]
+fn two_flags_changed_at_once_dispatch_up_to_the_new_limit_only() {
+    let mut spec = ControlPlaneSpec::upstream(2_000);
+    spec.flow_control = FlowControlKind::ArticleQueue;
+    spec.article_timeout = 60.0;
+    spec.max_requests_inflight = 1;
+    spec.max_mutating_requests_inflight = 1;
+    spec.processing = cplab::sim::DurationLaw::Deterministic { mean: 0.05 };
+    let mut sim = Simulation::new(&scenario(spec, 60.0, 0.0), 1).expect("valid");
+    sim.run_for(2.0);
+    assert!(sim.snapshot().waiting > 150, "{:?}", sim.snapshot());
+    let verdicts = sim.reconfigure_all(&[
+        Change::ControlPlane(ControlPlaneChange::MaxRequestsInflight(100)),
+        Change::ControlPlane(ControlPlaneChange::MaxMutatingRequestsInflight(0)),
+    ]);
+    assert!(verdicts.iter().all(Result::is_ok));
+    let snapshot = sim.snapshot();
+    assert_eq!(snapshot.seats, 100);
+    assert_eq!(snapshot.seats_in_use, 100, "not the 101 of 100 + the old 1");
+}

@@ -11,6 +11,7 @@
 use super::controls::{CONTROLS, Control};
 use super::params::{Base, Params, Run, Values};
 use super::url;
+use crate::sim::models::control_plane::MetricClass;
 use crate::sim::studies::capacity::{CapacityResult, CapacitySearch, Progress};
 use crate::sim::studies::case_study::{self, ALL_CHANGES, CHANGES, CaseResult};
 use crate::sim::studies::comparison::{COLUMNS, Measured, column_scenario, measured};
@@ -347,7 +348,7 @@ impl JobRunner {
                 let summary = sim.summary();
                 let mut latency = crate::sim::LatencyHistogram::<u64>::new();
                 let (mut rejected, mut timed_out) = (0u64, 0u64);
-                for class in sim.metrics().iter().take(3) {
+                for class in MetricClass::api_of(sim.metrics()) {
                     latency.merge(class.response());
                     rejected += class.measured.rejected;
                     timed_out += class.measured.timed_out;

@@ -56,12 +56,14 @@ impl LiveRun {
         // made before happened in the run before.
         let mut before = params.clone();
         before.faults.values = params.faults.values.without_toggles();
-        let mut history = Vec::new();
-        for change in params.changes_since(&before) {
-            if simulation.reconfigure(change).is_ok() {
-                history.push((0, change));
-            }
-        }
+        let changes = params.changes_since(&before);
+        let verdicts = simulation.reconfigure_all(&changes);
+        let history = changes
+            .into_iter()
+            .zip(verdicts)
+            .filter(|(_, verdict)| verdict.is_ok())
+            .map(|(change, _)| (0, change))
+            .collect();
         Ok(Self {
             simulation,
             started_with: scenario,
@@ -93,9 +95,13 @@ impl LiveRun {
         }
         let now = self.simulation.now();
         let mut refused = Vec::new();
-        for change in params.changes_since(&self.applied) {
-            match self.simulation.reconfigure(change) {
-                Ok(()) if self.history.len() < MAX_ENTRIES => self.history.push((now, change)),
+        let changes = params.changes_since(&self.applied);
+        for (change, verdict) in changes
+            .iter()
+            .zip(self.simulation.reconfigure_all(&changes))
+        {
+            match verdict {
+                Ok(()) if self.history.len() < MAX_ENTRIES => self.history.push((now, *change)),
                 Ok(()) => {}
                 Err(error) => refused.push(error),
             }

@@ -1,6 +1,7 @@
 //! The laboratory's state as plain data, on every target: the table of
 //! every control ([`controls`]), what the reader set ([`params`]) and what
-//! the page shows of it ([`view`]), how it travels in a link ([`url`]), the
+//! the page shows of it ([`view`]), what the reader does to it and the
+//! reducer ([`state`]), how it travels in a link ([`url`]), the
 //! article's claims and their verdicts ([`claims`]), and what the page
 //! leaves to its worker ([`worker`]): the long computations ([`jobs`]) and
 //! reading and writing files, asked for in messages ([`wire`]).

@@ -208,10 +208,12 @@ impl Run {
 impl Default for Params {
     /// Upstream Kubernetes 1.32 at 1,000 nodes.
     fn default() -> Self {
+        // The preset's values, or upstream's if it could not be read (it
+        // always can: a test reads every shipped scenario).
         Self::for_preset(DEFAULT_PRESET).unwrap_or_else(|_| Self {
             run: Run {
                 base: Base::Preset(DEFAULT_PRESET),
-                settings: Values::default(),
+                settings: Values::of_spec(&ControlPlaneSpec::upstream(1_000)),
                 seed: 1,
             },
             faults: Faults::default(),

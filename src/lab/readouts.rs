@@ -9,11 +9,7 @@ pub const READOUT_WINDOWS: usize = 10;
 /// The API classes' metrics of a control-plane run, in [`MetricClass::API`]'s
 /// order (none for another model).
 pub fn api_classes(sim: &Simulation) -> impl Iterator<Item = &ClassMetrics> {
-    let metrics = sim.metrics();
-    let control_plane = metrics.len() == MetricClass::ALL.len();
-    MetricClass::API
-        .into_iter()
-        .filter_map(move |class| metrics.get(class.index()).filter(|_| control_plane))
+    MetricClass::api_of(sim.metrics())
 }
 
 /// What the readouts show.

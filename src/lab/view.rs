@@ -165,11 +165,12 @@ impl ChartClass {
         }
     }
 
-    /// The guide as the chart's legend names it.
+    /// The guide as the chart's legend names it (an SLO is of the p99).
     pub fn legend(self) -> String {
+        let label = self.guide(0.0).label;
         match self.metric().slo() {
-            Some(slo) => format!("SLO {slo} s (p99)"),
-            None => "webhook timeout".into(),
+            Some(_) => format!("{label} (p99)"),
+            None => label,
         }
     }
 }

@@ -91,8 +91,10 @@ pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot, SummaryRows};
 
 /// A map of what is in flight (requests, etcd calls, cache events, starting
-/// clients), keyed by id. The models look these up and never iterate them,
-/// so their order cannot reach the results: a hash map with the Fx hash is
-/// faster here than a `BTreeMap`, and far less code in the page than one
-/// with SipHash.
+/// clients), keyed by id. The models look these up and never iterate them
+/// to decide anything, so their order cannot reach the results (only the
+/// diagram's sample of requests in flight walks one, in the Fx hash's order,
+/// which has no random key and is the same on every run): a hash map with
+/// the Fx hash is faster here than a `BTreeMap`, and far less code in the
+/// page than one with SipHash.
 pub(crate) type IdMap<K, V> = std::collections::HashMap<K, V, rustc_hash::FxBuildHasher>;

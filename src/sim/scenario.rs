@@ -348,7 +348,6 @@ fn field_at(text: &str, offset: usize) -> Option<String> {
     in_table(document.get_ref(), offset)
 }
 
-/// Error texts from parsers can span lines; a CLI error is one line.
 /// The paths of the empty arrays and strings in `table` and its tables.
 fn empty_values(table: &toml::Table, prefix: &[String]) -> Vec<Vec<String>> {
     let mut paths = Vec::new();
@@ -380,6 +379,7 @@ fn remove_at(table: &mut toml::Table, path: &[String]) {
     }
 }
 
+/// Error texts from parsers can span lines; a CLI error is one line.
 fn one_line(message: &str) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }

@@ -321,7 +321,7 @@ impl Simulation {
                     reached: false,
                 };
             }
-            self.apply_timed();
+            self.apply_timed(at);
         }
         let step = self.advance_events(time, max_events - events);
         Advance {
@@ -330,21 +330,26 @@ impl Simulation {
         }
     }
 
-    /// Applies the next timeline entry now.
-    fn apply_timed(&mut self) {
-        let Some((_, entry)) = self.timeline.get(self.timeline_done).cloned() else {
-            return;
-        };
-        self.timeline_done += 1;
+    /// Applies every timeline entry due at `at` [ns] now, together.
+    fn apply_timed(&mut self, at: Nanos) {
         let current = match &self.model {
             Model::ControlPlane { model, .. } => Some(model.spec().clone()),
             _ => None,
         };
-        for change in entry.changes(current.as_ref()) {
-            // Checked with the scenario: a refusal here cannot happen, and
-            // would change nothing.
-            if self.reconfigure(change).is_ok() {
-                self.fired.push(change);
+        let mut changes = Vec::new();
+        while let Some((_, entry)) = self
+            .timeline
+            .get(self.timeline_done)
+            .filter(|(t, _)| *t == at)
+        {
+            changes.extend(entry.changes(current.as_ref()));
+            self.timeline_done += 1;
+        }
+        // Checked with the scenario: a refusal here cannot happen, and
+        // would change nothing.
+        for (change, verdict) in changes.iter().zip(self.reconfigure_all(&changes)) {
+            if verdict.is_ok() {
+                self.fired.push(*change);
             }
         }
     }
@@ -403,25 +408,48 @@ impl Simulation {
     /// Applies a change now. An invalid value, or one that does not apply to
     /// this scenario's model, is refused with the reason and changes nothing.
     pub fn reconfigure(&mut self, change: Change) -> Result<(), String> {
-        match (change, &mut self.model) {
-            (
-                Change::Station(change),
-                Model::Station {
-                    calendar,
-                    station,
-                    metrics,
-                },
-            ) => {
-                change.check()?;
-                station.reconfigure(self.now, change, calendar, &mut self.rng, &mut metrics[0]);
-                Ok(())
+        self.reconfigure_all(&[change]).remove(0)
+    }
+
+    /// Applies changes made at one instant, now, in order, each checked as
+    /// [`Simulation::reconfigure`] checks it (a refused one changes
+    /// nothing): its verdicts. The control plane takes them together, so
+    /// its two inflight flags changed at once are one new limit.
+    pub fn reconfigure_all(&mut self, changes: &[Change]) -> Vec<Result<(), String>> {
+        let verdicts: Vec<Result<(), String>> = changes.iter().map(|c| self.refusal(c)).collect();
+        let accepted = changes.iter().zip(&verdicts).filter(|(_, v)| v.is_ok());
+        match &mut self.model {
+            Model::Station {
+                calendar,
+                station,
+                metrics,
+            } => {
+                for (change, _) in accepted {
+                    if let Change::Station(change) = *change {
+                        let (rng, metrics) = (&mut self.rng, &mut metrics[0]);
+                        station.reconfigure(self.now, change, calendar, rng, metrics);
+                    }
+                }
             }
+            Model::ControlPlane { calendar, model } => {
+                let mut cx = Cx::new(self.now, calendar, &mut self.rng);
+                let changes = accepted.filter_map(|(change, _)| match *change {
+                    Change::ControlPlane(change) => Some(change),
+                    Change::Station(_) => None,
+                });
+                model.reconfigure(&mut cx, changes);
+            }
+            Model::ClosedLoop { .. } => {}
+        }
+        verdicts
+    }
+
+    /// Why this run cannot take `change`, if it cannot.
+    fn refusal(&self, change: &Change) -> Result<(), String> {
+        match (change, &self.model) {
+            (Change::Station(change), Model::Station { .. }) => change.check(),
             (Change::Station(_), _) => Err("this scenario has no station".into()),
-            (Change::ControlPlane(change), Model::ControlPlane { calendar, model }) => {
-                change.check()?;
-                model.reconfigure(&mut Cx::new(self.now, calendar, &mut self.rng), change);
-                Ok(())
-            }
+            (Change::ControlPlane(change), Model::ControlPlane { .. }) => change.check(),
             (Change::ControlPlane(_), _) => Err("this scenario has no control plane".into()),
         }
     }
@@ -560,8 +588,6 @@ impl Simulation {
     /// bit-identical results (used to compare native and wasm runs).
     pub fn digest(&self) -> u64 {
         let json = serde_json::to_string(&self.summary()).unwrap_or_default();
-        let mut hash = fnv::FnvHasher::default();
-        std::hash::Hasher::write(&mut hash, json.as_bytes());
-        std::hash::Hasher::finish(&hash)
+        crate::sim::engine::hash::fnv1a(&[json.as_bytes()])
     }
 }

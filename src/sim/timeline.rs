@@ -17,9 +17,11 @@
 //! names it ([`ControlPlaneChange`], [`StationChange`] in snake case), so a
 //! new change of a model is a new timeline key with nothing to add here.
 //! `source` and `rate` go together: the new rate of a workload source, by
-//! name. An entry's changes apply in the order written, once the events due
-//! at that simulated instant are handled (as a change by hand applies when
-//! the clock has reached its time).
+//! name. The changes due at one simulated instant (of one entry or of
+//! several) apply together, once the events due then are handled (as a
+//! change by hand applies when the clock has reached its time): an entry's
+//! in the order the model declares them, whatever order they are written
+//! in, a source's rate last, and entries at the same instant in file order.
 
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
 use crate::sim::models::station::StationChange;
@@ -37,7 +39,7 @@ pub const MAX_ENTRIES: usize = 1_000;
 pub struct TimedChange {
     /// when it applies [s of simulated time]
     pub at: f64,
-    /// what changes, in the order written
+    /// what changes, in the order the model declares them
     pub changes: Vec<Change>,
     /// an extra workload source, by name, whose rate `rate` sets
     pub source: Option<String>,
@@ -135,11 +137,23 @@ impl TimedChange {
 
 /// An entry as binary formats pack it (fields by position).
 #[derive(Serialize, Deserialize)]
+#[serde(remote = "TimedChange")]
 struct Packed {
     at: f64,
     changes: Vec<Change>,
     source: Option<String>,
     rate: Option<f64>,
+}
+
+/// An entry as people write it: `at`, then each change under its key.
+struct Written;
+
+written_or_packed!(TimedChange, Written, Packed);
+
+/// The timeline key of a change (none for a source's rate, which `source`
+/// and `rate` set).
+pub fn key_of(change: &Change) -> Option<String> {
+    written(change).ok().map(|(key, _)| key)
 }
 
 /// A change as a one-key table: its timeline key and its value.
@@ -157,44 +171,24 @@ fn written(change: &Change) -> Result<(String, toml::Value), String> {
     }
 }
 
-impl Serialize for TimedChange {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if !serializer.is_human_readable() {
-            return Packed {
-                at: self.at,
-                changes: self.changes.clone(),
-                source: self.source.clone(),
-                rate: self.rate,
-            }
-            .serialize(serializer);
-        }
+impl Written {
+    fn serialize<S: Serializer>(entry: &TimedChange, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("at", &self.at)?;
-        for change in &self.changes {
+        map.serialize_entry("at", &entry.at)?;
+        for change in &entry.changes {
             let (key, value) = written(change).map_err(serde::ser::Error::custom)?;
             map.serialize_entry(&key, &value)?;
         }
-        if let Some(source) = &self.source {
+        if let Some(source) = &entry.source {
             map.serialize_entry("source", source)?;
         }
-        if let Some(rate) = self.rate {
+        if let Some(rate) = entry.rate {
             map.serialize_entry("rate", &rate)?;
         }
         map.end()
     }
-}
 
-impl<'de> Deserialize<'de> for TimedChange {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        if !deserializer.is_human_readable() {
-            let packed = Packed::deserialize(deserializer)?;
-            return Ok(TimedChange {
-                at: packed.at,
-                changes: packed.changes,
-                source: packed.source,
-                rate: packed.rate,
-            });
-        }
+    fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<TimedChange, D::Error> {
         deserializer.deserialize_map(EntryVisitor)
     }
 }
@@ -211,14 +205,23 @@ impl<'de> Visitor<'de> for EntryVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<TimedChange, A::Error> {
         let mut entry = TimedChange::default();
         let mut at = None;
+        let mut changes = Vec::new();
         while let Some(key) = map.next_key::<String>()? {
             match key.as_str() {
                 "at" => at = Some(map.next_value()?),
                 "source" => entry.source = Some(map.next_value()?),
                 "rate" => entry.rate = Some(map.next_value()?),
-                _ => entry.changes.push(map.next_value_seed(ChangeNamed(&key))?),
+                _ => {
+                    let change = map.next_value_seed(ChangeNamed(&key))?;
+                    changes.push((key, change));
+                }
             }
         }
+        // The model's order, whatever the file's (a stable sort: a key
+        // written twice applies in the file's order).
+        let order = keys();
+        changes.sort_by_key(|(key, _)| order.iter().position(|k| k == key));
+        entry.changes = changes.into_iter().map(|(_, change)| change).collect();
         entry.at = at.ok_or_else(|| de::Error::missing_field("at"))?;
         Ok(entry)
     }
@@ -234,7 +237,11 @@ impl<'de> DeserializeSeed<'de> for ChangeNamed<'_> {
     fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<Change, D::Error> {
         let key = self.0;
         let tagged = Tagged { key, value };
-        if variants::<ControlPlaneChange>().contains(&key) {
+        if key == SOURCE_RATE {
+            Err(de::Error::custom(
+                "a source's rate is set with `source` (its name) and `rate`",
+            ))
+        } else if variants::<ControlPlaneChange>().contains(&key) {
             ControlPlaneChange::deserialize(tagged).map(Change::ControlPlane)
         } else if variants::<StationChange>().contains(&key) {
             StationChange::deserialize(tagged).map(Change::Station)
@@ -247,12 +254,14 @@ impl<'de> DeserializeSeed<'de> for ChangeNamed<'_> {
     }
 }
 
+/// The change a source's name and rate make (`source` and `rate` set it).
+const SOURCE_RATE: &str = "source_rate";
+
 /// Every key a timeline entry may have besides `at`, `source` and `rate`.
 pub fn keys() -> Vec<&'static str> {
     let mut keys = variants::<ControlPlaneChange>().to_vec();
     keys.extend_from_slice(variants::<StationChange>());
-    // A source's rate is set with `source` and `rate`, not by its own key.
-    keys.retain(|&k| k != "source_rate");
+    keys.retain(|&k| k != SOURCE_RATE);
     keys
 }
 
@@ -400,6 +409,7 @@ mod tests {
             slow_webhook = inf
             leader_election = true
             servers = 4
+            queue_capacity = "unbounded"
         "#;
         let entry: TimedChange = toml::from_str(text).expect("valid entry");
         assert_eq!(
@@ -412,6 +422,7 @@ mod tests {
                 Change::ControlPlane(C::SlowWebhook(f64::INFINITY)),
                 Change::ControlPlane(C::LeaderElection),
                 Change::Station(StationChange::Servers(4)),
+                Change::Station(StationChange::QueueCapacity(None)),
             ]
         );
         let again: TimedChange =
@@ -421,6 +432,65 @@ mod tests {
         let unpacked: TimedChange = postcard::from_bytes(&packed).expect("unpacks");
         assert_eq!(unpacked, entry);
         assert!(keys().contains(&"fsync_spike") && !keys().contains(&"source_rate"));
+        // Written in another order, applied in the model's.
+        let reversed: TimedChange =
+            toml::from_str("at = 1.0\nservers = 2\nslow_webhook = 2.0\nnodes = 3").expect("valid");
+        assert_eq!(
+            reversed.changes,
+            vec![
+                Change::ControlPlane(C::Nodes(3)),
+                Change::ControlPlane(C::SlowWebhook(2.0)),
+                Change::Station(StationChange::Servers(2)),
+            ]
+        );
+    }
+
+    #[test]
+    fn every_change_packs_and_unpacks_as_itself() {
+        use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+        use crate::sim::models::etcd::client::EtcdClientKind;
+        use crate::sim::models::flow_control::FlowControlKind;
+        use crate::sim::models::watch_cache::CacheLocking;
+        use ControlPlaneChange as C;
+        // One of each variant, in declaration order: binary formats number
+        // the variants, so an entry here per variant catches a misnumbering.
+        let every = [
+            Change::ControlPlane(C::Nodes(1)),
+            Change::ControlPlane(C::MaxRequestsInflight(2)),
+            Change::ControlPlane(C::MaxMutatingRequestsInflight(3)),
+            Change::ControlPlane(C::WebhookConcurrency(4)),
+            Change::ControlPlane(C::WebhookLatency(0.5)),
+            Change::ControlPlane(C::WebhookTimeout(6.0)),
+            Change::ControlPlane(C::EtcdConnections(7)),
+            Change::ControlPlane(C::FsyncLatency(0.008)),
+            Change::ControlPlane(C::Namespaces(9)),
+            Change::ControlPlane(C::FlowControl(FlowControlKind::ArticleQueue)),
+            Change::ControlPlane(C::WebhookHandling(WebhookHandling::Dedicated)),
+            Change::ControlPlane(C::CacheLocking(CacheLocking::NamespaceShards)),
+            Change::ControlPlane(C::EtcdClient(EtcdClientKind::Pool)),
+            Change::ControlPlane(C::Discovery(Discovery::Legacy)),
+            Change::ControlPlane(C::ConsistentListFromCache(false)),
+            Change::ControlPlane(C::SlowWebhook(11.0)),
+            Change::ControlPlane(C::FsyncSpike(12.0)),
+            Change::ControlPlane(C::LeaderElection),
+            Change::ControlPlane(C::RestartStorm(0.25)),
+            Change::ControlPlane(C::SourceRate {
+                index: 1,
+                rate: 5.0,
+            }),
+            Change::Station(StationChange::ArrivalRate(13.0)),
+            Change::Station(StationChange::Servers(14)),
+            Change::Station(StationChange::QueueCapacity(Some(15))),
+            Change::Station(StationChange::QueueCapacity(None)),
+            Change::Station(StationChange::ServiceMean(0.16)),
+        ];
+        assert_eq!(variants::<ControlPlaneChange>().len(), 20);
+        assert_eq!(variants::<StationChange>().len(), 4);
+        for change in every {
+            let packed = postcard::to_allocvec(&change).expect("packs");
+            let unpacked: Change = postcard::from_bytes(&packed).expect("unpacks");
+            assert_eq!(unpacked, change);
+        }
     }
 
     #[test]

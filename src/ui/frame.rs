@@ -116,6 +116,9 @@ impl Canvases {
         {
             histogram.draw(&figures::latency_buckets(sim));
         }
+        if self.latency.is_none() && self.rates.is_none() {
+            return;
+        }
         // The API classes' windows serve both charts.
         let api = figures::api_windows(sim);
         let params = run.params();

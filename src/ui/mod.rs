@@ -3,15 +3,19 @@
 //!
 //! - `state`: Yew's hold of the page's state (`lab::params`, reduced by
 //!   `lab::state`);
-//! - `animation`: the single requestAnimationFrame loop, which advances the
-//!   running simulation (`lab::live`) within a budget and draws it;
+//! - `hooks`: what the app does besides rendering, one named hook per file
+//!   (the live runs, the jobs, the animation, shortcuts, visibility, import);
+//! - `animation`: the single requestAnimationFrame loop;
+//! - `frame`: what that loop draws each frame (the diagram and the charts);
 //! - `chart`: the charts of `lab::charts` on canvases, axes cached on
 //!   their own layer;
 //! - `diagram`: the request path, drawn on a canvas from the snapshot;
+//! - `ab`: the A/B panel's second run and its overlay;
 //! - `components`: one component per file;
-//! - `hooks`: what the app does besides rendering, one named hook per file;
+//! - `share`: links, embed snippets, downloads and reading files;
 //! - `worker`: the page's worker, started when first needed, for the long
 //!   computations and the TOML and JSON files (see `lab::wire`);
+//! - `panic`: the panel a panic shows;
 //! - `bench`: benchmarks in the page, chosen by `?bench=` (see there).
 
 pub mod ab;

@@ -29,6 +29,18 @@ fn points(
         .collect()
 }
 
+/// A quantile of each window (`pick`), 0 where no request completed.
+fn quantile(
+    windows: &[WindowSummary],
+    length: Nanos,
+    now: Nanos,
+    pick: fn(&WindowSummary) -> f64,
+) -> Line {
+    points(windows, length, now, move |w| {
+        if w.completed > 0 { pick(w) } else { 0.0 }
+    })
+}
+
 /// The API classes' live windows, in `MetricClass::API`'s order (the
 /// latency and rates charts share them).
 pub fn api_windows(sim: &Simulation) -> Vec<Vec<WindowSummary>> {
@@ -54,15 +66,10 @@ pub fn latency(
         }
     };
     let (length, now) = (chosen.windows.length(), sim.now());
-    let quantile = |pick: fn(&WindowSummary) -> f64| {
-        points(windows, length, now, move |w| {
-            if w.completed > 0 { pick(w) } else { 0.0 }
-        })
-    };
     let lines = [
-        quantile(|w| w.p50),
-        quantile(|w| w.p90),
-        quantile(|w| w.p99),
+        quantile(windows, length, now, |w| w.p50),
+        quantile(windows, length, now, |w| w.p90),
+        quantile(windows, length, now, |w| w.p99),
     ];
     Some((lines, chart.guide(webhook_timeout)))
 }
@@ -72,8 +79,8 @@ pub fn p99(sim: &Simulation, chart: ChartClass) -> Line {
     sim.metrics()
         .get(chart.metric().index())
         .map_or(Vec::new(), |m| {
-            let p99 = |w: &WindowSummary| if w.completed > 0 { w.p99 } else { 0.0 };
-            points(&m.windows.windows(), m.windows.length(), sim.now(), p99)
+            let windows = m.windows.windows();
+            quantile(&windows, m.windows.length(), sim.now(), |w| w.p99)
         })
 }
 

@@ -18,6 +18,7 @@ mod table;
 
 pub use table::{CONTROLS, FSYNC_SPIKE_FACTOR, RESTART_FRACTION, SLOW_WEBHOOK_FACTOR};
 
+use crate::sim::Change;
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
 
 /// Every control, in the order of [`CONTROLS`] (which is the order the
@@ -98,8 +99,6 @@ pub enum Binding {
 pub struct Setting {
     /// where a scenario file sets it (`[]` stands for every item of a list)
     pub path: &'static str,
-    /// its key in a scenario's timeline
-    pub timeline: &'static str,
     /// its value in `spec`
     pub read: fn(&ControlPlaneSpec) -> f64,
     /// the change that sets it, on a running model or on a spec
@@ -111,8 +110,6 @@ pub struct Setting {
 
 /// A fault: its change on the running model.
 pub struct Fault {
-    /// its key in a scenario's timeline
-    pub timeline: &'static str,
     /// the change a toggle at this value, or one press, makes
     pub change: fn(f64) -> ControlPlaneChange,
     /// the toggle's value after a change of the model (a press's: 1 more)
@@ -264,13 +261,9 @@ impl Row {
         )
     }
 
-    /// Its key in a scenario's timeline.
-    pub fn timeline_key(&self) -> Option<&'static str> {
-        match &self.binding {
-            Binding::Setting(s) => Some(s.timeline),
-            Binding::Fault(f) => Some(f.timeline),
-            Binding::Playback => None,
-        }
+    /// Its key in a scenario's timeline: its change's name in the model.
+    pub fn timeline_key(&self) -> Option<String> {
+        crate::sim::timeline::key_of(&Change::ControlPlane(self.change(1.0)?))
     }
 
     /// The change this control makes on the model at `value`.
@@ -326,7 +319,6 @@ fn whole(value: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::Change;
     use crate::sim::timeline::TimedChange;
 
     #[test]
@@ -358,21 +350,27 @@ mod tests {
     }
 
     #[test]
-    fn each_rows_timeline_key_is_the_key_its_change_is_written_under() {
+    fn each_change_a_row_makes_is_a_timeline_key_that_reads_back() {
         for row in &CONTROLS {
-            let (Some(key), Some(change)) = (row.timeline_key(), row.change(1.0)) else {
+            let Some(change) = row.change(1.0) else {
+                assert!(matches!(row.binding, Binding::Playback));
                 continue;
             };
+            let key = row.timeline_key().expect("a key");
             let entry = TimedChange::from_change(1.0, &Change::ControlPlane(change), None);
             let written = toml::to_string(&entry).expect("writes");
-            assert!(
-                written
-                    .lines()
-                    .any(|line| line.starts_with(&format!("{key} = "))),
-                "{:?}: {written}",
-                row.control
-            );
+            assert!(written.contains(&format!("\n{key} = ")), "{written}");
+            let back: TimedChange = toml::from_str(&written).expect("reads back");
+            assert_eq!(back.changes, vec![Change::ControlPlane(change)]);
         }
+        assert_eq!(
+            Control::Nodes.row().timeline_key().as_deref(),
+            Some("nodes")
+        );
+        assert_eq!(
+            Control::EtcdFsyncLatency.row().timeline_key().as_deref(),
+            Some("fsync_latency")
+        );
     }
 
     #[test]

@@ -80,7 +80,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.workload.nodes",
-            timeline: "nodes",
             read: |s| s.workload.nodes as f64,
             change: |v| C::Nodes(whole(v)),
             absorb: |c| match *c {
@@ -100,7 +99,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.max_requests_inflight",
-            timeline: "max_requests_inflight",
             read: |s| s.max_requests_inflight as f64,
             change: |v| C::MaxRequestsInflight(whole(v)),
             absorb: |c| match *c {
@@ -120,7 +118,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.max_mutating_requests_inflight",
-            timeline: "max_mutating_requests_inflight",
             read: |s| s.max_mutating_requests_inflight as f64,
             change: |v| C::MaxMutatingRequestsInflight(whole(v)),
             absorb: |c| match *c {
@@ -140,7 +137,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.webhook_concurrency",
-            timeline: "webhook_concurrency",
             read: |s| s.webhook_concurrency as f64,
             change: |v| C::WebhookConcurrency(whole(v)),
             absorb: |c| match *c {
@@ -160,7 +156,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.webhooks[].latency",
-            timeline: "webhook_latency",
             // With no webhook, the default webhooks' 25 ms.
             read: |s| s.webhooks.first().map_or(25.0, |h| h.latency.mean() * 1e3),
             change: |v| C::WebhookLatency(v / 1e3),
@@ -181,7 +176,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.webhooks[].timeout",
-            timeline: "webhook_timeout",
             read: |s| s.webhooks.first().map_or(10.0, |h| h.timeout),
             change: C::WebhookTimeout,
             absorb: |c| match *c {
@@ -201,7 +195,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.etcd_client.pool_connections",
-            timeline: "etcd_connections",
             read: |s| s.etcd_client.pool_connections as f64,
             change: |v| C::EtcdConnections(whole(v)),
             absorb: |c| match *c {
@@ -221,7 +214,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.etcd.fsync",
-            timeline: "fsync_latency",
             read: |s| s.etcd.fsync.mean() * 1e3,
             change: |v| C::FsyncLatency(v / 1e3),
             absorb: |c| match *c {
@@ -241,7 +233,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.workload.namespaces",
-            timeline: "namespaces",
             read: |s| s.workload.namespaces as f64,
             change: |v| C::Namespaces(whole(v)),
             absorb: |c| match *c {
@@ -273,7 +264,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         ]),
         binding: Binding::Setting(Setting {
             path: "control_plane.flow_control",
-            timeline: "flow_control",
             read: |s| place(&FLOW_CONTROLS, &s.flow_control),
             change: |v| C::FlowControl(pick(&FLOW_CONTROLS, v)),
             absorb: |c| match c {
@@ -293,7 +283,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         ]),
         binding: Binding::Setting(Setting {
             path: "control_plane.webhook_handling",
-            timeline: "webhook_handling",
             read: |s| place(&WEBHOOK_HANDLINGS, &s.webhook_handling),
             change: |v| C::WebhookHandling(pick(&WEBHOOK_HANDLINGS, v)),
             absorb: |c| match c {
@@ -313,7 +302,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         ]),
         binding: Binding::Setting(Setting {
             path: "control_plane.cache_locking",
-            timeline: "cache_locking",
             read: |s| place(&CACHE_LOCKINGS, &s.cache_locking),
             change: |v| C::CacheLocking(pick(&CACHE_LOCKINGS, v)),
             absorb: |c| match c {
@@ -333,7 +321,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         ]),
         binding: Binding::Setting(Setting {
             path: "control_plane.etcd_client.kind",
-            timeline: "etcd_client",
             read: |s| place(&ETCD_CLIENTS, &s.etcd_client.kind),
             change: |v| C::EtcdClient(pick(&ETCD_CLIENTS, v)),
             absorb: |c| match c {
@@ -353,7 +340,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         ]),
         binding: Binding::Setting(Setting {
             path: "control_plane.discovery",
-            timeline: "discovery",
             read: |s| place(&DISCOVERIES, &s.discovery),
             change: |v| C::Discovery(pick(&DISCOVERIES, v)),
             absorb: |c| match c {
@@ -373,7 +359,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         ]),
         binding: Binding::Setting(Setting {
             path: "control_plane.consistent_list_from_cache",
-            timeline: "consistent_list_from_cache",
             read: |s| place(&CONSISTENT_LISTS, &s.consistent_list_from_cache),
             change: |v| C::ConsistentListFromCache(pick(&CONSISTENT_LISTS, v)),
             absorb: |c| match c {
@@ -389,7 +374,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         key: "slow-webhook",
         input: Input::Toggle,
         binding: Binding::Fault(Fault {
-            timeline: "slow_webhook",
             change: |v| C::SlowWebhook(factor(v, SLOW_WEBHOOK_FACTOR)),
             absorb: |c| match *c {
                 C::SlowWebhook(f) => Some(on(f)),
@@ -404,7 +388,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         key: "fsync-spike",
         input: Input::Toggle,
         binding: Binding::Fault(Fault {
-            timeline: "fsync_spike",
             change: |v| C::FsyncSpike(factor(v, FSYNC_SPIKE_FACTOR)),
             absorb: |c| match *c {
                 C::FsyncSpike(f) => Some(on(f)),
@@ -419,7 +402,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         key: "leader-election",
         input: Input::Press,
         binding: Binding::Fault(Fault {
-            timeline: "leader_election",
             change: |_| C::LeaderElection,
             absorb: |c| matches!(c, C::LeaderElection).then_some(1.0),
         }),
@@ -431,7 +413,6 @@ pub static CONTROLS: [Row; super::COUNT] = [
         key: "restart-storm",
         input: Input::Press,
         binding: Binding::Fault(Fault {
-            timeline: "restart_storm",
             change: |_| C::RestartStorm(RESTART_FRACTION),
             absorb: |c| matches!(c, C::RestartStorm(_)).then_some(1.0),
         }),

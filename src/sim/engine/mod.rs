@@ -2,13 +2,14 @@
 //! ([`time`]); one calendar of future events ordered by (time, scheduling
 //! order) ([`calendar`]); what a handler is given, the event's instant with
 //! the calendar and the random numbers ([`context`]); seeded random draws
-//! ([`random`]); and what a run measures in fixed memory: latency
-//! histograms ([`histogram`]), per-class counters and distributions
-//! ([`metrics`]) and the ring of 1-second windows the live charts read
-//! ([`timeseries`]).
+//! ([`random`]) and a stable hash ([`hash`]); and what a run measures in
+//! fixed memory: latency histograms ([`histogram`]), per-class counters and
+//! distributions ([`metrics`]) and the ring of 1-second windows the live
+//! charts read ([`timeseries`]).
 
 pub mod calendar;
 pub mod context;
+pub mod hash;
 pub mod histogram;
 pub mod metrics;
 pub mod random;

@@ -85,11 +85,7 @@ impl Flow {
     pub fn hash(&self) -> u64 {
         match self {
             Flow::Hash(hash) => *hash,
-            Flow::Name(name) => {
-                let mut hash = fnv::FnvHasher::default();
-                std::hash::Hasher::write(&mut hash, name.as_bytes());
-                std::hash::Hasher::finish(&hash)
-            }
+            Flow::Name(name) => crate::sim::engine::hash::fnv1a(&[name.as_bytes()]),
         }
     }
 }

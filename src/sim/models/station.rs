@@ -115,7 +115,9 @@ pub enum StationChange {
     ArrivalRate(f64),
     /// new number of servers; fewer servers take effect as busy ones finish
     Servers(u32),
-    /// new queue capacity; requests already queued stay
+    /// new queue capacity (`"unbounded"` or a number of places); requests
+    /// already queued stay
+    #[serde(with = "capacity")]
     QueueCapacity(Option<u32>),
     /// new mean service time [s], same law
     ServiceMean(f64),
@@ -391,6 +393,68 @@ impl StationChange {
             ),
             StationChange::ServiceMean(mean) => DurationLaw::Exponential { mean }.check(),
             _ => Ok(()),
+        }
+    }
+}
+
+/// A queue capacity as people write it: a number of places or
+/// `"unbounded"` (a table cannot hold "none"); binary formats keep the
+/// option as it is.
+mod capacity {
+    use serde::de::{self, Visitor};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+    use std::fmt;
+
+    const UNBOUNDED: &str = "unbounded";
+
+    pub fn serialize<S: Serializer>(
+        capacity: &Option<u32>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match capacity {
+            _ if !serializer.is_human_readable() => capacity.serialize(serializer),
+            Some(places) => serializer.serialize_u32(*places),
+            None => serializer.serialize_str(UNBOUNDED),
+        }
+    }
+
+    struct Capacity;
+
+    impl Visitor<'_> for Capacity {
+        type Value = Option<u32>;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            write!(f, "a number of places or \"{UNBOUNDED}\"")
+        }
+
+        fn visit_u64<E: de::Error>(self, places: u64) -> Result<Option<u32>, E> {
+            u32::try_from(places)
+                .map(Some)
+                .map_err(|_| E::custom(format_args!("{places} places are too many")))
+        }
+
+        fn visit_i64<E: de::Error>(self, places: i64) -> Result<Option<u32>, E> {
+            u64::try_from(places)
+                .map_err(|_| E::custom(format_args!("{places} places: must be at least 0")))
+                .and_then(|places| self.visit_u64(places))
+        }
+
+        fn visit_str<E: de::Error>(self, word: &str) -> Result<Option<u32>, E> {
+            if word == UNBOUNDED {
+                Ok(None)
+            } else {
+                Err(E::invalid_value(de::Unexpected::Str(word), &self))
+            }
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<u32>, D::Error> {
+        if deserializer.is_human_readable() {
+            deserializer.deserialize_any(Capacity)
+        } else {
+            Option::deserialize(deserializer)
         }
     }
 }

@@ -241,10 +241,7 @@ impl CapacitySearch {
 
 /// API requests in flight (the three latency classes).
 fn api_in_flight(sim: &Simulation) -> u64 {
-    let metrics = sim.metrics();
-    MetricClass::API
-        .iter()
-        .filter_map(|class| metrics.get(class.index()))
+    MetricClass::api_of(sim.metrics())
         .map(|class| {
             let c = class.all;
             c.arrived - c.completed - c.rejected - c.timed_out

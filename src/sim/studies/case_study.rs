@@ -136,11 +136,7 @@ pub fn run(scenario: &Scenario, seed: u64) -> Result<CaseResult, ScenarioError> 
 /// The case's figures of a run so far.
 pub fn figures(sim: &Simulation) -> CaseResult {
     let mut latency = crate::sim::LatencyHistogram::<u64>::new();
-    let metrics = sim.metrics();
-    for class in MetricClass::API
-        .iter()
-        .filter_map(|c| metrics.get(c.index()))
-    {
+    for class in MetricClass::api_of(sim.metrics()) {
         latency.merge(class.response());
     }
     let summary = sim.summary();

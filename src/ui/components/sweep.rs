@@ -2,7 +2,7 @@ use super::progress::JobProgress;
 use crate::lab::controls::{CONTROLS, Control};
 use crate::lab::jobs::{JobResult, JobUpdate, SWEEP_POINTS, SWEEP_SECONDS};
 use crate::lab::params::Params;
-use crate::lab::view;
+use crate::lab::view::{self, ChartClass};
 use crate::ui::chart;
 use crate::ui::state::Action;
 use web_sys::{HtmlCanvasElement, HtmlInputElement, HtmlSelectElement};
@@ -93,7 +93,7 @@ pub fn sweep(props: &SweepProps) -> Html {
             <figure class="chart">
                 <figcaption>
                     { format!("API p99 (after {:.0} s of warm-up) against {}", crate::lab::jobs::SWEEP_WARMUP, row.label) }
-                    <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ "SLO 1 s" }</span>
+                    <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ ChartClass::Mutating.legend() }</span>
                 </figcaption>
                 <canvas ref={canvas} width="720" height="300" data-testid="sweep-chart" data-points={points.len().to_string()}
                     role="img" aria-label="p50 and p99 of API requests at each value of the swept slider, with the 1 s SLO"></canvas>

@@ -50,8 +50,7 @@ pub enum ControlPlaneChange {
     /// fault: this fraction of discovery clients restarts now
     RestartStorm(f64),
     /// the rate of the workload's extra source number `index` [requests/s]
-    /// (a timeline names the source: `source = "…"`, `rate = …`)
-    #[serde(skip)]
+    /// (a timeline names the source instead: `source = "…"`, `rate = …`)
     SourceRate {
         index: u16,
         rate: f64,

@@ -82,6 +82,15 @@ impl MetricClass {
     pub fn slo(self) -> Option<f64> {
         self.request_class().map(RequestClass::slo)
     }
+
+    /// The API classes' metrics among a run's (`Simulation::metrics`), in
+    /// [`MetricClass::API`]'s order; none unless the run is a control plane's.
+    pub fn api_of(metrics: &[ClassMetrics]) -> impl Iterator<Item = &ClassMetrics> {
+        let control_plane = metrics.len() == MetricClass::ALL.len();
+        MetricClass::API
+            .into_iter()
+            .filter_map(move |class| metrics.get(class.index()).filter(|_| control_plane))
+    }
 }
 
 impl From<RequestClass> for MetricClass {

@@ -2,19 +2,19 @@
 //!
 //! The path of one request, and where it can wait:
 //!
-//! 1. **Flow control** ([`flow`]: APF, max-inflight or the article's
+//! 1. **Flow control** (`flow`: APF, max-inflight or the article's
 //!    queue): it runs, waits in a queue (until its wait limit), or gets
 //!    HTTP 429.
 //! 2. **Processing** in the API server (CPU time, holding its seats).
-//! 3. **Admission webhooks** ([`admission`]) for matching writes: mutating
+//! 3. **Admission webhooks** (`admission`) for matching writes: mutating
 //!    ones one after another, then validating ones in parallel; each call
 //!    may time out and then fails the request (failurePolicy Fail) or is
 //!    ignored. Upstream the request keeps its seats meanwhile; with the
 //!    article's dedicated limit it gives them back and waits for a webhook
 //!    slot instead.
-//! 4. **Storage** ([`storage`]). A write goes through the etcd client (a
+//! 4. **Storage** (`storage`). A write goes through the etcd client (a
 //!    connection, a stream) to raft and back; once etcd has it, the watch
-//!    cache ([`cache`]) receives the event, applies it under its write lock
+//!    cache (`cache`) receives the event, applies it under its write lock
 //!    and a dispatcher fans it out to the interested watchers (that delay
 //!    is the *watch* latency). A GET without resourceVersion is a quorum
 //!    read at etcd; a consistent LIST is a cheap linearizable read for the
@@ -28,8 +28,8 @@
 //! Each stage is a struct that owns its state; [`ControlPlane`] moves a
 //! request from one stage to the next, and every handler is given the
 //! event's context ([`Cx`]: its time, the calendar, the random numbers).
-//! The stages of one API server are grouped in [`ApiServer`]; the model
-//! runs one, and the etcd cluster, the clients starting ([`discovery`])
+//! The stages of one API server are grouped in `ApiServer`; the model
+//! runs one, and the etcd cluster, the clients starting (`discovery`)
 //! and the metrics are the control plane's.
 
 mod admission;

@@ -4,6 +4,8 @@
 //! flight. Limits apply to new dispatches. After a switch of mechanism, new
 //! requests use the new one while the previous one drains what it holds
 //! (its queued requests still run, its seats are still returned to it).
+//! Changes made at one instant apply together: the two inflight flags
+//! changed at once are one new limit (no dispatch at a limit in between).
 
 use super::discovery::restart_storm;
 use super::{ControlPlane, CpEvent};
@@ -13,13 +15,37 @@ use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::watch_cache::CacheLocking;
 
 impl ControlPlane {
-    /// Applies a checked change at `cx.now`: the spec takes it, then each
-    /// stage it concerns.
-    pub fn reconfigure(&mut self, cx: &mut Cx<CpEvent>, change: ControlPlaneChange) {
+    /// Applies checked changes at `cx.now`, in order: the spec takes each,
+    /// then each stage it concerns; new inflight flags once, after all.
+    pub fn reconfigure(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        changes: impl IntoIterator<Item = ControlPlaneChange>,
+    ) {
+        let mut started = Vec::new();
+        let mut limits = false;
+        for change in changes {
+            limits |= self.apply(cx, change);
+        }
+        if limits {
+            let spec = &self.spec;
+            let (read_only, mutating) = (
+                spec.max_requests_inflight,
+                spec.max_mutating_requests_inflight,
+            );
+            self.server
+                .flow
+                .set_inflight_limits(cx.now, read_only, mutating, &mut started);
+        }
+        self.begin_all(cx, &mut started);
+    }
+
+    /// Makes one change; whether it changed the inflight flags (which the
+    /// flow control takes once the instant's changes are made).
+    fn apply(&mut self, cx: &mut Cx<CpEvent>, change: ControlPlaneChange) -> bool {
         use ControlPlaneChange as C;
         let changed = self.spec.apply(change);
         let spec = &self.spec;
-        let mut started = Vec::new();
         match change {
             C::Nodes(_) => self.schedule_sources(cx),
             C::Namespaces(_) => {
@@ -28,15 +54,7 @@ impl ControlPlane {
                     self.server.cache.lay_out(&self.spec);
                 }
             }
-            C::MaxRequestsInflight(_) | C::MaxMutatingRequestsInflight(_) => {
-                let (read_only, mutating) = (
-                    spec.max_requests_inflight,
-                    spec.max_mutating_requests_inflight,
-                );
-                self.server
-                    .flow
-                    .set_inflight_limits(cx.now, read_only, mutating, &mut started);
-            }
+            C::MaxRequestsInflight(_) | C::MaxMutatingRequestsInflight(_) => return true,
             C::WebhookLatency(_) | C::WebhookTimeout(_) => self.server.admission.set_webhooks(spec),
             C::EtcdConnections(_) => {
                 if spec.etcd_client.kind == EtcdClientKind::Pool {
@@ -74,6 +92,6 @@ impl ControlPlane {
             | C::Discovery(_)
             | C::ConsistentListFromCache(_) => {}
         }
-        self.begin_all(cx, &mut started);
+        false
     }
 }

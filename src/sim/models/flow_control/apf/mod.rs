@@ -70,10 +70,7 @@ fn flow_hash(schema: &str, distinguisher: Distinguisher, kind: &RequestKind) -> 
         Distinguisher::ByUser => ((kind.client as u64) << 32) | kind.user as u64,
         Distinguisher::ByNamespace => kind.namespace as u64,
     };
-    let mut hash = fnv::FnvHasher::default();
-    std::hash::Hasher::write(&mut hash, schema.as_bytes());
-    std::hash::Hasher::write(&mut hash, &key.to_le_bytes());
-    std::hash::Hasher::finish(&hash)
+    crate::sim::engine::hash::fnv1a(&[schema.as_bytes(), &key.to_le_bytes()])
 }
 
 impl Apf {
