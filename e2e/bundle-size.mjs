@@ -28,7 +28,7 @@ import { gzipSync, constants } from 'node:zlib';
 export const TARGET_BYTES = 250_000;
 /** The guards: today's sizes plus about 3%. */
 export const STARTUP_GUARD_BYTES = 316_000;
-export const WORKER_GUARD_BYTES = 259_000;
+export const WORKER_GUARD_BYTES = 261_000;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;
