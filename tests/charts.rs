@@ -169,6 +169,14 @@ fn paths(drawn: &[Drawn], colour: RGBColor) -> Vec<Vec<BackendCoord>> {
         .collect()
 }
 
+fn dots(drawn: &[Drawn], colour: RGBColor) -> usize {
+    let colour = (colour.0, colour.1, colour.2);
+    drawn
+        .iter()
+        .filter(|d| matches!(d, Drawn::Circle(_, c) if *c == colour))
+        .count()
+}
+
 fn a_run(seconds: f64) -> Simulation {
     let mut sim = Simulation::new(&Params::default().scenario().expect("valid"), 1).expect("runs");
     sim.run_for(seconds);
@@ -225,7 +233,7 @@ fn the_latency_chart_draws_each_quantile_of_the_run_under_its_slo() {
     );
     for (colour, line) in [BLUE, ORANGE, VERMILLION].into_iter().zip(&lines) {
         let drawn_paths = paths(&drawn, colour);
-        let points: usize = drawn_paths.iter().map(Vec::len).sum();
+        let points = drawn_paths.iter().map(Vec::len).sum::<usize>() + dots(&drawn, colour);
         assert_eq!(
             points,
             line.iter().filter(|p| p.1 > 0.0).count(),
@@ -244,6 +252,35 @@ fn the_latency_chart_draws_each_quantile_of_the_run_under_its_slo() {
     let p50 = &paths(&drawn, BLUE)[0];
     let p99 = &paths(&drawn, VERMILLION)[0];
     assert!(p50.iter().zip(p99).all(|(a, b)| b.1 <= a.1));
+}
+
+#[test]
+fn a_window_without_completions_is_a_gap_not_a_line_across_it() {
+    let points = [
+        (-6.0, 0.02),
+        (-5.0, 0.03),
+        (-4.0, 0.0),
+        (-3.0, 0.04),
+        (-2.0, 0.0),
+        (-1.0, 0.05),
+        (0.0, 0.06),
+    ];
+    let series = [Series {
+        colour: VERMILLION,
+        points: &points,
+    }];
+    let mut chart = TimeChart::new(Scale::Log, format::latency);
+    chart.fit(&series, None);
+    let (data, drawn) = recorder((720, 260));
+    chart.draw_data(&data, &series, None).expect("draws");
+    let drawn = drawn.borrow();
+    let lengths: Vec<usize> = paths(&drawn, VERMILLION).iter().map(Vec::len).collect();
+    assert_eq!(lengths, [2, 2], "two runs of two");
+    assert_eq!(
+        dots(&drawn, VERMILLION),
+        1,
+        "the point alone between two gaps"
+    );
 }
 
 #[test]
@@ -357,13 +394,7 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
     let (root, drawn) = recorder((720, 300));
     draw_sweep(&root, &points, Control::Nodes).expect("draws");
     let drawn = drawn.borrow();
-    let circles = |colour: RGBColor| {
-        drawn
-            .iter()
-            .filter(|d| matches!(d, Drawn::Circle(_, c) if *c == (colour.0, colour.1, colour.2)))
-            .count()
-    };
-    assert_eq!((circles(BLUE), circles(VERMILLION)), (5, 5));
+    assert_eq!((dots(&drawn, BLUE), dots(&drawn, VERMILLION)), (5, 5));
     assert_eq!(
         paths(&drawn, VERMILLION)
             .iter()

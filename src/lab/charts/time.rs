@@ -231,17 +231,24 @@ impl TimeChart {
                 chart.draw_series(dashes).ok()?;
             }
         }
+        let at = |p: &(f64, f64)| (p.0, self.to_axis(p.1).clamp(low, high));
         for s in series {
-            let points = s
-                .points
-                .iter()
-                .filter(|p| p.1 > 0.0 || matches!(self.range, YRange::Upto(_)));
-            chart
-                .draw_series(LineSeries::new(
-                    points.map(|p| (p.0, self.to_axis(p.1).clamp(low, high))),
-                    s.colour.stroke_width(2),
-                ))
-                .ok()?;
+            // On a log scale a window with nothing to show (no request
+            // completed) is a gap, not a line drawn across it; a point
+            // alone between gaps is a dot.
+            let runs: Vec<&[(f64, f64)]> = match self.range {
+                YRange::Upto(_) => vec![s.points],
+                YRange::Decades { .. } => s.points.split(|p| p.1 <= 0.0).collect(),
+            };
+            for run in runs.into_iter().filter(|run| !run.is_empty()) {
+                if let [alone] = run {
+                    let dot = Circle::new(at(alone), 2, s.colour.filled());
+                    chart.draw_series(std::iter::once(dot)).ok()?;
+                } else {
+                    let line = LineSeries::new(run.iter().map(at), s.colour.stroke_width(2));
+                    chart.draw_series(line).ok()?;
+                }
+            }
         }
         root.present().ok()
     }
