@@ -156,7 +156,9 @@ impl Range {
         (t.clamp(0.0, 1.0) * 1000.0).round()
     }
 
-    /// The value at a slider position in [0, 1000].
+    /// The value at a slider position in [0, 1000]: a whole number, or
+    /// three significant figures (a link then says `speed=10`, not the
+    /// `10.000000000000002` of exp(ln 10)).
     pub fn from_position(&self, position: f64) -> f64 {
         let t = (position / 1000.0).clamp(0.0, 1.0);
         let v = if self.logarithmic {
@@ -164,7 +166,7 @@ impl Range {
         } else {
             self.min + t * (self.max - self.min)
         };
-        self.clamp(v).unwrap_or(self.min)
+        self.clamp(three_figures(v)).unwrap_or(self.min)
     }
 }
 
@@ -301,6 +303,15 @@ impl Row {
     }
 }
 
+/// `x` to three significant figures, as the shortest decimal that reads
+/// back the same (`format!("{:.*e}")` rounds in decimal, not in binary).
+fn three_figures(x: f64) -> f64 {
+    if !x.is_finite() || x == 0.0 {
+        return x;
+    }
+    format!("{x:.2e}").parse().unwrap_or(x)
+}
+
 /// The index of `value` among `options` (a switch's value).
 fn place<T: PartialEq>(options: &[T], value: &T) -> f64 {
     options.iter().position(|o| o == value).unwrap_or(0) as f64
@@ -333,6 +344,29 @@ mod tests {
             (speed.from_position(500.0) - 1.0).abs() < 1e-9,
             "1× sits in the middle of 0.01×-100×"
         );
+    }
+
+    #[test]
+    fn every_slider_position_is_a_short_decimal() {
+        for row in CONTROLS.iter() {
+            let Some(range) = row.range() else {
+                continue;
+            };
+            for position in 0..=1000 {
+                let value = range.from_position(position as f64);
+                let written = format!("{value}");
+                let figures = written.replace('.', "");
+                let figures = figures.trim_start_matches('0').trim_end_matches('0');
+                assert!(
+                    range.integer && value.fract() == 0.0 || figures.len() <= 3,
+                    "{:?} at {position}: {written}",
+                    row.control
+                );
+            }
+        }
+        let speed = Control::Speed.row().range().expect("a slider");
+        assert_eq!(speed.from_position(1000.0), 100.0);
+        assert_eq!(speed.from_position(0.0), 0.01);
     }
 
     #[test]
