@@ -19,7 +19,8 @@ pub use histogram::HistogramChart;
 pub use sweep::draw_sweep;
 pub use time::{Scale, Series, TimeChart};
 
-use plotters::style::RGBColor;
+use plotters::element::PathElement;
+use plotters::style::{Color, RGBColor};
 
 /// The time charts span the last 60 s of simulated time.
 pub const SPAN_SECONDS: f64 = 60.0;
@@ -53,6 +54,21 @@ pub const APISERVER_BUCKETS: [f64; 23] = [
     0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0,
     10.0, 15.0, 20.0, 30.0, 45.0, 60.0,
 ];
+
+/// A guide (an SLO, a timeout) as a grey dashed line at height `y` from
+/// `x0` to `x1`: `DASHES` dashes, each half of its step, so it reads as a
+/// limit, not as a series.
+pub fn dashed_line(x0: f64, x1: f64, y: f64) -> impl Iterator<Item = PathElement<(f64, f64)>> {
+    const DASHES: usize = 30;
+    let step = (x1 - x0) / DASHES as f64;
+    (0..DASHES).map(move |i| {
+        let from = x0 + i as f64 * step;
+        PathElement::new(
+            vec![(from, y), (from + step / 2.0, y)],
+            GREY.stroke_width(1),
+        )
+    })
+}
 
 /// The smallest 1-2-5 × 10^k at or above `x`.
 pub fn nice_ceiling(x: f64) -> f64 {

@@ -2,7 +2,7 @@
 //! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
 //! plotters' text measuring is no concern here.
 
-use super::{BLUE, GREY, GRID, LABEL, VERMILLION};
+use super::{BLUE, GRID, LABEL, VERMILLION, dashed_line};
 use crate::lab::controls::Control;
 use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
@@ -66,18 +66,13 @@ pub fn draw_sweep<DB: DrawingBackend>(
                 String::new()
             }
         })
-        .x_desc(format!("{} {}", row.label, row.unit()))
+        .x_desc(row.titled(row.label))
         .draw()
         .ok()?;
     // The single-object SLO, at its log10.
     let slo = RequestClass::Mutating.slo().log10();
     if (low..=high).contains(&slo) {
-        chart
-            .draw_series(LineSeries::new(
-                vec![(x0, slo), (x1, slo)],
-                GREY.stroke_width(1),
-            ))
-            .ok()?;
+        chart.draw_series(dashed_line(x0, x1, slo)).ok()?;
     }
     for (colour, pick) in [
         (BLUE, (|p: &SweepPoint| p.p50_s) as fn(&SweepPoint) -> f64),

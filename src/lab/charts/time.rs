@@ -2,7 +2,9 @@
 //! optional guide (an SLO), on a log scale for latencies or a linear one
 //! from zero for rates and counts.
 
-use super::{GREY, GRID, LABEL, MARGIN, SPAN_SECONDS, X_LABEL_AREA, Y_LABEL_AREA, nice_ceiling};
+use super::{
+    GREY, GRID, LABEL, MARGIN, SPAN_SECONDS, X_LABEL_AREA, Y_LABEL_AREA, dashed_line, nice_ceiling,
+};
 use crate::lab::view::Guide;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -223,12 +225,7 @@ impl TimeChart {
         if let Some(guide) = guide {
             let y = self.to_axis(guide.value);
             if (low..=high).contains(&y) {
-                // A dashed line: short segments.
-                let dashes = (0..30).map(|i| {
-                    let x0 = -SPAN_SECONDS + i as f64 * 2.0;
-                    PathElement::new(vec![(x0, y), (x0 + 1.0, y)], GREY.stroke_width(1))
-                });
-                chart.draw_series(dashes).ok()?;
+                chart.draw_series(dashed_line(-SPAN_SECONDS, 0.0, y)).ok()?;
             }
         }
         let at = |p: &(f64, f64)| (p.0, self.to_axis(p.1).clamp(low, high));

@@ -242,6 +242,15 @@ impl Row {
         }
     }
 
+    /// `text` with the slider's unit, "Webhook latency (ms)", or alone
+    /// where there is no unit ("Nodes").
+    pub fn titled(&self, text: &str) -> String {
+        match self.unit() {
+            "" => text.to_string(),
+            unit => format!("{text} ({unit})"),
+        }
+    }
+
     /// A switch's choices (none for anything else).
     pub fn choices(&self) -> &'static [Choice] {
         match self.input {
@@ -344,6 +353,15 @@ mod tests {
             (speed.from_position(500.0) - 1.0).abs() < 1e-9,
             "1× sits in the middle of 0.01×-100×"
         );
+    }
+
+    #[test]
+    fn a_title_gives_the_unit_in_parentheses_or_none_at_all() {
+        for row in CONTROLS.iter().filter(|r| r.range().is_some()) {
+            let title = row.titled("from");
+            assert!(!title.contains("()") && !title.ends_with(' '), "{title:?}");
+            assert_eq!(title == "from", row.unit().is_empty(), "{title:?}");
+        }
     }
 
     #[test]

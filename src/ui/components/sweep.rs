@@ -68,7 +68,6 @@ pub fn sweep(props: &SweepProps) -> Html {
         .map_or((0.0, false), |u| (u.progress, u.done));
     let error = props.update.as_ref().and_then(|u| u.error.clone());
     let row = sweep.control.row();
-    let unit = row.unit();
     html! {
         <section class="sweep" aria-labelledby="sweep-title">
             <h2 id="sweep-title">{ "Sweep: p99 against one slider" }</h2>
@@ -84,8 +83,8 @@ pub fn sweep(props: &SweepProps) -> Html {
                         }) }
                     </select>
                 </label>
-                <label>{ format!("from ({unit}) ") }<input type="number" aria-label="Sweep from" value={sweep.from.to_string()} onchange={bound(true)} /></label>
-                <label>{ format!("to ({unit}) ") }<input type="number" aria-label="Sweep to" value={sweep.to.to_string()} onchange={bound(false)} /></label>
+                <label>{ row.titled("from") }{ " " }<input type="number" aria-label="Sweep from" value={sweep.from.to_string()} onchange={bound(true)} /></label>
+                <label>{ row.titled("to") }{ " " }<input type="number" aria-label="Sweep to" value={sweep.to.to_string()} onchange={bound(false)} /></label>
             </div>
             <JobProgress value={progress} done={done} label="Computing the sweep" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)}
                 failed={props.update.as_ref().is_some_and(|u| u.error.is_some())} />
