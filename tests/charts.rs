@@ -410,7 +410,11 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
     // The SLO as on the time charts: a dashed grey line, all at one height.
     let dashes = paths(&drawn, cplab::lab::charts::GREY);
     assert_eq!(dashes.len(), 30, "the SLO is dashed: {dashes:?}");
-    assert!(dashes.iter().all(|d| d.len() == 2 && d[0].1 == dashes[0][0].1));
+    assert!(
+        dashes
+            .iter()
+            .all(|d| d.len() == 2 && d[0].1 == dashes[0][0].1)
+    );
     drop(drawn);
     let (root, drawn) = recorder((720, 300));
     let webhook: Vec<SweepPoint> = points
@@ -422,7 +426,9 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
         .collect();
     draw_sweep(&root, &webhook, Control::WebhookLatency).expect("draws");
     assert!(
-        texts(&drawn.borrow()).iter().any(|t| t == "Webhook latency (ms)"),
+        texts(&drawn.borrow())
+            .iter()
+            .any(|t| t == "Webhook latency (ms)"),
         "the x axis gives the slider's unit: {:?}",
         texts(&drawn.borrow())
     );
