@@ -85,10 +85,16 @@ export function check(condition, message) {
 
 /** Parses a latency readout ("212 ms", "1.25 s", "420 µs") into seconds. */
 export function seconds(text) {
-  const match = /^([\d.]+)\s*(µs|ms|s)$/.exec(text.trim());
+  const match = /^([\d,.]+)\s*(µs|ms|s)$/.exec(text.trim());
   if (!match) return NaN;
   const scale = { 'µs': 1e-6, ms: 1e-3, s: 1 }[match[2]];
-  return parseFloat(match[1]) * scale;
+  return parseFloat(match[1].replaceAll(',', '')) * scale;
+}
+
+/** Parses a rate readout ("97.3 req/s", "10,274 req/s") into requests per second. */
+export function perSecond(text) {
+  const match = /^([\d,.]+) req\/s$/.exec(text.trim());
+  return match ? parseFloat(match[1].replaceAll(',', '')) : NaN;
 }
 
 /** Reads the simulated clock readout in seconds ("42.0 s", "12 min 5 s"). */

@@ -1,7 +1,7 @@
 // The laboratory page, driven as a reader would: load it from a sub-path,
 // drag sliders, use the keyboard, flip switches, inject faults.
 import {
-  check, clockSeconds, dragSlider, readout, screenshot, seconds, sliderReadout, waitForSimTime,
+  check, clockSeconds, dragSlider, perSecond, readout, screenshot, seconds, sliderReadout, waitForSimTime,
 } from '../harness.mjs';
 
 /** Pixels drawn (not transparent) on a canvas. */
@@ -78,7 +78,7 @@ export default [
     await waitFor(page, 10);
     const loaded = seconds(await readout(page, 'p99-latency'));
     check(loaded > 5 * before, `p99 rose from ${before} s only to ${loaded} s with 2 seats`);
-    const rejected = parseFloat(await readout(page, 'rejected-rate'));
+    const rejected = perSecond(await readout(page, 'rejected-rate'));
     check(rejected > 0, `no 429s with 2 seats (${rejected})`);
     check((await ink(page, 'queue-chart')) > 200, 'the queue chart shows no waiting requests');
     await screenshot(page, 'lab-overloaded');
@@ -87,7 +87,7 @@ export default [
     await page.getByRole('radio', { name: 'Max inflight' }).check();
     await waitFor(page, 25);
     const unqueued = seconds(await readout(page, 'p99-latency'));
-    const rejectedNow = parseFloat(await readout(page, 'rejected-rate'));
+    const rejectedNow = perSecond(await readout(page, 'rejected-rate'));
     check(unqueued < loaded / 5 && rejectedNow > 0, `max inflight: p99 ${unqueued} s (APF ${loaded} s), 429s ${rejectedNow}/s`);
     await page.getByRole('radio', { name: 'APF' }).check();
     await dragSlider(page, 'max-requests-inflight', 1);
@@ -135,7 +135,7 @@ export default [
     // Webhook timeout down to 1 s: the calls time out (failurePolicy Fail).
     await dragSlider(page, 'Webhook timeout', 0);
     await settle();
-    const timeouts = parseFloat(await readout(page, 'timeout-rate'));
+    const timeouts = perSecond(await readout(page, 'timeout-rate'));
     check(timeouts > 0, `webhook timeout 1 s under slow webhooks: no timeouts (${timeouts})`);
 
     // The article's dedicated limit with a single slot: webhook calls queue.
@@ -184,7 +184,7 @@ export default [
 
     // Discovery: a restart storm under legacy discovery sends ~52 requests
     // per client (5 per second each); aggregated sends one.
-    const throughput = async () => parseFloat(await readout(page, 'throughput'));
+    const throughput = async () => perSecond(await readout(page, 'throughput'));
     const quiet = await throughput();
     await page.getByRole('radio', { name: 'Legacy' }).check();
     await page.getByRole('button', { name: 'Client restart storm' }).click();

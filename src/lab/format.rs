@@ -57,6 +57,17 @@ pub fn slider_value(control: crate::lab::controls::Control, value: f64) -> Strin
     }
 }
 
+/// A slider's readout with its unit: "5,000", "25.0 ms", "1.00×"; a
+/// millisecond slider from a second on in seconds ("10.0 s", not "10000 ms").
+pub fn slider_readout(control: crate::lab::controls::Control, value: f64) -> String {
+    let row = control.row();
+    match row.unit() {
+        "" => slider_value(control, value),
+        "ms" if value >= 1_000.0 => latency(value / 1e3),
+        unit => format!("{} {unit}", slider_value(control, value)),
+    }
+}
+
 /// A whole number with thin-space-free comma groups: 15000 → "15,000".
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -70,9 +81,13 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
-/// Three significant figures, no trailing exponent: 1234 → "1234", 12.34 → "12.3".
+/// Three significant figures, no exponent, thousands grouped: 12.34 →
+/// "12.3", 123.4 → "123", 10274 → "10,274" (every digit of a large number:
+/// a rate of 10,274 req/s is not rounded to 10,300).
 pub fn significant(x: f64) -> String {
-    if x >= 100.0 {
+    if x >= 999.5 {
+        thousands(x.round() as u64)
+    } else if x >= 100.0 {
         format!("{x:.0}")
     } else if x >= 10.0 {
         format!("{x:.1}")
@@ -101,5 +116,12 @@ mod tests {
         assert_eq!(slider_value(Control::Nodes, 15_000.0), "15,000");
         assert_eq!(slider_value(Control::EtcdFsyncLatency, 0.8), "0.80");
         assert_eq!(slider_value(Control::WebhookTimeout, 10.0), "10");
+        assert_eq!(rate(10_274.4), "10,274 req/s");
+        assert_eq!(rate(999.4), "999 req/s");
+        assert_eq!(latency(1_234.0), "1,234 s");
+        assert_eq!(slider_readout(Control::Nodes, 5_000.0), "5,000");
+        assert_eq!(slider_readout(Control::WebhookLatency, 25.0), "25.0 ms");
+        assert_eq!(slider_readout(Control::WebhookLatency, 10_000.0), "10.0 s");
+        assert_eq!(slider_readout(Control::WebhookTimeout, 10.0), "10 s");
     }
 }

@@ -37,13 +37,7 @@ pub fn slider(props: &SliderProps) -> Html {
             }
         })
     };
-    let shown = format::slider_value(control, props.value);
-    let unit = row.unit();
-    let text = if unit.is_empty() {
-        shown.clone()
-    } else {
-        format!("{shown} {unit}")
-    };
+    let text = format::slider_readout(control, props.value);
     let readout_id = format!("{}-value", row.key);
     html! {
         <div class="slider">
