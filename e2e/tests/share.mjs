@@ -75,6 +75,28 @@ export default [
     check(JSON.stringify(numbers[0]) === JSON.stringify(numbers[1]), `the same link, other numbers: ${numbers[0]} vs ${numbers[1]}`);
   }],
 
+  ['Copy link says it copied, and says so when the browser refuses', async ({ base, open }) => {
+    const { page, context } = await open();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(base).origin });
+    await page.goto(`${base}?nodes=2000`);
+    await page.locator('.share summary').click();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    const status = page.getByTestId('copied-link');
+    await status.waitFor();
+    check((await status.textContent()) === 'Copied to the clipboard.', `after Copy link: ${await status.textContent()}`);
+    const pasted = await page.evaluate(() => navigator.clipboard.readText());
+    check(pasted === (await page.getByTestId('share-link').inputValue()) && /nodes=2000/.test(pasted), `the clipboard holds the link: ${pasted}`);
+    // A browser that refuses (an iframe without clipboard-write, say).
+    await page.evaluate(() => {
+      navigator.clipboard.writeText = () => Promise.reject(new DOMException('refused', 'NotAllowedError'));
+    });
+    await page.getByRole('button', { name: 'Copy embed code' }).click();
+    const refused = page.getByTestId('copied-embed');
+    await refused.waitFor();
+    check(/refused the clipboard/.test(await refused.textContent()), `a refusal is said: ${await refused.textContent()}`);
+    check(await page.getByTestId('copied-link').count() === 0, 'one status at a time');
+  }],
+
   ['exported metrics and scenario parse, and cplab replays the TOML to the page\'s numbers', async ({ base, open }) => {
     const { page } = await open();
     await page.goto(`${base}?seed=3&speed=8&nodes=2000`);

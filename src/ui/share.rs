@@ -81,11 +81,17 @@ pub fn embed_code(params: &Params, figure: Figure) -> String {
     )
 }
 
-/// Copies text to the clipboard (best effort: the snippet is also shown).
-pub fn copy_to_clipboard(text: &str) {
-    if let Some(window) = web_sys::window() {
-        let _ = window.navigator().clipboard().write_text(text);
-    }
+/// Copies text to the clipboard, then tells `done` whether it could: the
+/// browser may refuse (no permission, an insecure origin, an iframe without
+/// `clipboard-write`), and the reader must know to copy the shown text.
+pub fn copy_to_clipboard(text: &str, done: impl FnOnce(bool) + 'static) {
+    let Some(window) = web_sys::window() else {
+        return done(false);
+    };
+    let promise = window.navigator().clipboard().write_text(text);
+    wasm_bindgen_futures::spawn_local(async move {
+        done(wasm_bindgen_futures::JsFuture::from(promise).await.is_ok());
+    });
 }
 
 /// Offers `bytes` as a file download called `name`.

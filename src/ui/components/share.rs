@@ -34,6 +34,13 @@ pub struct ShareProps {
     pub import_error: Option<ImportError>,
 }
 
+/// What the last copy to the clipboard was, and whether the browser let it.
+#[derive(Clone, Copy, PartialEq)]
+struct Copied {
+    what: &'static str,
+    ok: bool,
+}
+
 fn figure_name(figure: Figure) -> &'static str {
     match figure {
         Figure::Diagram => "The request path",
@@ -58,21 +65,40 @@ pub fn share_panel(props: &ShareProps) -> Html {
             }
         })
     };
+    let copied = use_state(|| None::<Copied>);
+    let copy = {
+        let copied = copied.clone();
+        move |what: &'static str, text: String| {
+            copied.set(None);
+            let copied = copied.clone();
+            share::copy_to_clipboard(&text, move |ok| copied.set(Some(Copied { what, ok })));
+        }
+    };
     let oncopy_embed = {
         let (params, figure, code) = (props.params.clone(), *figure, code.clone());
+        let copy = copy.clone();
         Callback::from(move |_: MouseEvent| {
             let snippet = share::embed_code(&params, figure);
-            share::copy_to_clipboard(&snippet);
+            copy("embed", snippet.clone());
             code.set(snippet);
         })
     };
     let oncopy_link = {
         let (params, link) = (props.params.clone(), link.clone());
+        let copy = copy.clone();
         Callback::from(move |_: MouseEvent| {
             let address = share::link_to(&params);
-            share::copy_to_clipboard(&address);
+            copy("link", address.clone());
             link.set(address);
         })
+    };
+    let status = |what: &'static str| match *copied {
+        Some(c) if c.what == what => html! {
+            <span class={if c.ok { "copy-status" } else { "copy-status refused" }} role="status" data-testid={format!("copied-{what}")}>
+                { if c.ok { "Copied to the clipboard." } else { "The browser refused the clipboard: select the text below and copy it." } }
+            </span>
+        },
+        _ => html! {},
     };
     let export = |kind: ExportKind| props.onexport.reform(move |_: MouseEvent| kind.clone());
     // An error at a control is shown by its slider.
@@ -85,7 +111,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
                     <div>
                         <h3>{ "Link" }</h3>
                         <p>{ "The address bar always holds this view: the scenario, every control you moved, seed, speed and panel. Opening it shows the same numbers." }</p>
-                        <button onclick={oncopy_link}>{ "Copy link" }</button>
+                        <button onclick={oncopy_link}>{ "Copy link" }</button>{ status("link") }
                         if !link.is_empty() { <input class="copied" readonly=true value={(*link).clone()} aria-label="Link" data-testid="share-link" /> }
                     </div>
                     <div>
@@ -95,7 +121,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
                                 { for Figure::ALL.iter().map(|f| html! { <option value={f.id()} selected={*f == *figure}>{ figure_name(*f) }</option> }) }
                             </select>
                         </label>
-                        <button onclick={oncopy_embed}>{ "Copy embed code" }</button>
+                        <button onclick={oncopy_embed}>{ "Copy embed code" }</button>{ status("embed") }
                         if !code.is_empty() { <textarea readonly=true rows="4" aria-label="Embed code" data-testid="embed-code" value={(*code).clone()} /> }
                     </div>
                     <div>
