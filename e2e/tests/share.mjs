@@ -209,8 +209,14 @@ export default [
     check(a > 0 && b > 0, `A p99 ${a} s, B p99 ${b} s`);
     check(/[+−]/.test(await readout(page, 'ab-diff-p99')), 'the difference is shown');
     check((await ink(page.getByTestId('ab-chart'))) > 100, 'both lines drawn');
-    await page.getByTestId('ab-picker').selectOption('k8s-1.30');
-    check(new URL(page.url()).searchParams.get('b') === 'k8s-1.30', 'B is in the link');
+    // Drawn at the size it is shown (not a 720 px drawing stretched).
+    const fit = await page.getByTestId('ab-chart').evaluate((c) => [c.width, c.clientWidth, c.height, c.clientHeight]);
+    check(Math.abs(fit[0] - fit[1]) <= 2 && Math.abs(fit[2] - fit[3]) <= 2, `the A/B canvas is ${fit[0]}×${fit[2]} px shown at ${fit[1]}×${fit[3]}`);
+    const options = await page.getByTestId('ab-picker').locator('option').evaluateAll((os) => os.map((o) => o.value));
+    check(!options.includes('k8s-1.32') && options.includes('k8s-1.30'), `B offers every preset but A's: ${options}`);
+    check((await page.getByTestId('ab-picker').inputValue()) === 'k8s-1.30', 'B is 1.30 on a first visit');
+    await page.getByTestId('ab-picker').selectOption('k8s-1.32-article');
+    check(new URL(page.url()).searchParams.get('b') === 'k8s-1.32-article', 'B is in the link');
     await screenshot(page, 'ab');
   }],
 

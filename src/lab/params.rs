@@ -168,7 +168,8 @@ impl Default for View {
             embed: None,
             embed_controls: Vec::new(),
             help_open: false,
-            ab_preset: "k8s-1.32-article",
+            // Not the default preset: B differs from A on a first visit.
+            ab_preset: "k8s-1.30",
             sweep: Sweep::default(),
         }
     }
@@ -364,6 +365,47 @@ impl Params {
             Base::Preset(id) => Some(id),
             Base::Imported(_) => None,
         }
+    }
+
+    /// The preset B of the A/B panel runs: the chosen one, unless it is A's
+    /// own (B would repeat A to the digit), then A's counterpart.
+    pub fn b_preset(&self) -> &'static str {
+        let chosen = self.view.ab_preset;
+        match self.preset_id() {
+            Some(a) if a == chosen => counterpart(a),
+            _ => chosen,
+        }
+    }
+
+    /// B of the A/B panel: [`Params::b_preset`] with A's moved sliders,
+    /// faults, seed and playback (the same workload where the presets share
+    /// it), so the two differ in their mechanisms only.
+    pub fn b_side(&self) -> Option<Params> {
+        let mut b = Params::for_preset(self.b_preset()).ok()?;
+        let a_base = self.run.base_run().ok()?;
+        for row in CONTROLS.iter().filter(|r| r.is_model_slider()) {
+            let control = row.control;
+            if !row.same(self.get(control), a_base.settings[control]) {
+                b.set(control, self.get(control));
+            }
+        }
+        b.faults = self.faults.clone();
+        b.run.seed = self.run.seed;
+        b.playback = self.playback.clone();
+        b.view.chart = self.view.chart;
+        Some(b)
+    }
+}
+
+/// B's default for a preset A: upstream 1.32 for every other preset, and
+/// for 1.32 itself 1.30, whose LISTs without a resourceVersion go to etcd
+/// (at the default load, the article's 1.32 repeats upstream's numbers:
+/// none of its mechanisms is under stress).
+fn counterpart(a: &str) -> &'static str {
+    if a == DEFAULT_PRESET {
+        "k8s-1.30"
+    } else {
+        DEFAULT_PRESET
     }
 }
 

@@ -4,31 +4,11 @@
 
 use crate::lab::charts::figures;
 use crate::lab::charts::{BLUE, Scale, Series, VERMILLION};
-use crate::lab::controls::CONTROLS;
 use crate::lab::format;
 use crate::lab::live::LiveRun;
-use crate::lab::params::Params;
 use crate::ui::chart::CanvasTimeChart;
 use crate::ui::components::ab::AbRefs;
 use web_sys::HtmlCanvasElement;
-
-/// B of the A/B panel: the chosen preset with A's moved sliders, faults
-/// and seed (the same workload where the presets share it).
-pub fn b_params(a: &Params) -> Option<Params> {
-    let mut b = Params::for_preset(a.view.ab_preset).ok()?;
-    let a_base = a.run.base_run().ok()?;
-    for row in CONTROLS.iter().filter(|r| r.is_model_slider()) {
-        let control = row.control;
-        if !row.same(a.get(control), a_base.settings[control]) {
-            b.set(control, a.get(control));
-        }
-    }
-    b.faults = a.faults.clone();
-    b.run.seed = a.run.seed;
-    b.playback = a.playback.clone();
-    b.view.chart = a.view.chart;
-    Some(b)
-}
 
 /// Overlays A's and B's p99 of the chosen class over the last 60 s (the
 /// chart is made when its canvases exist).

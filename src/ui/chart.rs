@@ -52,6 +52,8 @@ pub struct CanvasTimeChart {
     axes: HtmlCanvasElement,
     data: HtmlCanvasElement,
     chart: TimeChart,
+    /// frames drawn, to follow the displayed size every 30th
+    draws: u32,
 }
 
 impl CanvasTimeChart {
@@ -65,6 +67,7 @@ impl CanvasTimeChart {
             axes,
             data,
             chart: TimeChart::new(scale, format),
+            draws: 0,
         }
     }
 
@@ -73,16 +76,15 @@ impl CanvasTimeChart {
         &self.data
     }
 
-    /// Follows the displayed size (call now and then, not every frame).
-    pub fn fit(&mut self) {
-        if fit_to_display(&self.axes, &self.data) {
+    /// Draws the series (and the guide) over the last 60 s; the axes only
+    /// when their range or the guide changed. The canvases follow their
+    /// displayed size from the first frame on; checking it is a layout
+    /// read, so only every 30th frame after.
+    pub fn draw(&mut self, series: &[Series], guide: Option<Guide>) {
+        if self.draws.is_multiple_of(30) && fit_to_display(&self.axes, &self.data) {
             self.chart.forget_axes();
         }
-    }
-
-    /// Draws the series (and the guide) over the last 60 s; the axes only
-    /// when their range or the guide changed.
-    pub fn draw(&mut self, series: &[Series], guide: Option<Guide>) {
+        self.draws = self.draws.wrapping_add(1);
         if self.chart.fit(series, guide.as_ref()) {
             let drawn =
                 area(&self.axes).and_then(|root| self.chart.draw_axes(&root, guide.as_ref()));

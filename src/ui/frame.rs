@@ -95,18 +95,12 @@ impl Canvases {
     /// Draws one frame of `run`; `wall` is the frame's timestamp [ms].
     pub fn draw(&mut self, run: &LiveRun, wall: f64) {
         self.frames += 1;
-        // Charts follow their displayed size; checking it is a layout read,
-        // so only every 30 frames.
-        if self.frames % 30 == 1 {
-            for chart in [&mut self.latency, &mut self.rates, &mut self.queues]
-                .into_iter()
-                .flatten()
-            {
-                chart.fit();
-            }
-            if let Some(histogram) = &mut self.histogram {
-                histogram.fit();
-            }
+        // The histogram follows its displayed size (a layout read, so
+        // every 30 frames); the time charts do so as they draw.
+        if self.frames % 30 == 1
+            && let Some(histogram) = &mut self.histogram
+        {
+            histogram.fit();
         }
         self.draw_diagram_and_queues(run, wall);
         let sim = run.simulation();

@@ -58,9 +58,10 @@ pub fn ab(props: &AbProps) -> Html {
                 <strong>{ "A: " }</strong>{ a_name }
                 <label class="picker">{ " B: " }
                     <select {onchange} aria-label="B" data-testid="ab-picker">
-                        { for CATALOG.iter().filter(|e| e.group == Group::Preset).map(|e| {
+                        // Never A's own preset: B would repeat A.
+                        { for CATALOG.iter().filter(|e| e.group == Group::Preset && Some(e.id) != props.params.preset_id()).map(|e| {
                             let name = e.scenario().map(|s| s.name).unwrap_or_default();
-                            html! { <option value={e.id} selected={e.id == props.params.view.ab_preset}>{ name }</option> }
+                            html! { <option value={e.id} selected={e.id == props.params.b_preset()}>{ name }</option> }
                         }) }
                     </select>
                 </label>

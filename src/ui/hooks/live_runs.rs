@@ -1,7 +1,6 @@
 use crate::lab::live::LiveRun;
 use crate::lab::params::Params;
 use crate::lab::view::Panel;
-use crate::ui::ab::b_params;
 use crate::ui::share;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -50,7 +49,7 @@ fn bring_to(runs: &LiveRuns, params: &Params) {
     // B runs only while the A/B panel is open.
     let mut b = runs.b.borrow_mut();
     let open = params.view.panel == Panel::Ab && params.view.embed.is_none();
-    match b_params(params).filter(|_| open) {
+    match params.b_side().filter(|_| open) {
         Some(b_params) => {
             let fresh = match b.as_mut() {
                 Some(running) => running.apply(&b_params).is_err(),
