@@ -407,6 +407,37 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
         "the x axis names the slider, with no empty unit: {:?}",
         texts(&drawn)
     );
+    // The axis title sits under the ticks, and the last tick (centred on
+    // the plot's right edge) fits on the canvas: 12 px text, 0.6 em a
+    // character as the recorder estimates.
+    let placed: Vec<(String, BackendCoord)> = drawn
+        .iter()
+        .filter_map(|d| match d {
+            Drawn::Text(t, at) => Some((t.clone(), *at)),
+            _ => None,
+        })
+        .collect();
+    let title_y = placed
+        .iter()
+        .find(|(t, _)| t == "Nodes")
+        .expect("a title")
+        .1
+        .1;
+    let ticks: Vec<&(String, BackendCoord)> = placed
+        .iter()
+        .filter(|(t, at)| at.1 > 200 && t.chars().all(|c| c.is_ascii_digit() || c == ','))
+        .collect();
+    // A log axis ticks at 1, 2 and 5 of each decade (not 316 and 3,162).
+    let shown: Vec<&str> = ticks.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(shown, ["100", "200", "500", "1,000", "2,000", "5,000"]);
+    for (tick, at) in &ticks {
+        assert!(
+            title_y >= at.1 + 14,
+            "the title at y {title_y} over the tick {tick} at {at:?}"
+        );
+        let half = (tick.chars().count() as f64 * 12.0 * 0.6 / 2.0) as i32;
+        assert!(at.0 + half <= 720, "the tick {tick} at {at:?} is clipped");
+    }
     // The SLO as on the time charts: a dashed grey line, all at one height.
     let dashes = paths(&drawn, cplab::lab::charts::GREY);
     assert_eq!(dashes.len(), 30, "the SLO is dashed: {dashes:?}");

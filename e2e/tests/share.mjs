@@ -235,6 +235,14 @@ export default [
     }
     check((await ink(page.getByTestId('sweep-chart'))) > 1000, 'the sweep is drawn');
     await screenshot(page, 'sweep');
+    // On a phone, drawn at the size it is shown (12 px labels), not a
+    // 720 px drawing shrunk to 300.
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.getByTestId('sweep-knob').selectOption('nodes');
+    await page.getByTestId('job-progress').and(page.locator('[data-done="true"]')).waitFor({ timeout: 240_000 });
+    const fit = await page.getByTestId('sweep-chart').evaluate((c) => [c.width, c.clientWidth, c.height, c.clientHeight]);
+    check(Math.abs(fit[0] - fit[1]) <= 2 && Math.abs(fit[2] - fit[3]) <= 2, `the sweep canvas is ${fit[0]}×${fit[2]} px shown at ${fit[1]}×${fit[3]}`);
+    await screenshot(page, 'sweep-360');
   }],
 
   ['when the worker\'s module cannot load, the sweep and an import say so, and the next request tries again', async ({ base, open }) => {

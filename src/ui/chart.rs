@@ -136,8 +136,9 @@ impl CanvasHistogram {
     }
 }
 
-/// Draws the sweep's chart on `canvas`.
+/// Draws the sweep's chart on `canvas`, as many pixels as it is shown.
 pub fn draw_sweep(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control) {
+    fit_to_display(canvas, canvas);
     if let Some(root) = area(canvas) {
         let _ = charts::draw_sweep(&root, points, control);
     }

@@ -70,6 +70,36 @@ pub fn dashed_line(x0: f64, x1: f64, y: f64) -> impl Iterator<Item = PathElement
     })
 }
 
+/// An axis's ticks from `low` to `high`, in axis units: on a log axis
+/// (units of log10) at 1, 2 and 5 of each decade, or at the decades alone
+/// when those would crowd (more than `most`); on a linear axis at a 1-2-5
+/// step, about `most` of them.
+pub fn ticks(low: f64, high: f64, logarithmic: bool, most: usize) -> Vec<f64> {
+    if !(low.is_finite() && high.is_finite() && high > low) {
+        return Vec::new();
+    }
+    let inside = |v: &f64| *v >= low - 1e-9 && *v <= high + 1e-9;
+    if logarithmic {
+        let decades = libm::floor(low) as i32..=libm::ceil(high) as i32;
+        let at = |steps: &[f64]| -> Vec<f64> {
+            decades
+                .clone()
+                .flat_map(|d| steps.iter().map(move |m| d as f64 + libm::log10(*m)))
+                .filter(inside)
+                .collect()
+        };
+        let fine = at(&[1.0, 2.0, 5.0]);
+        if fine.len() <= most { fine } else { at(&[1.0]) }
+    } else {
+        let step = nice_ceiling((high - low) / most.max(1) as f64);
+        let first = libm::ceil(low / step - 1e-9) as i64;
+        (first..)
+            .map(|i| i as f64 * step)
+            .take_while(|v| *v <= high + 1e-9)
+            .collect()
+    }
+}
+
 /// The smallest 1-2-5 × 10^k at or above `x`.
 pub fn nice_ceiling(x: f64) -> f64 {
     if x.is_nan() || x <= 0.0 {
@@ -88,6 +118,27 @@ pub fn nice_ceiling(x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_fall_on_one_two_five() {
+        let shown = |low: f64, high: f64| -> Vec<f64> {
+            ticks(low.log10(), high.log10(), true, 8)
+                .iter()
+                .map(|t| (10f64.powf(*t) * 1e6).round() / 1e6)
+                .collect()
+        };
+        assert_eq!(
+            shown(100.0, 15_000.0),
+            [100.0, 200.0, 500.0, 1e3, 2e3, 5e3, 1e4]
+        );
+        // Ten ticks would crowd: the decades alone.
+        assert_eq!(shown(0.1, 100.0), [0.1, 1.0, 10.0, 100.0]);
+        assert_eq!(
+            ticks(1.0, 30.0, false, 6),
+            [5.0, 10.0, 15.0, 20.0, 25.0, 30.0]
+        );
+        assert!(ticks(1.0, 1.0, false, 6).is_empty());
+    }
 
     #[test]
     fn ceilings_are_one_two_five() {

@@ -2,13 +2,46 @@
 //! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
 //! plotters' text measuring is no concern here.
 
-use super::{BLUE, GRID, LABEL, VERMILLION, dashed_line};
+use super::{BLUE, GRID, LABEL, VERMILLION, dashed_line, ticks};
 use crate::lab::controls::Control;
 use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
 use crate::sim::models::request::RequestClass;
 use plotters::coord::Shift;
+use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
+use std::ops::Range;
+
+/// A linear axis (of log10 values where the slider is logarithmic) whose
+/// grid lines and labels are at the given ticks only, so a log axis reads
+/// 100, 200, 500, 1,000 rather than 100, 316, 1,000.
+struct Ticked {
+    range: Range<f64>,
+    ticks: Vec<f64>,
+}
+
+impl Ranged for Ticked {
+    type ValueType = f64;
+    type FormatOption = DefaultFormatting;
+
+    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
+        let span = self.range.end - self.range.start;
+        let at = if span > 0.0 {
+            (value - self.range.start) / span
+        } else {
+            0.5
+        };
+        limit.0 + (at * (limit.1 - limit.0) as f64).round() as i32
+    }
+
+    fn key_points<Hint: KeyPointHint>(&self, _: Hint) -> Vec<f64> {
+        self.ticks.clone()
+    }
+
+    fn range(&self) -> Range<f64> {
+        self.range.clone()
+    }
+}
 
 /// Draws the sweep's `points` of `control` on `root`.
 pub fn draw_sweep<DB: DrawingBackend>(
@@ -42,18 +75,26 @@ pub fn draw_sweep<DB: DrawingBackend>(
         -3.0
     };
     let high = (hi * 1.1).log10().ceil().max(low + 1.0);
+    // Room under the ticks for the axis title, and on the right for the
+    // last tick's label, centred on the plot's edge.
     let mut chart = ChartBuilder::on(root)
         .margin(10)
-        .x_label_area_size(30)
+        .margin_right(24)
+        .x_label_area_size(46)
         .y_label_area_size(62)
-        .build_cartesian_2d(x0..x1, low..high)
+        .build_cartesian_2d(
+            Ticked {
+                range: x0..x1,
+                ticks: ticks(x0, x1, log_x, 8),
+            },
+            low..high,
+        )
         .ok()?;
     chart
         .configure_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(GRID)
         .label_style(("sans-serif", 12).into_font().color(&LABEL))
-        .x_labels(6)
         .y_labels((high - low) as usize + 1)
         .x_label_formatter(&|x| {
             let v = if log_x { 10f64.powf(*x) } else { *x };
