@@ -239,6 +239,28 @@ export default [
     check(await page.getByRole('dialog', { name: 'Keyboard help' }).isVisible(), 'the help did not open');
   }],
 
+  ['a lasting fault is a switch that stays pressed; a one-shot fault is an event, counted, never "on"', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(base);
+    await waitForSimTime(page, 1);
+    const lasting = page.getByRole('group', { name: 'Until turned off' }).getByRole('button');
+    const once = page.getByRole('group', { name: 'Once, now' }).getByRole('button');
+    check((await lasting.allTextContents()).join('|').includes('Slow webhook'), 'Slow webhook lasts');
+    check((await once.allTextContents()).some((t) => t.includes('Leader election')), 'Leader election is once');
+    for (const button of await once.all()) {
+      check((await button.getAttribute('aria-pressed')) === null, `a one-shot fault has no on state: ${await button.textContent()}`);
+    }
+    const slow = page.getByRole('button', { name: 'Slow webhook', exact: true });
+    await slow.click();
+    check((await slow.getAttribute('aria-pressed')) === 'true', 'Slow webhook is on');
+    await slow.click();
+    check((await slow.getAttribute('aria-pressed')) === 'false', 'and off again');
+    const election = page.getByRole('button', { name: 'Leader election', exact: true });
+    await election.click();
+    await election.click();
+    check((await readout(page, 'leader-election-times')) === '×2', `two elections counted: ${await readout(page, 'leader-election-times')}`);
+  }],
+
   ['reduced motion turns the moving dots off; the page fits 360 px', async ({ base, open }) => {
     const { page } = await open({ width: 360, height: 740, reducedMotion: 'reduce' });
     await page.goto(base);

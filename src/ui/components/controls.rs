@@ -40,9 +40,8 @@ pub fn controls(props: &ControlsProps) -> Html {
     let switches = CONTROLS
         .iter()
         .filter(|r| matches!(r.input, Input::Switch(_)));
-    let faults = CONTROLS
-        .iter()
-        .filter(|r| matches!(r.input, Input::Toggle | Input::Press));
+    let toggles = CONTROLS.iter().filter(|r| matches!(r.input, Input::Toggle));
+    let presses = CONTROLS.iter().filter(|r| matches!(r.input, Input::Press));
     let sliders = CONTROLS.iter().filter(|r| r.range().is_some());
     html! {
         <section class="controls" aria-label="Controls">
@@ -60,16 +59,35 @@ pub fn controls(props: &ControlsProps) -> Html {
             { for switches.map(|row| html! {
                 <MechanismSwitch control={row.control} current={p.get(row.control) as usize} ondispatch={d.clone()} />
             }) }
+            // A fault that lasts is a switch (pressed until turned off); a
+            // one-shot fault is an event, counted, never "on".
             <fieldset class="faults">
                 <legend>{ "Faults" }</legend>
-                { for faults.map(|row| match row.input {
-                    Input::Toggle => html! {
-                        <button onclick={send(Action::Toggle(row.control))} aria-pressed={(p.get(row.control) != 0.0).to_string()} title={row.hint}>{ row.label }</button>
-                    },
-                    _ => html! {
-                        <button onclick={send(Action::Press(row.control))} title={row.hint}>{ row.label }</button>
-                    },
-                }) }
+                <div class="fault-group" role="group" aria-labelledby="faults-lasting">
+                    <span id="faults-lasting" class="fault-kind">{ "Until turned off" }</span>
+                    { for toggles.map(|row| {
+                        let on = p.get(row.control) != 0.0;
+                        html! {
+                            <button class="lasting" onclick={send(Action::Toggle(row.control))} aria-pressed={on.to_string()} title={row.hint}>
+                                <span class="mark" aria-hidden="true">{ if on { "● " } else { "○ " } }</span>{ row.label }
+                            </button>
+                        }
+                    }) }
+                </div>
+                <div class="fault-group" role="group" aria-labelledby="faults-once">
+                    <span id="faults-once" class="fault-kind">{ "Once, now" }</span>
+                    { for presses.map(|row| {
+                        let times = p.get(row.control) as u64;
+                        html! {
+                            <span class="once">
+                                <button class="once" onclick={send(Action::Press(row.control))} title={row.hint}>
+                                    <span class="mark" aria-hidden="true">{ "↯ " }</span>{ row.label }
+                                </button>
+                                if times > 0 { <span class="times" data-testid={format!("{}-times", row.key)}>{ format!("×{times}") }</span> }
+                            </span>
+                        }
+                    }) }
+                </div>
             </fieldset>
             { for sliders.map(|row| {
                 let control = row.control;
