@@ -143,3 +143,76 @@ fn every_slider_reaches_the_scenario_and_the_model_at_both_ends() {
         }
     }
 }
+
+/// Plays `live` as the page does (100 ms frames), dispatching what its
+/// timeline changed to the page's state, until `seconds` simulated.
+fn play(live: &mut cplab::lab::live::LiveRun, page: &mut Params, seconds: f64) {
+    let mut wall = 0.0;
+    while live.readouts().sim_time < seconds {
+        wall += 100.0;
+        live.frame(wall, || 0.0);
+        for change in live.take_absorbed() {
+            *page = page.reduce(cplab::lab::state::Action::Absorb(change));
+        }
+        live.apply(page).expect("applies");
+    }
+}
+
+/// Issue 15: after the slow-webhook scenario's timeline turned the fault
+/// on at 30 s, Reset left it on (the replay the guide asks for started
+/// hung: mutating p99 about 2.7 s at 25 s instead of tens of ms), and a
+/// link copied then carried the fault from 0 s.
+#[test]
+fn reset_replays_a_teaching_scenario_and_a_link_starts_where_the_reader_did() {
+    use cplab::lab::state::Action;
+    let mut page = Params::for_preset("slow-webhook").expect("shipped");
+    page.set(Control::Speed, 100.0);
+    let mut live = cplab::lab::live::LiveRun::new(&page).expect("runs");
+    play(&mut live, &mut page, 35.0);
+    assert_eq!(
+        page.get(Control::SlowWebhook),
+        1.0,
+        "the page shows the fault on"
+    );
+    let link = cplab::lab::url::to_query(&page);
+    assert!(
+        !link.contains("slow-webhook="),
+        "the link starts without it: {link}"
+    );
+
+    let reset = page.reduce(Action::Reset);
+    assert_eq!(
+        reset.get(Control::SlowWebhook),
+        0.0,
+        "Reset replays from the start"
+    );
+    assert!(reset.needs_new_run(&page));
+    let p99_at_25 = |params: &Params| {
+        let mut params = params.clone();
+        let mut live = cplab::lab::live::LiveRun::new(&params).expect("runs");
+        play(&mut live, &mut params, 25.0);
+        live.readouts().p99
+    };
+    let replayed = p99_at_25(&reset);
+    assert!(replayed < 0.2, "p99 at 25 s after Reset: {replayed} s");
+    // What Reset used to start: the fault on from 0 s.
+    let mut hung = reset.clone();
+    hung.set(Control::SlowWebhook, 1.0);
+    assert!(
+        p99_at_25(&hung) > 1.0,
+        "the fault from 0 s: {} s",
+        p99_at_25(&hung)
+    );
+
+    // A fault the reader turned on is theirs: Reset keeps it.
+    let theirs = Params::for_preset("slow-webhook")
+        .expect("shipped")
+        .reduce(Action::Toggle(Control::FsyncSpike))
+        .reduce(Action::Reset);
+    assert_eq!(theirs.get(Control::FsyncSpike), 1.0);
+    // And a control the reader moves after the timeline did is theirs too.
+    let taken = page
+        .reduce(Action::Toggle(Control::SlowWebhook))
+        .reduce(Action::Toggle(Control::SlowWebhook));
+    assert_eq!(taken.reduce(Action::Reset).get(Control::SlowWebhook), 1.0);
+}

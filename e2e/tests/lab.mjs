@@ -239,6 +239,25 @@ export default [
     check(await page.getByRole('dialog', { name: 'Keyboard help' }).isVisible(), 'the help did not open');
   }],
 
+  ['Reset replays a teaching scenario from its start, and a link copied mid-scenario starts without its fault', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?preset=slow-webhook&speed=20`);
+    await waitForSimTime(page, 33);
+    const slow = page.getByRole('button', { name: 'Slow webhook', exact: true });
+    check((await slow.getAttribute('aria-pressed')) === 'true', 'the timeline turned the fault on at 30 s');
+    check(!new URL(page.url()).searchParams.has('slow-webhook'), `the address starts without the fault: ${page.url()}`);
+    await page.getByRole('button', { name: 'Reset', exact: true }).click();
+    check((await slow.getAttribute('aria-pressed')) === 'false', 'Reset starts before the fault');
+    // The new run's clock, not the old one's last readout.
+    for (let i = 0; clockSeconds(await readout(page, 'sim-time')) > 30; i += 1) {
+      check(i < 100, 'the clock did not start again');
+      await page.waitForTimeout(50);
+    }
+    await waitForSimTime(page, 25);
+    const p99 = seconds(await readout(page, 'p99-latency'));
+    check(p99 < 0.5, `p99 at 25 s after Reset is ${p99} s (the fault from 0 s gives about 2.7 s)`);
+  }],
+
   ['a lasting fault is a switch that stays pressed; a one-shot fault is an event, counted, never "on"', async ({ base, open }) => {
     const { page } = await open();
     await page.goto(base);

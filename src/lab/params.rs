@@ -1,4 +1,5 @@
-//! What the reader has set on the page, as plain data, in four parts:
+//! What the reader has set on the page, as plain data, in four parts (and
+//! a note of what the scenario's timeline moved, [`Scheduled`]):
 //!
 //! - [`Run`]: what defines the run (the scenario it starts from, every
 //!   setting's value, the seed): two views with the same run compute the
@@ -129,6 +130,15 @@ pub struct View {
     pub sweep: Sweep,
 }
 
+/// The controls the scenario's timeline moved in this run, each with the
+/// value it had before: a Reset and a link start from those values (the
+/// timeline moves the controls again at its times), not from where the
+/// timeline left them. A control the reader moves afterwards is theirs.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Scheduled {
+    pub before: Vec<(Control, f64)>,
+}
+
 /// What the reader has set.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Params {
@@ -136,6 +146,7 @@ pub struct Params {
     pub faults: Faults,
     pub playback: Playback,
     pub view: View,
+    pub scheduled: Scheduled,
 }
 
 /// The preset a page opens with.
@@ -220,6 +231,7 @@ impl Default for Params {
             faults: Faults::default(),
             playback: Playback::default(),
             view: View::default(),
+            scheduled: Scheduled::default(),
         })
     }
 }
@@ -232,6 +244,7 @@ impl Params {
             faults: Faults::default(),
             playback: Playback::default(),
             view: View::default(),
+            scheduled: Scheduled::default(),
         }
     }
 
@@ -341,22 +354,53 @@ impl Params {
         changes
     }
 
-    /// Mirrors on the controls a change the scenario's timeline made, so
-    /// the page shows it and does not make it a second time.
-    pub fn absorb(&mut self, change: &Change) {
+    /// Mirrors on the controls a change of the model, so the page shows it
+    /// and does not make it a second time; returns the control it set.
+    pub fn absorb(&mut self, change: &Change) -> Option<Control> {
         let Change::ControlPlane(change) = change else {
-            return;
+            return None;
         };
-        for row in CONTROLS.iter() {
-            if let Some(value) = row.absorb(change) {
-                let value = match row.input {
-                    Input::Press => self.get(row.control) + value,
-                    _ => value,
-                };
-                self.set(row.control, value);
-                return;
-            }
+        let (row, value) = CONTROLS
+            .iter()
+            .find_map(|row| Some((row, row.absorb(change)?)))?;
+        let value = match row.input {
+            Input::Press => self.get(row.control) + value,
+            _ => value,
+        };
+        self.set(row.control, value);
+        Some(row.control)
+    }
+
+    /// Mirrors a change the scenario's timeline made, noting the value the
+    /// control had before (the first time only: that is the reader's).
+    /// A press is an event of this run and is not noted.
+    pub fn absorb_scheduled(&mut self, change: &Change) {
+        let before = self.clone();
+        if let Some(control) = self.absorb(change)
+            && !matches!(control.row().input, Input::Press)
+            && self.scheduled.before.iter().all(|(c, _)| *c != control)
+        {
+            self.scheduled.before.push((control, before.get(control)));
         }
+    }
+
+    /// The controls as the reader set them: every control the timeline
+    /// moved back to its value before, no press yet made. A Reset starts
+    /// from here, and a link says this.
+    pub fn as_set_by_reader(&self) -> Params {
+        let mut reader = self.clone();
+        for (control, value) in std::mem::take(&mut reader.scheduled.before) {
+            reader.set(control, value);
+        }
+        for row in CONTROLS.iter().filter(|r| matches!(r.input, Input::Press)) {
+            reader.set(row.control, 0.0);
+        }
+        reader
+    }
+
+    /// The reader takes `control` over: the timeline's note of it goes.
+    pub fn own(&mut self, control: Control) {
+        self.scheduled.before.retain(|(c, _)| *c != control);
     }
 
     /// The catalog id of the base, if it is shipped.

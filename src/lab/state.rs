@@ -48,6 +48,14 @@ impl Params {
     /// The state after `action`.
     pub fn reduce(&self, action: Action) -> Params {
         let mut next = self.clone();
+        // A control the reader moves is theirs from then on.
+        let moved = match action {
+            Action::Set(control, _)
+            | Action::Choose(control, _)
+            | Action::Toggle(control)
+            | Action::Press(control) => Some(control),
+            _ => None,
+        };
         match action {
             Action::Set(control, value) => {
                 if let Some(value) = control.row().range().and_then(|r| r.clamp(value)) {
@@ -72,7 +80,12 @@ impl Params {
             }
             Action::TogglePlay => next.playback.playing = !next.playback.playing,
             Action::Step => next.playback.steps = next.playback.steps.wrapping_add(1),
-            Action::Reset => next.playback.restarts = next.playback.restarts.wrapping_add(1),
+            // A new run from what the reader set: the timeline will move
+            // its controls again, and no press has happened in it yet.
+            Action::Reset => {
+                next = next.as_set_by_reader();
+                next.playback.restarts = next.playback.restarts.wrapping_add(1);
+            }
             Action::SetSeed(seed) => next.run.seed = seed,
             Action::ToggleHelp => next.view.help_open = !next.view.help_open,
             Action::Chart(chart) => next.view.chart = chart,
@@ -82,7 +95,7 @@ impl Params {
                 }
             }
             Action::ShowPanel(panel) => next.view.panel = panel,
-            Action::Absorb(change) => next.absorb(&change),
+            Action::Absorb(change) => next.absorb_scheduled(&change),
             Action::SetAbPreset(id) => {
                 if Params::for_preset(id).is_ok() {
                     next.view.ab_preset = id;
@@ -100,6 +113,9 @@ impl Params {
                 }
             }
             Action::Replace(params) => next = (*params).clone(),
+        }
+        if let Some(control) = moved.filter(|c| next.get(*c) != self.get(*c)) {
+            next.own(control);
         }
         next
     }

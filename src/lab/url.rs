@@ -74,6 +74,10 @@ fn number(x: f64) -> String {
 /// Imported scenarios cannot travel in a link: their controls are written
 /// over the default preset, which is the nearest a link can say.
 pub fn to_query(p: &Params) -> String {
+    // What the timeline moved travels as the reader had it: the timeline
+    // moves it again at its time in the opened run.
+    let reader = p.as_set_by_reader();
+    let p = &reader;
     let mut pairs: Vec<(String, String)> = Vec::new();
     let preset = p.preset_id().unwrap_or(DEFAULT_PRESET);
     let base = Params::for_preset(preset).unwrap_or_default();
