@@ -127,3 +127,120 @@ fn the_ab_panels_b_is_never_a_and_its_first_view_shows_a_difference() {
     // Measured: 5.9 ms against 23.7 ms with seed 1.
     assert!(pb > 3.0 * pa, "LIST p99: A {pa} s, B {pb} s");
 }
+
+/// The page's view of `preset` with `moves` (each a control and its value,
+/// as the reader sets them), run as `cplab run` runs it.
+fn run_on_page(
+    preset: &str,
+    moves: &[(cplab::lab::Control, f64)],
+) -> BTreeMap<String, ClassSummary> {
+    let mut page = cplab::lab::Params::for_preset(preset).expect("a preset");
+    for (control, value) in moves {
+        page.set(*control, *value);
+    }
+    let scenario = page.scenario().expect("valid");
+    let mut sim = Simulation::new(&scenario, page.run.seed).expect("runs");
+    sim.run_to_end();
+    sim.summary().classes
+}
+
+/// Per second over the measured 100 s (120 s run, 20 s warm-up).
+fn per_second(count: u64) -> f64 {
+    count as f64 / 100.0
+}
+
+/// The tips on APF (the default guide, APF's panel): APF's seats are the
+/// sum of the two inflight flags, shared by level in proportion to the
+/// nominal shares (node-high 40 of 245: ceil(6 × 40 / 245) = 1 seat at
+/// 3 + 3, 2 at 4 + 4). Lowering max-requests-inflight alone to 20 (the
+/// old tip) left node-high 36 seats and changed nothing.
+#[test]
+fn tip_apf_node_high_runs_out_of_seats_at_three_and_three() {
+    use cplab::lab::Control::{
+        MaxMutatingRequestsInflight as Mutating, MaxRequestsInflight as ReadOnly, Nodes,
+    };
+    let starved = run_on_page(
+        "k8s-1.32",
+        &[(Nodes, 5_000.0), (ReadOnly, 3.0), (Mutating, 3.0)],
+    );
+    let m = &starved["mutating"];
+    assert!(
+        per_second(m.rejected) > 100.0,
+        "over 100 429s a second: {m:?}"
+    );
+    assert!(m.p99_s > 1.0, "writes wait seconds: {m:?}");
+    let enough = run_on_page(
+        "k8s-1.32",
+        &[(Nodes, 5_000.0), (ReadOnly, 4.0), (Mutating, 4.0)],
+    );
+    let m = &enough["mutating"];
+    assert!(m.rejected == 0 && m.p99_s < 0.1, "2 seats keep up: {m:?}");
+    let old_tip = run_on_page("k8s-1.32", &[(Nodes, 5_000.0), (ReadOnly, 20.0)]);
+    assert_eq!(old_tip["mutating"].rejected, 0, "the old tip did nothing");
+}
+
+/// Max inflight's tip: no queue, so over the mutating limit a write gets
+/// 429 at once, and the writes admitted stay fast.
+#[test]
+fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
+    use cplab::lab::Control::{FlowControl, MaxMutatingRequestsInflight as Mutating, Nodes};
+    let classes = run_on_page(
+        "k8s-1.32",
+        &[(FlowControl, 1.0), (Nodes, 5_000.0), (Mutating, 3.0)],
+    );
+    let m = &classes["mutating"];
+    let share = m.rejected as f64 / m.arrived as f64;
+    assert!(
+        (0.15..0.35).contains(&share),
+        "about a quarter rejected: {m:?}"
+    );
+    assert!(
+        m.p99_s < 0.1 && m.mean_queue_wait_s == 0.0,
+        "the rest fast, unqueued: {m:?}"
+    );
+}
+
+/// The article's priority queue's tip (its panel, its preset's guide): with
+/// 2 workers at 5,000 nodes, reads wait behind writes; writes stay fast.
+#[test]
+fn tip_article_queue_makes_reads_wait_behind_writes() {
+    use cplab::lab::Control::{
+        MaxMutatingRequestsInflight as Mutating, MaxRequestsInflight as ReadOnly, Nodes,
+    };
+    let base = run_on_page("k8s-1.32-article", &[(Nodes, 5_000.0)]);
+    let two = run_on_page(
+        "k8s-1.32-article",
+        &[(Nodes, 5_000.0), (ReadOnly, 1.0), (Mutating, 1.0)],
+    );
+    let (before, after) = (base["read-single"].p99_s, two["read-single"].p99_s);
+    assert!(
+        after > 10.0 * before && after > 0.05,
+        "read p99 {before} s -> {after} s"
+    );
+    assert!(
+        two["mutating"].p99_s < 0.05,
+        "writes stay under 50 ms: {:?}",
+        two["mutating"]
+    );
+}
+
+/// The article's preset's guide: a leader election makes the article's
+/// etcd pool give up on writes (its back-off's three attempts run out);
+/// upstream's client waits for the new leader and loses none.
+#[test]
+fn tip_article_pool_gives_up_on_writes_in_a_leader_election() {
+    let lost = |preset: &str| {
+        let mut scenario = find(preset).expect("shipped").scenario().expect("valid");
+        scenario
+            .timeline
+            .push(toml::from_str("at = 30.0\nleader_election = true").expect("a timeline entry"));
+        let mut sim = Simulation::new(&scenario, 1).expect("runs");
+        sim.run_to_end();
+        sim.summary().classes["mutating"].timed_out
+    };
+    assert!(
+        lost("k8s-1.32-article") >= 50,
+        "the article's pool gives up"
+    );
+    assert_eq!(lost("k8s-1.32"), 0, "upstream retries");
+}
