@@ -149,6 +149,10 @@ fn recorder(
     (backend.into_drawing_area(), drawn)
 }
 
+fn rgb_of(colour: RGBColor) -> (u8, u8, u8) {
+    (colour.0, colour.1, colour.2)
+}
+
 fn texts(drawn: &[Drawn]) -> Vec<String> {
     drawn
         .iter()
@@ -380,6 +384,33 @@ fn the_histogram_draws_a_bar_per_bucket_and_marks_those_over_the_slo() {
     assert!(bars[..9].iter().all(|&c| c == blue) && bars[9..].iter().all(|&c| c != blue));
 }
 
+/// Issue 15: the sweep plotted the successful requests' p99 alone, so a
+/// point where most requests failed looked fast. A cross marks it.
+#[test]
+fn the_sweep_marks_the_points_where_requests_failed() {
+    let points: Vec<SweepPoint> = (0..5)
+        .map(|i| SweepPoint {
+            value: 100.0 * 3f64.powi(i),
+            p50_s: 0.01,
+            p99_s: if i == 4 { 0.0 } else { 0.1 },
+            rejected_rate: if i == 2 { 30.0 } else { 0.0 },
+            timeout_rate: if i == 4 { 70.0 } else { 0.0 },
+        })
+        .collect();
+    let (root, drawn) = recorder((720, 300));
+    draw_sweep(&root, &points, Control::Nodes).expect("draws");
+    // A cross is two strokes; one at each of the 2 failing points.
+    let crosses: Vec<(BackendCoord, BackendCoord)> = drawn
+        .borrow()
+        .iter()
+        .filter_map(|d| match d {
+            Drawn::Line(a, b, c) if *c == rgb_of(cplab::lab::charts::FAILED) => Some((*a, *b)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(crosses.len(), 4, "two crosses: {crosses:?}");
+}
+
 #[test]
 fn the_sweep_draws_both_quantiles_at_every_point() {
     let points: Vec<SweepPoint> = (0..5)
@@ -456,6 +487,16 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
         })
         .collect();
     draw_sweep(&root, &webhook, Control::WebhookLatency).expect("draws");
+    let black = rgb_of(cplab::lab::charts::FAILED);
+    assert_eq!(
+        drawn
+            .borrow()
+            .iter()
+            .filter(|d| matches!(d, Drawn::Line(_, _, c) if *c == black))
+            .count(),
+        0,
+        "no cross where nothing failed"
+    );
     assert!(
         texts(&drawn.borrow())
             .iter()

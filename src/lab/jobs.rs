@@ -95,6 +95,13 @@ pub struct SweepPoint {
     pub timeout_rate: f64,
 }
 
+impl SweepPoint {
+    /// Requests that failed (429s and timeouts) per simulated second.
+    pub fn failed_rate(&self) -> f64 {
+        self.rejected_rate + self.timeout_rate
+    }
+}
+
 /// What a job has computed so far.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum JobResult {

@@ -35,6 +35,9 @@ pub const VERMILLION: RGBColor = RGBColor(213, 94, 0);
 pub const GREEN: RGBColor = RGBColor(0, 158, 115);
 pub const PURPLE: RGBColor = RGBColor(204, 121, 167);
 pub const GREY: RGBColor = RGBColor(110, 110, 110);
+/// Failed requests (429s, timeouts): near-black, apart from every series
+/// colour (and from the axes' black).
+pub const FAILED: RGBColor = RGBColor(34, 34, 34);
 /// Colours of up to eight queues (Okabe-Ito, in order).
 pub const QUEUE_COLOURS: [RGBColor; 8] = [
     RGBColor(0, 0, 0),

@@ -2,7 +2,7 @@
 //! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
 //! plotters' text measuring is no concern here.
 
-use super::{BLUE, GRID, LABEL, VERMILLION, dashed_line, ticks};
+use super::{BLUE, FAILED, GRID, LABEL, VERMILLION, dashed_line, ticks};
 use crate::lab::controls::Control;
 use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
@@ -131,5 +131,13 @@ pub fn draw_sweep<DB: DrawingBackend>(
             .draw_series(line.into_iter().map(|p| Circle::new(p, 3, colour.filled())))
             .ok()?;
     }
+    // Where requests failed (429s or timeouts), the quantiles above are of
+    // the successful ones only: a cross on the p99 (or at the top, if none
+    // completed) says so.
+    let failed = points.iter().filter(|p| p.failed_rate() > 0.0).map(|p| {
+        let y = if p.p99_s > 0.0 { p.p99_s.log10() } else { high };
+        Cross::new((to_x(p.value), y), 6, FAILED.stroke_width(2))
+    });
+    chart.draw_series(failed).ok()?;
     root.present().ok()
 }

@@ -92,10 +92,12 @@ pub fn sweep(props: &SweepProps) -> Html {
             <figure class="chart">
                 <figcaption>
                     { format!("API p99 (after {:.0} s of warm-up) against {}", crate::lab::jobs::SWEEP_WARMUP, row.label) }
-                    <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ ChartClass::Mutating.legend() }</span>
+                    <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ ChartClass::Mutating.legend() }
+                        <span class="failed-mark" aria-hidden="true">{ "×" }</span>{ "requests failed (429 or timeout): the quantiles are of the rest" }</span>
                 </figcaption>
                 <canvas ref={canvas} width="720" height="300" data-testid="sweep-chart" data-points={points.len().to_string()}
-                    role="img" aria-label="p50 and p99 of API requests at each value of the swept slider, with the 1 s SLO"></canvas>
+                    data-failed-points={points.iter().filter(|p| p.failed_rate() > 0.0).count().to_string()}
+                    role="img" aria-label="p50 and p99 of completed API requests at each value of the swept slider, with the 1 s SLO; a cross where requests failed"></canvas>
             </figure>
         </section>
     }
