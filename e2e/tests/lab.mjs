@@ -251,6 +251,17 @@ export default [
     }
   }],
 
+  ['an outage does not read as an improvement: when requests fail, the readouts say what share', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?preset=slow-webhook&webhook-handling=dedicated&speed=10`);
+    await waitForSimTime(page, 20);
+    check(await page.getByTestId('failed-note').isHidden(), 'no note while nothing fails');
+    await waitForSimTime(page, 50);
+    const note = page.getByTestId('failed-note');
+    check(await note.isVisible(), 'the hung webhooks\' timeouts are said');
+    check(/completed: \d+% failed/.test(await note.textContent()), `the note: ${await note.textContent()}`);
+  }],
+
   ['Reset replays a teaching scenario from its start, and a link copied mid-scenario starts without its fault', async ({ base, open }) => {
     const { page } = await open();
     await page.goto(`${base}?preset=slow-webhook&speed=20`);

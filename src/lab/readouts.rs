@@ -32,6 +32,37 @@ pub struct Readouts {
     pub limited: bool,
 }
 
+impl Readouts {
+    /// The share of the API requests that ended in the readouts' windows
+    /// which failed (429 or timeout), 0 to 1: the latency quantiles are of
+    /// the rest, so an outage can look fast.
+    pub fn failed_share(&self) -> f64 {
+        let failed = self.rejected_rate + self.timeout_rate;
+        let ended = failed + self.throughput;
+        if ended > 0.0 { failed / ended } else { 0.0 }
+    }
+
+    /// What the latency readouts leave out, when requests fail: "of the
+    /// 38% that completed; 62% failed". `None` while under 0.5% fail.
+    pub fn completed_only(&self) -> Option<String> {
+        let failed = self.failed_share();
+        (failed >= 0.005).then(|| {
+            let percent = |x: f64| {
+                if x < 0.1 {
+                    format!("{:.1}%", x * 100.0)
+                } else {
+                    format!("{:.0}%", x * 100.0)
+                }
+            };
+            format!(
+                "Latency of the {} that completed: {} failed (429 or timeout)",
+                percent(1.0 - failed),
+                percent(failed)
+            )
+        })
+    }
+}
+
 /// The readouts of `sim` over its last `windows` seconds (speed and
 /// `limited` are the caller's to fill: they are about the page, not the run).
 pub fn recent(sim: &Simulation, windows: usize) -> Readouts {

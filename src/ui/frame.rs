@@ -166,6 +166,11 @@ pub fn show_readouts(run: &LiveRun, refs: &ReadoutRefs) {
     set(&refs.rejected, format::rate(values.rejected_rate));
     set(&refs.timeouts, format::rate(values.timeout_rate));
     set(&refs.sim_time, format::clock(values.sim_time));
+    if let Some(note) = refs.failed_note.cast::<web_sys::HtmlElement>() {
+        let text = values.completed_only();
+        note.set_hidden(text.is_none());
+        note.set_text_content(text.as_deref());
+    }
     let speed = format::speed(values.speed);
     let requested = run.params().playback.speed;
     set(

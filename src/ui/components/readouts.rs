@@ -12,6 +12,8 @@ pub struct ReadoutRefs {
     pub timeouts: NodeRef,
     pub sim_time: NodeRef,
     pub sim_speed: NodeRef,
+    /// what the latency readouts leave out when requests fail
+    pub failed_note: NodeRef,
 }
 
 #[derive(Properties, PartialEq)]
@@ -31,6 +33,7 @@ pub fn readouts(props: &ReadoutsProps) -> Html {
         }
     };
     html! {
+        <>
         <dl class="readouts" aria-live="off">
             { item("p99 latency", "p99-latency", &refs.p99, "99th percentile latency of API requests (mutating, reads, LISTs), last 10 simulated seconds") }
             { item("p50 latency", "p50-latency", &refs.p50, "median latency of API requests, last 10 simulated seconds") }
@@ -40,5 +43,7 @@ pub fn readouts(props: &ReadoutsProps) -> Html {
             { item("Simulated time", "sim-time", &refs.sim_time, "the simulation's clock") }
             { item("Speed", "sim-speed", &refs.sim_speed, "simulated seconds per real second, as achieved") }
         </dl>
+        <p class="failed-note" data-testid="failed-note" ref={refs.failed_note.clone()} hidden=true></p>
+        </>
     }
 }
