@@ -245,6 +245,17 @@ export default [
     await screenshot(page, 'sweep-360');
   }],
 
+  ['the sweep marks the points where requests failed', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?panel=sweep&nodes=5000&flow-control=max-inflight&sweep=max-mutating-requests-inflight&sweep-from=1&sweep-to=50`);
+    await page.getByTestId('job-progress').and(page.locator('[data-done="true"]')).waitFor({ timeout: 240_000 });
+    const chart = page.getByTestId('sweep-chart');
+    const failed = Number(await chart.getAttribute('data-failed-points'));
+    const points = Number(await chart.getAttribute('data-points'));
+    // Under Max inflight, a low mutating limit rejects writes at once.
+    check(points === 20 && failed > 0 && failed < points, `${failed} of ${points} points with failures`);
+  }],
+
   ['when the worker\'s module cannot load, the sweep and an import say so, and the next request tries again', async ({ base, open }) => {
     const { page, context, problems } = await open();
     let refuse = true;
