@@ -136,6 +136,11 @@ export default [
     await error.waitFor();
     check(/control_plane\.workload\.nodes: must be 1 to 15000, got 20000 \(line \d+\)/.test(await error.textContent()), `error: ${await error.textContent()}`);
     check((await page.getByTestId('scenario-name').textContent()) === before, 'nothing changed');
+    // Said where the file went in too, with the way to its slider.
+    const inZone = page.getByTestId('import-error');
+    check(/nodes: must be 1 to 15000/.test(await inZone.textContent()), `the drop zone says it: ${await inZone.textContent()}`);
+    await inZone.getByRole('button', { name: 'Show Nodes' }).click();
+    check(await page.getByRole('slider', { name: 'Nodes', exact: true }).evaluate((e) => e === document.activeElement), 'the button focuses the slider');
     const t = clockSeconds(await readout(page, 'sim-time'));
     await waitForSimTime(page, t + 1);
     // Not TOML at all: the error goes in the import box.

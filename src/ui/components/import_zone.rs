@@ -1,8 +1,19 @@
 use super::share::ImportError;
+use crate::lab::controls::Control;
 use crate::ui::share;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use web_sys::{DragEvent, HtmlInputElement};
 use yew::prelude::*;
+
+/// The element of the page with `id`, as an HTML element.
+fn element_by_id(id: &str) -> Option<web_sys::HtmlElement> {
+    web_sys::window()?
+        .document()?
+        .get_element_by_id(id)?
+        .dyn_into()
+        .ok()
+}
 
 #[derive(Properties, PartialEq)]
 pub struct ImportZoneProps {
@@ -62,12 +73,31 @@ pub fn import_zone(props: &ImportZoneProps) -> Html {
             }
         })
     };
+    // Scrolls the control's slider into view and focuses it.
+    let go_to = |control: Control| {
+        Callback::from(move |_: MouseEvent| {
+            let element = element_by_id(control.row().key);
+            if let Some(element) = element {
+                element.scroll_into_view();
+                let _ = element.focus();
+            }
+        })
+    };
     html! {
         <div class={classes!("import", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop} data-testid="import-zone">
             <h3>{ "Import" }</h3>
             <p>{ "A scenario file (TOML, as cplab runs it) with a [control_plane]: pick one or drop it here. A file with an error changes nothing." }</p>
             <input type="file" accept=".toml,text/plain" onchange={onpick} aria-label="Import a scenario file" data-testid="import-file" />
-            if let Some(error) = &props.error { <p class="error" role="alert" data-testid="import-error">{ error.message.clone() }</p> }
+            // Every refusal is said here, where the file went in; one at a
+            // control is also shown by its slider, a button away.
+            if let Some(error) = &props.error {
+                <p class="error" role="alert" data-testid="import-error">
+                    { error.message.clone() }
+                    if let Some(control) = error.control {
+                        { " " }<button class="link" onclick={go_to(control)}>{ format!("Show {}", control.row().label) }</button>
+                    }
+                </p>
+            }
         </div>
     }
 }

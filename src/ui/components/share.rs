@@ -101,8 +101,7 @@ pub fn share_panel(props: &ShareProps) -> Html {
         _ => html! {},
     };
     let export = |kind: ExportKind| props.onexport.reform(move |_: MouseEvent| kind.clone());
-    // An error at a control is shown by its slider.
-    let error = props.import_error.clone().filter(|e| e.control.is_none());
+    let error = props.import_error.clone();
     html! {
         <section class="share" aria-label="Share, embed, export, import">
             <details>
