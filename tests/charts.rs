@@ -469,6 +469,14 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
         let half = (tick.chars().count() as f64 * 12.0 * 0.6 / 2.0) as i32;
         assert!(at.0 + half <= 720, "the tick {tick} at {at:?} is clipped");
     }
+    // A phone's narrow chart: the decades alone, so labels do not overlap.
+    let (narrow, narrow_drawn) = recorder((290, 220));
+    draw_sweep(&narrow, &points, Control::Nodes).expect("draws");
+    let narrow_ticks: Vec<String> = texts(&narrow_drawn.borrow())
+        .into_iter()
+        .filter(|t| t.chars().all(|c| c.is_ascii_digit() || c == ','))
+        .collect();
+    assert_eq!(narrow_ticks, ["100", "1,000"]);
     // The SLO as on the time charts: a dashed grey line, all at one height.
     let dashes = paths(&drawn, cplab::lab::charts::GREY);
     assert_eq!(dashes.len(), 30, "the SLO is dashed: {dashes:?}");

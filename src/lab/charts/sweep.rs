@@ -8,40 +8,8 @@ use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
 use crate::sim::models::request::RequestClass;
 use plotters::coord::Shift;
-use plotters::coord::ranged1d::{DefaultFormatting, KeyPointHint};
 use plotters::prelude::*;
-use std::ops::Range;
-
-/// A linear axis (of log10 values where the slider is logarithmic) whose
-/// grid lines and labels are at the given ticks only, so a log axis reads
-/// 100, 200, 500, 1,000 rather than 100, 316, 1,000.
-struct Ticked {
-    range: Range<f64>,
-    ticks: Vec<f64>,
-}
-
-impl Ranged for Ticked {
-    type ValueType = f64;
-    type FormatOption = DefaultFormatting;
-
-    fn map(&self, value: &f64, limit: (i32, i32)) -> i32 {
-        let span = self.range.end - self.range.start;
-        let at = if span > 0.0 {
-            (value - self.range.start) / span
-        } else {
-            0.5
-        };
-        limit.0 + (at * (limit.1 - limit.0) as f64).round() as i32
-    }
-
-    fn key_points<Hint: KeyPointHint>(&self, _: Hint) -> Vec<f64> {
-        self.ticks.clone()
-    }
-
-    fn range(&self) -> Range<f64> {
-        self.range.clone()
-    }
-}
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 /// Draws the sweep's `points` of `control` on `root`.
 pub fn draw_sweep<DB: DrawingBackend>(
@@ -82,24 +50,20 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .margin_right(24)
         .x_label_area_size(46)
         .y_label_area_size(62)
-        .build_cartesian_2d(
-            Ticked {
-                range: x0..x1,
-                ticks: ticks(x0, x1, log_x, 8),
-            },
-            low..high,
-        )
+        .build_cartesian_2d(x0..x1, low..high)
         .ok()?;
+    let label = ("sans-serif", 12).into_font().color(&LABEL);
+    // The x grid and labels are drawn below at 1-2-5 ticks (plotters'
+    // own would put a log axis's at 100, 316, 1,000; a custom axis type
+    // costs 5 KB of the page's module in a second copy of its mesh code).
     chart
         .configure_mesh()
         .light_line_style(WHITE.mix(0.0))
         .bold_line_style(GRID)
-        .label_style(("sans-serif", 12).into_font().color(&LABEL))
+        .label_style(label.clone())
+        .disable_x_mesh()
+        .x_labels(0)
         .y_labels((high - low) as usize + 1)
-        .x_label_formatter(&|x| {
-            let v = if log_x { 10f64.powf(*x) } else { *x };
-            format::slider_value(control, v)
-        })
         .y_label_formatter(&|y| {
             if (y - y.round()).abs() < 1e-6 {
                 format::latency(10f64.powf(*y))
@@ -110,6 +74,23 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .x_desc(row.titled(row.label))
         .draw()
         .ok()?;
+    // About one label per 64 px of plot, so a phone's narrow chart gets
+    // the decades alone.
+    let most = (root.dim_in_pixel().0.saturating_sub(96) / 64).clamp(2, 8) as usize;
+    for tick in ticks(x0, x1, log_x, most) {
+        chart
+            .draw_series(LineSeries::new([(tick, low), (tick, high)], GRID))
+            .ok()?;
+        let (x, y) = chart.backend_coord(&(tick, low));
+        let value = if log_x { 10f64.powf(tick) } else { tick };
+        let at = label.pos(Pos::new(HPos::Center, VPos::Top));
+        root.draw(&Text::new(
+            format::slider_value(control, value),
+            (x, y + 6),
+            at,
+        ))
+        .ok()?;
+    }
     // The single-object SLO, at its log10.
     let slo = RequestClass::Mutating.slo().log10();
     if (low..=high).contains(&slo) {
