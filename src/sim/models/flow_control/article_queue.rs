@@ -84,12 +84,7 @@ impl ArticleQueue {
     pub fn arrive(&mut self, now: Nanos, ticket: u64, class: ArticleClass) -> Admission {
         if self.busy < self.workers && self.waiting() == 0 {
             self.busy += 1;
-            return Admission::Run(Grant {
-                ticket,
-                arrived: now,
-                started: now,
-                slot: Slot::Article,
-            });
+            return Admission::Run(Grant::at_once(ticket, now, Slot::Article));
         }
         if self.waiting() >= self.capacity as usize {
             return Admission::Reject;

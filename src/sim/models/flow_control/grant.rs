@@ -38,6 +38,16 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// A request that runs at once, on arrival at `now` [ns].
+    pub fn at_once(ticket: u64, now: Nanos, slot: Slot) -> Self {
+        Self {
+            ticket,
+            arrived: now,
+            started: now,
+            slot,
+        }
+    }
+
     /// Seats (or slots) the request holds.
     pub fn seats(&self) -> u32 {
         match self.slot {

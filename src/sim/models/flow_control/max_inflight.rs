@@ -36,12 +36,7 @@ impl MaxInflight {
             return Admission::Reject;
         }
         *in_use += 1;
-        Admission::Run(Grant {
-            ticket,
-            arrived: now,
-            started: now,
-            slot,
-        })
+        Admission::Run(Grant::at_once(ticket, now, slot))
     }
 
     pub fn finish(&mut self, grant: &Grant) {

@@ -121,26 +121,20 @@ impl Apf {
         let entry = &mut self.levels[level as usize];
         let Some(queues) = entry.queues.as_mut() else {
             self.exempt_executing += 1;
-            return Admission::Run(Grant {
-                ticket,
-                arrived: now,
-                started: now,
-                slot: Slot::Exempt,
-            });
+            return Admission::Run(Grant::at_once(ticket, now, Slot::Exempt));
         };
         let work = WorkEstimate::seats(seats_for(kind, entry.max_seats));
         match queues.arrive(now, flow_hash(schema, distinguisher, kind), ticket, work) {
             QueueAdmission::Rejected(_) => Admission::Reject,
-            QueueAdmission::Executing => Admission::Run(Grant {
+            QueueAdmission::Executing => Admission::Run(Grant::at_once(
                 ticket,
-                arrived: now,
-                started: now,
-                slot: Slot::Apf {
+                now,
+                Slot::Apf {
                     level,
                     queue: None,
                     work,
                 },
-            }),
+            )),
             QueueAdmission::Queued { queue } => {
                 self.dispatch_level(now, level, started);
                 // If this very request was dispatched, it runs now.
