@@ -47,13 +47,39 @@ fn cleared(canvas: &HtmlCanvasElement) -> Option<DrawingArea<CanvasBackend, Shif
     area(canvas)
 }
 
-/// A live time chart on its two canvases.
-pub struct CanvasTimeChart {
+/// A live chart's two stacked canvases (axes under data), which follow
+/// their displayed size from the first draw on. Checking it is a layout
+/// read, so only every `every`-th draw after.
+struct Layers {
     axes: HtmlCanvasElement,
     data: HtmlCanvasElement,
-    chart: TimeChart,
-    /// frames drawn, to follow the displayed size every 30th
+    every: u32,
     draws: u32,
+}
+
+impl Layers {
+    fn new(axes: HtmlCanvasElement, data: HtmlCanvasElement, every: u32) -> Self {
+        Self {
+            axes,
+            data,
+            every,
+            draws: 0,
+        }
+    }
+
+    /// Counts a draw; true when the canvases were resized (the axes must
+    /// be drawn again).
+    fn resized(&mut self) -> bool {
+        let due = self.draws.is_multiple_of(self.every);
+        self.draws = self.draws.wrapping_add(1);
+        due && fit_to_display(&self.axes, &self.data)
+    }
+}
+
+/// A live time chart on its two canvases (drawn every frame).
+pub struct CanvasTimeChart {
+    layers: Layers,
+    chart: TimeChart,
 }
 
 impl CanvasTimeChart {
@@ -64,73 +90,63 @@ impl CanvasTimeChart {
         format: fn(f64) -> String,
     ) -> Self {
         Self {
-            axes,
-            data,
+            layers: Layers::new(axes, data, 30),
             chart: TimeChart::new(scale, format),
-            draws: 0,
         }
     }
 
     /// The canvas its data are drawn on.
     pub fn data_canvas(&self) -> &HtmlCanvasElement {
-        &self.data
+        &self.layers.data
     }
 
     /// Draws the series (and the guide) over the last 60 s; the axes only
-    /// when their range or the guide changed. The canvases follow their
-    /// displayed size from the first frame on; checking it is a layout
-    /// read, so only every 30th frame after.
+    /// when their range, the guide or the canvases' size changed.
     pub fn draw(&mut self, series: &[Series], guide: Option<Guide>) {
-        if self.draws.is_multiple_of(30) && fit_to_display(&self.axes, &self.data) {
+        if self.layers.resized() {
             self.chart.forget_axes();
         }
-        self.draws = self.draws.wrapping_add(1);
         if self.chart.fit(series, guide.as_ref()) {
-            let drawn =
-                area(&self.axes).and_then(|root| self.chart.draw_axes(&root, guide.as_ref()));
+            let drawn = area(&self.layers.axes)
+                .and_then(|root| self.chart.draw_axes(&root, guide.as_ref()));
             if drawn.is_none() {
                 return;
             }
         }
-        if let Some(root) = cleared(&self.data) {
+        if let Some(root) = cleared(&self.layers.data) {
             let _ = self.chart.draw_data(&root, series, guide.as_ref());
         }
     }
 }
 
-/// The latency histogram on its two canvases.
+/// The latency histogram on its two canvases (drawn every tenth frame, so
+/// its size is checked every third draw: every 30 frames, as the others).
 pub struct CanvasHistogram {
-    axes: HtmlCanvasElement,
-    data: HtmlCanvasElement,
+    layers: Layers,
     chart: HistogramChart,
 }
 
 impl CanvasHistogram {
     pub fn new(axes: HtmlCanvasElement, data: HtmlCanvasElement) -> Self {
         Self {
-            axes,
-            data,
+            layers: Layers::new(axes, data, 3),
             chart: HistogramChart::default(),
-        }
-    }
-
-    /// Follows the displayed size (call now and then, not every frame).
-    pub fn fit(&mut self) {
-        if fit_to_display(&self.axes, &self.data) {
-            self.chart.forget_axes();
         }
     }
 
     /// `counts[i]`: requests in bucket i (the last: above 60 s).
     pub fn draw(&mut self, counts: &[u64]) {
+        if self.layers.resized() {
+            self.chart.forget_axes();
+        }
         if self.chart.fit(counts)
-            && area(&self.axes)
+            && area(&self.layers.axes)
                 .and_then(|r| self.chart.draw_axes(&r))
                 .is_none()
         {
             return;
         }
-        if let Some(root) = cleared(&self.data) {
+        if let Some(root) = cleared(&self.layers.data) {
             let _ = self.chart.draw_bars(&root, counts);
         }
     }

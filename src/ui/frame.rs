@@ -95,13 +95,6 @@ impl Canvases {
     /// Draws one frame of `run`; `wall` is the frame's timestamp [ms].
     pub fn draw(&mut self, run: &LiveRun, wall: f64) {
         self.frames += 1;
-        // The histogram follows its displayed size (a layout read, so
-        // every 30 frames); the time charts do so as they draw.
-        if self.frames % 30 == 1
-            && let Some(histogram) = &mut self.histogram
-        {
-            histogram.fit();
-        }
         self.draw_diagram_and_queues(run, wall);
         let sim = run.simulation();
         // The histogram costs more to bucket: every tenth frame is plenty.
