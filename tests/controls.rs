@@ -6,6 +6,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use cplab::lab::controls::Input;
+use cplab::lab::live::LiveRun;
+use cplab::lab::state::Action;
 use cplab::lab::{CONTROLS, Control, Params};
 use cplab::sim::studies::catalog::CATALOG;
 use cplab::sim::{Change, Simulation};
@@ -146,13 +148,13 @@ fn every_slider_reaches_the_scenario_and_the_model_at_both_ends() {
 
 /// Plays `live` as the page does (100 ms frames), dispatching what its
 /// timeline changed to the page's state, until `seconds` simulated.
-fn play(live: &mut cplab::lab::live::LiveRun, page: &mut Params, seconds: f64) {
+fn play(live: &mut LiveRun, page: &mut Params, seconds: f64) {
     let mut wall = 0.0;
     while live.readouts().sim_time < seconds {
         wall += 100.0;
         live.frame(wall, || 0.0);
         for change in live.take_absorbed() {
-            *page = page.reduce(cplab::lab::state::Action::Absorb(change));
+            *page = page.reduce(Action::Absorb(change));
         }
         live.apply(page).expect("applies");
     }
@@ -164,10 +166,9 @@ fn play(live: &mut cplab::lab::live::LiveRun, page: &mut Params, seconds: f64) {
 /// link copied then carried the fault from 0 s.
 #[test]
 fn reset_replays_a_teaching_scenario_and_a_link_starts_where_the_reader_did() {
-    use cplab::lab::state::Action;
     let mut page = Params::for_preset("slow-webhook").expect("shipped");
     page.set(Control::Speed, 100.0);
-    let mut live = cplab::lab::live::LiveRun::new(&page).expect("runs");
+    let mut live = LiveRun::new(&page).expect("runs");
     play(&mut live, &mut page, 35.0);
     assert_eq!(
         page.get(Control::SlowWebhook),
@@ -189,7 +190,7 @@ fn reset_replays_a_teaching_scenario_and_a_link_starts_where_the_reader_did() {
     assert!(reset.needs_new_run(&page));
     let p99_at_25 = |params: &Params| {
         let mut params = params.clone();
-        let mut live = cplab::lab::live::LiveRun::new(&params).expect("runs");
+        let mut live = LiveRun::new(&params).expect("runs");
         play(&mut live, &mut params, 25.0);
         live.readouts().p99
     };
@@ -223,7 +224,6 @@ fn reset_replays_a_teaching_scenario_and_a_link_starts_where_the_reader_did() {
 /// say what share failed whenever any does.
 #[test]
 fn an_outage_does_not_read_as_an_improvement() {
-    use cplab::lab::state::Action;
     let dedicated = Control::WebhookHandling
         .row()
         .choice("dedicated")
@@ -233,7 +233,7 @@ fn an_outage_does_not_read_as_an_improvement() {
         .expect("shipped")
         .reduce(Action::Choose(Control::WebhookHandling, dedicated));
     page.set(Control::Speed, 100.0);
-    let mut live = cplab::lab::live::LiveRun::new(&page).expect("runs");
+    let mut live = LiveRun::new(&page).expect("runs");
     play(&mut live, &mut page, 25.0);
     assert_eq!(live.readouts().completed_only(), None, "nothing fails yet");
     play(&mut live, &mut page, 50.0);

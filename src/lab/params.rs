@@ -355,32 +355,33 @@ impl Params {
     }
 
     /// Mirrors on the controls a change of the model, so the page shows it
-    /// and does not make it a second time; returns the control it set.
-    pub fn absorb(&mut self, change: &Change) -> Option<Control> {
+    /// and does not make it a second time; returns the control it set and
+    /// the value the control had before.
+    pub fn absorb(&mut self, change: &Change) -> Option<(Control, f64)> {
         let Change::ControlPlane(change) = change else {
             return None;
         };
         let (row, value) = CONTROLS
             .iter()
             .find_map(|row| Some((row, row.absorb(change)?)))?;
+        let before = self.get(row.control);
         let value = match row.input {
-            Input::Press => self.get(row.control) + value,
+            Input::Press => before + value,
             _ => value,
         };
         self.set(row.control, value);
-        Some(row.control)
+        Some((row.control, before))
     }
 
     /// Mirrors a change the scenario's timeline made, noting the value the
     /// control had before (the first time only: that is the reader's).
     /// A press is an event of this run and is not noted.
     pub fn absorb_scheduled(&mut self, change: &Change) {
-        let before = self.clone();
-        if let Some(control) = self.absorb(change)
+        if let Some((control, before)) = self.absorb(change)
             && !matches!(control.row().input, Input::Press)
             && self.scheduled.before.iter().all(|(c, _)| *c != control)
         {
-            self.scheduled.before.push((control, before.get(control)));
+            self.scheduled.before.push((control, before));
         }
     }
 
