@@ -23,7 +23,7 @@ const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q 
 const { server, base } = await serveDist();
 const browser = await launchBrowser();
 const { page } = await openPage(browser, { width: 1280, height: 800 });
-await page.goto(base);
+await page.goto(`${base}?story=none`);
 await page.waitForTimeout(1000);
 await setSlider(page, 'Nodes', 5000);
 console.log(`nodes: ${await readout(page, 'nodes-value')}`);

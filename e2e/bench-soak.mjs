@@ -21,7 +21,7 @@ const { page, problems } = await openPage(browser, { width: 1280, height: 800 })
 await page.addInitScript(() => {
   addEventListener('TrunkApplicationStarted', (event) => { window.__wasmMemory = event.detail.wasm.memory; });
 });
-await page.goto(base);
+await page.goto(`${base}?story=none`);
 await page.waitForFunction(() => window.__wasmMemory !== undefined);
 if (NODES !== 1000) {
   await page.getByRole('slider', { name: 'Nodes', exact: true }).evaluate((input, v) => {

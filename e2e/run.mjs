@@ -6,8 +6,9 @@ import safety from './tests/safety.mjs';
 import badInput from './tests/bad-input.mjs';
 import article from './tests/article.mjs';
 import share from './tests/share.mjs';
+import story from './tests/story.mjs';
 
 const filter = process.argv[2];
-const tests = [...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
+const tests = [...story, ...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
 const ok = await runAll(tests);
 process.exit(ok ? 0 : 1);

@@ -193,6 +193,7 @@ fn the_latency_chart_draws_each_quantile_of_the_run_under_its_slo() {
     let api = figures::api_windows(&sim);
     let (lines, guide) =
         figures::latency(&sim, ChartClass::Mutating, 10.0, &api).expect("a control plane");
+    let guide = guide.expect("an SLO");
     assert_eq!(guide.value, 1.0, "the SLO of mutating requests");
     // 19 closed windows and the open one, once half full.
     assert!((19..=20).contains(&lines[2].len()), "{}", lines[2].len());
@@ -292,6 +293,7 @@ fn webhook_calls_are_charted_against_their_timeout() {
     let sim = a_run(10.0);
     let api = figures::api_windows(&sim);
     let (lines, guide) = figures::latency(&sim, ChartClass::Webhook, 7.0, &api).expect("drawn");
+    let guide = guide.expect("the timeout");
     assert_eq!(
         (guide.value, guide.label.as_str()),
         (7.0, "webhook timeout")
@@ -301,7 +303,7 @@ fn webhook_calls_are_charted_against_their_timeout() {
         "webhook calls were made"
     );
     let (_, list_guide) = figures::latency(&sim, ChartClass::List, 7.0, &api).expect("drawn");
-    assert_eq!(list_guide.value, 30.0);
+    assert_eq!(list_guide.expect("an SLO").value, 30.0);
 }
 
 #[test]

@@ -40,7 +40,7 @@ async function faster(page, presses) {
 export default [
   ['the page loads from a sub-path with a clean console, live charts and the diagram', async ({ base, open }) => {
     const { page, requests } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 8);
     check(/ms|s$/.test(await readout(page, 'p99-latency')), 'p99 readout shows a latency');
     check(/req\/s$/.test(await readout(page, 'throughput')), 'throughput readout shows a rate');
@@ -63,7 +63,7 @@ export default [
 
   ['fewer seats under load raise p99 and bring 429s; more seats bring it back down', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await faster(page, 2); // about 6×
     // Keyboard-only: the Nodes slider to its maximum.
     await page.getByRole('slider', { name: 'Nodes', exact: true }).focus();
@@ -98,7 +98,7 @@ export default [
 
   ['a slow webhook raises p99 under upstream (inline) handling', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await faster(page, 1);
     await waitFor(page, 12);
     const before = seconds(await readout(page, 'p99-latency'));
@@ -111,7 +111,7 @@ export default [
 
   ['each slider and switch moves the readouts the way the model says', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await faster(page, 3); // about 16×
     const p99 = async () => seconds(await readout(page, 'p99-latency'));
     const settle = () => waitFor(page, 12); // the readouts cover the last 10 s
@@ -202,7 +202,7 @@ export default [
 
   ['pause stops the simulated clock; Space plays again', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 2);
     await page.getByRole('button', { name: 'Pause' }).click();
     await page.waitForTimeout(400); // one readout refresh
@@ -221,7 +221,7 @@ export default [
 
   ['every switch and fault applies without errors; ? opens the help', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 2);
     for (const name of ['Priority queue', 'Max inflight', 'APF', 'Dedicated limit', 'Inline', 'Namespace shards', 'Per resource', 'Legacy', 'Aggregated']) {
       const radio = page.getByRole('radio', { name }).first();
@@ -283,7 +283,7 @@ export default [
 
   ['a lasting fault is a switch that stays pressed; a one-shot fault is an event, counted, never "on"', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 1);
     const lasting = page.getByRole('group', { name: 'Until turned off' }).getByRole('button');
     const once = page.getByRole('group', { name: 'Once, now' }).getByRole('button');
@@ -305,7 +305,7 @@ export default [
 
   ['reduced motion turns the moving dots off; the page fits 360 px', async ({ base, open }) => {
     const { page } = await open({ width: 360, height: 740, reducedMotion: 'reduce' });
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 3);
     check((await page.getByTestId('diagram').getAttribute('data-motion')) === 'off', 'dots still move');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

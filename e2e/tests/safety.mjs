@@ -35,7 +35,7 @@ export default [
     context.on('request', (request) => requests.push(request.url()));
     page.on('websocket', (socket) => requests.push(socket.url()));
     await watchViolations(page);
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 3);
     // Exercise the page: a switch, every fault, a slider, the help.
     await page.getByRole('radio', { name: 'Max inflight' }).check();
@@ -109,7 +109,7 @@ export default [
 
   ['every slider at its minimum, then its maximum, under every fault: the page keeps running', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 1);
     for (const fault of ['Slow webhook', 'etcd fsync spike', 'Leader election', 'Client restart storm']) {
       await page.getByRole('button', { name: fault }).click();

@@ -53,7 +53,7 @@ async function download(page, name) {
 export default [
   ['a link carries the view; opening it twice gives the same numbers', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 1);
     await dragSlider(page, 'Nodes', 0.8);
     await page.getByRole('radio', { name: 'Max inflight' }).check();
@@ -126,7 +126,7 @@ export default [
 
   ['import: a malformed file shows the error at its field and changes nothing; a good one loads, by picker or drop', async ({ base, open }) => {
     const { page } = await open();
-    await page.goto(base);
+    await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 1);
     await page.locator('.share summary').click();
     const before = await page.getByTestId('scenario-name').textContent();

@@ -44,6 +44,8 @@ pub struct LiveRun {
     /// events allowed per frame, adapted to the machine
     budget: u64,
     limited: bool,
+    /// the run reached the pause its playback asks for, not yet taken
+    reached_pause: bool,
 }
 
 impl LiveRun {
@@ -74,6 +76,7 @@ impl LiveRun {
             speed: 0.0,
             budget: 20_000,
             limited: false,
+            reached_pause: false,
         })
     }
 
@@ -127,6 +130,12 @@ impl LiveRun {
         advance
     }
 
+    /// Whether the run has reached its pause since the last call (the page
+    /// then pauses, and a story measures its promises).
+    pub fn take_reached_pause(&mut self) -> bool {
+        std::mem::take(&mut self.reached_pause)
+    }
+
     /// The timeline's changes since the last call (the page dispatches
     /// them so its controls show them).
     pub fn take_absorbed(&mut self) -> Vec<Change> {
@@ -147,9 +156,11 @@ impl LiveRun {
             return;
         }
         let before = self.simulation.now();
+        let pause = self.applied.playback.pause_at.map(from_secs);
         let target = before
             .saturating_add(from_secs(step_ms / 1e3 * self.applied.playback.speed))
-            .min(from_secs(MAX_DURATION));
+            .min(from_secs(MAX_DURATION))
+            .min(pause.unwrap_or(Nanos::MAX));
         let started = clock_ms();
         let advance = self.advance_to(target, self.budget);
         let spent = (clock_ms() - started).max(0.01);
@@ -160,6 +171,9 @@ impl LiveRun {
             self.budget = ((self.budget + ideal) / 2).clamp(2_000, 2_000_000);
         }
         self.limited = !advance.reached;
+        if pause.is_some_and(|at| self.simulation.now() >= at) {
+            self.reached_pause = true;
+        }
         let achieved = to_secs(self.simulation.now() - before) / (step_ms / 1e3);
         self.speed += (achieved - self.speed) * 0.1;
     }

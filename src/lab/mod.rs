@@ -2,7 +2,8 @@
 //! every control ([`controls`]), what the reader set ([`params`]) and what
 //! the page shows of it ([`view`]), what the reader does to it and the
 //! reducer ([`state`]), how it travels in a link ([`url`]), the
-//! article's claims and their verdicts ([`claims`]), and what the page
+//! article's claims and their verdicts ([`claims`]), the stories that
+//! walk a reader through a scenario ([`story`]), and what the page
 //! leaves to its worker ([`worker`]): the long computations ([`jobs`]) and
 //! reading and writing files, asked for in messages ([`wire`]).
 //!
@@ -22,6 +23,7 @@ pub mod live;
 pub mod params;
 pub mod readouts;
 pub mod state;
+pub mod story;
 pub mod url;
 pub mod view;
 pub mod wire;

@@ -15,6 +15,7 @@
 //! nothing here names one.
 
 use super::controls::{Binding, CONTROLS, COUNT, Control, Input, Part};
+use super::story::StoryAt;
 use super::view::{ChartClass, Figure, Panel, Sweep};
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
 use crate::sim::studies::catalog;
@@ -112,6 +113,8 @@ pub struct Playback {
     pub steps: u32,
     /// incremented by Reset: a new run with the same settings
     pub restarts: u32,
+    /// the simulated second the run pauses at (a story's step) [s]
+    pub pause_at: Option<f64>,
 }
 
 /// What the page shows.
@@ -128,6 +131,10 @@ pub struct View {
     /// the A/B panel's B: this preset's mechanisms on A's workload
     pub ab_preset: &'static str,
     pub sweep: Sweep,
+    /// the story being told, and where it is
+    pub story: Option<StoryAt>,
+    /// on a narrow screen, the controls' drawer is open
+    pub drawer_open: bool,
 }
 
 /// The controls the scenario's timeline moved in this run, each with the
@@ -167,6 +174,7 @@ impl Default for Playback {
             playing: true,
             steps: 0,
             restarts: 0,
+            pause_at: None,
         }
     }
 }
@@ -182,6 +190,8 @@ impl Default for View {
             // Not the default preset: B differs from A on a first visit.
             ab_preset: "k8s-1.30",
             sweep: Sweep::default(),
+            story: None,
+            drawer_open: false,
         }
     }
 }

@@ -66,10 +66,29 @@ impl Readouts {
 /// The readouts of `sim` over its last `windows` seconds (speed and
 /// `limited` are the caller's to fill: they are about the page, not the run).
 pub fn recent(sim: &Simulation, windows: usize) -> Readouts {
+    summarise(sim, api_classes(sim), windows)
+}
+
+/// The readouts of some of a control-plane run's classes (none for
+/// another model) over its last `windows` seconds.
+pub fn recent_of(sim: &Simulation, classes: &[MetricClass], windows: usize) -> Readouts {
+    let metrics = sim.metrics();
+    let control_plane = metrics.len() == MetricClass::ALL.len();
+    let chosen = classes
+        .iter()
+        .filter_map(|class| metrics.get(class.index()).filter(|_| control_plane));
+    summarise(sim, chosen, windows)
+}
+
+fn summarise<'a>(
+    sim: &Simulation,
+    classes: impl Iterator<Item = &'a ClassMetrics>,
+    windows: usize,
+) -> Readouts {
     let mut latency: LatencyHistogram<u32> = LatencyHistogram::new();
     let mut since: Nanos = sim.now();
     let (mut rejected, mut timed_out) = (0u64, 0u64);
-    for class in api_classes(sim) {
+    for class in classes {
         let recent = class.windows.merge_recent(windows, &mut latency);
         since = since.min(recent.start);
         rejected += recent.rejected;

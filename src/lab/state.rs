@@ -9,6 +9,7 @@
 
 use super::controls::{Control, Input};
 use super::params::Params;
+use super::story::{Act, Story, StoryAt};
 use super::view::{ChartClass, Panel, Sweep};
 use crate::sim::Change;
 use std::rc::Rc;
@@ -25,6 +26,8 @@ pub enum Action {
     /// a fault that happens once, pressed
     Press(Control),
     TogglePlay,
+    /// on a narrow screen, open or close the controls' drawer
+    ToggleDrawer,
     Step,
     Reset,
     SetSeed(u64),
@@ -42,9 +45,51 @@ pub enum Action {
     SetSweep(Sweep),
     /// a whole new state (an imported scenario, a "try it" button)
     Replace(Rc<Params>),
+    /// open a story (by id) at its first step
+    BeginStory(&'static str),
+    /// the story's next step (after the last, the story ends)
+    NextStep,
+    /// the run reached the step's pause: what its promises measured
+    StoryReached(Vec<f64>),
+    /// leave the story for the full lab
+    LeaveStory,
 }
 
 impl Params {
+    /// The page at a story's step: its acts done on the controls, as the
+    /// reader's own, its chart shown, playing at its speed to its pause.
+    fn enter_step(&self, story: &'static Story, step: usize) -> Params {
+        let Some(chosen) = story.steps.get(step) else {
+            return self.clone();
+        };
+        let mut next = self.clone();
+        for act in chosen.acts {
+            let action = match *act {
+                Act::Reset => Action::Reset,
+                Act::Set(control, value) => Action::Set(control, value),
+                Act::Choose(control, key) => match control.row().choice(key) {
+                    Some(choice) => Action::Choose(control, choice),
+                    None => continue,
+                },
+                Act::TurnOn(control) if next.get(control) == 0.0 => Action::Toggle(control),
+                Act::TurnOn(_) => continue,
+                Act::Press(control) => Action::Press(control),
+            };
+            next = next.reduce(action);
+        }
+        next.view.story = Some(StoryAt {
+            story,
+            step,
+            seen: None,
+        });
+        next.view.panel = Panel::Lab;
+        next.view.chart = chosen.chart;
+        next.playback.speed = chosen.speed;
+        next.playback.playing = true;
+        next.playback.pause_at = chosen.until;
+        next
+    }
+
     /// The state after `action`.
     pub fn reduce(&self, action: Action) -> Params {
         let mut next = self.clone();
@@ -79,6 +124,7 @@ impl Params {
                 }
             }
             Action::TogglePlay => next.playback.playing = !next.playback.playing,
+            Action::ToggleDrawer => next.view.drawer_open = !next.view.drawer_open,
             Action::Step => next.playback.steps = next.playback.steps.wrapping_add(1),
             // A new run from what the reader set: the timeline will move
             // its controls again, and no press has happened in it yet.
@@ -113,6 +159,33 @@ impl Params {
                 }
             }
             Action::Replace(params) => next = (*params).clone(),
+            Action::BeginStory(id) => {
+                if let Some(story) = Story::find(id)
+                    && let Ok(fresh) = self.with_preset(story.preset)
+                {
+                    next = fresh.enter_step(story, 0);
+                }
+            }
+            Action::NextStep => match &self.view.story {
+                Some(at) if !at.is_last() => next = self.enter_step(at.story, at.step + 1),
+                Some(_) => next = self.reduce(Action::LeaveStory),
+                None => {}
+            },
+            Action::StoryReached(seen) => {
+                if let Some(at) = next.view.story.as_mut()
+                    && at.seen.is_none()
+                {
+                    at.seen = Some(seen);
+                    next.playback.playing = false;
+                    next.playback.pause_at = None;
+                }
+            }
+            Action::LeaveStory => {
+                if next.view.story.take().is_some() {
+                    next.playback.pause_at = None;
+                    next.playback.playing = true;
+                }
+            }
         }
         if let Some(control) = moved.filter(|c| next.get(*c) != self.get(*c)) {
             next.own(control);

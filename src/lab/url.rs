@@ -19,17 +19,25 @@
 //! | `slow-webhook`, `fsync-spike`, `paused` | `1` (on) |
 //! | `seed` | 0 to 2⁶⁴−1 |
 //! | `panel` | `lab`, `compare`, `case-study`, `claims`, `ab`, `sweep` |
-//! | `chart` | `mutating`, `read`, `list`, `webhook` |
+//! | `chart` | `mutating`, `read`, `list`, `webhook`, `store`, `discovery` |
 //! | `b` | the A/B panel's B preset |
 //! | `sweep`, `sweep-from`, `sweep-to` | the sweep's slider (a numeric key above) and range |
 //! | `embed` | `diagram`, `latency`, `diagram-chart`, `table` |
 //! | `controls` | comma-separated numeric keys an embed shows |
+//! | `story` | a story to tell from its first step (`first-visit`, `slow-webhook`, …), or `none` |
+//!
+//! A link with nothing in it is a first visit: it opens the first-visit
+//! story. A link in a story names the story alone (it starts again from
+//! its first step, whose acts set the controls); the default lab outside
+//! a story is `story=none`.
 //!
 //! Anything else, or a value out of its range, is ignored or clamped, and
 //! reported as a [`Notice`] the page shows.
 
 use super::controls::{Control, Input, Range};
 use super::params::{Base, DEFAULT_PRESET, Params};
+use super::state::Action;
+use super::story::{FIRST_VISIT, Story};
 use super::view::{ChartClass, Figure, Panel};
 use crate::sim::studies::catalog;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -76,6 +84,9 @@ fn number(x: f64) -> String {
 pub fn to_query(p: &Params) -> String {
     // What the timeline moved travels as the reader had it: the timeline
     // moves it again at its time in the opened run.
+    if let Some(at) = &p.view.story {
+        return format!("story={}", escape(at.story.id));
+    }
     let reader = p.as_set_by_reader();
     let p = &reader;
     let mut pairs: Vec<(String, String)> = Vec::new();
@@ -132,6 +143,10 @@ pub fn to_query(p: &Params) -> String {
     if !view.embed_controls.is_empty() {
         let keys: Vec<&str> = view.embed_controls.iter().map(|c| c.row().key).collect();
         pairs.push(("controls".into(), keys.join(",")));
+    }
+    if pairs.is_empty() {
+        // An empty link is a first visit's, which tells the story.
+        pairs.push(("story".into(), "none".into()));
     }
     pairs
         .iter()
@@ -303,6 +318,8 @@ fn read_view(
                 }
             }
         }
+        "story" if value == "none" || Story::find(value).is_some() => {}
+        "story" => note(format!("story: no story called “{}”.", shown(value))),
         _ => note(format!(
             "“{}” is not a setting of this page; ignored.",
             shown(key)
@@ -355,6 +372,15 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
             (sweep.from, sweep.to) = (from, to);
         }
     }
+    // A story sets its own scenario and controls; a first visit tells one.
+    let story = match pairs.iter().rev().find(|(k, _)| k == "story") {
+        Some((_, id)) => Story::find(id).map(|s| s.id),
+        None if pairs.is_empty() && notices.is_empty() => Some(FIRST_VISIT),
+        None => None,
+    };
+    if let Some(id) = story {
+        params = params.reduce(Action::BeginStory(id));
+    }
     debug_assert!(matches!(params.run.base, Base::Preset(_)));
     (params, notices)
 }
@@ -367,7 +393,17 @@ mod tests {
 
     #[test]
     fn a_default_view_has_an_empty_query_and_a_moved_one_round_trips() {
-        assert_eq!(to_query(&Params::default()), "");
+        assert_eq!(to_query(&Params::default()), "story=none");
+        assert_eq!(from_query("?story=none"), (Params::default(), Vec::new()));
+        let (first, _) = from_query("");
+        let story = first
+            .view
+            .story
+            .as_ref()
+            .expect("a first visit tells a story");
+        assert_eq!((story.story.id, story.step), (FIRST_VISIT, 0));
+        assert_eq!(to_query(&first), "story=first-visit");
+        assert_eq!(from_query("story=first-visit").0, first);
         let mut p = Params::for_preset("k8s-1.30").expect("preset");
         p.set(Control::Nodes, 5_000.0);
         p.set(Control::Speed, 2.5);

@@ -96,6 +96,10 @@ pub enum ChartClass {
     Read,
     List,
     Webhook,
+    /// etcd's write latency as the API server's store sees it
+    Store,
+    /// discovery's start-up latency per client
+    Discovery,
 }
 
 /// The line a latency chart is judged against.
@@ -108,11 +112,13 @@ pub struct Guide {
 }
 
 impl ChartClass {
-    pub const ALL: [ChartClass; 4] = [
+    pub const ALL: [ChartClass; 6] = [
         ChartClass::Mutating,
         ChartClass::Read,
         ChartClass::List,
         ChartClass::Webhook,
+        ChartClass::Store,
+        ChartClass::Discovery,
     ];
 
     /// The URL value.
@@ -122,6 +128,8 @@ impl ChartClass {
             ChartClass::Read => "read",
             ChartClass::List => "list",
             ChartClass::Webhook => "webhook",
+            ChartClass::Store => "store",
+            ChartClass::Discovery => "discovery",
         }
     }
 
@@ -132,6 +140,8 @@ impl ChartClass {
             ChartClass::Read => "Read",
             ChartClass::List => "LIST",
             ChartClass::Webhook => "Webhook calls",
+            ChartClass::Store => "Store writes",
+            ChartClass::Discovery => "Discovery",
         }
     }
 
@@ -142,6 +152,8 @@ impl ChartClass {
             ChartClass::Read => MetricClass::ReadSingle,
             ChartClass::List => MetricClass::List,
             ChartClass::Webhook => MetricClass::Webhook,
+            ChartClass::Store => MetricClass::EtcdWrite,
+            ChartClass::Discovery => MetricClass::Discovery,
         }
     }
 
@@ -151,27 +163,29 @@ impl ChartClass {
     }
 
     /// Its guide line: the class's SLO, or for webhook calls the webhooks'
-    /// timeout [s] (`webhook_timeout`).
-    pub fn guide(self, webhook_timeout: f64) -> Guide {
-        match self.metric().slo() {
-            Some(slo) => Guide {
+    /// timeout [s] (`webhook_timeout`); none for the store's writes and
+    /// discovery, which have no published objective.
+    pub fn guide(self, webhook_timeout: f64) -> Option<Guide> {
+        match (self.metric().slo(), self) {
+            (Some(slo), _) => Some(Guide {
                 value: slo,
                 label: format!("SLO {slo} s"),
-            },
-            None => Guide {
+            }),
+            (None, ChartClass::Webhook) => Some(Guide {
                 value: webhook_timeout,
                 label: "webhook timeout".into(),
-            },
+            }),
+            (None, _) => None,
         }
     }
 
     /// The guide as the chart's legend names it (an SLO is of the p99).
-    pub fn legend(self) -> String {
-        let label = self.guide(0.0).label;
-        match self.metric().slo() {
+    pub fn legend(self) -> Option<String> {
+        let label = self.guide(0.0)?.label;
+        Some(match self.metric().slo() {
             Some(_) => format!("{label} (p99)"),
             None => label,
-        }
+        })
     }
 }
 

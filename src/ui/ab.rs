@@ -51,7 +51,7 @@ pub fn draw_ab(slot: &mut Option<CanvasTimeChart>, refs: &AbRefs, a: &LiveRun, b
                 points: &pb,
             },
         ],
-        Some(guide),
+        guide,
     );
 }
 

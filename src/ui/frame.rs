@@ -113,7 +113,7 @@ impl Canvases {
         if let Some(chart) = &mut self.latency
             && let Some((lines, guide)) = figures::latency(sim, params.view.chart, timeout, &api)
         {
-            chart.draw(&coloured(&[BLUE, ORANGE, VERMILLION], &lines), Some(guide));
+            chart.draw(&coloured(&[BLUE, ORANGE, VERMILLION], &lines), guide);
         }
         if let Some(chart) = &mut self.rates {
             let lines = figures::rates(sim, &api);

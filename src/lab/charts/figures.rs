@@ -55,7 +55,7 @@ pub fn latency(
     chart: ChartClass,
     webhook_timeout: f64,
     api: &[Vec<WindowSummary>],
-) -> Option<([Line; 3], Guide)> {
+) -> Option<([Line; 3], Option<Guide>)> {
     let chosen = sim.metrics().get(chart.metric().index())?;
     let own;
     let windows = match chart.request_class().and_then(|c| api.get(c as usize)) {

@@ -82,7 +82,7 @@ pub fn ab(props: &AbProps) -> Html {
             <figure class="chart">
                 <figcaption>
                     { "p99 of the chosen request class, A and B, last 60 simulated seconds" }
-                    <span class="legend"><span class="swatch p50"></span>{ "A" }<span class="swatch p99"></span>{ "B" }<span class="swatch slo"></span>{ props.params.view.chart.legend() }</span>
+                    <span class="legend"><span class="swatch p50"></span>{ "A" }<span class="swatch p99"></span>{ "B" }if let Some(legend) = props.params.view.chart.legend() { <span class="swatch slo"></span>{ legend } }</span>
                 </figcaption>
                 { layers("p99 latency of A and of B over the last 60 simulated seconds, log scale", (720, 240), &r.axes, &r.data, "ab-chart") }
             </figure>

@@ -12,6 +12,7 @@ use super::notices::Notices;
 use super::readouts::{ReadoutRefs, Readouts};
 use super::scenario_bar::ScenarioBar;
 use super::share::{ExportKind, Share};
+use super::story::StoryCard;
 use super::sweep::Sweep;
 use super::tabs::Tabs;
 use crate::lab::controls::Control;
@@ -98,8 +99,11 @@ pub fn app() -> Html {
     };
     let panel = params.view.panel;
     let flow_control = flow_control_of(&params);
+    let story = params.view.story.clone();
+    let telling = story.is_some();
     html! {
-        <main class="app" ref={root}>
+        <main class={classes!("app", telling.then_some("telling"), params.view.drawer_open.then_some("drawer-open"))} ref={root}>
+            <a class="skip-link" href="#lab-output">{ "Skip to the simulation" }</a>
             { header() }
             <Notices notices={(*notices).clone()} {ondismiss} />
             { for failure }
@@ -109,8 +113,17 @@ pub fn app() -> Html {
             <ScenarioBar params={(*params).clone()} ondispatch={ondispatch.clone()} />
             <Share params={(*params).clone()} ondispatch={ondispatch.clone()} {onexport} {onimport} import_error={import_error.clone()} />
             <div class="workbench">
-                <Controls params={(*params).clone()} ondispatch={ondispatch.clone()} {import_error} />
-                <div class="results">
+                if let Some(at) = story {
+                    <StoryCard {at} playing={params.playback.playing} ondispatch={ondispatch.clone()} />
+                }
+                <div class="side">
+                    <button class="drawer-toggle" aria-expanded={params.view.drawer_open.to_string()} aria-controls="controls"
+                        onclick={let d = ondispatch.clone(); Callback::from(move |_| d.emit(Action::ToggleDrawer))}>
+                        { if params.view.drawer_open { "Close the controls" } else { "Controls" } }
+                    </button>
+                    <Controls params={(*params).clone()} ondispatch={ondispatch.clone()} {import_error} />
+                </div>
+                <div class="results" id="lab-output" tabindex="-1">
                     <Tabs {panel} ondispatch={ondispatch.clone()} />
                     <div id="panel-lab" role="tabpanel" aria-labelledby="tab-lab" hidden={panel != Panel::Lab}>
                         <Readouts refs={figures.readouts.clone()} />

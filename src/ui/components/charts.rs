@@ -84,7 +84,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                         <span class="swatch p50"></span>{ "p50" }
                         <span class="swatch p90"></span>{ "p90" }
                         <span class="swatch p99"></span>{ "p99" }
-                        <span class="swatch slo"></span>{ props.class.legend() }
+                        if let Some(legend) = props.class.legend() { <span class="swatch slo"></span>{ legend } }
                     </span>
                 </figcaption>
                 { layers("Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, with its SLO", (720, 260), &r.latency_axes, &r.latency_data, "latency-chart") }

@@ -44,7 +44,7 @@ pub fn controls(props: &ControlsProps) -> Html {
     let presses = CONTROLS.iter().filter(|r| matches!(r.input, Input::Press));
     let sliders = CONTROLS.iter().filter(|r| r.range().is_some());
     html! {
-        <section class="controls" aria-label="Controls">
+        <section class="controls" id="controls" aria-label="Controls">
             <div class="run">
                 <button class="play" onclick={send(Action::TogglePlay)} aria-pressed={(!playing).to_string()} aria-keyshortcuts="Space">
                     { if playing { "Pause" } else { "Play" } }

@@ -18,6 +18,7 @@ pub mod readouts;
 pub mod scenario_bar;
 pub mod share;
 pub mod slider;
+pub mod story;
 pub mod sweep;
 pub mod switch;
 pub mod tabs;

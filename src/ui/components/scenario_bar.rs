@@ -1,4 +1,5 @@
 use crate::lab::params::{Base, Params};
+use crate::lab::story::Story;
 use crate::sim::studies::catalog::{CATALOG, Group};
 use crate::ui::state::Action;
 use web_sys::HtmlSelectElement;
@@ -65,6 +66,11 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
                     if article { <span class="origin article">{ "As the article describes (not in upstream Kubernetes)" }</span> }
                 </h2>
                 <p class="description">{ description }</p>
+                if let Some(story) = props.params.preset_id().and_then(Story::of_preset) {
+                    <button class="primary tell" data-testid="tell-story" onclick={let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::BeginStory(story.id)))}>
+                        { format!("Tell it step by step: {}", story.title) }
+                    </button>
+                }
                 if !guide.is_empty() {
                     <details class="guide" open={props.params.preset_id().and_then(crate::sim::studies::catalog::find).is_some_and(|e| e.group == Group::Teaching)}>
                         <summary>{ "What to watch, what to change" }</summary>

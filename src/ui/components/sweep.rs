@@ -92,7 +92,7 @@ pub fn sweep(props: &SweepProps) -> Html {
             <figure class="chart">
                 <figcaption>
                     { format!("API p99 (after {:.0} s of warm-up) against {}", crate::lab::jobs::SWEEP_WARMUP, row.label) }
-                    <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ ChartClass::Mutating.legend() }
+                    <span class="legend"><span class="swatch p50"></span>{ "p50" }<span class="swatch p99"></span>{ "p99" }<span class="swatch slo"></span>{ ChartClass::Mutating.legend().unwrap_or_default() }
                         <span class="failed-mark" aria-hidden="true">{ "×" }</span>{ "requests failed (429 or timeout): the quantiles are of the rest" }</span>
                 </figcaption>
                 <canvas ref={canvas} width="720" height="300" data-testid="sweep-chart" data-points={points.len().to_string()}

@@ -54,7 +54,7 @@ pub fn use_animation(
                 if !visible.get() {
                     return;
                 }
-                let absorbed = match runs.a.borrow_mut().as_mut() {
+                let (absorbed, reached) = match runs.a.borrow_mut().as_mut() {
                     Ok(run) => {
                         run.frame(timestamp, wall_clock);
                         let view = &run.params().view;
@@ -62,12 +62,23 @@ pub fn use_animation(
                             canvases.draw(run, timestamp);
                         }
                         crate::ui::bench::frame_drawn(run.params());
-                        run.take_absorbed()
+                        // At a story's pause, what its promises measure.
+                        let reached = run
+                            .take_reached_pause()
+                            .then(|| {
+                                let story = run.params().view.story.as_ref();
+                                story.map(|at| at.measure(run.simulation()))
+                            })
+                            .flatten();
+                        (run.take_absorbed(), reached)
                     }
-                    Err(_) => Vec::new(),
+                    Err(_) => (Vec::new(), None),
                 };
                 for change in absorbed {
                     dispatcher.dispatch(Action::Absorb(change));
+                }
+                if let Some(seen) = reached {
+                    dispatcher.dispatch(Action::StoryReached(seen));
                 }
                 if let Some(b) = runs.b.borrow_mut().as_mut() {
                     b.frame(timestamp, wall_clock);

@@ -1,0 +1,78 @@
+// Every story walked in the page, as a reader would: open its link, wait
+// for each step's pause, check that the page reports each promise kept
+// (the page measures them with the model's own code; tests/stories.rs
+// checks the same promises natively), press Next to the end.
+import { readFileSync } from 'node:fs';
+import { check, readout, clockSeconds } from '../harness.mjs';
+
+const STORY_SOURCE = readFileSync(new URL('../../src/lab/story.rs', import.meta.url), 'utf8');
+/** The stories' ids, as the table in src/lab/story.rs names them. */
+const STORIES = ['first-visit', ...[...STORY_SOURCE.matchAll(/^\s+id: "([a-z-]+)",$/gm)].map((m) => m[1])];
+
+/** Walks the open story to its end; returns each step's promises' texts. */
+async function walk(page, id) {
+  const card = page.getByTestId('story');
+  const seen = [];
+  for (let step = 0; ; step += 1) {
+    if ((await card.count()) === 0) break;
+    check(await card.getAttribute('data-step') === String(step), `${id}: at step ${step}`);
+    const promises = card.getByTestId('promise');
+    if ((await promises.count()) > 0) {
+      await page.locator('[data-testid="story"][data-state="paused"]').waitFor({ timeout: 120_000 });
+      for (const promise of await promises.all()) {
+        const text = (await promise.textContent()).trim();
+        seen.push(`${id} ${step + 1}: ${text}`);
+        check(await promise.getAttribute('data-kept') === 'kept', `${id} step ${step + 1}: not kept: ${text}`);
+      }
+    }
+    await card.getByTestId('story-next').click();
+  }
+  return seen;
+}
+
+export default [
+  ['a first visit tells a story: the diagram and its chart above the fold, moving, with Next to press', async ({ base, open }) => {
+    const { page } = await open({ width: 1280, height: 800 });
+    await page.goto(base);
+    const card = page.getByTestId('story');
+    await card.waitFor();
+    check(await card.getAttribute('data-step') === '0', 'it starts at the first step');
+    await page.waitForFunction(() => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) > 0.5);
+    for (const id of ['story-next', 'latency-chart']) {
+      const box = await page.getByTestId(id).boundingBox();
+      check(box && box.y >= 0 && box.y + box.height <= 800, `${id} is above the fold at 1280×800: ${JSON.stringify(box)}`);
+    }
+    const diagram = await page.locator('.diagram canvas').boundingBox();
+    check(diagram.y + diagram.height <= 800, `the diagram is above the fold: ${JSON.stringify(diagram)}`);
+    check(new URL(page.url()).searchParams.get('story') === 'first-visit', `the address says the story: ${page.url()}`);
+    // Leaving gives the full lab, and the address says so.
+    await card.getByTestId('story-leave').click();
+    await card.waitFor({ state: 'detached' });
+    check(await page.getByRole('tab', { name: 'Claims' }).isVisible(), 'the panels are back');
+    check(new URL(page.url()).search === '?story=none', `the address is the lab's: ${page.url()}`);
+    const before = clockSeconds(await readout(page, 'sim-time'));
+    await page.waitForTimeout(1500);
+    check(clockSeconds(await readout(page, 'sim-time')) > before, 'the lab plays on');
+  }],
+
+  ...STORIES.map((id) => [`story ${id}: every step's promise is kept in the page`, async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?story=${id}`);
+    const seen = await walk(page, id);
+    check(seen.length > 0, `${id}: promises were checked`);
+    console.log(`     ${seen.join('\n     ')}`);
+  }]),
+
+  ['a teaching scenario offers its story, which sets its controls as a reader would', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?preset=list-storm&story=none`);
+    await page.getByTestId('tell-story').click();
+    const card = page.getByTestId('story');
+    await card.waitFor();
+    await card.getByTestId('story-next').click();
+    await card.getByTestId('story-next').click();
+    check(await card.getAttribute('data-step') === '2', 'at the third step');
+    check(await page.getByRole('radio', { name: 'From etcd' }).isChecked(), 'the step switched Consistent LIST as a reader would');
+    check(await page.getByRole('tab', { name: 'Mutating' }).getAttribute('aria-selected') === 'true', 'and shows the chart it talks about');
+  }],
+];

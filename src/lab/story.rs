@@ -1,0 +1,536 @@
+//! Stories: a scenario told in a few steps, as the explorables do it.
+//!
+//! Each step says something, does what a reader would do on the controls
+//! (turn on a fault, switch a mechanism, Reset), shows the chart it talks
+//! about, plays the run to a simulated second and pauses there. What the
+//! step promises the reader will see is data, a [`Promise`]: a measure of
+//! one class over the readouts' last 10 simulated seconds, above or below a
+//! bound. The page measures it at the pause and shows whether it held; a
+//! test walks every story natively and another in the page, so a promise
+//! the model does not keep fails a test rather than misleading a reader.
+//!
+//! A story is one row of [`STORIES`]; a step is one row of its `steps`.
+
+use super::controls::Control;
+use super::readouts::{READOUT_WINDOWS, recent_of};
+use super::view::ChartClass;
+use crate::sim::Simulation;
+use crate::sim::models::control_plane::MetricClass;
+
+/// What a step does on the controls as it begins, as the reader would.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Act {
+    /// a new run from the settings so far (time starts again at 0)
+    Reset,
+    /// a slider to this value, in its unit
+    Set(Control, f64),
+    /// a switch to the choice with this URL key
+    Choose(Control, &'static str),
+    /// a fault that stays on, turned on
+    TurnOn(Control),
+    /// a fault that happens once, pressed
+    Press(Control),
+}
+
+/// What a promise measures of a class, over the readouts' windows.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measure {
+    /// the 99th percentile of the completed requests' latency [s]
+    P99,
+    /// the median [s]
+    P50,
+    /// requests that failed (429 or timeout) per simulated second
+    Failed,
+    /// requests completed per simulated second
+    Completed,
+    /// requests waiting in this priority level's queues at the pause
+    Waiting(&'static str),
+    /// seats of this priority level in use at the pause
+    InUse(&'static str),
+}
+
+/// Which side of its bound a promise's measure must be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    Above(f64),
+    Below(f64),
+}
+
+/// What the reader is told they will see at a step's pause.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Promise {
+    pub class: MetricClass,
+    pub measure: Measure,
+    pub bound: Bound,
+}
+
+/// One step of a story.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Step {
+    pub text: &'static str,
+    /// done on the controls as the step begins, in order
+    pub acts: &'static [Act],
+    /// the latency chart's class while the step plays
+    pub chart: ChartClass,
+    /// simulated seconds per wall second while it plays
+    pub speed: f64,
+    /// the simulated second it pauses at, if it pauses
+    pub until: Option<f64>,
+    /// what the reader will see at the pause
+    pub promises: &'static [Promise],
+}
+
+/// A story: the shipped scenario it starts from and its steps.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Story {
+    /// its URL value (`?story=…`)
+    pub id: &'static str,
+    pub title: &'static str,
+    /// the catalog id of the scenario it opens
+    pub preset: &'static str,
+    pub steps: &'static [Step],
+}
+
+/// The story a first visit (a link with nothing in it) opens on.
+pub const FIRST_VISIT: &str = "first-visit";
+
+const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Promise {
+    Promise {
+        class,
+        measure,
+        bound,
+    }
+}
+
+use Bound::{Above, Below};
+use Measure::{Completed, Failed, InUse, P50, P99, Waiting};
+use MetricClass as M;
+
+/// Every story, the first visit's first.
+pub const STORIES: &[Story] = &[
+    Story {
+        id: FIRST_VISIT,
+        title: "Why API Priority and Fairness",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "This is a Kubernetes 1.32 control plane serving 1,000 nodes. Kubelets, \
+                       controllers, the scheduler and users send requests; API Priority and \
+                       Fairness gives each priority level its own seats; admission webhooks check \
+                       the writes; reads come from the watch cache, writes go to etcd. Every class \
+                       is far inside its SLO: the mutating p99 is tens of milliseconds against 1 s.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 1.0,
+                until: Some(8.0),
+                promises: &[
+                    p(M::Mutating, P99, Below(0.1)),
+                    p(M::ReadSingle, P99, Below(0.05)),
+                ],
+            },
+            Step {
+                text: "Now the admission webhooks' backend is overloaded: a call takes 10 s on \
+                       average instead of 25 ms (the Webhook latency slider has moved), and a call \
+                       still unanswered after its 10 s timeout fails the write. Every pod write \
+                       holds its seats while it waits, so the seats in use of the levels that \
+                       write pods (workload-high for the controllers, system for the scheduler) \
+                       climb from a handful to dozens. Watch the mutating p99 climb past its SLO, \
+                       and the failures appear.",
+                acts: &[Act::Set(Control::WebhookLatency, 10_000.0)],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[
+                    p(M::Mutating, P99, Above(1.0)),
+                    p(M::Mutating, Failed, Above(1.0)),
+                    p(M::Mutating, InUse("workload-high"), Above(20.0)),
+                ],
+            },
+            Step {
+                text: "Yet the users' reads, in their own priority level, stay fast: their seats \
+                       are theirs, so the writes' wait does not reach them. That isolation is what \
+                       APF is for.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(34.0),
+                promises: &[p(M::ReadSingle, P99, Below(0.05))],
+            },
+            Step {
+                text: "That is the lab: every mechanism runs in upstream Kubernetes' version and in \
+                       the article's, every fault can be injected, and every number is computed \
+                       as you watch. The slow webhook, the article's priority queue and a greedy \
+                       tenant each have a story of their own under Scenario. Leave the story for every control, the article's table, its \
+                       claims checked one by one, A/B runs and sweeps.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 1.0,
+                until: None,
+                promises: &[],
+            },
+        ],
+    },
+    Story {
+        id: "slow-webhook",
+        title: "A slow admission webhook",
+        preset: "slow-webhook",
+        steps: &[
+            Step {
+                text: "A rollout on 1,000 nodes: pods are replaced ten times faster than usual, \
+                       and every pod write calls two admission webhooks while it holds its APF \
+                       seats. At 30 s the webhooks will stop answering.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(28.0),
+                promises: &[p(M::Mutating, P99, Below(0.2))],
+            },
+            Step {
+                text: "The webhooks hang: each call waits for its full 10 s timeout, then the \
+                       write fails (failurePolicy Fail). The writes hold their seats all that \
+                       time, so workload-high runs out of seats, its queues fill and turn new \
+                       writes away with 429s.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(50.0),
+                promises: &[
+                    p(M::Mutating, Failed, Above(10.0)),
+                    p(M::Mutating, P99, Above(1.0)),
+                    p(M::Mutating, Waiting("workload-high"), Above(10.0)),
+                ],
+            },
+            Step {
+                text: "The users' reads stay fast all the while: they have their own priority \
+                       level, and APF keeps each level's seats its own.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 4.0,
+                until: Some(60.0),
+                promises: &[p(M::ReadSingle, P99, Below(0.05))],
+            },
+            Step {
+                text: "The article's dedicated webhook limit gives the seats back while a webhook \
+                       is called. The queues empty and the mutating p99 drops, but look at the \
+                       failures: the writes still wait 10 s and fail. A dedicated limit hides a \
+                       slow webhook, it does not fix it (the latency readouts say what share \
+                       failed).",
+                acts: &[Act::Choose(Control::WebhookHandling, "dedicated")],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(85.0),
+                promises: &[
+                    p(M::Mutating, P99, Below(0.5)),
+                    p(M::Mutating, Failed, Above(10.0)),
+                ],
+            },
+        ],
+    },
+    Story {
+        id: "greedy-tenant",
+        title: "A greedy tenant",
+        preset: "greedy-tenant",
+        steps: &[
+            Step {
+                text: "A 1,000-node cluster. At 20 s one tenant's controller starts sending 30,000 \
+                       requests a second into workload-low.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(18.0),
+                promises: &[p(M::User, P99, Below(0.05))],
+            },
+            Step {
+                text: "APF's shuffle sharding puts the flood on a few of workload-low's 128 \
+                       queues: they fill and reject it with 429s, while the other flows keep \
+                       short queues. Users, in global-default, do not notice.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[
+                    p(M::Mutating, Failed, Above(100.0)),
+                    p(M::Mutating, Waiting("workload-low"), Above(10.0)),
+                    p(M::User, P99, Below(0.05)),
+                ],
+            },
+            Step {
+                text: "The article's priority queue serves every write before any read in one \
+                       queue, so the flood fills it and the users' requests are turned away or \
+                       time out with everyone else's.",
+                acts: &[
+                    Act::Reset,
+                    Act::Choose(Control::FlowControl, "article-queue"),
+                ],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[p(M::User, Failed, Above(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "list-storm",
+        title: "A LIST storm",
+        preset: "list-storm",
+        steps: &[
+            Step {
+                text: "At 20 s an operator starts listing all 30,000 pods twice a second.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(18.0),
+                promises: &[p(M::List, P99, Below(0.1))],
+            },
+            Step {
+                text: "Each LIST walks the 30,000 pods under the watch cache's read lock and \
+                       serializes about 120 MB: a quarter of a second or so. The other requests \
+                       hardly notice: the watch cache absorbs the storm.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(36.0),
+                promises: &[p(M::List, P99, Above(0.1)), p(M::Mutating, P99, Below(0.2))],
+            },
+            Step {
+                text: "Before 1.31, a consistent LIST was a quorum read at etcd. Switch it back: \
+                       every LIST's whole reply now crosses the pods' etcd connection, and the \
+                       pod writes queue behind those replies.",
+                acts: &[Act::Choose(Control::ConsistentList, "etcd")],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(60.0),
+                promises: &[p(M::Mutating, P99, Above(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "fsync-spike",
+        title: "An etcd fsync spike",
+        preset: "fsync-spike",
+        steps: &[
+            Step {
+                text: "At 30 s etcd's disks slow down fifty-fold. Here the store's writes commit \
+                       in a few milliseconds.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[p(M::EtcdWrite, P99, Below(0.02))],
+            },
+            Step {
+                text: "A write commits only when a quorum has fsynced it, so every write now \
+                       waits tens of milliseconds. etcd batches the writes that arrive during one \
+                       fsync into the next, so throughput holds while latency rises.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(50.0),
+                promises: &[
+                    p(M::EtcdWrite, P99, Above(0.03)),
+                    p(M::Mutating, Completed, Above(50.0)),
+                ],
+            },
+            Step {
+                text: "LISTs from the watch cache need no fsync and barely move.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(56.0),
+                promises: &[p(M::List, P99, Below(0.02))],
+            },
+        ],
+    },
+    Story {
+        id: "restart-storm",
+        title: "A client restart storm",
+        preset: "restart-storm",
+        steps: &[
+            Step {
+                text: "At 30 s half of the cluster's 400 discovery clients restart at once (a \
+                       node pool upgraded, say). Each runs discovery before it can work.",
+                acts: &[],
+                chart: ChartClass::Discovery,
+                speed: 4.0,
+                until: Some(52.0),
+                promises: &[p(M::Discovery, P50, Above(10.0))],
+            },
+            Step {
+                text: "With legacy discovery each client sends about a hundred requests, \
+                       throttled by its own client-side rate limit, so its start-up takes about \
+                       20 s. Aggregated discovery is one request per client: press the storm \
+                       again and start-up takes milliseconds. (Kubelets do not run discovery, \
+                       whatever the article says.)",
+                acts: &[
+                    Act::Choose(Control::Discovery, "aggregated"),
+                    Act::Press(Control::RestartStorm),
+                ],
+                chart: ChartClass::Discovery,
+                speed: 4.0,
+                until: Some(60.0),
+                promises: &[p(M::Discovery, P99, Below(0.5))],
+            },
+        ],
+    },
+    Story {
+        id: "leader-election",
+        title: "An etcd leader election",
+        preset: "leader-election",
+        steps: &[
+            Step {
+                text: "At 30 s etcd's leader goes away and the members elect another, which \
+                       takes about a second.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[p(M::EtcdWrite, P99, Below(0.05))],
+            },
+            Step {
+                text: "For about a second nothing commits. In this model the client retries and \
+                       every write of that second commits when the new leader is in place, so \
+                       the writes' p99 of the next seconds is about a second.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(36.0),
+                promises: &[p(M::EtcdWrite, P99, Above(0.2))],
+            },
+            Step {
+                text: "The article's pool gives up sooner: its back-off (100 ms × attempt, 3 \
+                       attempts) ends before the election does, so the writes of that second \
+                       fail instead.",
+                acts: &[
+                    Act::Choose(Control::EtcdClient, "pool"),
+                    Act::Press(Control::LeaderElection),
+                ],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(42.0),
+                promises: &[p(M::Mutating, Failed, Above(1.0))],
+            },
+        ],
+    },
+];
+
+impl Story {
+    pub fn find(id: &str) -> Option<&'static Story> {
+        STORIES.iter().find(|s| s.id == id)
+    }
+
+    /// The story that opens a shipped scenario, if it has one.
+    pub fn of_preset(preset: &str) -> Option<&'static Story> {
+        STORIES
+            .iter()
+            .find(|s| s.preset == preset && s.id != FIRST_VISIT)
+    }
+}
+
+impl Promise {
+    /// What the promise measures in `sim` now: NaN for a latency when
+    /// nothing completed (so no bound holds: "below 1 s" of nothing is
+    /// not a kept promise).
+    pub fn measure(&self, sim: &Simulation) -> f64 {
+        let recent = || recent_of(sim, &[self.class], READOUT_WINDOWS);
+        let latency = |quantile: f64| {
+            if recent().throughput > 0.0 {
+                quantile
+            } else {
+                f64::NAN
+            }
+        };
+        match self.measure {
+            Measure::P99 => latency(recent().p99),
+            Measure::P50 => latency(recent().p50),
+            Measure::Failed => recent().rejected_rate + recent().timeout_rate,
+            Measure::Completed => recent().throughput,
+            Measure::Waiting(level) | Measure::InUse(level) => sim
+                .control_plane_snapshot(u64::MAX, 0)
+                .and_then(|s| s.limits.into_iter().find(|l| l.name == level))
+                .map_or(0.0, |l| match self.measure {
+                    Measure::Waiting(_) => l.waiting as f64,
+                    _ => l.in_use as f64,
+                }),
+        }
+    }
+
+    pub fn holds(&self, value: f64) -> bool {
+        match self.bound {
+            Bound::Above(bound) => value > bound,
+            Bound::Below(bound) => value < bound,
+        }
+    }
+
+    /// The promise in words: "mutating p99 above 1 s".
+    pub fn describe(&self) -> String {
+        let (side, bound) = match self.bound {
+            Bound::Above(b) => ("above", b),
+            Bound::Below(b) => ("below", b),
+        };
+        format!("{} {side} {}", self.what(), self.format(bound))
+    }
+
+    /// What is measured: "mutating p99", "read-single failures".
+    pub fn what(&self) -> String {
+        let class = class_words(self.class);
+        match self.measure {
+            Measure::P99 => format!("{class} p99"),
+            Measure::P50 => format!("{class} p50"),
+            Measure::Failed => format!("{class} failures (429 or timeout)"),
+            Measure::Completed => format!("{class} completed"),
+            Measure::Waiting(level) => format!("requests waiting in {level}"),
+            Measure::InUse(level) => format!("{level}'s seats in use"),
+        }
+    }
+
+    /// A value of this promise's measure, with its unit.
+    pub fn format(&self, value: f64) -> String {
+        match self.measure {
+            Measure::P99 | Measure::P50 => super::format::latency(value),
+            Measure::Failed | Measure::Completed => super::format::rate(value),
+            Measure::Waiting(_) | Measure::InUse(_) => super::format::significant(value),
+        }
+    }
+}
+
+/// A class as a story's reader knows it.
+fn class_words(class: MetricClass) -> &'static str {
+    match class {
+        MetricClass::Mutating => "mutating",
+        MetricClass::ReadSingle => "single reads'",
+        MetricClass::List => "LIST",
+        MetricClass::Webhook => "webhook calls'",
+        MetricClass::Discovery => "discovery",
+        MetricClass::EtcdWrite => "store writes'",
+        MetricClass::User => "users'",
+        other => other.name(),
+    }
+}
+
+/// Where the page is in a story.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoryAt {
+    pub story: &'static Story,
+    pub step: usize,
+    /// each promise's measure at the step's pause; `None` until then
+    pub seen: Option<Vec<f64>>,
+}
+
+impl StoryAt {
+    pub fn step(&self) -> &'static Step {
+        &self.story.steps[self.step.min(self.story.steps.len() - 1)]
+    }
+
+    pub fn is_last(&self) -> bool {
+        self.step + 1 >= self.story.steps.len()
+    }
+
+    /// What each promise measures in `sim` now.
+    pub fn measure(&self, sim: &Simulation) -> Vec<f64> {
+        self.step()
+            .promises
+            .iter()
+            .map(|p| p.measure(sim))
+            .collect()
+    }
+}

@@ -1,0 +1,138 @@
+//! Every story's promises, kept by the model (issue 15): each story is
+//! walked as the page walks it (a link `?story=ID`, the run advanced frame
+//! by frame to each step's pause, the timeline's changes mirrored on the
+//! controls, Next pressed), and every promise is measured at its pause.
+//! The browser test (`e2e/tests/story.mjs`) walks the same steps in
+//! Chromium and checks the page reports each promise kept.
+#![cfg(not(target_arch = "wasm32"))]
+
+use cplab::lab::live::LiveRun;
+use cplab::lab::state::Action;
+use cplab::lab::story::{Act, FIRST_VISIT, STORIES, Story};
+use cplab::lab::url;
+use cplab::lab::{ChartClass, Params};
+use std::time::Instant;
+
+/// Plays the page's run to the step's pause, 100 ms frames at a time, as
+/// the animation loop does; `None` if the step does not pause.
+fn play_to_pause(params: &mut Params, live: &mut LiveRun) -> Option<Vec<f64>> {
+    params.playback.pause_at?;
+    let started = Instant::now();
+    let clock = || started.elapsed().as_secs_f64() * 1e3;
+    let mut timestamp = 0.0;
+    for _ in 0..100_000 {
+        timestamp += 100.0;
+        live.frame(timestamp, clock);
+        for change in live.take_absorbed() {
+            *params = params.reduce(Action::Absorb(change));
+        }
+        if live.take_reached_pause() {
+            let seen = params.view.story.as_ref()?.measure(live.simulation());
+            *params = params.reduce(Action::StoryReached(seen.clone()));
+            live.apply(params).expect("applies");
+            return Some(seen);
+        }
+    }
+    panic!("the run never reached its pause");
+}
+
+/// Walks a story from its link; returns each step's measures.
+fn walk(story: &Story) -> Vec<Option<Vec<f64>>> {
+    let (mut params, notices) = url::from_query(&format!("story={}", story.id));
+    assert!(notices.is_empty(), "{notices:?}");
+    let mut live = LiveRun::new(&params).expect("runs");
+    let mut seen = Vec::new();
+    for step in 0..story.steps.len() {
+        let at = params.view.story.as_ref().expect("in the story");
+        assert_eq!((at.story.id, at.step), (story.id, step));
+        assert_eq!(params.view.chart, story.steps[step].chart);
+        let refused = live.apply(&params).expect("applies");
+        assert!(refused.is_empty(), "{} step {step}: {refused:?}", story.id);
+        seen.push(play_to_pause(&mut params, &mut live));
+        params = params.reduce(Action::NextStep);
+    }
+    assert!(
+        params.view.story.is_none(),
+        "Next after the last step leaves it"
+    );
+    assert!(params.playback.playing && params.playback.pause_at.is_none());
+    seen
+}
+
+#[test]
+fn every_story_keeps_every_promise_at_its_pause() {
+    let mut broken = Vec::new();
+    for story in STORIES {
+        for (index, (step, seen)) in story.steps.iter().zip(walk(story)).enumerate() {
+            let seen = seen.unwrap_or_default();
+            assert_eq!(
+                seen.len(),
+                step.promises.len(),
+                "{} step {index}: a step with promises pauses",
+                story.id
+            );
+            for (promise, value) in step.promises.iter().zip(seen) {
+                let line = format!(
+                    "{} step {} at {:?} s: {} — measured {}",
+                    story.id,
+                    index + 1,
+                    step.until,
+                    promise.describe(),
+                    promise.format(value)
+                );
+                println!("{line}");
+                if !promise.holds(value) {
+                    broken.push(line);
+                }
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "promises not kept:\n{}",
+        broken.join("\n")
+    );
+}
+
+#[test]
+fn stories_are_well_formed() {
+    assert_eq!(STORIES[0].id, FIRST_VISIT);
+    for story in STORIES {
+        assert!(Params::for_preset(story.preset).is_ok(), "{}", story.id);
+        assert!(!story.steps.is_empty());
+        let mut clock = 0.0;
+        for (i, step) in story.steps.iter().enumerate() {
+            if step.acts.contains(&Act::Reset) {
+                clock = 0.0;
+            }
+            if let Some(until) = step.until {
+                assert!(
+                    until > clock,
+                    "{} step {i}: pauses later than the last",
+                    story.id
+                );
+                clock = until;
+            }
+            assert!(step.until.is_some() || step.promises.is_empty());
+            for act in step.acts {
+                if let Act::Choose(control, key) = act {
+                    assert!(
+                        control.row().choice(key).is_some(),
+                        "{} step {i}: {key}",
+                        story.id
+                    );
+                }
+            }
+            assert!(ChartClass::ALL.contains(&step.chart));
+        }
+    }
+    // Every teaching scenario is told as a story.
+    use cplab::sim::studies::catalog::{CATALOG, Group};
+    for entry in CATALOG.iter().filter(|e| e.group == Group::Teaching) {
+        assert!(
+            Story::of_preset(entry.id).is_some(),
+            "{} has no story",
+            entry.id
+        );
+    }
+}
