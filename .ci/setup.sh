@@ -43,8 +43,9 @@ if [ "$(version_of wasm-bindgen)" != "$WASM_BINDGEN_VERSION" ]; then
   cargo install --force "wasm-bindgen-cli@$WASM_BINDGEN_VERSION"
 fi
 
-# npm packages: wasm-opt (binaryen; Debian's is too old for Rust 1.95 output)
-# and playwright-core. Reinstalled only when the lock file changed.
+# npm packages: wasm-opt (binaryen; Debian's is too old for Rust 1.95 output),
+# playwright-core and axe-core (the accessibility checks). Reinstalled only
+# when the lock file changed.
 if ! cmp -s package-lock.json node_modules/.package-lock.json.installed 2>/dev/null; then
   step "installing npm packages from package-lock.json"
   npm ci --no-audit --no-fund --loglevel=error

@@ -7,8 +7,9 @@ import badInput from './tests/bad-input.mjs';
 import article from './tests/article.mjs';
 import share from './tests/share.mjs';
 import story from './tests/story.mjs';
+import a11y from './tests/a11y.mjs';
 
 const filter = process.argv[2];
-const tests = [...story, ...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
+const tests = [...story, ...a11y, ...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
 const ok = await runAll(tests);
 process.exit(ok ? 0 : 1);

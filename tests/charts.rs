@@ -6,7 +6,8 @@
 
 use cplab::lab::charts::figures::{self, QueueHistory};
 use cplab::lab::charts::{
-    BLUE, HistogramChart, ORANGE, QUEUE_COLOURS, Scale, Series, TimeChart, VERMILLION, draw_sweep,
+    BLUE, FAILED_BAND, HistogramChart, LIGHT, ORANGE, QUEUE_COLOURS, Scale, Series, TimeChart,
+    VERMILLION, draw_sweep,
 };
 use cplab::lab::format;
 use cplab::lab::jobs::SweepPoint;
@@ -191,7 +192,7 @@ fn a_run(seconds: f64) -> Simulation {
 fn the_latency_chart_draws_each_quantile_of_the_run_under_its_slo() {
     let sim = a_run(20.0);
     let api = figures::api_windows(&sim);
-    let (lines, guide) =
+    let (lines, guide, _) =
         figures::latency(&sim, ChartClass::Mutating, 10.0, &api).expect("a control plane");
     let guide = guide.expect("an SLO");
     assert_eq!(guide.value, 1.0, "the SLO of mutating requests");
@@ -229,7 +230,7 @@ fn the_latency_chart_draws_each_quantile_of_the_run_under_its_slo() {
 
     let (data, data_drawn) = recorder((720, 260));
     chart
-        .draw_data(&data, &series, Some(&guide))
+        .draw_data(&data, &series, Some(&guide), &[])
         .expect("draws");
     let drawn = data_drawn.borrow();
     assert!(
@@ -277,7 +278,7 @@ fn a_window_without_completions_is_a_gap_not_a_line_across_it() {
     let mut chart = TimeChart::new(Scale::Log, format::latency);
     chart.fit(&series, None);
     let (data, drawn) = recorder((720, 260));
-    chart.draw_data(&data, &series, None).expect("draws");
+    chart.draw_data(&data, &series, None, &[]).expect("draws");
     let drawn = drawn.borrow();
     let lengths: Vec<usize> = paths(&drawn, VERMILLION).iter().map(Vec::len).collect();
     assert_eq!(lengths, [2, 2], "two runs of two");
@@ -292,7 +293,7 @@ fn a_window_without_completions_is_a_gap_not_a_line_across_it() {
 fn webhook_calls_are_charted_against_their_timeout() {
     let sim = a_run(10.0);
     let api = figures::api_windows(&sim);
-    let (lines, guide) = figures::latency(&sim, ChartClass::Webhook, 7.0, &api).expect("drawn");
+    let (lines, guide, _) = figures::latency(&sim, ChartClass::Webhook, 7.0, &api).expect("drawn");
     let guide = guide.expect("the timeout");
     assert_eq!(
         (guide.value, guide.label.as_str()),
@@ -302,7 +303,7 @@ fn webhook_calls_are_charted_against_their_timeout() {
         lines[2].iter().any(|p| p.1 > 0.0),
         "webhook calls were made"
     );
-    let (_, list_guide) = figures::latency(&sim, ChartClass::List, 7.0, &api).expect("drawn");
+    let (_, list_guide, _) = figures::latency(&sim, ChartClass::List, 7.0, &api).expect("drawn");
     assert_eq!(list_guide.expect("an SLO").value, 30.0);
 }
 
@@ -346,7 +347,7 @@ fn the_rates_and_queue_charts_draw_the_runs_counts() {
     let mut chart = TimeChart::new(Scale::Linear, format::significant);
     chart.fit(&series, None);
     let (data, drawn) = recorder((720, 200));
-    chart.draw_data(&data, &series, None).expect("draws");
+    chart.draw_data(&data, &series, None, &[]).expect("draws");
     assert_eq!(
         drawn
             .borrow()
@@ -400,7 +401,7 @@ fn the_sweep_marks_the_points_where_requests_failed() {
         })
         .collect();
     let (root, drawn) = recorder((720, 300));
-    draw_sweep(&root, &points, Control::Nodes).expect("draws");
+    draw_sweep(&root, &points, Control::Nodes, &LIGHT).expect("draws");
     // A cross is two strokes; one at each of the 2 failing points.
     let crosses: Vec<(BackendCoord, BackendCoord)> = drawn
         .borrow()
@@ -425,7 +426,7 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
         })
         .collect();
     let (root, drawn) = recorder((720, 300));
-    draw_sweep(&root, &points, Control::Nodes).expect("draws");
+    draw_sweep(&root, &points, Control::Nodes, &LIGHT).expect("draws");
     let drawn = drawn.borrow();
     assert_eq!((dots(&drawn, BLUE), dots(&drawn, VERMILLION)), (5, 5));
     assert_eq!(
@@ -473,7 +474,7 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
     }
     // A phone's narrow chart: the decades alone, so labels do not overlap.
     let (narrow, narrow_drawn) = recorder((290, 220));
-    draw_sweep(&narrow, &points, Control::Nodes).expect("draws");
+    draw_sweep(&narrow, &points, Control::Nodes, &LIGHT).expect("draws");
     let narrow_ticks: Vec<String> = texts(&narrow_drawn.borrow())
         .into_iter()
         .filter(|t| t.chars().all(|c| c.is_ascii_digit() || c == ','))
@@ -496,7 +497,7 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
             ..p.clone()
         })
         .collect();
-    draw_sweep(&root, &webhook, Control::WebhookLatency).expect("draws");
+    draw_sweep(&root, &webhook, Control::WebhookLatency, &LIGHT).expect("draws");
     let black = rgb_of(cplab::lab::charts::FAILED);
     assert_eq!(
         drawn
@@ -513,5 +514,75 @@ fn the_sweep_draws_both_quantiles_at_every_point() {
             .any(|t| t == "Webhook latency (ms)"),
         "the x axis gives the slider's unit: {:?}",
         texts(&drawn.borrow())
+    );
+}
+
+/// Issue 15, item 3: with the article's dedicated webhook limit, hanging
+/// webhooks make the mutating p99 of the requests that complete fall to
+/// milliseconds while tens of writes a second time out. The latency chart
+/// must not show that as an improvement: each window's failed share is
+/// drawn as a band from the top.
+#[test]
+fn an_outage_that_looks_fast_is_drawn_with_its_failures() {
+    let mut page = Params::for_preset("slow-webhook").expect("preset");
+    let dedicated = Control::WebhookHandling
+        .row()
+        .choice("dedicated")
+        .expect("a choice");
+    page.set(Control::WebhookHandling, dedicated as f64);
+    let mut sim = Simulation::new(&page.scenario().expect("valid"), 1).expect("runs");
+    sim.run_for(60.0);
+    let api = figures::api_windows(&sim);
+    let (lines, guide, failed) =
+        figures::latency(&sim, ChartClass::Mutating, 10.0, &api).expect("a control plane");
+    // The last 20 s: fast p99, many failures.
+    let recent = |line: &[(f64, f64)]| -> Vec<f64> {
+        line.iter().filter(|p| p.0 > -20.0).map(|p| p.1).collect()
+    };
+    let p99 = recent(&lines[2]);
+    assert!(
+        p99.iter().all(|v| *v < 0.1),
+        "completed writes look fast: {p99:?}"
+    );
+    let shares = recent(&failed);
+    let failing = shares.iter().filter(|s| **s > 0.1).count();
+    assert!(
+        failing >= 14,
+        "yet most windows lose over a tenth: {shares:?}"
+    );
+    // Before the fault (the first 30 s, so -60 to -30), none fail.
+    assert!(failed.iter().filter(|p| p.0 < -32.0).all(|p| p.1 == 0.0));
+    let series: Vec<Series> = [BLUE, ORANGE, VERMILLION]
+        .iter()
+        .zip(&lines)
+        .map(|(&colour, points)| Series { colour, points })
+        .collect();
+    let mut chart = TimeChart::new(Scale::Log, format::latency);
+    chart.fit(&series, guide.as_ref());
+    let (data, drawn) = recorder((720, 260));
+    chart
+        .draw_data(&data, &series, guide.as_ref(), &failed)
+        .expect("draws");
+    let bands: Vec<(BackendCoord, BackendCoord)> = drawn
+        .borrow()
+        .iter()
+        .filter_map(|d| match d {
+            Drawn::Rect(a, b, colour, true)
+                if *colour == (FAILED_BAND.0, FAILED_BAND.1, FAILED_BAND.2) =>
+            {
+                Some((*a, *b))
+            }
+            _ => None,
+        })
+        .collect();
+    assert!(
+        bands.len() >= failing,
+        "a band in each failing window: {}",
+        bands.len()
+    );
+    // Hanging from the plot's top (y = the margin), deeper where more fail.
+    assert!(
+        bands.iter().all(|(a, b)| a.1 <= 12 && b.1 > a.1),
+        "{bands:?}"
     );
 }

@@ -2,7 +2,7 @@
 //! canvases (axes under data) drawn by `lab::charts` through plotters'
 //! canvas backend.
 
-use crate::lab::charts::{self, HistogramChart, Scale, Series, TimeChart};
+use crate::lab::charts::{self, HistogramChart, Scale, Series, Theme, TimeChart};
 use crate::lab::controls::Control;
 use crate::lab::jobs::SweepPoint;
 use crate::lab::view::Guide;
@@ -76,6 +76,14 @@ impl Layers {
     }
 }
 
+/// The charts' colours for the page's colour scheme.
+pub fn theme() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches());
+    if dark { charts::DARK } else { charts::LIGHT }
+}
+
 /// A live time chart on its two canvases (drawn every frame).
 pub struct CanvasTimeChart {
     layers: Layers,
@@ -89,9 +97,11 @@ impl CanvasTimeChart {
         scale: Scale,
         format: fn(f64) -> String,
     ) -> Self {
+        let mut chart = TimeChart::new(scale, format);
+        chart.theme = theme();
         Self {
             layers: Layers::new(axes, data, 30),
-            chart: TimeChart::new(scale, format),
+            chart,
         }
     }
 
@@ -103,6 +113,12 @@ impl CanvasTimeChart {
     /// Draws the series (and the guide) over the last 60 s; the axes only
     /// when their range, the guide or the canvases' size changed.
     pub fn draw(&mut self, series: &[Series], guide: Option<Guide>) {
+        self.draw_failing(series, guide, &[]);
+    }
+
+    /// As `draw`, with the failed share of each window (see
+    /// `TimeChart::draw_data`).
+    pub fn draw_failing(&mut self, series: &[Series], guide: Option<Guide>, failed: &[(f64, f64)]) {
         if self.layers.resized() {
             self.chart.forget_axes();
         }
@@ -114,7 +130,7 @@ impl CanvasTimeChart {
             }
         }
         if let Some(root) = cleared(&self.layers.data) {
-            let _ = self.chart.draw_data(&root, series, guide.as_ref());
+            let _ = self.chart.draw_data(&root, series, guide.as_ref(), failed);
         }
     }
 }
@@ -128,9 +144,11 @@ pub struct CanvasHistogram {
 
 impl CanvasHistogram {
     pub fn new(axes: HtmlCanvasElement, data: HtmlCanvasElement) -> Self {
+        let mut chart = HistogramChart::default();
+        chart.theme = theme();
         Self {
             layers: Layers::new(axes, data, 3),
-            chart: HistogramChart::default(),
+            chart,
         }
     }
 
@@ -156,6 +174,6 @@ impl CanvasHistogram {
 pub fn draw_sweep(canvas: &HtmlCanvasElement, points: &[SweepPoint], control: Control) {
     fit_to_display(canvas, canvas);
     if let Some(root) = area(canvas) {
-        let _ = charts::draw_sweep(&root, points, control);
+        let _ = charts::draw_sweep(&root, points, control, &theme());
     }
 }

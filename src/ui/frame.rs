@@ -111,9 +111,14 @@ impl Canvases {
         let params = run.params();
         let timeout = params.get(Control::WebhookTimeout);
         if let Some(chart) = &mut self.latency
-            && let Some((lines, guide)) = figures::latency(sim, params.view.chart, timeout, &api)
+            && let Some((lines, guide, failed)) =
+                figures::latency(sim, params.view.chart, timeout, &api)
         {
-            chart.draw(&coloured(&[BLUE, ORANGE, VERMILLION], &lines), guide);
+            chart.draw_failing(
+                &coloured(&[BLUE, ORANGE, VERMILLION], &lines),
+                guide,
+                &failed,
+            );
         }
         if let Some(chart) = &mut self.rates {
             let lines = figures::rates(sim, &api);
@@ -140,7 +145,10 @@ impl Canvases {
         self.queue_history.record(now, &snapshot.limits);
         if let Some(chart) = &mut self.queues {
             let lines = self.queue_history.lines(now, QUEUE_COLOURS.len());
-            chart.draw(&coloured(&QUEUE_COLOURS, &lines), None);
+            // The first queue's black reads on a light ground only.
+            let mut colours = QUEUE_COLOURS;
+            colours[0] = crate::ui::chart::theme().ink;
+            chart.draw(&coloured(&colours, &lines), None);
         }
     }
 }

@@ -48,14 +48,17 @@ pub fn api_windows(sim: &Simulation) -> Vec<Vec<WindowSummary>> {
 }
 
 /// The latency chart of `chart`: p50, p90 and p99 per window (0 where no
-/// request completed) and its guide (`webhook_timeout` [s] for webhook
-/// calls). `api` is [`api_windows`] of the run.
+/// request completed), its guide (`webhook_timeout` [s] for webhook
+/// calls), and the share of the class's requests ended in each window that
+/// failed (429 or timeout, 0 to 1): the quantiles are of the completed
+/// ones only, so an outage must show beside them. `api` is
+/// [`api_windows`] of the run.
 pub fn latency(
     sim: &Simulation,
     chart: ChartClass,
     webhook_timeout: f64,
     api: &[Vec<WindowSummary>],
-) -> Option<([Line; 3], Option<Guide>)> {
+) -> Option<([Line; 3], Option<Guide>, Line)> {
     let chosen = sim.metrics().get(chart.metric().index())?;
     let own;
     let windows = match chart.request_class().and_then(|c| api.get(c as usize)) {
@@ -71,7 +74,16 @@ pub fn latency(
         quantile(windows, length, now, |w| w.p90),
         quantile(windows, length, now, |w| w.p99),
     ];
-    Some((lines, chart.guide(webhook_timeout)))
+    let failed = points(windows, length, now, |w| {
+        let failed = w.rejected + w.timed_out;
+        let ended = failed + w.completed;
+        if ended > 0 {
+            failed as f64 / ended as f64
+        } else {
+            0.0
+        }
+    });
+    Some((lines, chart.guide(webhook_timeout), failed))
 }
 
 /// The p99 of `chart`'s class per window (the A/B panel's overlay).

@@ -3,7 +3,7 @@
 //! for "above 60 s").
 
 use super::{
-    APISERVER_BUCKETS, BLUE, GRID, LABEL, MARGIN, VERMILLION, X_LABEL_AREA, Y_LABEL_AREA,
+    APISERVER_BUCKETS, BLUE, LIGHT, MARGIN, Theme, VERMILLION, X_LABEL_AREA, Y_LABEL_AREA,
     nice_ceiling,
 };
 use plotters::coord::Shift;
@@ -13,6 +13,8 @@ use plotters::prelude::*;
 pub struct HistogramChart {
     max: f64,
     drawn: Option<f64>,
+    /// its ground, grid and labels
+    pub theme: Theme,
 }
 
 type Chart<'a, DB> = ChartContext<
@@ -26,6 +28,7 @@ impl Default for HistogramChart {
         Self {
             max: 10.0,
             drawn: None,
+            theme: LIGHT,
         }
     }
 }
@@ -59,15 +62,15 @@ impl HistogramChart {
 
     /// Draws the axes layer: a white ground, the grid and a few bucket edges.
     pub fn draw_axes<DB: DrawingBackend>(&mut self, root: &DrawingArea<DB, Shift>) -> Option<()> {
-        root.fill(&WHITE).ok()?;
+        root.fill(&self.theme.background).ok()?;
         let mut chart = self.chart(root)?;
         chart
             .configure_mesh()
             .disable_x_mesh()
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(LABEL)
-            .label_style(("sans-serif", 11).into_font().color(&LABEL))
+            .light_line_style(self.theme.grid.mix(0.0))
+            .bold_line_style(self.theme.grid)
+            .axis_style(self.theme.label)
+            .label_style(("sans-serif", 11).into_font().color(&self.theme.label))
             .x_labels(APISERVER_BUCKETS.len() + 2)
             .y_labels(5)
             .x_label_formatter(&|x| {

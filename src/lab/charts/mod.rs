@@ -38,6 +38,9 @@ pub const GREY: RGBColor = RGBColor(110, 110, 110);
 /// Failed requests (429s, timeouts): near-black, apart from every series
 /// colour (and from the axes' black).
 pub const FAILED: RGBColor = RGBColor(34, 34, 34);
+/// The latency chart's band of failed requests: reddish purple (Okabe-Ito),
+/// apart from the quantiles' blue, orange and vermillion.
+pub const FAILED_BAND: RGBColor = PURPLE;
 /// Colours of up to eight queues (Okabe-Ito, in order).
 pub const QUEUE_COLOURS: [RGBColor; 8] = [
     RGBColor(0, 0, 0),
@@ -49,8 +52,32 @@ pub const QUEUE_COLOURS: [RGBColor; 8] = [
     VERMILLION,
     PURPLE,
 ];
-const GRID: RGBColor = RGBColor(225, 228, 232);
-const LABEL: RGBColor = RGBColor(87, 96, 106);
+/// The colours of a chart's ground, grid and text, which follow the page's
+/// light or dark scheme (the series' colours read on both).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub grid: RGBColor,
+    pub label: RGBColor,
+    /// the axes, the first queue's line and failed points
+    pub ink: RGBColor,
+}
+
+/// On the page's light panels.
+pub const LIGHT: Theme = Theme {
+    background: RGBColor(255, 255, 255),
+    grid: RGBColor(225, 228, 232),
+    label: RGBColor(87, 96, 106),
+    ink: FAILED,
+};
+
+/// On the page's dark panels (`--panel`, `--line`, `--muted`, `--ink`).
+pub const DARK: Theme = Theme {
+    background: RGBColor(22, 27, 34),
+    grid: RGBColor(48, 54, 61),
+    label: RGBColor(157, 167, 179),
+    ink: RGBColor(230, 237, 243),
+};
 
 /// The buckets of `apiserver_request_duration_seconds` [s] (kubernetes.md).
 pub const APISERVER_BUCKETS: [f64; 23] = [

@@ -2,7 +2,7 @@
 //! the slider is logarithmic, with the 1 s SLO. Drawn once per result, so
 //! plotters' text measuring is no concern here.
 
-use super::{BLUE, FAILED, GRID, LABEL, VERMILLION, dashed_line, ticks};
+use super::{BLUE, Theme, VERMILLION, dashed_line, ticks};
 use crate::lab::controls::Control;
 use crate::lab::format;
 use crate::lab::jobs::SweepPoint;
@@ -16,8 +16,9 @@ pub fn draw_sweep<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     points: &[SweepPoint],
     control: Control,
+    theme: &Theme,
 ) -> Option<()> {
-    root.fill(&WHITE).ok()?;
+    root.fill(&theme.background).ok()?;
     let row = control.row();
     let range = row.range()?;
     let log_x = range.logarithmic;
@@ -52,14 +53,14 @@ pub fn draw_sweep<DB: DrawingBackend>(
         .y_label_area_size(62)
         .build_cartesian_2d(x0..x1, low..high)
         .ok()?;
-    let label = ("sans-serif", 12).into_font().color(&LABEL);
+    let label = ("sans-serif", 12).into_font().color(&theme.label);
     // The x grid and labels are drawn below at 1-2-5 ticks (plotters'
     // own would put a log axis's at 100, 316, 1,000; a custom axis type
     // costs 5 KB of the page's module in a second copy of its mesh code).
     chart
         .configure_mesh()
-        .light_line_style(WHITE.mix(0.0))
-        .bold_line_style(GRID)
+        .light_line_style(theme.background.mix(0.0))
+        .bold_line_style(theme.grid)
         .label_style(label.clone())
         .disable_x_mesh()
         .x_labels(0)
@@ -79,7 +80,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
     let most = (root.dim_in_pixel().0.saturating_sub(96) / 64).clamp(2, 8) as usize;
     for tick in ticks(x0, x1, log_x, most) {
         chart
-            .draw_series(LineSeries::new([(tick, low), (tick, high)], GRID))
+            .draw_series(LineSeries::new([(tick, low), (tick, high)], theme.grid))
             .ok()?;
         let (x, y) = chart.backend_coord(&(tick, low));
         let value = if log_x { 10f64.powf(tick) } else { tick };
@@ -117,7 +118,7 @@ pub fn draw_sweep<DB: DrawingBackend>(
     // completed) says so.
     let failed = points.iter().filter(|p| p.failed_rate() > 0.0).map(|p| {
         let y = if p.p99_s > 0.0 { p.p99_s.log10() } else { high };
-        Cross::new((to_x(p.value), y), 6, FAILED.stroke_width(2))
+        Cross::new((to_x(p.value), y), 6, theme.ink.stroke_width(2))
     });
     chart.draw_series(failed).ok()?;
     root.present().ok()

@@ -3,7 +3,8 @@
 //! from zero for rates and counts.
 
 use super::{
-    GREY, GRID, LABEL, MARGIN, SPAN_SECONDS, X_LABEL_AREA, Y_LABEL_AREA, dashed_line, nice_ceiling,
+    FAILED_BAND, GREY, LIGHT, MARGIN, SPAN_SECONDS, Theme, X_LABEL_AREA, Y_LABEL_AREA, dashed_line,
+    nice_ceiling,
 };
 use crate::lab::view::Guide;
 use plotters::coord::Shift;
@@ -76,6 +77,8 @@ pub struct TimeChart {
     format: fn(f64) -> String,
     /// what the axes layer shows now (None: not drawn yet)
     drawn: Option<(YRange, Option<Guide>)>,
+    /// its ground, grid and labels
+    pub theme: Theme,
 }
 
 type Chart<'a, DB> = ChartContext<
@@ -95,6 +98,7 @@ impl TimeChart {
             range,
             format,
             drawn: None,
+            theme: LIGHT,
         }
     }
 
@@ -155,7 +159,7 @@ impl TimeChart {
         root: &DrawingArea<DB, Shift>,
         guide: Option<&Guide>,
     ) -> Option<()> {
-        root.fill(&WHITE).ok()?;
+        root.fill(&self.theme.background).ok()?;
         let mut chart = self.chart(root)?;
         let format = self.format;
         let log = matches!(self.range, YRange::Decades { .. });
@@ -177,10 +181,10 @@ impl TimeChart {
         };
         chart
             .configure_mesh()
-            .light_line_style(GRID.mix(0.0))
-            .bold_line_style(GRID)
-            .axis_style(LABEL)
-            .label_style(("sans-serif", 12).into_font().color(&LABEL))
+            .light_line_style(self.theme.grid.mix(0.0))
+            .bold_line_style(self.theme.grid)
+            .axis_style(self.theme.label)
+            .label_style(("sans-serif", 12).into_font().color(&self.theme.label))
             .x_labels(7)
             .y_labels(y_labels)
             .x_label_formatter(&|x| {
@@ -211,17 +215,31 @@ impl TimeChart {
         Some(())
     }
 
-    /// Draws the data layer (on a cleared, transparent area): the guide as
-    /// a dashed line, then each series.
+    /// Draws the data layer (on a cleared, transparent area): the failed
+    /// share of each window (`failed`: seconds before now, 0 to 1) as a
+    /// band hanging from the top, a quarter of the plot's height at 100%;
+    /// the guide as a dashed line; then each series.
     pub fn draw_data<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
         series: &[Series],
         guide: Option<&Guide>,
+        failed: &[(f64, f64)],
     ) -> Option<()> {
         let mut chart = self.chart(root)?;
         let (low, high) = self.range.bounds();
         let (low, high) = (self.to_axis(low), self.to_axis(high));
+        let band = failed
+            .iter()
+            .filter(|(_, share)| *share > 0.0)
+            .map(|(x, share)| {
+                let depth = share.clamp(0.0, 1.0) * (high - low) / 4.0;
+                Rectangle::new(
+                    [((x - 1.0).max(-SPAN_SECONDS), high), (*x, high - depth)],
+                    FAILED_BAND.mix(0.45).filled(),
+                )
+            });
+        chart.draw_series(band).ok()?;
         if let Some(guide) = guide {
             let y = self.to_axis(guide.value);
             if (low..=high).contains(&y) {

@@ -67,8 +67,8 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
                 </h2>
                 <p class="description">{ description }</p>
                 if let Some(story) = props.params.preset_id().and_then(Story::of_preset) {
-                    <button class="primary tell" data-testid="tell-story" onclick={let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::BeginStory(story.id)))}>
-                        { format!("Tell it step by step: {}", story.title) }
+                    <button class="primary tell" data-testid="tell-story" title={story.title} onclick={let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::BeginStory(story.id)))}>
+                        { "Tell its story, step by step" }
                     </button>
                 }
                 if !guide.is_empty() {
