@@ -8,8 +8,9 @@ import article from './tests/article.mjs';
 import share from './tests/share.mjs';
 import story from './tests/story.mjs';
 import a11y from './tests/a11y.mjs';
+import widths from './tests/widths.mjs';
 
 const filter = process.argv[2];
-const tests = [...story, ...a11y, ...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
+const tests = [...story, ...a11y, ...widths, ...lab, ...safety, ...badInput, ...article, ...share].filter(([name]) => !filter || name.includes(filter));
 const ok = await runAll(tests);
 process.exit(ok ? 0 : 1);

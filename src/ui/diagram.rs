@@ -5,15 +5,38 @@
 //! waiters, streams per connection, writes at etcd). Sampled requests move
 //! as dots, placed by their real stage and the simulated time they have
 //! spent in it; real rejections bounce back to the clients.
+//!
+//! It has two layouts, chosen by the width it is shown at: *wide*, the
+//! stages left to right (1000 × 340), and *tall*, the stages top to bottom
+//! (320 × 500) for phones and narrow embeds, so its text is never shown
+//! smaller than 11 px on a page 360 px wide and the page never scrolls
+//! sideways.
 
 use crate::sim::models::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
 use crate::sim::models::request::{RequestClass, Resource};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// Logical size of the drawing (the canvas is scaled by CSS).
+/// Logical size of the wide drawing (the canvas is scaled by CSS).
 pub const WIDTH: f64 = 1000.0;
 pub const HEIGHT: f64 = 340.0;
+/// Logical size of the tall drawing.
+const TALL: (f64, f64) = (320.0, 500.0);
+/// Shown narrower than this [CSS px], the wide drawing's 12.5 px text
+/// would shrink under 11 px: the tall one (11 px text, shown at least 320
+/// px wide on a page 360 px wide) is drawn instead.
+const TALL_BELOW: f64 = 880.0;
+/// The layout is checked against the shown width every this many frames.
+const LAYOUT_EVERY: u32 = 30;
+
+/// Where the diagram's parts go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Wide,
+    Tall,
+}
+
+const CLIENTS: [&str; 5] = ["kubelets", "controllers", "scheduler", "users", "operators"];
 
 const COLUMNS: [(&str, f64); 6] = [
     ("Clients", 70.0),
@@ -76,6 +99,8 @@ pub struct Diagram {
     bounces: Vec<Bounce>,
     rejected_seen: u64,
     timed_out_seen: u64,
+    layout: Layout,
+    frames: u32,
 }
 
 /// How long a bounce takes to fly back [ms of wall time].
@@ -102,6 +127,55 @@ impl Diagram {
             bounces: Vec::new(),
             rejected_seen: 0,
             timed_out_seen: 0,
+            layout: Layout::Wide,
+            frames: 0,
+        }
+    }
+
+    /// Follows the width the diagram is shown at (its figure's, since the
+    /// canvas's own depends on the layout): the tall layout below
+    /// `TALL_BELOW`. The canvas takes the layout's size, and the figure a
+    /// class the style sheet sizes it by.
+    fn follow_width(&mut self) {
+        self.frames = self.frames.wrapping_add(1);
+        if self.frames % LAYOUT_EVERY != 1 {
+            return;
+        }
+        let Some(figure) = self.canvas.parent_element() else {
+            return;
+        };
+        let shown = figure.client_width() as f64;
+        if shown <= 0.0 {
+            return;
+        }
+        let layout = if shown < TALL_BELOW {
+            Layout::Tall
+        } else {
+            Layout::Wide
+        };
+        if layout != self.layout || self.frames == 1 {
+            self.layout = layout;
+            let (w, h) = self.size();
+            self.canvas.set_width(w as u32);
+            self.canvas.set_height(h as u32);
+            let _ = figure.set_attribute(
+                "data-layout",
+                if layout == Layout::Tall {
+                    "tall"
+                } else {
+                    "wide"
+                },
+            );
+            // A hop begun in one layout would land in the other's clients.
+            self.bounces.clear();
+        }
+    }
+
+    /// The logical size of the current layout.
+    fn size(&self) -> (f64, f64) {
+        match self.layout {
+            Layout::Wide => (WIDTH, HEIGHT),
+            Layout::Tall => TALL,
         }
     }
 
@@ -119,6 +193,7 @@ impl Diagram {
         ended: (u64, u64),
         wall: f64,
     ) {
+        self.follow_width();
         let Some(ctx) = self
             .canvas
             .get_context("2d")
@@ -129,23 +204,48 @@ impl Diagram {
             return;
         };
         let p = self.palette;
-        ctx.clear_rect(0.0, 0.0, WIDTH, HEIGHT);
-        ctx.set_font("13px system-ui, sans-serif");
-        ctx.set_text_align("center");
-        for (i, (title, x)) in COLUMNS.iter().enumerate() {
-            ctx.set_fill_style_str(p.ink);
-            let _ = ctx.fill_text(title, *x, 18.0);
-            if i + 1 < COLUMNS.len() {
-                // The path's arrows between columns.
-                let next = COLUMNS[i + 1].1;
-                ctx.set_stroke_style_str(p.line);
-                ctx.begin_path();
-                ctx.move_to(x + 55.0, 14.0);
-                ctx.line_to(next - 55.0, 14.0);
-                ctx.stroke();
+        let (w, h) = self.size();
+        ctx.clear_rect(0.0, 0.0, w, h);
+        ctx.set_font(match self.layout {
+            Layout::Wide => "14px system-ui, sans-serif",
+            Layout::Tall => "13px system-ui, sans-serif",
+        });
+        ctx.set_fill_style_str(p.ink);
+        match self.layout {
+            Layout::Wide => {
+                ctx.set_text_align("center");
+                for (i, (title, x)) in COLUMNS.iter().enumerate() {
+                    ctx.set_fill_style_str(p.ink);
+                    let _ = ctx.fill_text(title, *x, 18.0);
+                    if i + 1 < COLUMNS.len() {
+                        // The path's arrows between columns.
+                        let next = COLUMNS[i + 1].1;
+                        ctx.set_stroke_style_str(p.line);
+                        ctx.begin_path();
+                        ctx.move_to(x + 55.0, 14.0);
+                        ctx.line_to(next - 55.0, 14.0);
+                        ctx.stroke();
+                    }
+                }
+            }
+            Layout::Tall => {
+                ctx.set_text_align("left");
+                for (title, x, y) in [
+                    ("Clients ↓", 6.0, 16.0),
+                    ("Flow control ↓  seats in use/seats", 6.0, 96.0),
+                    ("Webhooks", 6.0, 252.0),
+                    ("etcd client", 114.0, 252.0),
+                    ("etcd", 228.0, 252.0),
+                    ("Watch cache (reads)", 6.0, 368.0),
+                ] {
+                    let _ = ctx.fill_text(title, x, y);
+                }
             }
         }
-        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_font(match self.layout {
+            Layout::Wide => "12.5px system-ui, sans-serif",
+            Layout::Tall => "11px system-ui, sans-serif",
+        });
         self.draw_clients(&ctx);
         self.draw_flow_control(&ctx, snapshot);
         self.draw_webhooks(&ctx, snapshot);
@@ -188,40 +288,82 @@ impl Diagram {
         }
     }
 
+    /// Client `i`'s box: (x, y, width, height).
+    fn client_box(&self, i: usize) -> (f64, f64, f64, f64) {
+        match self.layout {
+            Layout::Wide => (20.0, 40.0 + i as f64 * 52.0, 100.0, 36.0),
+            Layout::Tall => (
+                6.0 + (i % 3) as f64 * 104.0,
+                22.0 + (i / 3) as f64 * 30.0,
+                98.0,
+                26.0,
+            ),
+        }
+    }
+
+    /// Priority level `i`'s box.
+    fn level_box(&self, i: usize) -> (f64, f64, f64, f64) {
+        match self.layout {
+            Layout::Wide => (180.0, 34.0 + i as f64 * 33.0, 190.0, 29.0),
+            Layout::Tall => (
+                6.0 + (i % 2) as f64 * 158.0,
+                102.0 + (i / 2) as f64 * 33.0,
+                152.0,
+                29.0,
+            ),
+        }
+    }
+
+    /// Resource `i`'s box in the watch cache.
+    fn cache_box(&self, i: usize) -> (f64, f64, f64, f64) {
+        match self.layout {
+            Layout::Wide => (560.0, 34.0 + i as f64 * 40.0, 120.0, 34.0),
+            Layout::Tall => (
+                6.0 + (i % 3) as f64 * 104.0,
+                374.0 + (i / 3) as f64 * 40.0,
+                98.0,
+                34.0,
+            ),
+        }
+    }
+
     fn draw_clients(&self, ctx: &CanvasRenderingContext2d) {
-        for (i, name) in ["kubelets", "controllers", "scheduler", "users", "operators"]
-            .iter()
-            .enumerate()
-        {
-            let y = 40.0 + i as f64 * 52.0;
-            self.panel(ctx, 20.0, y, 100.0, 36.0);
-            self.label(ctx, name, 70.0, y + 22.0, "center");
+        for (i, name) in CLIENTS.iter().enumerate() {
+            let (x, y, w, h) = self.client_box(i);
+            self.panel(ctx, x, y, w, h);
+            self.label(ctx, name, x + w / 2.0, y + h / 2.0 + 4.0, "center");
         }
     }
 
     fn draw_flow_control(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
-        let x = 180.0;
         let rows = s
             .limits
             .iter()
             .filter(|l| l.seats > 0 || l.waiting > 0 || l.in_use > 0 || l.name == "exempt");
-        for (i, limit) in rows.enumerate().take(9) {
-            let y = 34.0 + i as f64 * 33.0;
-            self.panel(ctx, x, y, 170.0, 29.0);
+        for (i, limit) in rows.enumerate().take(8) {
+            let (x, y, w, h) = self.level_box(i);
+            self.panel(ctx, x, y, w, h);
             self.label(ctx, limit.name, x + 5.0, y + 12.0, "left");
+            // The tall layout's title says "seats in use / seats".
+            let unit = if self.layout == Layout::Wide {
+                " seats"
+            } else {
+                ""
+            };
             let seats = if limit.seats > 0 {
-                format!("{}/{} seats", limit.in_use, limit.seats)
+                format!("{}/{}{unit}", limit.in_use, limit.seats)
             } else {
                 format!("{} running", limit.in_use)
             };
-            self.label(ctx, &seats, x + 165.0, y + 12.0, "right");
+            self.label(ctx, &seats, x + w - 5.0, y + 12.0, "right");
+            // Seats in use; then the queue against a queue length limit of
+            // 50, short enough that its count, at the right, never covers it.
             let seats = limit.in_use as f64 / limit.seats.max(1) as f64;
-            self.bar(ctx, (x + 5.0, y + 17.0, 100.0), seats, self.palette.bar);
+            self.bar(ctx, (x + 5.0, y + 17.0, w * 0.47), seats, self.palette.bar);
             if limit.waiting > 0 {
-                // Queue depth against a queue length limit of 50.
                 self.bar(
                     ctx,
-                    (x + 110.0, y + 17.0, 55.0),
+                    (x + w * 0.53, y + 17.0, w * 0.14),
                     limit.waiting as f64 / 50.0,
                     self.palette.queue,
                 );
@@ -229,7 +371,7 @@ impl Diagram {
             self.label(
                 ctx,
                 &format!("{}", limit.waiting),
-                x + 165.0,
+                x + w - 5.0,
                 y + 26.0,
                 "right",
             );
@@ -237,35 +379,40 @@ impl Diagram {
     }
 
     fn draw_webhooks(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
-        self.panel(ctx, 415.0, 40.0, 110.0, 70.0);
+        let (x, y, w, h) = match self.layout {
+            Layout::Wide => (415.0, 40.0, 110.0, 70.0),
+            Layout::Tall => (6.0, 258.0, 100.0, 60.0),
+        };
+        self.panel(ctx, x, y, w, h);
+        let centre = x + w / 2.0;
         self.label(
             ctx,
             &format!("{} calls", s.webhook_calls),
-            470.0,
-            62.0,
+            centre,
+            y + 22.0,
             "center",
         );
         self.label(
             ctx,
             &format!("{} wait for a slot", s.webhook_waiting),
-            470.0,
-            80.0,
+            centre,
+            y + 40.0,
             "center",
         );
     }
 
     fn draw_cache(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
         for (i, resource) in Resource::ALL.iter().enumerate().take(6) {
-            let y = 34.0 + i as f64 * 40.0;
-            self.panel(ctx, 560.0, y, 120.0, 34.0);
-            self.label(ctx, resource.name(), 565.0, y + 13.0, "left");
+            let (x, y, w, h) = self.cache_box(i);
+            self.panel(ctx, x, y, w, h);
+            self.label(ctx, resource.name(), x + 5.0, y + 13.0, "left");
             let holders = s.cache_holders.get(i).copied().unwrap_or(0);
             let waiters = s.cache_waiters.get(i).copied().unwrap_or(0);
             self.label(
                 ctx,
                 &format!("{holders} hold · {waiters} wait"),
-                675.0,
-                y + 28.0,
+                x + w - 5.0,
+                y + h - 6.0,
                 "right",
             );
         }
@@ -274,10 +421,14 @@ impl Diagram {
     fn draw_etcd(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
         let n = s.etcd_streams.len().max(1);
         let per_row = 10;
+        let (sx, sy) = match self.layout {
+            Layout::Wide => (720.0, 40.0),
+            Layout::Tall => (114.0, 262.0),
+        };
         for (i, streams) in s.etcd_streams.iter().enumerate() {
             let (col, row) = (i % per_row, i / per_row);
-            let x = 720.0 + col as f64 * 11.0;
-            let y = 40.0 + row as f64 * 40.0;
+            let x = sx + col as f64 * 11.0;
+            let y = sy + row as f64 * 40.0;
             let h = (*streams as f64).min(30.0);
             ctx.set_fill_style_str(self.palette.line);
             ctx.fill_rect(x, y, 8.0, 30.0);
@@ -287,44 +438,37 @@ impl Diagram {
         self.label(
             ctx,
             &format!("{n} connections"),
-            775.0,
-            40.0 + (n.div_ceil(per_row)) as f64 * 40.0 + 6.0,
+            sx + 55.0,
+            sy + (n.div_ceil(per_row)) as f64 * 40.0 + 6.0,
             "center",
         );
-        self.panel(ctx, 860.0, 40.0, 120.0, 110.0);
+        let (x, y, w, h) = match self.layout {
+            Layout::Wide => (860.0, 40.0, 120.0, 110.0),
+            Layout::Tall => (228.0, 258.0, 86.0, 90.0),
+        };
+        self.panel(ctx, x, y, w, h);
         let e = &s.etcd;
-        self.label(
-            ctx,
-            if e.leader {
-                "leader: yes"
-            } else {
-                "electing a leader"
-            },
-            920.0,
-            60.0,
-            "center",
-        );
-        self.label(
-            ctx,
-            &format!("{} writes in flight", e.writes_in_flight),
-            920.0,
-            82.0,
-            "center",
-        );
-        self.label(
-            ctx,
-            &format!("{} reads in flight", e.reads_in_flight),
-            920.0,
-            100.0,
-            "center",
-        );
-        self.label(
-            ctx,
-            &format!("{} cores busy", e.cores_busy),
-            920.0,
-            118.0,
-            "center",
-        );
+        let centre = x + w / 2.0;
+        let leader = match (e.leader, self.layout) {
+            (true, _) => "leader: yes",
+            (false, Layout::Wide) => "electing a leader",
+            (false, Layout::Tall) => "no leader",
+        };
+        // The tall layout's box is narrower.
+        let in_flight = if self.layout == Layout::Wide {
+            " in flight"
+        } else {
+            ""
+        };
+        let lines = [
+            leader.to_owned(),
+            format!("{} writes{in_flight}", e.writes_in_flight),
+            format!("{} reads{in_flight}", e.reads_in_flight),
+            format!("{} cores busy", e.cores_busy),
+        ];
+        for (i, line) in lines.iter().enumerate() {
+            self.label(ctx, line, centre, y + 20.0 + i as f64 * 18.0, "center");
+        }
     }
 
     /// Where a request in `stage` is drawn, `progress` (0 to 1) through it.
@@ -354,13 +498,18 @@ impl Diagram {
         let elapsed = (now - r.stage_since).max(0.0);
         let progress = 1.0 - (-elapsed / typical).exp();
         let (x, _) = Self::position(r.stage, progress);
+        // The tall layout's lane runs the same stages across its width.
+        let (x, lanes_top) = match self.layout {
+            Layout::Wide => (x, 300.0),
+            Layout::Tall => (6.0 + x * 0.308, 462.0),
+        };
         // A lane per class, spread by ticket so dots do not pile up.
         let lane = match r.class {
             RequestClass::Mutating => 0.0,
             RequestClass::ReadSingle => 1.0,
             RequestClass::List => 2.0,
         };
-        let y = 300.0 + lane * 11.0 + ((r.ticket.wrapping_mul(2654435761) >> 7) % 7) as f64;
+        let y = lanes_top + lane * 11.0 + ((r.ticket.wrapping_mul(2654435761) >> 7) % 7) as f64;
         ctx.set_fill_style_str(class_colour(r.class));
         ctx.begin_path();
         let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);
@@ -400,8 +549,12 @@ impl Diagram {
             let t = ((wall - b.born) / BOUNCE_MS).clamp(0.0, 1.0);
             // From the flow-control column back to the clients, with a hop:
             // a parabola, as a thrown dot would fly, 18 px high at t = ½.
-            let x = 180.0 - t * 60.0;
-            let y = b.y - 4.0 * t * (1.0 - t) * 18.0;
+            let hop = 4.0 * t * (1.0 - t) * 18.0;
+            let (x, y) = match self.layout {
+                Layout::Wide => (180.0 - t * 60.0, b.y - hop),
+                // Upwards from the levels to the clients' rows.
+                Layout::Tall => (6.0 + (b.y - 40.0) / 250.0 * 308.0 + hop, 100.0 - t * 22.0),
+            };
             ctx.set_fill_style_str(b.colour);
             ctx.begin_path();
             let _ = ctx.arc(x, y, 3.5, 0.0, std::f64::consts::TAU);

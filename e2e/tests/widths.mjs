@@ -1,0 +1,48 @@
+// Any width: the page never scrolls sideways; the diagram takes its tall
+// layout on narrow screens with its text shown at 11 px or more; on a
+// phone the output comes first and the controls open in a drawer.
+import { check } from '../harness.mjs';
+
+/** The diagram's layout and the size its smallest text is shown at [px]. */
+async function diagramText(page) {
+  return page.evaluate(() => {
+    const canvas = document.querySelector('.diagram canvas');
+    const layout = canvas.parentElement.getAttribute('data-layout');
+    // The smallest font each layout draws with (src/ui/diagram.rs).
+    const font = layout === 'tall' ? 11 : 12.5;
+    return { layout, shown: font * canvas.getBoundingClientRect().width / canvas.width };
+  });
+}
+
+export default [
+  ...[[1280, 'wide'], [700, 'tall'], [360, 'tall']].map(([width, layout]) => [`at ${width} px: no side-scroller, the diagram ${layout} with text of 11 px or more`, async ({ base, open }) => {
+    const { page } = await open({ width, height: 800 });
+    for (const query of ['?story=none', '']) {
+      await page.goto(`${base}${query}`);
+      await page.locator(`.diagram[data-layout="${layout}"]`).waitFor({ timeout: 10_000 });
+      const text = await diagramText(page);
+      check(text.shown >= 11, `${query || 'first visit'}: diagram text shown at ${text.shown.toFixed(1)} px`);
+      const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      check(scroll <= client, `${query || 'first visit'}: the page is ${scroll} px wide in a ${client} px window`);
+    }
+  }]),
+
+  ['on a phone the output comes first and the controls open in a drawer', async ({ base, open }) => {
+    const { page } = await open({ width: 360, height: 740 });
+    await page.goto(`${base}?story=none`);
+    const nodes = page.getByRole('slider', { name: 'Nodes', exact: true });
+    await page.getByTestId('sim-time').waitFor();
+    check(!(await nodes.isVisible()), 'the sliders wait in the drawer');
+    const readouts = await page.getByTestId('p99-latency').boundingBox();
+    check(readouts.y < 740, `the readouts are on the first screen: ${readouts.y}`);
+    const toggle = page.getByRole('button', { name: 'Controls' });
+    check(await toggle.getAttribute('aria-expanded') === 'false', 'the drawer says it is closed');
+    await toggle.click();
+    await nodes.waitFor();
+    check(await page.getByRole('button', { name: 'Close the controls' }).getAttribute('aria-expanded') === 'true', 'and open');
+    const box = await nodes.boundingBox();
+    check(box.x >= 0 && box.x + box.width <= 360, `a slider fits the phone: ${JSON.stringify(box)}`);
+    await page.getByRole('button', { name: 'Close the controls' }).click();
+    await nodes.waitFor({ state: 'hidden' });
+  }],
+];
