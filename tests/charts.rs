@@ -6,8 +6,8 @@
 
 use cplab::lab::charts::figures::{self, QueueHistory};
 use cplab::lab::charts::{
-    BLUE, FAILED_BAND, HistogramChart, LIGHT, ORANGE, QUEUE_COLOURS, Scale, Series, TimeChart,
-    VERMILLION, draw_sweep,
+    BLUE, FAILED_BAND, HistogramChart, LIGHT, ORANGE, Overlays, QUEUE_COLOURS, Scale, Series,
+    TimeChart, VERMILLION, draw_sweep,
 };
 use cplab::lab::format;
 use cplab::lab::jobs::SweepPoint;
@@ -230,7 +230,7 @@ fn the_latency_chart_draws_each_quantile_of_the_run_under_its_slo() {
 
     let (data, data_drawn) = recorder((720, 260));
     chart
-        .draw_data(&data, &series, Some(&guide), &[])
+        .draw_data(&data, &series, Some(&guide), &Overlays::default())
         .expect("draws");
     let drawn = data_drawn.borrow();
     assert!(
@@ -278,7 +278,9 @@ fn a_window_without_completions_is_a_gap_not_a_line_across_it() {
     let mut chart = TimeChart::new(Scale::Log, format::latency);
     chart.fit(&series, None);
     let (data, drawn) = recorder((720, 260));
-    chart.draw_data(&data, &series, None, &[]).expect("draws");
+    chart
+        .draw_data(&data, &series, None, &Overlays::default())
+        .expect("draws");
     let drawn = drawn.borrow();
     let lengths: Vec<usize> = paths(&drawn, VERMILLION).iter().map(Vec::len).collect();
     assert_eq!(lengths, [2, 2], "two runs of two");
@@ -347,7 +349,9 @@ fn the_rates_and_queue_charts_draw_the_runs_counts() {
     let mut chart = TimeChart::new(Scale::Linear, format::significant);
     chart.fit(&series, None);
     let (data, drawn) = recorder((720, 200));
-    chart.draw_data(&data, &series, None, &[]).expect("draws");
+    chart
+        .draw_data(&data, &series, None, &Overlays::default())
+        .expect("draws");
     assert_eq!(
         drawn
             .borrow()
@@ -561,7 +565,15 @@ fn an_outage_that_looks_fast_is_drawn_with_its_failures() {
     chart.fit(&series, guide.as_ref());
     let (data, drawn) = recorder((720, 260));
     chart
-        .draw_data(&data, &series, guide.as_ref(), &failed)
+        .draw_data(
+            &data,
+            &series,
+            guide.as_ref(),
+            &Overlays {
+                failed: &failed,
+                marks: &[],
+            },
+        )
         .expect("draws");
     let bands: Vec<(BackendCoord, BackendCoord)> = drawn
         .borrow()
@@ -585,4 +597,57 @@ fn an_outage_that_looks_fast_is_drawn_with_its_failures() {
         bands.iter().all(|(a, b)| a.1 <= 12 && b.1 > a.1),
         "{bands:?}"
     );
+}
+
+/// Issue 15, item 4: the timeline's events (and the reader's changes) are
+/// marked on the latency chart, and one that has left the 60 s window is
+/// still named.
+#[test]
+fn the_runs_changes_are_marked_on_the_time_axis() {
+    use cplab::lab::live::LiveRun;
+    use cplab::lab::state::Action;
+    let mut params = Params::for_preset("slow-webhook").expect("preset");
+    params.playback.speed = 10.0;
+    let mut live = LiveRun::new(&params).expect("runs");
+    let clock = || 0.0;
+    let mut t = 0.0;
+    while live.simulation().now() < cplab::sim::from_secs(40.0) {
+        t += 100.0;
+        live.frame(t, clock);
+    }
+    let marks: Vec<(f64, String)> = live.marks().map(|(ago, l)| (ago, l.to_owned())).collect();
+    assert_eq!(marks.len(), 1, "{marks:?}");
+    assert_eq!(marks[0].1, "Slow webhook on");
+    assert!((marks[0].0 - 10.0).abs() < 0.5, "10 s ago: {marks:?}");
+    // A reader's change is marked with its new value.
+    for change in live.take_absorbed() {
+        params = params.reduce(Action::Absorb(change));
+    }
+    let article = Control::FlowControl
+        .row()
+        .choice("article-queue")
+        .expect("a choice");
+    params = params.reduce(Action::Choose(Control::FlowControl, article));
+    live.apply(&params).expect("applies");
+    let last = live.marks().last().map(|(_, l)| l.to_owned());
+    assert_eq!(last.as_deref(), Some("Flow control: Priority queue"));
+    // Drawn: a line for each mark in the window, and where it meets the top.
+    let series: Vec<Series> = Vec::new();
+    let mut chart = TimeChart::new(Scale::Log, format::latency);
+    chart.fit(&series, None);
+    let (data, drawn) = recorder((720, 260));
+    let overlays = Overlays {
+        failed: &[],
+        marks: &[-10.0, -75.0],
+    };
+    let tops = chart
+        .draw_data(&data, &series, None, &overlays)
+        .expect("draws");
+    assert!(tops[0].is_some() && tops[1].is_none(), "{tops:?}");
+    let vertical = drawn
+        .borrow()
+        .iter()
+        .filter(|d| matches!(d, Drawn::Path(p, _) if p.len() == 2 && p[0].0 == p[1].0))
+        .count();
+    assert_eq!(vertical, 1, "one line, inside the window");
 }

@@ -9,11 +9,13 @@
 //! time, so the run can be exported as a scenario whose timeline replays
 //! it exactly (`cplab run` then prints the page's numbers).
 
+use super::charts::figures;
 use super::params::Params;
 use super::readouts::{self, READOUT_WINDOWS, Readouts};
 use crate::sim::scenario::MAX_DURATION;
 use crate::sim::timeline::{MAX_ENTRIES, TimedChange};
 use crate::sim::{Change, Nanos, Scenario, ScenarioError, Simulation, from_secs, to_secs};
+use std::collections::VecDeque;
 
 /// Longest wall-clock step of one frame [ms]: after a stall (a hidden tab,
 /// a debugger) the simulation resumes rather than jumping ahead.
@@ -46,7 +48,13 @@ pub struct LiveRun {
     limited: bool,
     /// the run reached the pause its playback asks for, not yet taken
     reached_pause: bool,
+    /// the latest changes to the run (the timeline's and the reader's),
+    /// when they applied [ns] and what the charts call them
+    marks: VecDeque<(Nanos, String)>,
 }
+
+/// Marks kept for the charts: a minute of a busy reader's changes.
+const MAX_MARKS: usize = 16;
 
 impl LiveRun {
     /// Starts a run; `Err` says why the configuration cannot run.
@@ -77,6 +85,7 @@ impl LiveRun {
             budget: 20_000,
             limited: false,
             reached_pause: false,
+            marks: VecDeque::new(),
         })
     }
 
@@ -104,8 +113,12 @@ impl LiveRun {
             .zip(self.simulation.reconfigure_all(&changes))
         {
             match verdict {
-                Ok(()) if self.history.len() < MAX_ENTRIES => self.history.push((now, *change)),
-                Ok(()) => {}
+                Ok(()) => {
+                    if self.history.len() < MAX_ENTRIES {
+                        self.history.push((now, *change));
+                    }
+                    self.mark(now, change);
+                }
                 Err(error) => refused.push(error),
             }
         }
@@ -123,11 +136,31 @@ impl LiveRun {
     /// Advances within a budget; the timeline's changes are mirrored.
     fn advance_to(&mut self, target: Nanos, budget: u64) -> crate::sim::Advance {
         let advance = self.simulation.advance_bounded(target, budget);
+        let now = self.simulation.now();
         for change in self.simulation.take_fired() {
             self.applied.absorb(&change);
+            self.mark(now, &change);
             self.absorbed.push(change);
         }
         advance
+    }
+
+    fn mark(&mut self, at: Nanos, change: &Change) {
+        let spec = self.started_with.control_plane.as_ref();
+        if self.marks.len() == MAX_MARKS {
+            self.marks.pop_front();
+        }
+        self.marks
+            .push_back((at, figures::change_label(change, spec)));
+    }
+
+    /// The run's latest changes, oldest first: how long ago each applied
+    /// [s of simulated time] and what it was.
+    pub fn marks(&self) -> impl Iterator<Item = (f64, &str)> {
+        let now = self.simulation.now();
+        self.marks
+            .iter()
+            .map(move |(at, label)| (to_secs(now.saturating_sub(*at)), label.as_str()))
     }
 
     /// Whether the run has reached its pause since the last call (the page

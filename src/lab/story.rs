@@ -189,7 +189,8 @@ pub const STORIES: &[Story] = &[
                 text: "The webhooks hang: each call waits for its full 10 s timeout, then the \
                        write fails (failurePolicy Fail). The writes hold their seats all that \
                        time, so workload-high runs out of seats, its queues fill and turn new \
-                       writes away with 429s.",
+                       writes away with 429s. The latency pulses with the 10 s timeout: the calls \
+                       that began together time out together, so seats come free in cohorts.",
                 acts: &[],
                 chart: ChartClass::Mutating,
                 speed: 4.0,
@@ -235,7 +236,7 @@ pub const STORIES: &[Story] = &[
                 text: "A 1,000-node cluster. At 20 s one tenant's controller starts sending 30,000 \
                        requests a second into workload-low.",
                 acts: &[],
-                chart: ChartClass::Read,
+                chart: ChartClass::Users,
                 speed: 2.0,
                 until: Some(18.0),
                 promises: &[p(M::User, P99, Below(0.05))],
@@ -245,7 +246,7 @@ pub const STORIES: &[Story] = &[
                        queues: they fill and reject it with 429s, while the other flows keep \
                        short queues. Users, in global-default, do not notice.",
                 acts: &[],
-                chart: ChartClass::Read,
+                chart: ChartClass::Users,
                 speed: 2.0,
                 until: Some(40.0),
                 promises: &[
@@ -262,7 +263,7 @@ pub const STORIES: &[Story] = &[
                     Act::Reset,
                     Act::Choose(Control::FlowControl, "article-queue"),
                 ],
-                chart: ChartClass::Read,
+                chart: ChartClass::Users,
                 speed: 2.0,
                 until: Some(40.0),
                 promises: &[p(M::User, Failed, Above(1.0))],

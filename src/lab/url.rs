@@ -19,7 +19,7 @@
 //! | `slow-webhook`, `fsync-spike`, `paused` | `1` (on) |
 //! | `seed` | 0 to 2⁶⁴−1 |
 //! | `panel` | `lab`, `compare`, `case-study`, `claims`, `ab`, `sweep` |
-//! | `chart` | `mutating`, `read`, `list`, `webhook`, `store`, `discovery` |
+//! | `chart` | `mutating`, `read`, `list`, `webhook`, `store`, `discovery`, `users` |
 //! | `b` | the A/B panel's B preset |
 //! | `sweep`, `sweep-from`, `sweep-to` | the sweep's slider (a numeric key above) and range |
 //! | `embed` | `diagram`, `latency`, `diagram-chart`, `table` |

@@ -100,6 +100,9 @@ pub enum ChartClass {
     Store,
     /// discovery's start-up latency per client
     Discovery,
+    /// the requests of users (kubectl, in global-default), apart from
+    /// everyone else's
+    Users,
 }
 
 /// The line a latency chart is judged against.
@@ -112,13 +115,14 @@ pub struct Guide {
 }
 
 impl ChartClass {
-    pub const ALL: [ChartClass; 6] = [
+    pub const ALL: [ChartClass; 7] = [
         ChartClass::Mutating,
         ChartClass::Read,
         ChartClass::List,
         ChartClass::Webhook,
         ChartClass::Store,
         ChartClass::Discovery,
+        ChartClass::Users,
     ];
 
     /// The URL value.
@@ -130,6 +134,7 @@ impl ChartClass {
             ChartClass::Webhook => "webhook",
             ChartClass::Store => "store",
             ChartClass::Discovery => "discovery",
+            ChartClass::Users => "users",
         }
     }
 
@@ -142,6 +147,7 @@ impl ChartClass {
             ChartClass::Webhook => "Webhook calls",
             ChartClass::Store => "Store writes",
             ChartClass::Discovery => "Discovery",
+            ChartClass::Users => "Users",
         }
     }
 
@@ -154,6 +160,7 @@ impl ChartClass {
             ChartClass::Webhook => MetricClass::Webhook,
             ChartClass::Store => MetricClass::EtcdWrite,
             ChartClass::Discovery => MetricClass::Discovery,
+            ChartClass::Users => MetricClass::User,
         }
     }
 

@@ -2,7 +2,7 @@
 //! canvases (axes under data) drawn by `lab::charts` through plotters'
 //! canvas backend.
 
-use crate::lab::charts::{self, HistogramChart, Scale, Series, Theme, TimeChart};
+use crate::lab::charts::{self, HistogramChart, Overlays, Scale, Series, Theme, TimeChart};
 use crate::lab::controls::Control;
 use crate::lab::jobs::SweepPoint;
 use crate::lab::view::Guide;
@@ -113,12 +113,20 @@ impl CanvasTimeChart {
     /// Draws the series (and the guide) over the last 60 s; the axes only
     /// when their range, the guide or the canvases' size changed.
     pub fn draw(&mut self, series: &[Series], guide: Option<Guide>) {
-        self.draw_failing(series, guide, &[]);
+        self.draw_failing(series, guide, &[], &[]);
     }
 
-    /// As `draw`, with the failed share of each window (see
-    /// `TimeChart::draw_data`).
-    pub fn draw_failing(&mut self, series: &[Series], guide: Option<Guide>, failed: &[(f64, f64)]) {
+    /// As `draw`, with the failed share of each window and the run's
+    /// latest changes (`marks`: seconds ago, label) as lines, each labelled
+    /// at the top; the latest change older than the window is named at the
+    /// left edge, so a timeline's event does not vanish from the chart.
+    pub fn draw_failing(
+        &mut self,
+        series: &[Series],
+        guide: Option<Guide>,
+        failed: &[(f64, f64)],
+        marks: &[(f64, &str)],
+    ) {
         if self.layers.resized() {
             self.chart.forget_axes();
         }
@@ -129,10 +137,60 @@ impl CanvasTimeChart {
                 return;
             }
         }
-        if let Some(root) = cleared(&self.layers.data) {
-            let _ = self.chart.draw_data(&root, series, guide.as_ref(), failed);
+        let at: Vec<f64> = marks.iter().map(|(ago, _)| -ago).collect();
+        let overlays = Overlays { failed, marks: &at };
+        let Some(tops) = cleared(&self.layers.data).and_then(|root| {
+            self.chart
+                .draw_data(&root, series, guide.as_ref(), &overlays)
+        }) else {
+            return;
+        };
+        let Some(ctx) = context(&self.layers.data) else {
+            return;
+        };
+        ctx.set_font("11px system-ui, sans-serif");
+        ctx.set_fill_style_str(MARK_INK);
+        let width = self.layers.data.width() as f64;
+        for (i, (top, (_, label))) in tops.iter().zip(marks).enumerate() {
+            if let Some((x, y)) = top {
+                // Staggered, so marks close together stay readable; kept
+                // inside the canvas at the right edge.
+                let y = *y as f64 + 12.0 + (i % 3) as f64 * 12.0;
+                // About 6 px a character at 11 px (measuring would cost a
+                // layout read per label per frame).
+                let right = *x as f64 + 3.0 + label.chars().count() as f64 * 6.0;
+                ctx.set_text_align(if right > width { "right" } else { "left" });
+                let x = if right > width {
+                    *x as f64 - 3.0
+                } else {
+                    *x as f64 + 3.0
+                };
+                let _ = ctx.fill_text(label, x, y);
+            }
+        }
+        let gone = marks
+            .iter()
+            .zip(&tops)
+            .rev()
+            .find(|(_, top)| top.is_none())
+            .map(|(mark, _)| mark);
+        if let Some((ago, label)) = gone {
+            ctx.set_text_align("left");
+            let text = format!("← {label}, {} ago", crate::lab::format::clock(*ago));
+            let _ = ctx.fill_text(&text, 72.0, 24.0);
         }
     }
+}
+
+/// The colour of a mark's label (readable on both schemes' grounds).
+const MARK_INK: &str = "#8c959f";
+
+fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
+    canvas
+        .get_context("2d")
+        .ok()??
+        .dyn_into::<CanvasRenderingContext2d>()
+        .ok()
 }
 
 /// The latency histogram on its two canvases (drawn every tenth frame, so

@@ -26,6 +26,9 @@ const TALL: (f64, f64) = (320.0, 500.0);
 /// would shrink under 11 px: the tall one (11 px text, shown at least 320
 /// px wide on a page 360 px wide) is drawn instead.
 const TALL_BELOW: f64 = 880.0;
+/// In an embed, whose frame's height is the author's, the wide drawing
+/// stays down to this width [CSS px] (its text shown at 8.5 px or more).
+const TALL_BELOW_IN_EMBED: f64 = 500.0;
 /// The layout is checked against the shown width every this many frames.
 const LAYOUT_EVERY: u32 = 30;
 
@@ -148,7 +151,13 @@ impl Diagram {
         if shown <= 0.0 {
             return;
         }
-        let layout = if shown < TALL_BELOW {
+        let embedded = figure.closest(".embed").ok().flatten().is_some();
+        let below = if embedded {
+            TALL_BELOW_IN_EMBED
+        } else {
+            TALL_BELOW
+        };
+        let layout = if shown < below {
             Layout::Tall
         } else {
             Layout::Wide

@@ -114,10 +114,12 @@ impl Canvases {
             && let Some((lines, guide, failed)) =
                 figures::latency(sim, params.view.chart, timeout, &api)
         {
+            let marks: Vec<(f64, &str)> = run.marks().collect();
             chart.draw_failing(
                 &coloured(&[BLUE, ORANGE, VERMILLION], &lines),
                 guide,
                 &failed,
+                &marks,
             );
         }
         if let Some(chart) = &mut self.rates {

@@ -173,3 +173,40 @@ impl QueueHistory {
             .collect()
     }
 }
+
+/// A change to a run as a chart's mark names it: "Slow webhook on",
+/// "Flow control: Priority queue", "Nodes 5,000", "greedy tenant at
+/// 30,000 req/s". `spec` names a workload source.
+pub fn change_label(
+    change: &crate::sim::Change,
+    spec: Option<&crate::sim::models::control_plane::ControlPlaneSpec>,
+) -> String {
+    use crate::lab::controls::{CONTROLS, Input};
+    use crate::sim::Change;
+    use crate::sim::models::control_plane::ControlPlaneChange as C;
+    let Change::ControlPlane(change) = change else {
+        return crate::sim::timeline::key_of(change).unwrap_or_default();
+    };
+    if let C::SourceRate { index, rate } = *change {
+        let name = spec
+            .and_then(|s| s.workload.sources.get(index as usize))
+            .map_or("a source", |s| s.name.as_str());
+        return format!("{name} at {}", crate::lab::format::rate(rate));
+    }
+    let Some((row, value)) = CONTROLS.iter().find_map(|r| Some((r, r.absorb(change)?))) else {
+        return crate::sim::timeline::key_of(&Change::ControlPlane(*change)).unwrap_or_default();
+    };
+    match row.input {
+        Input::Toggle => format!("{} {}", row.label, if value != 0.0 { "on" } else { "off" }),
+        Input::Press => row.label.to_owned(),
+        Input::Switch(choices) => match choices.get(value as usize) {
+            Some(choice) => format!("{}: {}", row.label, choice.label),
+            None => row.label.to_owned(),
+        },
+        Input::Slider { .. } => format!(
+            "{} {}",
+            row.label,
+            crate::lab::format::slider_readout(row.control, value)
+        ),
+    }
+}

@@ -17,7 +17,7 @@ mod time;
 
 pub use histogram::HistogramChart;
 pub use sweep::draw_sweep;
-pub use time::{Scale, Series, TimeChart};
+pub use time::{Overlays, Scale, Series, TimeChart};
 
 use plotters::element::PathElement;
 use plotters::style::{Color, RGBColor};

@@ -65,6 +65,15 @@ impl YRange {
     }
 }
 
+/// What a latency chart draws besides its lines.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Overlays<'a> {
+    /// each window's failed share (seconds before now, 0 to 1)
+    pub failed: &'a [(f64, f64)],
+    /// changes to the run (the timeline's, the reader's), seconds before now
+    pub marks: &'a [f64],
+}
+
 /// One line: its colour and its points (seconds before now, value).
 pub struct Series<'a> {
     pub colour: RGBColor,
@@ -185,7 +194,9 @@ impl TimeChart {
             .bold_line_style(self.theme.grid)
             .axis_style(self.theme.label)
             .label_style(("sans-serif", 12).into_font().color(&self.theme.label))
-            .x_labels(7)
+            // About one label per 90 px: seven on the page, two or three in
+            // a narrow embed.
+            .x_labels((root.dim_in_pixel().0 as usize / 90).clamp(2, 7))
             .y_labels(y_labels)
             .x_label_formatter(&|x| {
                 if *x >= -0.5 {
@@ -216,20 +227,35 @@ impl TimeChart {
     }
 
     /// Draws the data layer (on a cleared, transparent area): the failed
-    /// share of each window (`failed`: seconds before now, 0 to 1) as a
-    /// band hanging from the top, a quarter of the plot's height at 100%;
-    /// the guide as a dashed line; then each series.
+    /// share of each window as a band hanging from the top, a quarter of
+    /// the plot's height at 100%; each mark inside the window as a thin
+    /// vertical line; the guide as a dashed line; then each series. Returns
+    /// where each mark's line meets the plot's top, in pixels (its label is
+    /// the caller's to write: text on this layer would be measured every
+    /// frame).
     pub fn draw_data<DB: DrawingBackend>(
         &self,
         root: &DrawingArea<DB, Shift>,
         series: &[Series],
         guide: Option<&Guide>,
-        failed: &[(f64, f64)],
-    ) -> Option<()> {
+        overlays: &Overlays,
+    ) -> Option<Vec<Option<(i32, i32)>>> {
         let mut chart = self.chart(root)?;
         let (low, high) = self.range.bounds();
         let (low, high) = (self.to_axis(low), self.to_axis(high));
-        let band = failed
+        let inside = |x: f64| (-SPAN_SECONDS..=0.0).contains(&x);
+        let marks =
+            overlays.marks.iter().filter(|x| inside(**x)).map(|x| {
+                PathElement::new(vec![(*x, low), (*x, high)], GREY.mix(0.8).stroke_width(1))
+            });
+        chart.draw_series(marks).ok()?;
+        let tops = overlays
+            .marks
+            .iter()
+            .map(|x| inside(*x).then(|| chart.backend_coord(&(*x, high))))
+            .collect();
+        let band = overlays
+            .failed
             .iter()
             .filter(|(_, share)| *share > 0.0)
             .map(|(x, share)| {
@@ -265,6 +291,7 @@ impl TimeChart {
                 }
             }
         }
-        root.present().ok()
+        root.present().ok()?;
+        Some(tops)
     }
 }
