@@ -124,6 +124,10 @@ pub struct JobUpdate {
     /// measures it (the worker does; the simulation itself has no clock)
     #[serde(default)]
     pub elapsed_ms: Option<f64>,
+    /// the result was computed when the site was built, not now (see
+    /// `precomputed.rs`)
+    #[serde(default)]
+    pub precomputed: bool,
 }
 
 impl JobUpdate {
@@ -136,6 +140,7 @@ impl JobUpdate {
             result: JobResult::Sweep(Vec::new()),
             error: Some(error),
             elapsed_ms: None,
+            precomputed: false,
         }
     }
 }
@@ -328,6 +333,7 @@ impl JobRunner {
             result: self.result.clone(),
             error: None,
             elapsed_ms: None,
+            precomputed: false,
         }
     }
 

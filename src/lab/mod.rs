@@ -4,8 +4,9 @@
 //! reducer ([`state`]), how it travels in a link ([`url`]), the
 //! article's claims and their verdicts ([`claims`]), the stories that
 //! walk a reader through a scenario ([`story`]), and what the page
-//! leaves to its worker ([`worker`]): the long computations ([`jobs`]) and
-//! reading and writing files, asked for in messages ([`wire`]).
+//! leaves to its worker ([`worker`]): the long computations ([`jobs`], the
+//! default run's answered from [`precomputed`]) and reading and writing
+//! files, asked for in messages ([`wire`]).
 //!
 //! The page's running simulation ([`live`]), what the page writes of it
 //! ([`readouts`], [`format`], [`export`]) and its charts ([`charts`], drawn
@@ -21,6 +22,7 @@ pub mod format;
 pub mod jobs;
 pub mod live;
 pub mod params;
+pub mod precomputed;
 pub mod readouts;
 pub mod state;
 pub mod story;

@@ -1,13 +1,15 @@
 //! The worker's side of [`super::wire`]: what the page's second module
 //! does with each message.
 //!
-//! Files are read and written at once; a job replaces the one running and
+//! Files are read and written at once, and so is the default run's table
+//! or case study (precomputed); a job replaces the one running and
 //! is worked on in steps of a bounded number of events, so the worker can
 //! take a newer message between steps. Plain data in and out, tested
 //! natively: `src/bin/worker.rs` only moves the bytes and yields to the
 //! browser between steps.
 
 use super::jobs::{JobRunner, JobUpdate};
+use super::precomputed;
 use super::wire::{FromWorker, MetricsExport, ToWorker};
 use crate::sim::{Scenario, to_secs};
 
@@ -26,6 +28,12 @@ impl Worker {
     /// job that cannot start); a job that starts answers through `step`.
     pub fn receive(&mut self, message: ToWorker) -> Option<FromWorker> {
         match message {
+            // The default run's table and case study were computed when
+            // the site was built: answered at once, replacing any job.
+            ToWorker::Job(request) if let Some(update) = precomputed::answer(&request) => {
+                self.job = None;
+                Some(FromWorker::Job(update))
+            }
             ToWorker::Job(request) => match JobRunner::new(&request) {
                 Ok(runner) => {
                     self.job = Some(runner);
@@ -170,6 +178,22 @@ mod tests {
                 .as_array()
                 .is_some_and(|w| w.len() > 20)
         );
+    }
+
+    #[test]
+    fn the_default_table_is_answered_at_once_and_a_changed_one_computed() {
+        let mut worker = Worker::new();
+        let mut changed = Params::default();
+        changed.run.seed = 2;
+        let request = JobRequest::new(1, JobKind::Compare, &changed);
+        assert_eq!(worker.receive(ToWorker::Job(request)), None);
+        assert_eq!(worker.job(), Some(1), "computing");
+        let request = JobRequest::new(2, JobKind::Compare, &Params::default());
+        let Some(FromWorker::Job(update)) = worker.receive(ToWorker::Job(request)) else {
+            panic!("an answer at once");
+        };
+        assert!(update.done && update.precomputed && update.id == 2);
+        assert_eq!(worker.job(), None, "the default replaced the running job");
     }
 
     #[test]

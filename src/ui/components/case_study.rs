@@ -126,7 +126,8 @@ pub fn case_study(props: &CaseStudyProps) -> Html {
                 { "800 nodes on Kubernetes 1.30 with default flags; then the article's four changes. The load is our premise, stated in the scenario (the article gives none): legacy discovery with 50 CRDs, a CI job listing every pod every 5 s, half the clients restarting at 30 s. Every row runs 90 simulated seconds with the same seed." }
             </p>
             <JobProgress value={progress} done={done} label="Computing the case study" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)}
-                failed={props.update.as_ref().is_some_and(|u| u.error.is_some())} />
+                failed={props.update.as_ref().is_some_and(|u| u.error.is_some())}
+                precomputed={props.update.as_ref().is_some_and(|u| u.precomputed)} />
             <div class="before-after" role="group" aria-label="Before or after">
                 <button aria-pressed={(!*showing_after).to_string()} onclick={toggle(false)}>{ "Before" }</button>
                 <button aria-pressed={showing_after.to_string()} onclick={toggle(true)}>{ "After" }</button>

@@ -74,10 +74,11 @@ pub fn compare(props: &CompareProps) -> Html {
             <h2 id="compare-title">{ "The article's comparison table, recomputed" }</h2>
             <p class="lede">
                 { "Each cell shows the article's figure, then the model's for the same column at 1,000 nodes, with this page's seed and every slider you moved (except Nodes and Speed). \
-                   Change a slider and the table is computed again in a background worker." }
+                   For this page's defaults the figures were computed when the site was built; change a slider or the seed and the table is computed again in a background worker." }
             </p>
             <JobProgress value={progress} done={done} label="Computing the table" elapsed_ms={props.update.as_ref().and_then(|u| u.elapsed_ms)}
-                failed={props.update.as_ref().is_some_and(|u| u.error.is_some())} />
+                failed={props.update.as_ref().is_some_and(|u| u.error.is_some())}
+                precomputed={props.update.as_ref().is_some_and(|u| u.precomputed)} />
             if let Some(error) = error { <p class="error" role="alert">{ error }</p> }
             <div class="table-scroll">
             <table data-testid="compare-table">

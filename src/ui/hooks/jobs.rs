@@ -1,5 +1,6 @@
 use crate::lab::jobs::{JobKind, JobUpdate};
 use crate::lab::params::{Params, Run};
+use crate::lab::precomputed;
 use crate::lab::view::{Figure, Panel, Sweep};
 use crate::ui::worker::LazyWorker;
 use gloo_timers::callback::Timeout;
@@ -60,10 +61,17 @@ pub fn use_jobs(params: &Params) -> Jobs {
         let current = params.clone();
         use_effect_with(key, move |key| {
             timer.borrow_mut().take();
-            if let Some((kind, _)) = key {
+            if let Some((kind, (run, _))) = key {
                 let kind = *kind;
                 update.set(None);
-                *timer.borrow_mut() = Some(Timeout::new(JOB_DEBOUNCE_MS, move || {
+                // The default run's table and case study are precomputed
+                // (`lab::precomputed`): the worker answers them at once, so
+                // there is nothing to debounce.
+                let delay = match precomputed::covers(kind, run) {
+                    true => 0,
+                    false => JOB_DEBOUNCE_MS,
+                };
+                *timer.borrow_mut() = Some(Timeout::new(delay, move || {
                     worker.with(|client| client.request_job(kind, &current));
                 }));
             }
