@@ -3,7 +3,7 @@
 // (the page measures them with the model's own code; tests/stories.rs
 // checks the same promises natively), press Next to the end.
 import { readFileSync } from 'node:fs';
-import { check, readout, clockSeconds } from '../harness.mjs';
+import { check, readout, clockSeconds, sliderReadout } from '../harness.mjs';
 
 const STORY_SOURCE = readFileSync(new URL('../../src/lab/story.rs', import.meta.url), 'utf8');
 /** The stories' ids, as the table in src/lab/story.rs names them. */
@@ -74,5 +74,27 @@ export default [
     check(await card.getAttribute('data-step') === '2', 'at the third step');
     check(await page.getByRole('radio', { name: 'From etcd' }).isChecked(), 'the step switched Consistent LIST as a reader would');
     check(await page.getByRole('tab', { name: 'Mutating' }).getAttribute('aria-selected') === 'true', 'and shows the chart it talks about');
+  }],
+
+  ['the diagram is an interface: a click on a part opens its explanation, whose tip is a story to try', async ({ base, open }) => {
+    const { page } = await open({ width: 1280, height: 800 });
+    await page.goto(`${base}?story=none`);
+    const canvas = page.getByTestId('diagram');
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    // Flow control's column, in the wide drawing's own 1000 px: x about 270.
+    await canvas.click({ position: { x: box.width * 0.27, y: box.height * 0.4 } });
+    const apf = page.locator('details.panel', { hasText: 'API Priority and Fairness' }).first();
+    await page.waitForFunction(() => document.querySelector('#mechanism-0')?.open === true);
+    check(await apf.isVisible(), 'its explanation is open and in view');
+    // The keyboard's way: the part's button under the drawing.
+    await page.getByRole('button', { name: 'etcd', exact: true }).click();
+    await page.waitForFunction(() => [...document.querySelectorAll('details.panel')].some((d) => d.open && d.textContent.includes('etcd and its client')));
+    await page.getByRole('button', { name: 'Flow control', exact: true }).click();
+    await apf.getByTestId('try-story').click();
+    const card = page.getByTestId('story');
+    await card.waitFor();
+    check((await card.textContent()).includes("Try: APF's seats by level"), 'the tip is told as a story');
+    check(await sliderReadout(page, 'Nodes') === '5,000', `its first step set Nodes as a reader would: ${await sliderReadout(page, 'Nodes')}`);
   }],
 ];

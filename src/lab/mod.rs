@@ -21,6 +21,7 @@ pub mod export;
 pub mod format;
 pub mod jobs;
 pub mod live;
+pub mod mechanisms;
 pub mod params;
 pub mod precomputed;
 pub mod readouts;

@@ -135,6 +135,8 @@ pub struct View {
     pub story: Option<StoryAt>,
     /// on a narrow screen, the controls' drawer is open
     pub drawer_open: bool,
+    /// the part of the diagram whose explanation the reader opened
+    pub explained: Option<super::mechanisms::Part>,
 }
 
 /// The controls the scenario's timeline moved in this run, each with the
@@ -192,6 +194,7 @@ impl Default for View {
             sweep: Sweep::default(),
             story: None,
             drawer_open: false,
+            explained: None,
         }
     }
 }

@@ -53,6 +53,8 @@ pub enum Action {
     StoryReached(Vec<f64>),
     /// leave the story for the full lab
     LeaveStory,
+    /// open the explanation of a part of the diagram
+    Explain(super::mechanisms::Part),
 }
 
 impl Params {
@@ -180,6 +182,7 @@ impl Params {
                     next.playback.pause_at = None;
                 }
             }
+            Action::Explain(part) => next.view.explained = Some(part),
             Action::LeaveStory => {
                 if next.view.story.take().is_some() {
                     next.playback.pause_at = None;

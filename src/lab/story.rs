@@ -412,6 +412,205 @@ pub const STORIES: &[Story] = &[
             },
         ],
     },
+    // The mechanisms' "Try" tips (the explanations under the lab), each a
+    // short story so its promise is tested like every other.
+    Story {
+        id: "try-apf",
+        title: "Try: APF's seats by level",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "5,000 nodes, and both inflight limits lowered to 3: APF's seats are their \
+                       sum, 6, shared out by level, and node-high gets 1 of them for the \
+                       kubelets' lease renewals, about 500 a second. Its queues overflow within \
+                       about 30 s: hundreds of 429s a second.",
+                acts: &[
+                    Act::Set(Control::Nodes, 5_000.0),
+                    Act::Set(Control::MaxRequestsInflight, 3.0),
+                    Act::Set(Control::MaxMutatingRequestsInflight, 3.0),
+                ],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[
+                    p(M::Mutating, Failed, Above(100.0)),
+                    p(M::Mutating, Waiting("node-high"), Above(100.0)),
+                ],
+            },
+            Step {
+                text: "At 4 and 4 (a new run), node-high gets 2 seats and keeps up: no 429s.",
+                acts: &[
+                    Act::Reset,
+                    Act::Set(Control::MaxRequestsInflight, 4.0),
+                    Act::Set(Control::MaxMutatingRequestsInflight, 4.0),
+                ],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[p(M::Mutating, Failed, Below(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "try-max-inflight",
+        title: "Try: max inflight",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "Max inflight (APF off) at 5,000 nodes with max-mutating-requests-inflight \
+                   lowered to 3: over the limit a write gets 429 at once, about a quarter of \
+                   them, and the rest stay fast: there is no queue to wait in.",
+            acts: &[
+                Act::Choose(Control::FlowControl, "max-inflight"),
+                Act::Set(Control::Nodes, 5_000.0),
+                Act::Set(Control::MaxMutatingRequestsInflight, 3.0),
+            ],
+            chart: ChartClass::Mutating,
+            speed: 2.0,
+            until: Some(20.0),
+            promises: &[
+                p(M::Mutating, Failed, Above(50.0)),
+                p(M::Mutating, P99, Below(0.1)),
+            ],
+        }],
+    },
+    Story {
+        id: "try-article-queue",
+        title: "Try: the article's priority queue",
+        preset: "k8s-1.32-article",
+        steps: &[Step {
+            text: "The article's version at 5,000 nodes with both inflight limits at 1 (2 \
+                   workers): its priority queue serves every write before any read, so the \
+                   reads wait behind the writes, while the writes stay fast.",
+            acts: &[
+                Act::Set(Control::Nodes, 5_000.0),
+                Act::Set(Control::MaxRequestsInflight, 1.0),
+                Act::Set(Control::MaxMutatingRequestsInflight, 1.0),
+            ],
+            chart: ChartClass::Read,
+            speed: 2.0,
+            until: Some(20.0),
+            promises: &[
+                p(M::ReadSingle, P99, Above(0.05)),
+                p(M::Mutating, P99, Below(0.05)),
+            ],
+        }],
+    },
+    Story {
+        id: "try-webhooks",
+        title: "Try: a slow webhook, inline",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "Slow webhook on: each call takes 50 times longer (1.25 s). Upstream calls \
+                   webhooks while the write holds its seats, so workload-high's seats in use \
+                   climb and the writes' p99 passes its SLO. At 1,000 nodes the levels still \
+                   have seats to spare, so reads do not notice.",
+            acts: &[Act::TurnOn(Control::SlowWebhook)],
+            chart: ChartClass::Mutating,
+            speed: 2.0,
+            until: Some(20.0),
+            promises: &[
+                p(M::Mutating, P99, Above(1.0)),
+                p(M::Mutating, InUse("workload-high"), Above(5.0)),
+                p(M::ReadSingle, P99, Below(0.05)),
+            ],
+        }],
+    },
+    Story {
+        id: "try-dedicated",
+        title: "Try: the article's dedicated webhook limit",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "Slow webhook on with the article's dedicated webhook limit: a write gives \
+                   its seats back while it waits for its webhooks, so workload-high's seats \
+                   stay nearly free; but the writes still wait for the slow webhook.",
+            acts: &[
+                Act::TurnOn(Control::SlowWebhook),
+                Act::Choose(Control::WebhookHandling, "dedicated"),
+            ],
+            chart: ChartClass::Mutating,
+            speed: 2.0,
+            until: Some(20.0),
+            promises: &[
+                p(M::Mutating, InUse("workload-high"), Below(5.0)),
+                p(M::Mutating, P99, Above(1.0)),
+            ],
+        }],
+    },
+    Story {
+        id: "try-watch-cache",
+        title: "Try: the watch cache at 15,000 nodes",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "15,000 nodes: every LIST of pods walks fifteen times as many under the \
+                   watch cache's read lock, so LISTs take longer.",
+            acts: &[Act::Set(Control::Nodes, 15_000.0)],
+            chart: ChartClass::List,
+            speed: 1.0,
+            until: Some(15.0),
+            promises: &[p(M::List, P99, Above(0.02))],
+        }],
+    },
+    Story {
+        id: "try-shards",
+        title: "Try: the article's namespace shards",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "15,000 nodes with the article's namespace-sharded watch cache: a LIST in \
+                   one namespace would no longer share a lock with writes in another, but \
+                   this cluster's LISTs are cluster-wide, and a cluster-wide LIST walks every \
+                   shard in turn: the LIST p99 stays where it was with one lock per resource \
+                   (about 40 ms).",
+            acts: &[
+                Act::Set(Control::Nodes, 15_000.0),
+                Act::Choose(Control::CacheLocking, "namespace-shards"),
+            ],
+            chart: ChartClass::List,
+            speed: 1.0,
+            until: Some(15.0),
+            promises: &[p(M::List, P99, Above(0.02))],
+        }],
+    },
+    Story {
+        id: "try-etcd",
+        title: "Try: an etcd fsync spike",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "etcd fsync spike on: the disks sync 50 times slower, and a write commits \
+                   only when a quorum has synced it, so the store's writes take tens of \
+                   milliseconds instead of two or three.",
+            acts: &[Act::TurnOn(Control::FsyncSpike)],
+            chart: ChartClass::Store,
+            speed: 2.0,
+            until: Some(20.0),
+            promises: &[p(M::EtcdWrite, P99, Above(0.03))],
+        }],
+    },
+    Story {
+        id: "try-discovery",
+        title: "Try: legacy discovery in a restart storm",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "Discovery switched to legacy: a client that starts asks for /api, /apis \
+                       and each group-version, one request each, under client-go's default \
+                       rate limit of 5 a second. Nothing restarts yet.",
+                acts: &[Act::Choose(Control::Discovery, "legacy")],
+                chart: ChartClass::Discovery,
+                speed: 2.0,
+                until: Some(22.0),
+                promises: &[],
+            },
+            Step {
+                text: "Half the 200 discovery clients restart at once: each start-up now \
+                       takes seconds.",
+                acts: &[Act::Press(Control::RestartStorm)],
+                chart: ChartClass::Discovery,
+                speed: 2.0,
+                until: Some(34.0),
+                promises: &[p(M::Discovery, P50, Above(2.0))],
+            },
+        ],
+    },
 ];
 
 impl Story {

@@ -12,6 +12,7 @@
 //! smaller than 11 px on a page 360 px wide and the page never scrolls
 //! sideways.
 
+use crate::lab::mechanisms::Part;
 use crate::sim::models::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
 use crate::sim::models::request::{RequestClass, Resource};
 use wasm_bindgen::JsCast;
@@ -49,6 +50,29 @@ const COLUMNS: [(&str, f64); 6] = [
     ("etcd client", 775.0),
     ("etcd", 920.0),
 ];
+
+/// The part of the drawing at (x, y) in its own pixels, in the tall
+/// layout or the wide one: what a click there asks to have explained.
+pub fn part_at(tall: bool, x: f64, y: f64) -> Option<Part> {
+    if tall {
+        match y {
+            y if y < 84.0 => Some(Part::Clients),
+            y if y < 240.0 => Some(Part::FlowControl),
+            y if y < 356.0 && x < 110.0 => Some(Part::Webhooks),
+            y if y < 356.0 => Some(Part::Etcd),
+            y if y < 460.0 => Some(Part::WatchCache),
+            _ => None,
+        }
+    } else {
+        match x {
+            x if x < 150.0 => Some(Part::Clients),
+            x if x < 390.0 => Some(Part::FlowControl),
+            x if x < 540.0 => Some(Part::Webhooks),
+            x if x < 700.0 => Some(Part::WatchCache),
+            _ => Some(Part::Etcd),
+        }
+    }
+}
 
 /// Colours of the request classes (Okabe-Ito).
 pub fn class_colour(class: RequestClass) -> &'static str {

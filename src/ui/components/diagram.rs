@@ -1,16 +1,58 @@
-use crate::ui::diagram::{HEIGHT, WIDTH};
+use crate::lab::mechanisms::Part;
+use crate::ui::diagram::{HEIGHT, WIDTH, part_at};
+use crate::ui::state::Action;
+use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
 pub struct DiagramProps {
     pub canvas: NodeRef,
+    /// where a click on a part asks for its explanation (none in embeds)
+    #[prop_or_default]
+    pub ondispatch: Option<Callback<Action>>,
 }
 
 /// The request path's canvas; the animation loop draws it (`ui/diagram.rs`).
+/// On the page it is also an interface: clicking a part, or its button
+/// under the drawing, opens that part's explanation and its tip.
 #[function_component(DiagramView)]
 pub fn diagram_view(props: &DiagramProps) -> Html {
+    let onclick = props.ondispatch.clone().map(|d| {
+        Callback::from(move |event: MouseEvent| {
+            let Some(canvas) = event.target_dyn_into::<HtmlCanvasElement>() else {
+                return;
+            };
+            let rect = canvas.get_bounding_client_rect();
+            if rect.width() <= 0.0 || rect.height() <= 0.0 {
+                return;
+            }
+            // From CSS pixels to the drawing's own.
+            let x = (event.client_x() as f64 - rect.left()) * canvas.width() as f64 / rect.width();
+            let y = (event.client_y() as f64 - rect.top()) * canvas.height() as f64 / rect.height();
+            let tall = canvas
+                .parent_element()
+                .and_then(|f| f.get_attribute("data-layout"))
+                .is_some_and(|l| l == "tall");
+            if let Some(part) = part_at(tall, x, y) {
+                d.emit(Action::Explain(part));
+            }
+        })
+    });
+    let parts = props.ondispatch.clone().map(|d| {
+        html! {
+            <nav class="parts" aria-label="Explain a part of the request path">
+                <span>{ "What is… " }</span>
+                { for Part::ALL.into_iter().map(|part| {
+                    let d = d.clone();
+                    let onclick = Callback::from(move |_| d.emit(Action::Explain(part)));
+                    html! { <button class="link" {onclick}>{ part.label() }</button> }
+                }) }
+            </nav>
+        }
+    });
+    let clickable = onclick.is_some();
     html! {
-        <figure class="diagram">
+        <figure class={classes!("diagram", clickable.then_some("clickable"))}>
             <canvas
                 ref={props.canvas.clone()}
                 width={WIDTH.to_string()}
@@ -18,13 +60,15 @@ pub fn diagram_view(props: &DiagramProps) -> Html {
                 role="img"
                 aria-label="The request path: clients, flow control with seats and queues per priority level, admission webhooks, watch cache locks, etcd connections and etcd, with requests moving as dots coloured by class"
                 data-testid="diagram"
+                {onclick}
             ></canvas>
             <figcaption class="legend">
                 <span class="dot mutating"></span>{ "mutating" }
                 <span class="dot read"></span>{ "read" }
                 <span class="dot list"></span>{ "LIST" }
-                <span class="note">{ "Dots are a sample of real requests, placed by their stage; hops back to the clients are real 429s (vermillion) and timeouts (orange)." }</span>
+                <span class="note">{ "Dots are a sample of real requests, placed by their stage; hops back to the clients are real 429s (vermillion) and timeouts (orange). Click a part to have it explained." }</span>
             </figcaption>
+            { for parts }
         </figure>
     }
 }

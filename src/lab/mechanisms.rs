@@ -1,0 +1,146 @@
+//! The mechanisms the lab explains, as data: what each does, where it
+//! comes from, the part of the diagram it lives in, and its "Try" tip, a
+//! story (`story`), so the tip's promise is tested as every story's is.
+
+use super::story::Story;
+
+/// A part of the diagram a reader can click to have it explained.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Clients,
+    FlowControl,
+    Webhooks,
+    WatchCache,
+    Etcd,
+}
+
+impl Part {
+    pub const ALL: [Part; 5] = [
+        Part::Clients,
+        Part::FlowControl,
+        Part::Webhooks,
+        Part::WatchCache,
+        Part::Etcd,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Part::Clients => "Clients",
+            Part::FlowControl => "Flow control",
+            Part::Webhooks => "Webhooks",
+            Part::WatchCache => "Watch cache",
+            Part::Etcd => "etcd",
+        }
+    }
+}
+
+/// One mechanism's explanation.
+pub struct Mechanism {
+    pub title: &'static str,
+    /// the article's version, not upstream Kubernetes'
+    pub article: bool,
+    pub what: &'static str,
+    pub source: &'static str,
+    /// the story that tries it
+    pub tip: &'static str,
+    /// where it is drawn
+    pub part: Part,
+}
+
+impl Mechanism {
+    /// The story its tip tells.
+    pub fn tip(&self) -> Option<&'static Story> {
+        Story::find(self.tip)
+    }
+}
+
+/// Every mechanism, in the order the page explains them.
+pub const MECHANISMS: [Mechanism; 9] = [
+    Mechanism {
+        title: "API Priority and Fairness",
+        article: false,
+        what: "Each request is matched by a flow schema to a priority level (kubelets' leases to node-high, controllers to workload-high, users to global-default, …). Each level owns a share of the server's seats (the sum of the two inflight flags: 600 by default). Within a level, flows are shuffle-sharded onto queues and served by fair queuing, so one flooding flow cannot starve the others; a full queue or a 15 s wait gets HTTP 429. LISTs take one seat per 100 objects. Borrowing seats between levels is not modelled yet: each level has its nominal seats.",
+        source: "kubernetes.md: pkg/util/flowcontrol (queueset.go), pkg/apis/flowcontrol/bootstrap/default.go",
+        tip: "try-apf",
+        part: Part::FlowControl,
+    },
+    Mechanism {
+        title: "Max inflight (APF off)",
+        article: false,
+        what: "Before APF: read-only requests count against --max-requests-inflight (400), mutating ones against --max-mutating-requests-inflight (200). Over the limit, HTTP 429 at once; no queues, no fairness.",
+        source: "kubernetes.md: pkg/server/config.go",
+        tip: "try-max-inflight",
+        part: Part::FlowControl,
+    },
+    Mechanism {
+        title: "The article's priority queue",
+        article: true,
+        what: "Three classes served in strict priority, mutating > read > webhook, in one queue of capacity 1,000 with a 500 ms per-request timeout. A steady stream of writes starves reads completely, which APF's fair queuing prevents.",
+        source: "article.md A1 (not in upstream Kubernetes)",
+        tip: "try-article-queue",
+        part: Part::FlowControl,
+    },
+    Mechanism {
+        title: "Admission webhooks, inline",
+        article: false,
+        what: "Matching writes call the webhooks while they hold their seats: mutating webhooks one after another, validating ones in parallel. Each call has a timeout (default 10 s, 1-30) and a failure policy (default Fail).",
+        source: "kubernetes.md: admissionregistration/v1 types.go",
+        tip: "try-webhooks",
+        part: Part::Webhooks,
+    },
+    Mechanism {
+        title: "A dedicated webhook limit",
+        article: true,
+        what: "The article's --webhook-request-concurrency: the request gives its seats back while it waits for one of 500 webhook slots, so a slow webhook no longer holds API seats. No such flag exists upstream.",
+        source: "article.md A2 (not in upstream Kubernetes)",
+        tip: "try-dedicated",
+        part: Part::Webhooks,
+    },
+    Mechanism {
+        title: "Watch cache",
+        article: false,
+        what: "GET and LIST are served from memory under the resource's read lock, held longer the more objects a LIST walks; every write event takes the write lock, then is dispatched to interested watchers. A waiting writer holds back new readers (Go's RWMutex).",
+        source: "kubernetes.md: pkg/storage/cacher",
+        tip: "try-watch-cache",
+        part: Part::WatchCache,
+    },
+    Mechanism {
+        title: "Namespace-sharded watch cache",
+        article: true,
+        what: "One lock per namespace shard instead of one per resource: a LIST in one namespace does not block writes in another. Cluster-wide LISTs walk the shards one by one.",
+        source: "article.md A5 (not in upstream Kubernetes)",
+        tip: "try-shards",
+        part: Part::WatchCache,
+    },
+    Mechanism {
+        title: "etcd and its client",
+        article: false,
+        what: "Upstream, the API server keeps one multiplexed gRPC connection per resource type; a retry on Unavailable waits a fixed ~25 ms. A write commits when a quorum has it on disk (group-committed fsyncs) and is applied serially; the model reproduces etcd's published benchmark within 15%. The article's pool of connections with exponential back-off and LIST coalescing is not upstream.",
+        source: "kubernetes.md: etcd client and server; article.md A4 for the pool",
+        tip: "try-etcd",
+        part: Part::Etcd,
+    },
+    Mechanism {
+        title: "Discovery",
+        article: false,
+        what: "A client-go client (kubectl, a controller) discovers the API at start: aggregated discovery (GA in 1.30) is one request; legacy is /api, /apis and one per group-version, sent under client-go's default rate limit of 5 per second, which is why 50 CRDs take about 12 s. The article's claim that this speeds up kubelets is not upstream: kubelets do not use it.",
+        source: "kubernetes.md: aggregated discovery; client-go rest/config.go (DefaultQPS 5, DefaultBurst 10)",
+        tip: "try-discovery",
+        part: Part::Clients,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tip_is_a_story_and_every_part_is_explained() {
+        for m in &MECHANISMS {
+            assert!(m.tip().is_some(), "{}: no story {}", m.title, m.tip);
+        }
+        for part in Part::ALL {
+            assert!(MECHANISMS.iter().any(|m| m.part == part), "{part:?}");
+        }
+    }
+}
