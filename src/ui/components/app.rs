@@ -103,7 +103,7 @@ pub fn app() -> Html {
     let telling = story.is_some();
     html! {
         <main class={classes!("app", telling.then_some("telling"), params.view.drawer_open.then_some("drawer-open"))} ref={root}>
-            <a class="skip-link" href="#lab-output">{ "Skip to the simulation" }</a>
+            <a class="skip-link" href="#lab-output" onclick={skip_to_output()}>{ "Skip to the simulation" }</a>
             { header() }
             <Notices notices={(*notices).clone()} {ondismiss} />
             { for failure }
@@ -150,6 +150,22 @@ pub fn app() -> Html {
             <Explanations explained={params.view.explained} ondispatch={ondispatch.clone()} />
         </main>
     }
+}
+
+/// The skip link's action: focus the output. (Following its `#lab-output`
+/// would leave the page: the document's base is the site's directory, and
+/// the link's query would be lost.)
+fn skip_to_output() -> Callback<MouseEvent> {
+    Callback::from(|event: MouseEvent| {
+        event.prevent_default();
+        if let Some(output) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("lab-output"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            let _ = output.focus();
+        }
+    })
 }
 
 /// The page's title and what it is.

@@ -49,8 +49,8 @@ pub fn controls(props: &ControlsProps) -> Html {
                 <button class="play" onclick={send(Action::TogglePlay)} aria-pressed={(!playing).to_string()} aria-keyshortcuts="Space">
                     { if playing { "Pause" } else { "Play" } }
                 </button>
-                <button onclick={send(Action::Step)} disabled={playing} title="Advance 0.1 simulated seconds">{ "Step" }</button>
-                <button onclick={send(Action::Reset)} title="Start again with the same settings and seed">{ "Reset" }</button>
+                <button onclick={send(Action::Step)} disabled={playing} title="Advance 0.1 simulated seconds" aria-keyshortcuts=".">{ "Step" }</button>
+                <button onclick={send(Action::Reset)} title="Start again with the same settings and seed" aria-keyshortcuts="R">{ "Reset" }</button>
                 <label class="seed">{ "Seed " }
                     <input type="number" min="0" value={p.run.seed.to_string()} onchange={onseed} aria-label="Seed" />
                 </label>

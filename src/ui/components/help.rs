@@ -16,7 +16,10 @@ pub fn help(props: &HelpProps) -> Html {
             <h2>{ "Keyboard" }</h2>
             <dl>
                 <dt><kbd>{ "Space" }</kbd></dt><dd>{ "Play / pause" }</dd>
+                <dt><kbd>{ "." }</kbd></dt><dd>{ "Step 0.1 simulated seconds (while paused)" }</dd>
+                <dt><kbd>{ "R" }</kbd></dt><dd>{ "Reset: a new run with the same settings" }</dd>
                 <dt><kbd>{ "?" }</kbd></dt><dd>{ "Show or hide this help" }</dd>
+                <dt><kbd>{ "← →" }</kbd></dt><dd>{ "On a focused tab: the previous or next tab" }</dd>
                 <dt><kbd>{ "Tab" }</kbd></dt><dd>{ "Move between controls" }</dd>
                 <dt><kbd>{ "← → ↑ ↓" }</kbd></dt><dd>{ "Move a focused slider by a step" }</dd>
                 <dt><kbd>{ "Page Up / Page Down" }</kbd></dt><dd>{ "Move a focused slider by a tenth" }</dd>

@@ -39,6 +39,7 @@ pub fn slider(props: &SliderProps) -> Html {
     };
     let text = format::slider_readout(control, props.value);
     let readout_id = format!("{}-value", row.key);
+    let hint_id = format!("{}-hint", row.key);
     html! {
         <div class="slider">
             <div class="slider-head">
@@ -50,13 +51,14 @@ pub fn slider(props: &SliderProps) -> Html {
                 id={row.key}
                 aria-label={row.label}
                 aria-valuetext={text}
+                aria-describedby={hint_id.clone()}
                 min="0"
                 max="1000"
                 step="1"
                 value={range.to_position(props.value).to_string()}
                 {oninput}
             />
-            <p class="hint">{ row.hint }</p>
+            <p class="hint" id={hint_id}>{ row.hint }</p>
             if let Some(error) = &props.error {
                 <p class="error field-error" role="alert" data-testid={format!("{}-error", row.key)}>{ error.clone() }</p>
             }

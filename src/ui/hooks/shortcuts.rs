@@ -5,7 +5,8 @@ use wasm_bindgen::closure::Closure;
 use web_sys::KeyboardEvent;
 use yew::prelude::*;
 
-/// Space plays and pauses, `?` opens the help (not while typing).
+/// Space plays and pauses, `.` steps while paused, `r` resets, `?` opens
+/// the help (not while typing or on a button, whose own keys they are).
 #[hook]
 pub fn use_shortcuts(dispatcher: UseReducerDispatcher<Params>) {
     use_effect_with((), move |_| {
@@ -24,6 +25,10 @@ pub fn use_shortcuts(dispatcher: UseReducerDispatcher<Params>) {
                     dispatcher.dispatch(Action::TogglePlay);
                 }
                 "?" => dispatcher.dispatch(Action::ToggleHelp),
+                "." => dispatcher.dispatch(Action::Step),
+                "r" | "R" if !event.ctrl_key() && !event.meta_key() => {
+                    dispatcher.dispatch(Action::Reset)
+                }
                 _ => {}
             }
         });
