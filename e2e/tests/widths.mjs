@@ -45,4 +45,15 @@ export default [
     await page.getByRole('button', { name: 'Close the controls' }).click();
     await nodes.waitFor({ state: 'hidden' });
   }],
+
+  ...['diagram', 'latency', 'diagram-chart', 'table'].map((figure) => [`the ${figure} embed fits its 700 × 450 frame`, async ({ base, open }) => {
+    const { page } = await open({ width: 700, height: 450 });
+    await page.goto(`${base}?embed=${figure}`);
+    await page.getByTestId('embed').waitFor();
+    // The table's figures are the default run's, shown at once.
+    if (figure === 'table') await page.locator('[data-precomputed="true"]').first().waitFor({ timeout: 10_000 });
+    await page.waitForTimeout(1_000);
+    const { width, height } = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
+    check(width <= 700 && height <= 450, `the ${figure} embed is ${width} × ${height} px`);
+  }]),
 ];

@@ -50,7 +50,7 @@ pub fn compare(props: &CompareProps) -> Html {
                 .is_some_and(|c| c.at_least);
         let model_text = match (row, model) {
             (Row::MonthlyCost, _) => {
-                html! { <span class="not-computed">{ "not computed (no prices in the model)" }</span> }
+                html! { <span class="not-computed">{ "not computed" }<span class="why">{ " (no prices in the model)" }</span></span> }
             }
             (_, Some(v)) => {
                 html! { <span class="model">{ if at_least { format!("≥ {}", model_figure(row, v)) } else { model_figure(row, v) } }</span> }
