@@ -1,7 +1,9 @@
 // Any width: the page never scrolls sideways; the diagram takes its tall
 // layout on narrow screens with its text shown at 11 px or more; on a
 // phone the output comes first and the controls open in a drawer.
-import { check } from '../harness.mjs';
+import { check, ARTIFACTS } from '../harness.mjs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 
 /** The diagram's layout and the size its smallest text is shown at [px]. */
 async function diagramText(page) {
@@ -56,4 +58,23 @@ export default [
     const { width, height } = await page.evaluate(() => ({ width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight }));
     check(width <= 700 && height <= 450, `the ${figure} embed is ${width} × ${height} px`);
   }]),
+
+  // The screenshots a reviewer looks at (e2e/artifacts/, named by view,
+  // scheme and width): a first visit, the lab during a slow webhook, light
+  // and dark, at 1280, 700 and 360 px.
+  ['screenshots at 1280, 700 and 360 px, light and dark', async ({ base, open }) => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    for (const scheme of ['light', 'dark']) {
+      for (const width of [1280, 700, 360]) {
+        const { page, context } = await open({ width, height: width === 360 ? 740 : 800 });
+        await page.emulateMedia({ colorScheme: scheme });
+        for (const [view, query, wait] of [['first-visit', '', 3000], ['lab-slow-webhook', '?story=none&preset=slow-webhook&speed=10', 5000]]) {
+          await page.goto(`${base}${query}`);
+          await page.waitForTimeout(wait);
+          await page.screenshot({ path: join(ARTIFACTS, `${view}-${scheme}-${width}.png`) });
+        }
+        await context.close();
+      }
+    }
+  }],
 ];

@@ -585,8 +585,9 @@ impl Diagram {
             let hop = 4.0 * t * (1.0 - t) * 18.0;
             let (x, y) = match self.layout {
                 Layout::Wide => (180.0 - t * 60.0, b.y - hop),
-                // Upwards from the levels to the clients' rows.
-                Layout::Tall => (6.0 + (b.y - 40.0) / 250.0 * 308.0 + hop, 100.0 - t * 22.0),
+                // Upwards from the levels to the clients' rows, right of
+                // the flow control's title.
+                Layout::Tall => (262.0 + (b.y - 40.0) / 250.0 * 50.0 + hop, 100.0 - t * 22.0),
             };
             ctx.set_fill_style_str(b.colour);
             ctx.begin_path();

@@ -36,6 +36,11 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
     };
     let current = props.params.preset_id().unwrap_or("");
     let article = current == "k8s-1.32-article";
+    let teaching = props
+        .params
+        .preset_id()
+        .and_then(crate::sim::studies::catalog::find)
+        .is_some_and(|e| e.group == Group::Teaching);
     let group = |title: &'static str, groups: &'static [Group]| {
         html! {
             <optgroup label={title}>
@@ -70,9 +75,17 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
                     <button class="primary tell" data-testid="tell-story" title={story.title} onclick={let d = props.ondispatch.clone(); Callback::from(move |_| d.emit(Action::BeginStory(story.id)))}>
                         { "Tell its story, step by step" }
                     </button>
-                }
-                if !guide.is_empty() {
-                    <details class="guide" open={props.params.preset_id().and_then(crate::sim::studies::catalog::find).is_some_and(|e| e.group == Group::Teaching)}>
+                    // What the story shows, step by step: each step's promise
+                    // is tested (tests/stories.rs), the scenario file's prose
+                    // guide is for `cplab`. Closed: the button is the way in.
+                    <details class="guide">
+                        <summary>{ "What to watch, what to change" }</summary>
+                        <ol data-testid="scenario-guide">
+                            { for story.steps.iter().map(|step| html! { <li>{ step.text }</li> }) }
+                        </ol>
+                    </details>
+                } else if !guide.is_empty() {
+                    <details class="guide" open={teaching}>
                         <summary>{ "What to watch, what to change" }</summary>
                         <p data-testid="scenario-guide">{ guide }</p>
                     </details>
