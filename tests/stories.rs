@@ -136,3 +136,61 @@ fn stories_are_well_formed() {
         );
     }
 }
+
+#[test]
+fn every_tip_is_a_story() {
+    use cplab::lab::claims::TIPS;
+    use cplab::lab::mechanisms::MECHANISMS;
+    for tip in &TIPS {
+        assert!(
+            Story::find(tip.story).is_some(),
+            "{}: {}",
+            tip.tip,
+            tip.story
+        );
+    }
+    for m in &MECHANISMS {
+        assert!(Story::find(m.tip).is_some(), "{}: {}", m.title, m.tip);
+    }
+}
+
+/// Playing on (Space or Play) at a step's pause goes on to the next step,
+/// whose pause then comes after its acts (not at once, measured on the
+/// acts' first instant).
+#[test]
+fn playing_on_at_a_pause_is_the_next_step() {
+    let (mut params, _) = url::from_query("story=slow-webhook");
+    let mut live = LiveRun::new(&params).expect("runs");
+    live.apply(&params).expect("applies");
+    play_to_pause(&mut params, &mut live).expect("step 1 pauses");
+    let paused = params.reduce(Action::TogglePlay);
+    let at = paused.view.story.as_ref().expect("in the story");
+    assert_eq!(at.step, 1, "Play at the pause is Next");
+    assert!(paused.playback.playing && at.seen.is_none());
+    // Step ('.') likewise.
+    assert_eq!(
+        params.reduce(Action::Step).view.story.map(|a| a.step),
+        Some(1)
+    );
+    // Outside a pause, Play only plays.
+    assert_eq!(
+        paused.reduce(Action::TogglePlay).view.story.map(|a| a.step),
+        Some(1)
+    );
+}
+
+/// A story's link carries the story alone: other keys are ignored with a
+/// notice, and an embed tells none.
+#[test]
+fn a_story_link_says_what_it_ignored_and_an_embed_tells_none() {
+    let (params, notices) = url::from_query("story=slow-webhook&nodes=5000&seed=7");
+    assert_eq!(params.view.story.map(|a| a.story.id), Some("slow-webhook"));
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].0.contains("other keys were ignored"));
+    let (embedded, notices) = url::from_query("embed=diagram&story=slow-webhook");
+    assert!(embedded.view.story.is_none() && embedded.view.embed.is_some());
+    assert!(notices[0].0.contains("tells no story"), "{notices:?}");
+    // Not a story at all: a notice, and the lab.
+    let (lab, notices) = url::from_query("story=nope");
+    assert!(lab.view.story.is_none() && notices[0].0.contains("no story called"));
+}

@@ -55,6 +55,8 @@ const keyboard = ['the keyboard: tabs move with arrows, . steps, R resets, a ski
   await page.keyboard.press(' ');
   await page.waitForTimeout(300);
   const paused = clockSeconds(await readout(page, 'sim-time'));
+  await page.waitForTimeout(600);
+  check(clockSeconds(await readout(page, 'sim-time')) === paused, 'Space paused the clock');
   await page.keyboard.press('.');
   await page.waitForFunction((t) => parseFloat(document.querySelector('[data-testid="sim-time"]').textContent) >= t + 0.09, paused, { timeout: 5000 });
   await page.keyboard.press('r');

@@ -164,7 +164,8 @@ export default [
     await page.getByTestId('claim-A4').getByRole('button').click();
     check((await page.getByTestId('scenario-name').textContent()).startsWith('Leader election'), 'A4 opens the leader election');
     await page.getByRole('tab', { name: 'Claims' }).click();
-    await page.locator('.tip').first().getByRole('button', { name: 'Try it' }).click();
+    await page.locator('.tip').first().getByRole('button', { name: 'Try it, step by step' }).click();
+    await page.getByTestId('story').waitFor();
     check(await page.getByRole('radio', { name: 'Dedicated limit' }).isChecked(), 'the webhook tip sets the article\'s dedicated limit');
     check((await page.getByRole('button', { name: 'Slow webhook' }).getAttribute('aria-pressed')) === 'true', 'with a slow webhook');
   }],

@@ -7,7 +7,7 @@ import { check, readout, clockSeconds, sliderReadout } from '../harness.mjs';
 
 const STORY_SOURCE = readFileSync(new URL('../../src/lab/story.rs', import.meta.url), 'utf8');
 /** The stories' ids, as the table in src/lab/story.rs names them. */
-const STORIES = ['first-visit', ...[...STORY_SOURCE.matchAll(/^\s+id: "([a-z-]+)",$/gm)].map((m) => m[1])];
+const STORIES = ['first-visit', ...[...STORY_SOURCE.matchAll(/^\s+id: "([a-z0-9.-]+)",$/gm)].map((m) => m[1])];
 
 /** Walks the open story to its end; returns each step's promises' texts. */
 async function walk(page, id) {
@@ -17,8 +17,13 @@ async function walk(page, id) {
     if ((await card.count()) === 0) break;
     check(await card.getAttribute('data-step') === String(step), `${id}: at step ${step}`);
     const promises = card.getByTestId('promise');
-    if ((await promises.count()) > 0) {
+    // Every step that pauses is played to its pause, as a reader would
+    // (the next step's acts then happen at the same simulated second as in
+    // tests/stories.rs).
+    if (await card.getAttribute('data-pauses') === 'true') {
       await page.locator('[data-testid="story"][data-state="paused"]').waitFor({ timeout: 120_000 });
+    }
+    if ((await promises.count()) > 0) {
       for (const promise of await promises.all()) {
         const text = (await promise.textContent()).trim();
         seen.push(`${id} ${step + 1}: ${text}`);

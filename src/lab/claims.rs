@@ -1,13 +1,11 @@
 //! The article's claims, each with its verdict against upstream Kubernetes
 //! (`../shared/reference/article.md` and `kubernetes.md`), its source, and
-//! the scenario that tests it; and the article's tuning tips as settings a
-//! reader can try.
+//! the scenario that tests it; and the article's tuning tips, each a story
+//! a reader can try.
 
-use super::controls::SLOW_WEBHOOK_FACTOR;
 use super::params::Params;
 use super::view::Panel;
-use crate::sim::models::control_plane::{ControlPlaneChange as C, WebhookHandling};
-use crate::sim::models::etcd::client::EtcdClientKind;
+use crate::sim::models::control_plane::ControlPlaneChange as C;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::sim::models::watch_cache::CacheLocking;
 
@@ -169,46 +167,31 @@ pub const CLAIMS: [Claim; 11] = [
     },
 ];
 
-/// One of the article's tuning tips, as settings to try.
+/// One of the article's tuning tips, and the story that tries it (whose
+/// steps say what the reader will see, each promise tested).
 pub struct Tip {
     pub tip: &'static str,
-    /// what the reader should see, and why
-    pub expect: &'static str,
-    pub apply: fn(&mut Params),
+    /// the story's id (`story::STORIES`)
+    pub story: &'static str,
 }
 
 /// The article's tuning tips (article.md, "The article's tuning tips").
 pub const TIPS: [Tip; 4] = [
     Tip {
         tip: "--webhook-request-concurrency=1000 for more than 10 webhooks",
-        expect: "The flag is the article's (not upstream): the page turns on its dedicated webhook limit at 1,000 with a slow webhook. Seats stay free; the webhook calls themselves are as slow as before.",
-        apply: |p| {
-            p.apply(C::WebhookHandling(WebhookHandling::Dedicated));
-            p.apply(C::WebhookConcurrency(1_000));
-            p.apply(C::SlowWebhook(SLOW_WEBHOOK_FACTOR));
-        },
+        story: "try-webhook-concurrency",
     },
     Tip {
         tip: "--max-requests-inflight=800 for read-heavy clusters",
-        expect: "With APF on, 800 + 200 becomes 1,000 seats shared by level, not 800 for reads: compare the queue chart before and after at 15,000 nodes.",
-        apply: |p| {
-            p.apply(C::MaxRequestsInflight(800));
-            p.apply(C::Nodes(15_000));
-        },
+        story: "try-inflight-800",
     },
     Tip {
         tip: "Aggregated discovery for 50+ CRDs: start-up 12 s → 4 s",
-        expect: "Press Client restart storm with Legacy, then with Aggregated: about 12 s against milliseconds.",
-        // The scenario's clients run legacy discovery.
-        apply: |p| preset(p, "restart-storm"),
+        // The restart storm's story: legacy discovery, then aggregated.
+        story: "restart-storm",
     },
     Tip {
         tip: "etcd pool: 10 connections up to 500 nodes, 50 above 1,000",
-        expect: "The pool is the article's (not upstream). At 2,000 nodes, 10 or 50 connections give the same latency: connections are not the bottleneck.",
-        apply: |p| {
-            p.apply(C::EtcdClient(EtcdClientKind::Pool));
-            p.apply(C::EtcdConnections(50));
-            p.apply(C::Nodes(2_000));
-        },
+        story: "try-etcd-pool",
     },
 ];

@@ -92,6 +92,14 @@ impl Params {
         next
     }
 
+    /// Paused at a story's step, its promises measured, with a step after.
+    fn at_story_pause(&self) -> bool {
+        self.view
+            .story
+            .as_ref()
+            .is_some_and(|at| at.seen.is_some() && !at.is_last() && !self.playback.playing)
+    }
+
     /// The state after `action`.
     pub fn reduce(&self, action: Action) -> Params {
         let mut next = self.clone();
@@ -124,6 +132,11 @@ impl Params {
                 if matches!(control.row().input, Input::Press) {
                     next.set(control, next.get(control) + 1.0);
                 }
+            }
+            // At a story's pause, playing on (or stepping) is going on to
+            // the next step: its pause is measured from where it begins.
+            Action::TogglePlay | Action::Step if self.at_story_pause() => {
+                next = self.reduce(Action::NextStep)
             }
             Action::TogglePlay => next.playback.playing = !next.playback.playing,
             Action::ToggleDrawer => next.view.drawer_open = !next.view.drawer_open,

@@ -4,8 +4,9 @@
 //! (turn on a fault, switch a mechanism, Reset), shows the chart it talks
 //! about, plays the run to a simulated second and pauses there. What the
 //! step promises the reader will see is data, a [`Promise`]: a measure of
-//! one class over the readouts' last 10 simulated seconds, above or below a
-//! bound. The page measures it at the pause and shows whether it held; a
+//! one class over the readouts' last 10 simulated seconds (or of a priority
+//! level at the pause: its seats, seats in use, requests waiting), above or
+//! below a bound. The page measures it at the pause and shows whether it held; a
 //! test walks every story natively and another in the page, so a promise
 //! the model does not keep fails a test rather than misleading a reader.
 //!
@@ -47,6 +48,8 @@ pub enum Measure {
     Waiting(&'static str),
     /// seats of this priority level in use at the pause
     InUse(&'static str),
+    /// seats this priority level has (its share of the server's)
+    Seats(&'static str),
 }
 
 /// Which side of its bound a promise's measure must be.
@@ -103,7 +106,7 @@ const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Promise {
 }
 
 use Bound::{Above, Below};
-use Measure::{Completed, Failed, InUse, P50, P99, Waiting};
+use Measure::{Completed, Failed, InUse, P50, P99, Seats, Waiting};
 use MetricClass as M;
 
 /// Every story, the first visit's first.
@@ -147,20 +150,26 @@ pub const STORIES: &[Story] = &[
                 ],
             },
             Step {
-                text: "Yet the users' reads, in their own priority level, stay fast: their seats \
-                       are theirs, so the writes' wait does not reach them. That isolation is what \
-                       APF is for.",
+                text: "Reads stay fast (every client's single GETs): they call no webhook, and at \
+                       this load the levels still have seats to spare, so the writes' wait does not \
+                       spill onto them. The users' own writes do call the webhooks and are as slow \
+                       as everyone's. When a level does run out of seats, APF keeps the others' \
+                       seats theirs: the greedy tenant's story shows it.",
                 acts: &[],
                 chart: ChartClass::Read,
                 speed: 2.0,
                 until: Some(34.0),
-                promises: &[p(M::ReadSingle, P99, Below(0.05))],
+                promises: &[
+                    p(M::ReadSingle, P99, Below(0.05)),
+                    p(M::User, P99, Above(1.0)),
+                ],
             },
             Step {
                 text: "That is the lab: every mechanism runs in upstream Kubernetes' version and in \
                        the article's, every fault can be injected, and every number is computed \
-                       as you watch. The slow webhook, the article's priority queue and a greedy \
-                       tenant each have a story of their own under Scenario. Leave the story for every control, the article's table, its \
+                       as you watch. The teaching scenarios (a slow webhook, a greedy tenant, a \
+                       LIST storm, …) each have a story under Scenario, and each mechanism's \
+                       explanation below the lab has one to try. Leave the story for every control, the article's table, its \
                        claims checked one by one, A/B runs and sweeps.",
                 acts: &[],
                 chart: ChartClass::Read,
@@ -202,13 +211,13 @@ pub const STORIES: &[Story] = &[
                 ],
             },
             Step {
-                text: "The users' reads stay fast all the while: they have their own priority \
-                       level, and APF keeps each level's seats its own.",
+                text: "The users' requests stay fast all the while: they have their own \
+                       priority level, and APF keeps each level's seats its own.",
                 acts: &[],
-                chart: ChartClass::Read,
+                chart: ChartClass::Users,
                 speed: 4.0,
                 until: Some(60.0),
-                promises: &[p(M::ReadSingle, P99, Below(0.05))],
+                promises: &[p(M::User, P99, Below(0.1))],
             },
             Step {
                 text: "The article's dedicated webhook limit gives the seats back while a webhook \
@@ -506,6 +515,95 @@ pub const STORIES: &[Story] = &[
             },
         ],
     },
+    // The article's tuning tips (the claims panel), each a story.
+    Story {
+        id: "try-webhook-concurrency",
+        title: "Try: --webhook-request-concurrency=1000",
+        preset: "k8s-1.32",
+        steps: &[Step {
+            text: "The flag is the article's (not upstream): its dedicated webhook limit at \
+                   1,000 slots, with the webhooks slowed fifty-fold. The writes' seats stay \
+                   free while they wait for their webhooks, but the calls themselves are as \
+                   slow as before (a median of about 0.7 s, against 25 ms without the fault).",
+            acts: &[
+                Act::Choose(Control::WebhookHandling, "dedicated"),
+                Act::Set(Control::WebhookConcurrency, 1_000.0),
+                Act::TurnOn(Control::SlowWebhook),
+            ],
+            chart: ChartClass::Webhook,
+            speed: 2.0,
+            until: Some(20.0),
+            promises: &[
+                p(M::Mutating, InUse("workload-high"), Below(5.0)),
+                p(M::Webhook, P50, Above(0.5)),
+            ],
+        }],
+    },
+    Story {
+        id: "try-inflight-800",
+        title: "Try: --max-requests-inflight=800",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "With APF on, the two inflight flags only set the server's total seats, \
+                       shared out by level: at the defaults (400 + 200) global-default, the \
+                       users' level, has 49 of the 600.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(6.0),
+                promises: &[p(M::ReadSingle, Seats("global-default"), Below(50.0))],
+            },
+            Step {
+                text: "At 800 + 200 every level's share grows with the total (global-default to \
+                       82 of 1,000): the extra 400 seats are not reads', they go to every level \
+                       in proportion to its shares.",
+                acts: &[Act::Set(Control::MaxRequestsInflight, 800.0)],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(12.0),
+                promises: &[
+                    p(M::ReadSingle, Seats("global-default"), Above(75.0)),
+                    p(M::Mutating, Seats("workload-high"), Above(150.0)),
+                ],
+            },
+        ],
+    },
+    Story {
+        id: "try-etcd-pool",
+        title: "Try: an etcd pool of 10 or 50 connections",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "The pool is the article's (not upstream). At 2,000 nodes with 10 \
+                       connections the store's writes' p99 is about 2.5 ms.",
+                acts: &[
+                    Act::Choose(Control::EtcdClient, "pool"),
+                    Act::Set(Control::EtcdConnections, 10.0),
+                    Act::Set(Control::Nodes, 2_000.0),
+                ],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(20.0),
+                promises: &[
+                    p(M::EtcdWrite, P99, Above(0.002)),
+                    p(M::EtcdWrite, P99, Below(0.003)),
+                ],
+            },
+            Step {
+                text: "With 50 connections, the same 2.5 ms: connections are not the \
+                       bottleneck here.",
+                acts: &[Act::Set(Control::EtcdConnections, 50.0)],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[
+                    p(M::EtcdWrite, P99, Above(0.002)),
+                    p(M::EtcdWrite, P99, Below(0.003)),
+                ],
+            },
+        ],
+    },
     // The mechanisms' "Try" tips (the explanations under the lab), each a
     // short story so its promise is tested like every other.
     Story {
@@ -724,9 +822,13 @@ impl Story {
 
 impl Promise {
     /// What the promise measures in `sim` now: NaN for a latency when
-    /// nothing completed (so no bound holds: "below 1 s" of nothing is
-    /// not a kept promise).
+    /// nothing completed, and for anything of a run that is not a control
+    /// plane's or a level it does not have (so no bound holds: "below 1 s"
+    /// of nothing is not a kept promise).
     pub fn measure(&self, sim: &Simulation) -> f64 {
+        if sim.metrics().len() != MetricClass::ALL.len() {
+            return f64::NAN;
+        }
         let recent = || recent_of(sim, &[self.class], READOUT_WINDOWS);
         let latency = |quantile: f64| {
             if recent().throughput > 0.0 {
@@ -740,12 +842,13 @@ impl Promise {
             Measure::P50 => latency(recent().p50),
             Measure::Failed => recent().rejected_rate + recent().timeout_rate,
             Measure::Completed => recent().throughput,
-            Measure::Waiting(level) | Measure::InUse(level) => sim
+            Measure::Waiting(level) | Measure::InUse(level) | Measure::Seats(level) => sim
                 .control_plane_snapshot(u64::MAX, 0)
                 .and_then(|s| s.limits.into_iter().find(|l| l.name == level))
-                .map_or(0.0, |l| match self.measure {
+                .map_or(f64::NAN, |l| match self.measure {
                     Measure::Waiting(_) => l.waiting as f64,
-                    _ => l.in_use as f64,
+                    Measure::InUse(_) => l.in_use as f64,
+                    _ => l.seats as f64,
                 }),
         }
     }
@@ -776,6 +879,7 @@ impl Promise {
             Measure::Completed => format!("{class} completed"),
             Measure::Waiting(level) => format!("requests waiting in {level}"),
             Measure::InUse(level) => format!("{level}'s seats in use"),
+            Measure::Seats(level) => format!("{level}'s seats"),
         }
     }
 
@@ -784,7 +888,9 @@ impl Promise {
         match self.measure {
             Measure::P99 | Measure::P50 => super::format::latency(value),
             Measure::Failed | Measure::Completed => super::format::rate(value),
-            Measure::Waiting(_) | Measure::InUse(_) => super::format::significant(value),
+            Measure::Waiting(_) | Measure::InUse(_) | Measure::Seats(_) => {
+                super::format::significant(value)
+            }
         }
     }
 }
@@ -803,6 +909,19 @@ fn class_words(class: MetricClass) -> &'static str {
     }
 }
 
+/// Every story has a step (so a story's first and last steps exist).
+const fn every_story_has_a_step(stories: &[Story]) -> bool {
+    let mut i = 0;
+    while i < stories.len() {
+        if stories[i].steps.is_empty() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+const _: () = assert!(every_story_has_a_step(STORIES));
+
 /// Where the page is in a story.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoryAt {
@@ -814,7 +933,8 @@ pub struct StoryAt {
 
 impl StoryAt {
     pub fn step(&self) -> &'static Step {
-        &self.story.steps[self.step.min(self.story.steps.len() - 1)]
+        // Never empty: checked when the table is compiled (below).
+        &self.story.steps[self.step.min(self.story.steps.len().saturating_sub(1))]
     }
 
     pub fn is_last(&self) -> bool {

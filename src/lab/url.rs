@@ -373,13 +373,28 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
         }
     }
     // A story sets its own scenario and controls; a first visit tells one.
+    // An embed shows one figure, never a story.
     let story = match pairs.iter().rev().find(|(k, _)| k == "story") {
         Some((_, id)) => Story::find(id).map(|s| s.id),
         None if pairs.is_empty() && notices.is_empty() => Some(FIRST_VISIT),
         None => None,
     };
     if let Some(id) = story {
-        params = params.reduce(Action::BeginStory(id));
+        let said = if params.view.embed.is_some() {
+            Some(format!(
+                "story: an embedded figure tells no story; “{id}” ignored."
+            ))
+        } else {
+            params = params.reduce(Action::BeginStory(id));
+            pairs.iter().any(|(k, _)| k != "story").then(|| {
+                format!(
+                    "story: the story “{id}” starts from its own scenario and settings; the link's other keys were ignored."
+                )
+            })
+        };
+        if let Some(text) = said.filter(|_| notices.len() < MAX_NOTICES) {
+            notices.push(Notice(text));
+        }
     }
     debug_assert!(matches!(params.run.base, Base::Preset(_)));
     (params, notices)

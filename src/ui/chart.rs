@@ -149,7 +149,9 @@ impl CanvasTimeChart {
             return;
         };
         ctx.set_font("11px system-ui, sans-serif");
-        ctx.set_fill_style_str(MARK_INK);
+        // The axes' label colour: 4.5:1 or more on either scheme's ground.
+        let ink = self.chart.theme.label;
+        ctx.set_fill_style_str(&format!("rgb({},{},{})", ink.0, ink.1, ink.2));
         let width = self.layers.data.width() as f64;
         for (i, (top, (_, label))) in tops.iter().zip(marks).enumerate() {
             if let Some((x, y)) = top {
@@ -181,9 +183,6 @@ impl CanvasTimeChart {
         }
     }
 }
-
-/// The colour of a mark's label (readable on both schemes' grounds).
-const MARK_INK: &str = "#8c959f";
 
 fn context(canvas: &HtmlCanvasElement) -> Option<CanvasRenderingContext2d> {
     canvas

@@ -28,7 +28,8 @@ const TALL: (f64, f64) = (320.0, 500.0);
 /// px wide on a page 360 px wide) is drawn instead.
 const TALL_BELOW: f64 = 880.0;
 /// In an embed, whose frame's height is the author's, the wide drawing
-/// stays down to this width [CSS px] (its text shown at 8.5 px or more).
+/// stays down to this width [CSS px] (its text is then shown at 6.25 px:
+/// an embed of the diagram wants a frame 880 px wide to read it at 11).
 const TALL_BELOW_IN_EMBED: f64 = 500.0;
 /// The layout is checked against the shown width every this many frames.
 const LAYOUT_EVERY: u32 = 30;

@@ -1,5 +1,6 @@
 use crate::lab::claims::{CLAIMS, TIPS, Verdict};
 use crate::lab::params::Params;
+use crate::lab::story::Story;
 use crate::lab::view::Panel;
 use crate::ui::state::Action;
 use std::rc::Rc;
@@ -50,12 +51,16 @@ pub fn claims(props: &ClaimsProps) -> Html {
             </ol>
             <h2>{ "The article's tuning tips" }</h2>
             <ul class="tips">
-                { for TIPS.iter().map(|tip| html! {
-                    <li class="tip">
-                        <p><strong>{ tip.tip }</strong></p>
-                        <p>{ tip.expect }</p>
-                        <button onclick={open(tip.apply)}>{ "Try it" }</button>
-                    </li>
+                { for TIPS.iter().filter_map(|tip| Some((tip, Story::find(tip.story)?))).map(|(tip, story)| {
+                    let d = props.ondispatch.clone();
+                    let onclick = Callback::from(move |_: MouseEvent| d.emit(Action::BeginStory(story.id)));
+                    html! {
+                        <li class="tip">
+                            <p><strong>{ tip.tip }</strong></p>
+                            <p>{ story.steps.first().map_or("", |s| s.text) }</p>
+                            <button {onclick}>{ "Try it, step by step" }</button>
+                        </li>
+                    }
                 }) }
             </ul>
         </section>

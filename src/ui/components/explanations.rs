@@ -39,7 +39,7 @@ pub fn explanations(props: &ExplanationsProps) -> Html {
                     let onclick = Callback::from(move |_| d.emit(Action::BeginStory(story.id)));
                     html! {
                         <p class="try">
-                            <strong>{ "Try: " }</strong>{ story.steps[0].text }{ " " }
+                            <strong>{ story.title }</strong>{ ". " }{ story.steps.first().map_or("", |s| s.text) }{ " " }
                             <button class="link" {onclick} data-testid="try-story">{ "Try it, step by step" }</button>
                         </p>
                     }

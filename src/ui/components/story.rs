@@ -41,7 +41,7 @@ pub fn story_card(props: &StoryCardProps) -> Html {
     };
     html! {
         <section class="story" aria-labelledby="story-title" data-testid="story" data-step={at.step.to_string()}
-            data-state={if waiting { "playing" } else { "paused" }}>
+            data-state={if waiting { "playing" } else { "paused" }} data-pauses={step.until.is_some().to_string()}>
             <p class="story-where">
                 <span id="story-title" class="story-title">{ at.story.title }</span>
                 <span class="story-count">{ format!("Step {} of {total}", at.step + 1) }</span>
