@@ -44,6 +44,8 @@ pub enum Measure {
     Failed,
     /// requests completed per simulated second
     Completed,
+    /// the share of the requests ended that failed (429 or timeout), 0 to 1
+    FailedShare,
     /// requests waiting in this priority level's queues at the pause
     Waiting(&'static str),
     /// seats of this priority level in use at the pause
@@ -106,7 +108,7 @@ const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Promise {
 }
 
 use Bound::{Above, Below};
-use Measure::{Completed, Failed, InUse, P50, P99, Seats, Waiting};
+use Measure::{Completed, Failed, FailedShare, InUse, P50, P99, Seats, Waiting};
 use MetricClass as M;
 
 /// Every story, the first visit's first.
@@ -252,8 +254,8 @@ pub const STORIES: &[Story] = &[
             },
             Step {
                 text: "APF's shuffle sharding puts the flood on a few of workload-low's 128 \
-                       queues: they fill and reject it with 429s, while the other flows keep \
-                       short queues. Users, in global-default, do not notice.",
+                       queues: they fill and reject it with 429s. Users, in global-default, do \
+                       not notice: that level's seats are its own.",
                 acts: &[],
                 chart: ChartClass::Users,
                 speed: 2.0,
@@ -404,7 +406,10 @@ pub const STORIES: &[Story] = &[
                 chart: ChartClass::Store,
                 speed: 2.0,
                 until: Some(36.0),
-                promises: &[p(M::EtcdWrite, P99, Above(0.2))],
+                promises: &[
+                    p(M::EtcdWrite, P99, Above(0.5)),
+                    p(M::EtcdWrite, P99, Below(2.0)),
+                ],
             },
             Step {
                 text: "The article's pool gives up sooner: its back-off (100 ms × attempt, 3 \
@@ -438,7 +443,7 @@ pub const STORIES: &[Story] = &[
             },
             Step {
                 text: "Raise Nodes to 5,000: the LISTs grow with the pods and their p99 rises \
-                       several-fold. Their replies share the pods' connection with the pods' \
+                       about four-fold. Their replies share the pods' connection with the pods' \
                        writes, but at this load the writes hardly notice.",
                 acts: &[Act::Set(Control::Nodes, 5_000.0)],
                 chart: ChartClass::Mutating,
@@ -660,7 +665,8 @@ pub const STORIES: &[Story] = &[
             speed: 2.0,
             until: Some(20.0),
             promises: &[
-                p(M::Mutating, Failed, Above(50.0)),
+                p(M::Mutating, FailedShare, Above(0.15)),
+                p(M::Mutating, FailedShare, Below(0.35)),
                 p(M::Mutating, P99, Below(0.1)),
             ],
         }],
@@ -759,7 +765,7 @@ pub const STORIES: &[Story] = &[
             chart: ChartClass::List,
             speed: 1.0,
             until: Some(15.0),
-            promises: &[p(M::List, P99, Above(0.02))],
+            promises: &[p(M::List, P99, Above(0.03)), p(M::List, P99, Below(0.05))],
         }],
     },
     Story {
@@ -842,6 +848,16 @@ impl Promise {
             Measure::P50 => latency(recent().p50),
             Measure::Failed => recent().rejected_rate + recent().timeout_rate,
             Measure::Completed => recent().throughput,
+            Measure::FailedShare => {
+                let r = recent();
+                let failed = r.rejected_rate + r.timeout_rate;
+                let ended = failed + r.throughput;
+                if ended > 0.0 {
+                    failed / ended
+                } else {
+                    f64::NAN
+                }
+            }
             Measure::Waiting(level) | Measure::InUse(level) | Measure::Seats(level) => sim
                 .control_plane_snapshot(u64::MAX, 0)
                 .and_then(|s| s.limits.into_iter().find(|l| l.name == level))
@@ -877,6 +893,7 @@ impl Promise {
             Measure::P50 => format!("{class} p50"),
             Measure::Failed => format!("{class} failures (429 or timeout)"),
             Measure::Completed => format!("{class} completed"),
+            Measure::FailedShare => format!("share of {class} requests failing"),
             Measure::Waiting(level) => format!("requests waiting in {level}"),
             Measure::InUse(level) => format!("{level}'s seats in use"),
             Measure::Seats(level) => format!("{level}'s seats"),
@@ -888,6 +905,8 @@ impl Promise {
         match self.measure {
             Measure::P99 | Measure::P50 => super::format::latency(value),
             Measure::Failed | Measure::Completed => super::format::rate(value),
+            Measure::FailedShare if value.is_finite() => format!("{:.0}%", value * 100.0),
+            Measure::FailedShare => "–".to_owned(),
             Measure::Waiting(_) | Measure::InUse(_) | Measure::Seats(_) => {
                 super::format::significant(value)
             }

@@ -88,7 +88,7 @@ pub fn charts(props: &ChartsProps) -> Html {
                         <span class="swatch failed" title="The share of this class's requests ended in each second that failed (429 or timeout), hanging from the top: a quarter of the height is all of them. The quantiles are of the completed requests only."></span>{ "failed share" }
                     </span>
                 </figcaption>
-                { layers("Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, with its SLO", (720, 260), &r.latency_axes, &r.latency_data, "latency-chart") }
+                { layers("Latency p50, p90 and p99 of the chosen class over the last 60 simulated seconds, log scale, against its SLO where it has one, with the share that failed and the run's changes marked", (720, 260), &r.latency_axes, &r.latency_data, "latency-chart") }
             </figure>
             <figure class="chart">
                 <figcaption>
