@@ -204,13 +204,13 @@ export default [
     const { page } = await open();
     await page.goto(`${base}?story=none`);
     await waitForSimTime(page, 2);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.waitForTimeout(400); // one readout refresh
     const paused = await readout(page, 'sim-time');
     await page.waitForTimeout(1500);
     check((await readout(page, 'sim-time')) === paused, 'the clock moved while paused');
     check((await readout(page, 'sim-speed')) === '0.00×', 'the speed readout shows the pause');
-    await page.getByRole('button', { name: 'Step' }).click();
+    await page.getByRole('button', { name: 'Step', exact: true }).click();
     await page.waitForTimeout(400);
     const stepped = clockSeconds(await readout(page, 'sim-time'));
     check(Math.abs(stepped - clockSeconds(paused) - 0.1) < 0.051, `Step moved the clock from ${paused} to ${stepped}`);

@@ -40,7 +40,7 @@ function canonical(value) {
 }
 
 async function stepTimes(page, n) {
-  const step = page.getByRole('button', { name: 'Step' });
+  const step = page.getByRole('button', { name: 'Step', exact: true });
   for (let i = 0; i < n; i += 1) await step.click();
   await page.waitForTimeout(400); // one readout refresh
 }
@@ -104,7 +104,7 @@ export default [
     await dragSlider(page, 'max-requests-inflight', 0.2);
     await page.getByRole('button', { name: 'Slow webhook' }).click();
     await waitForSimTime(page, clockSeconds(await readout(page, 'sim-time')) + 6, 60_000);
-    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
     await page.locator('.share summary').click();
     const json = JSON.parse((await download(page, 'Metrics JSON')).toString());
     check(json.summary.classes.mutating.completed > 1000, 'the JSON holds the summary');
