@@ -96,6 +96,11 @@ export default [
     await page.getByRole('button', { name: 'etcd', exact: true }).click();
     await page.waitForFunction(() => [...document.querySelectorAll('details.panel')].some((d) => d.open && d.textContent.includes('etcd and its client')));
     await page.getByRole('button', { name: 'Flow control', exact: true }).click();
+    // Its controls are a click away: the explanation's button focuses one.
+    await apf.getByRole('button', { name: 'max-requests-inflight', exact: true }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'max-requests-inflight');
+    await apf.getByRole('button', { name: 'Flow control', exact: true }).click();
+    await page.waitForFunction(() => document.activeElement?.id === 'flow-control-apf');
     await apf.getByTestId('try-story').click();
     const card = page.getByTestId('story');
     await card.waitFor();

@@ -2,6 +2,7 @@
 //! comes from, the part of the diagram it lives in, and its "Try" tip, a
 //! story (`story`), so the tip's promise is tested as every story's is.
 
+use super::controls::Control;
 use super::story::Story;
 
 /// A part of the diagram a reader can click to have it explained.
@@ -45,6 +46,8 @@ pub struct Mechanism {
     pub tip: &'static str,
     /// where it is drawn
     pub part: Part,
+    /// the controls and faults that set it
+    pub controls: &'static [Control],
 }
 
 impl Mechanism {
@@ -62,6 +65,11 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Each request is matched by a flow schema to a priority level (kubelets' leases to node-high, controllers to workload-high, users to global-default, …). Each level owns a share of the server's seats (the sum of the two inflight flags: 600 by default). Within a level, flows are shuffle-sharded onto queues and served by fair queuing, so one flooding flow cannot starve the others; a full queue or a 15 s wait gets HTTP 429. LISTs take one seat per 100 objects. Borrowing seats between levels is not modelled yet: each level has its nominal seats.",
         source: "kubernetes.md: pkg/util/flowcontrol (queueset.go), pkg/apis/flowcontrol/bootstrap/default.go",
         tip: "try-apf",
+        controls: &[
+            Control::FlowControl,
+            Control::MaxRequestsInflight,
+            Control::MaxMutatingRequestsInflight,
+        ],
         part: Part::FlowControl,
     },
     Mechanism {
@@ -70,6 +78,11 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Before APF: read-only requests count against --max-requests-inflight (400), mutating ones against --max-mutating-requests-inflight (200). Over the limit, HTTP 429 at once; no queues, no fairness.",
         source: "kubernetes.md: pkg/server/config.go",
         tip: "try-max-inflight",
+        controls: &[
+            Control::FlowControl,
+            Control::MaxRequestsInflight,
+            Control::MaxMutatingRequestsInflight,
+        ],
         part: Part::FlowControl,
     },
     Mechanism {
@@ -78,6 +91,11 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Three classes served in strict priority, mutating > read > webhook, in one queue of capacity 1,000 with a 500 ms per-request timeout. A steady stream of writes starves reads completely, which APF's fair queuing prevents.",
         source: "article.md A1 (not in upstream Kubernetes)",
         tip: "try-article-queue",
+        controls: &[
+            Control::FlowControl,
+            Control::MaxRequestsInflight,
+            Control::MaxMutatingRequestsInflight,
+        ],
         part: Part::FlowControl,
     },
     Mechanism {
@@ -86,6 +104,12 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Matching writes call the webhooks while they hold their seats: mutating webhooks one after another, validating ones in parallel. Each call has a timeout (default 10 s, 1-30) and a failure policy (default Fail).",
         source: "kubernetes.md: admissionregistration/v1 types.go",
         tip: "try-webhooks",
+        controls: &[
+            Control::WebhookHandling,
+            Control::WebhookLatency,
+            Control::WebhookTimeout,
+            Control::SlowWebhook,
+        ],
         part: Part::Webhooks,
     },
     Mechanism {
@@ -94,6 +118,11 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "The article's --webhook-request-concurrency: the request gives its seats back while it waits for one of 500 webhook slots, so a slow webhook no longer holds API seats. No such flag exists upstream.",
         source: "article.md A2 (not in upstream Kubernetes)",
         tip: "try-dedicated",
+        controls: &[
+            Control::WebhookHandling,
+            Control::WebhookConcurrency,
+            Control::SlowWebhook,
+        ],
         part: Part::Webhooks,
     },
     Mechanism {
@@ -102,6 +131,11 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "GET and LIST are served from memory under the resource's read lock, held longer the more objects a LIST walks; every write event takes the write lock, then is dispatched to interested watchers. A waiting writer holds back new readers (Go's RWMutex).",
         source: "kubernetes.md: pkg/storage/cacher",
         tip: "try-watch-cache",
+        controls: &[
+            Control::CacheLocking,
+            Control::ConsistentList,
+            Control::Nodes,
+        ],
         part: Part::WatchCache,
     },
     Mechanism {
@@ -110,6 +144,7 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "One lock per namespace shard instead of one per resource: a LIST in one namespace does not block writes in another. Cluster-wide LISTs walk the shards one by one.",
         source: "article.md A5 (not in upstream Kubernetes)",
         tip: "try-shards",
+        controls: &[Control::CacheLocking, Control::Namespaces],
         part: Part::WatchCache,
     },
     Mechanism {
@@ -118,6 +153,13 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Upstream, the API server keeps one multiplexed gRPC connection per resource type; a retry on Unavailable waits a fixed ~25 ms. A write commits when a quorum has it on disk (group-committed fsyncs) and is applied serially; the model reproduces etcd's published benchmark within 15%. The article's pool of connections with exponential back-off and LIST coalescing is not upstream.",
         source: "kubernetes.md: etcd client and server; article.md A4 for the pool",
         tip: "try-etcd",
+        controls: &[
+            Control::EtcdClient,
+            Control::EtcdConnections,
+            Control::EtcdFsyncLatency,
+            Control::FsyncSpike,
+            Control::LeaderElection,
+        ],
         part: Part::Etcd,
     },
     Mechanism {
@@ -126,6 +168,7 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "A client-go client (kubectl, a controller) discovers the API at start: aggregated discovery (GA in 1.30) is one request; legacy is /api, /apis and one per group-version, sent under client-go's default rate limit of 5 per second, which is why 50 CRDs take about 12 s. The article's claim that this speeds up kubelets is not upstream: kubelets do not use it.",
         source: "kubernetes.md: aggregated discovery; client-go rest/config.go (DefaultQPS 5, DefaultBurst 10)",
         tip: "try-discovery",
+        controls: &[Control::Discovery, Control::RestartStorm],
         part: Part::Clients,
     },
 ];
@@ -138,6 +181,9 @@ mod tests {
     fn every_tip_is_a_story_and_every_part_is_explained() {
         for m in &MECHANISMS {
             assert!(m.tip().is_some(), "{}: no story {}", m.title, m.tip);
+        }
+        for m in &MECHANISMS {
+            assert!(!m.controls.is_empty(), "{}: no controls", m.title);
         }
         for part in Part::ALL {
             assert!(MECHANISMS.iter().any(|m| m.part == part), "{part:?}");

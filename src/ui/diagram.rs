@@ -136,7 +136,8 @@ const BOUNCE_MS: f64 = 700.0;
 /// Most bounces on screen at once.
 const MAX_BOUNCES: usize = 24;
 
-fn media(query: &str) -> bool {
+/// Whether the page matches a CSS media query.
+pub fn media(query: &str) -> bool {
     web_sys::window()
         .and_then(|w| w.match_media(query).ok().flatten())
         .is_some_and(|m| m.matches())

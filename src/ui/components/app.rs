@@ -147,7 +147,7 @@ pub fn app() -> Html {
                     </div>
                 </div>
             </div>
-            <Explanations explained={params.view.explained} ondispatch={ondispatch.clone()} />
+            <Explanations explained={params.view.explained} drawer_open={params.view.drawer_open} ondispatch={ondispatch.clone()} />
         </main>
     }
 }

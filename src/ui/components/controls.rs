@@ -68,7 +68,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     { for toggles.map(|row| {
                         let on = p.get(row.control) != 0.0;
                         html! {
-                            <button class="lasting" onclick={send(Action::Toggle(row.control))} aria-pressed={on.to_string()} title={row.hint}>
+                            <button class="lasting" id={format!("control-{}", row.key)} onclick={send(Action::Toggle(row.control))} aria-pressed={on.to_string()} title={row.hint}>
                                 <span class="mark" aria-hidden="true">{ if on { "● " } else { "○ " } }</span>{ row.label }
                             </button>
                         }
@@ -80,7 +80,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                         let times = p.get(row.control) as u64;
                         html! {
                             <span class="once">
-                                <button class="once" onclick={send(Action::Press(row.control))} title={row.hint}>
+                                <button class="once" id={format!("control-{}", row.key)} onclick={send(Action::Press(row.control))} title={row.hint}>
                                     <span class="mark" aria-hidden="true">{ "↯ " }</span>{ row.label }
                                 </button>
                                 if times > 0 { <span class="times" data-testid={format!("{}-times", row.key)}>{ format!("×{times}") }</span> }

@@ -18,7 +18,7 @@ pub fn mechanism_switch(props: &SwitchProps) -> Html {
     // Labels are ASCII; ASCII lowering keeps Unicode's case tables out of the page.
     let group = row.label.to_ascii_lowercase().replace(' ', "-");
     html! {
-        <fieldset class="switch" title={row.hint}>
+        <fieldset class="switch" title={row.hint} id={format!("control-{}", row.key)}>
             <legend>{ row.label }</legend>
             { for row.choices().iter().enumerate().map(|(index, choice)| {
                 let (control, dispatch) = (props.control, props.ondispatch.clone());
