@@ -12,6 +12,8 @@
 //! smaller than 11 px on a page 360 px wide and the page never scrolls
 //! sideways.
 
+use crate::lab::charts::diagram::level_row;
+use crate::lab::format::thousands;
 use crate::lab::mechanisms::Part;
 use crate::sim::models::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
 use crate::sim::models::request::{RequestClass, Resource};
@@ -392,21 +394,25 @@ impl Diagram {
             };
             self.label(ctx, &seats, x + w - 5.0, y + 12.0, "right");
             // Seats in use; then the queue against a queue length limit of
-            // 50, short enough that its count, at the right, never covers it.
+            // 50, short enough that its count, at the right, never covers it
+            // (`lab::charts::diagram` checks it).
+            let row = level_row(w);
             let seats = limit.in_use as f64 / limit.seats.max(1) as f64;
-            self.bar(ctx, (x + 5.0, y + 17.0, w * 0.47), seats, self.palette.bar);
+            let (left, width) = row.seats_bar;
+            self.bar(ctx, (x + left, y + 17.0, width), seats, self.palette.bar);
             if limit.waiting > 0 {
+                let (left, width) = row.queue_bar;
                 self.bar(
                     ctx,
-                    (x + w * 0.53, y + 17.0, w * 0.14),
+                    (x + left, y + 17.0, width),
                     limit.waiting as f64 / 50.0,
                     self.palette.queue,
                 );
             }
             self.label(
                 ctx,
-                &format!("{}", limit.waiting),
-                x + w - 5.0,
+                &thousands(limit.waiting as u64),
+                x + row.count_right,
                 y + 26.0,
                 "right",
             );

@@ -10,6 +10,7 @@
 //! every frame. Both layers are laid out with the same margins and label
 //! areas, so plotters maps data to the same pixels on both.
 
+pub mod diagram;
 pub mod figures;
 mod histogram;
 mod sweep;
