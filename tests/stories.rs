@@ -9,7 +9,7 @@
 use cplab::lab::Params;
 use cplab::lab::live::LiveRun;
 use cplab::lab::state::Action;
-use cplab::lab::story::{Act, FIRST_VISIT, STORIES, Story};
+use cplab::lab::story::{self, Act, FIRST_VISIT, SCENARIOS, Story};
 use cplab::lab::url;
 use std::time::Instant;
 
@@ -62,7 +62,7 @@ fn walk(story: &Story) -> Vec<Option<Vec<f64>>> {
 #[test]
 fn every_story_keeps_every_promise_at_its_pause() {
     let mut broken = Vec::new();
-    for story in STORIES {
+    for story in story::all() {
         for (index, (step, seen)) in story.steps.iter().zip(walk(story)).enumerate() {
             let seen = seen.unwrap_or_default();
             assert_eq!(
@@ -96,8 +96,8 @@ fn every_story_keeps_every_promise_at_its_pause() {
 
 #[test]
 fn stories_are_well_formed() {
-    assert_eq!(STORIES[0].id, FIRST_VISIT);
-    for story in STORIES {
+    assert_eq!(SCENARIOS[0].id, FIRST_VISIT);
+    for story in story::all() {
         assert!(Params::for_preset(story.preset).is_ok(), "{}", story.id);
         assert!(!story.steps.is_empty());
         let mut clock = 0.0;

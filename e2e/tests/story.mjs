@@ -5,8 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { check, readout, clockSeconds, sliderReadout } from '../harness.mjs';
 
-const STORY_SOURCE = readFileSync(new URL('../../src/lab/story.rs', import.meta.url), 'utf8');
-/** The stories' ids, as the table in src/lab/story.rs names them. */
+const STORY_SOURCE = ['table.rs', 'tips.rs']
+  .map((file) => readFileSync(new URL(`../../src/lab/story/${file}`, import.meta.url), 'utf8'))
+  .join('\n');
+/** The stories' ids, as the tables in src/lab/story/ name them. */
 const STORIES = ['first-visit', ...[...STORY_SOURCE.matchAll(/^\s+id: "([a-z0-9.-]+)",$/gm)].map((m) => m[1])];
 
 /** Walks the open story to its end; returns each step's promises' texts. */

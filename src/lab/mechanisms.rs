@@ -57,6 +57,14 @@ impl Mechanism {
     }
 }
 
+/// The flow controls' settings: the switch and the two inflight flags,
+/// which every flow control reads in its own way.
+const FLOW_CONTROL: &[Control] = &[
+    Control::FlowControl,
+    Control::MaxRequestsInflight,
+    Control::MaxMutatingRequestsInflight,
+];
+
 /// Every mechanism, in the order the page explains them.
 pub const MECHANISMS: [Mechanism; 9] = [
     Mechanism {
@@ -65,11 +73,7 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Each request is matched by a flow schema to a priority level (kubelets' leases to node-high, controllers to workload-high, users to global-default, …). Each level owns a share of the server's seats (the sum of the two inflight flags: 600 by default). Within a level, flows are shuffle-sharded onto queues and served by fair queuing, so one flooding flow cannot starve the others; a full queue or a 15 s wait gets HTTP 429. LISTs take one seat per 100 objects. Borrowing seats between levels is not modelled yet: each level has its nominal seats.",
         source: "kubernetes.md: pkg/util/flowcontrol (queueset.go), pkg/apis/flowcontrol/bootstrap/default.go",
         tip: "try-apf",
-        controls: &[
-            Control::FlowControl,
-            Control::MaxRequestsInflight,
-            Control::MaxMutatingRequestsInflight,
-        ],
+        controls: FLOW_CONTROL,
         part: Part::FlowControl,
     },
     Mechanism {
@@ -78,11 +82,7 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Before APF: read-only requests count against --max-requests-inflight (400), mutating ones against --max-mutating-requests-inflight (200). Over the limit, HTTP 429 at once; no queues, no fairness.",
         source: "kubernetes.md: pkg/server/config.go",
         tip: "try-max-inflight",
-        controls: &[
-            Control::FlowControl,
-            Control::MaxRequestsInflight,
-            Control::MaxMutatingRequestsInflight,
-        ],
+        controls: FLOW_CONTROL,
         part: Part::FlowControl,
     },
     Mechanism {
@@ -91,11 +91,7 @@ pub const MECHANISMS: [Mechanism; 9] = [
         what: "Three classes served in strict priority, mutating > read > webhook, in one queue of capacity 1,000 with a 500 ms per-request timeout. A steady stream of writes starves reads completely, which APF's fair queuing prevents.",
         source: "article.md A1 (not in upstream Kubernetes)",
         tip: "try-article-queue",
-        controls: &[
-            Control::FlowControl,
-            Control::MaxRequestsInflight,
-            Control::MaxMutatingRequestsInflight,
-        ],
+        controls: FLOW_CONTROL,
         part: Part::FlowControl,
     },
     Mechanism {

@@ -31,6 +31,8 @@ pub struct Canvases {
     frames: u64,
     /// sampling stride of the diagram's dots
     every: u64,
+    /// the queue chart's colours (the first is the scheme's ink)
+    queue_colours: [plotters::style::RGBColor; 8],
 }
 
 fn canvas(r: &NodeRef) -> Option<HtmlCanvasElement> {
@@ -87,6 +89,12 @@ impl Canvases {
                 _ => None,
             },
             queue_history: QueueHistory::default(),
+            // The first queue's black reads on a light ground only.
+            queue_colours: {
+                let mut colours = QUEUE_COLOURS;
+                colours[0] = crate::ui::chart::theme().ink;
+                colours
+            },
             frames: 0,
             every: 1,
         }
@@ -147,10 +155,7 @@ impl Canvases {
         self.queue_history.record(now, &snapshot.limits);
         if let Some(chart) = &mut self.queues {
             let lines = self.queue_history.lines(now, QUEUE_COLOURS.len());
-            // The first queue's black reads on a light ground only.
-            let mut colours = QUEUE_COLOURS;
-            colours[0] = crate::ui::chart::theme().ink;
-            chart.draw(&coloured(&colours, &lines), None);
+            chart.draw(&coloured(&self.queue_colours, &lines), None);
         }
     }
 }

@@ -1,0 +1,431 @@
+//! The shipped scenarios' stories, one row each (see `story` for what a
+//! row holds), the first visit's first. `tests/stories.rs` walks every
+//! story natively and `e2e/tests/story.mjs` in Chromium.
+
+use super::{Act, Bound, FIRST_VISIT, Measure, Promise, Step, Story};
+use crate::lab::controls::Control;
+use crate::lab::view::ChartClass;
+use crate::sim::models::control_plane::MetricClass;
+
+pub(super) const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Promise {
+    Promise {
+        class,
+        measure,
+        bound,
+    }
+}
+
+use Bound::{Above, Below};
+use Measure::{Completed, Failed, InUse, P50, P99, Waiting};
+use MetricClass as M;
+
+/// The shipped scenarios' stories, the first visit's first.
+pub const SCENARIOS: &[Story] = &[
+    Story {
+        id: FIRST_VISIT,
+        title: "Why API Priority and Fairness",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "This is a Kubernetes 1.32 control plane serving 1,000 nodes. Kubelets, \
+                       controllers, the scheduler and users send requests; API Priority and \
+                       Fairness gives each priority level its own seats; admission webhooks check \
+                       the writes; reads come from the watch cache, writes go to etcd. Every class \
+                       is far inside its SLO: the mutating p99 is tens of milliseconds against 1 s.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 1.0,
+                until: Some(8.0),
+                promises: &[
+                    p(M::Mutating, P99, Below(0.1)),
+                    p(M::ReadSingle, P99, Below(0.05)),
+                ],
+            },
+            Step {
+                text: "Now the admission webhooks' backend is overloaded: a call takes 10 s on \
+                       average instead of 25 ms (the Webhook latency slider has moved), and a call \
+                       still unanswered after its 10 s timeout fails the write. Every pod write \
+                       holds its seats while it waits, so the seats in use of the levels that \
+                       write pods (workload-high for the controllers, system for the scheduler) \
+                       climb from a handful to dozens. Watch the mutating p99 climb past its SLO, \
+                       and the failures appear.",
+                acts: &[Act::Set(Control::WebhookLatency, 10_000.0)],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[
+                    p(M::Mutating, P99, Above(1.0)),
+                    p(M::Mutating, Failed, Above(1.0)),
+                    p(M::Mutating, InUse("workload-high"), Above(20.0)),
+                ],
+            },
+            Step {
+                text: "Reads stay fast (every client's single GETs): they call no webhook, and at \
+                       this load the levels still have seats to spare, so the writes' wait does not \
+                       spill onto them. The users' own writes do call the webhooks and are as slow \
+                       as everyone's. When a level does run out of seats, APF keeps the others' \
+                       seats theirs: the greedy tenant's story shows it.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(34.0),
+                promises: &[
+                    p(M::ReadSingle, P99, Below(0.05)),
+                    p(M::User, P99, Above(1.0)),
+                ],
+            },
+            Step {
+                text: "That is the lab: every mechanism runs in upstream Kubernetes' version and in \
+                       the article's, every fault can be injected, and every number is computed \
+                       as you watch. The teaching scenarios (a slow webhook, a greedy tenant, a \
+                       LIST storm, …) each have a story under Scenario, and each mechanism's \
+                       explanation below the lab has one to try. Leave the story for every control, the article's table, its \
+                       claims checked one by one, A/B runs and sweeps.",
+                acts: &[],
+                chart: ChartClass::Read,
+                speed: 1.0,
+                until: None,
+                promises: &[],
+            },
+        ],
+    },
+    Story {
+        id: "slow-webhook",
+        title: "A slow admission webhook",
+        preset: "slow-webhook",
+        steps: &[
+            Step {
+                text: "A rollout on 1,000 nodes: pods are replaced ten times faster than usual, \
+                       and every pod write calls two admission webhooks while it holds its APF \
+                       seats. At 30 s the webhooks will stop answering.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(28.0),
+                promises: &[p(M::Mutating, P99, Below(0.2))],
+            },
+            Step {
+                text: "The webhooks hang: each call waits for its full 10 s timeout, then the \
+                       write fails (failurePolicy Fail). The writes hold their seats all that \
+                       time, so workload-high runs out of seats, its queues fill and turn new \
+                       writes away with 429s. The latency pulses with the 10 s timeout: the calls \
+                       that began together time out together, so seats come free in cohorts.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(50.0),
+                promises: &[
+                    p(M::Mutating, Failed, Above(10.0)),
+                    p(M::Mutating, P99, Above(1.0)),
+                    p(M::Mutating, Waiting("workload-high"), Above(10.0)),
+                ],
+            },
+            Step {
+                text: "The users' requests stay fast all the while: they have their own \
+                       priority level, and APF keeps each level's seats its own.",
+                acts: &[],
+                chart: ChartClass::Users,
+                speed: 4.0,
+                until: Some(60.0),
+                promises: &[p(M::User, P99, Below(0.1))],
+            },
+            Step {
+                text: "The article's dedicated webhook limit gives the seats back while a webhook \
+                       is called. The queues empty and the mutating p99 drops, but look at the \
+                       failures: the writes still wait 10 s and fail. A dedicated limit hides a \
+                       slow webhook, it does not fix it (the latency readouts say what share \
+                       failed).",
+                acts: &[Act::Choose(Control::WebhookHandling, "dedicated")],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(85.0),
+                promises: &[
+                    p(M::Mutating, P99, Below(0.5)),
+                    p(M::Mutating, Failed, Above(10.0)),
+                ],
+            },
+        ],
+    },
+    Story {
+        id: "greedy-tenant",
+        title: "A greedy tenant",
+        preset: "greedy-tenant",
+        steps: &[
+            Step {
+                text: "A 1,000-node cluster. At 20 s one tenant's controller starts sending 30,000 \
+                       requests a second into workload-low.",
+                acts: &[],
+                chart: ChartClass::Users,
+                speed: 2.0,
+                until: Some(18.0),
+                promises: &[p(M::User, P99, Below(0.05))],
+            },
+            Step {
+                text: "APF's shuffle sharding puts the flood on a few of workload-low's 128 \
+                       queues: they fill and reject it with 429s. Users, in global-default, do \
+                       not notice: that level's seats are its own.",
+                acts: &[],
+                chart: ChartClass::Users,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[
+                    p(M::Mutating, Failed, Above(100.0)),
+                    p(M::Mutating, Waiting("workload-low"), Above(10.0)),
+                    p(M::User, P99, Below(0.05)),
+                ],
+            },
+            Step {
+                text: "The article's priority queue serves every write before any read in one \
+                       queue, so the flood fills it and the users' requests are turned away or \
+                       time out with everyone else's.",
+                acts: &[
+                    Act::Reset,
+                    Act::Choose(Control::FlowControl, "article-queue"),
+                ],
+                chart: ChartClass::Users,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[p(M::User, Failed, Above(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "list-storm",
+        title: "A LIST storm",
+        preset: "list-storm",
+        steps: &[
+            Step {
+                text: "At 20 s an operator starts listing all 30,000 pods twice a second.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(18.0),
+                promises: &[p(M::List, P99, Below(0.1))],
+            },
+            Step {
+                text: "Each LIST walks the 30,000 pods under the watch cache's read lock and \
+                       serializes about 120 MB: a quarter of a second or so. The other requests \
+                       hardly notice: the watch cache absorbs the storm.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(36.0),
+                promises: &[p(M::List, P99, Above(0.1)), p(M::Mutating, P99, Below(0.2))],
+            },
+            Step {
+                text: "Before 1.31, a consistent LIST was a quorum read at etcd. Switch it back: \
+                       every LIST's whole reply now crosses the pods' etcd connection, and the \
+                       pod writes queue behind those replies.",
+                acts: &[Act::Choose(Control::ConsistentList, "etcd")],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(60.0),
+                promises: &[p(M::Mutating, P99, Above(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "fsync-spike",
+        title: "An etcd fsync spike",
+        preset: "fsync-spike",
+        steps: &[
+            Step {
+                text: "At 30 s etcd's disks slow down fifty-fold. Here the store's writes commit \
+                       in a few milliseconds.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[p(M::EtcdWrite, P99, Below(0.02))],
+            },
+            Step {
+                text: "A write commits only when a quorum has fsynced it, so every write now \
+                       waits tens of milliseconds. etcd batches the writes that arrive during one \
+                       fsync into the next, so throughput holds while latency rises.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(50.0),
+                promises: &[
+                    p(M::EtcdWrite, P99, Above(0.03)),
+                    p(M::Mutating, Completed, Above(50.0)),
+                ],
+            },
+            Step {
+                text: "LISTs from the watch cache need no fsync and barely move.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(56.0),
+                promises: &[p(M::List, P99, Below(0.02))],
+            },
+        ],
+    },
+    Story {
+        id: "restart-storm",
+        title: "A client restart storm",
+        preset: "restart-storm",
+        steps: &[
+            Step {
+                text: "At 30 s half of the cluster's 400 discovery clients restart at once (a \
+                       node pool upgraded, say). Each runs discovery before it can work.",
+                acts: &[],
+                chart: ChartClass::Discovery,
+                speed: 4.0,
+                until: Some(52.0),
+                promises: &[p(M::Discovery, P50, Above(10.0))],
+            },
+            Step {
+                text: "With legacy discovery each client sends about a hundred requests, \
+                       throttled by its own client-side rate limit, so its start-up takes about \
+                       20 s. Aggregated discovery is one request per client: press the storm \
+                       again and start-up takes milliseconds. (Kubelets do not run discovery, \
+                       whatever the article says.)",
+                acts: &[
+                    Act::Choose(Control::Discovery, "aggregated"),
+                    Act::Press(Control::RestartStorm),
+                ],
+                chart: ChartClass::Discovery,
+                speed: 4.0,
+                until: Some(60.0),
+                promises: &[p(M::Discovery, P99, Below(0.5))],
+            },
+        ],
+    },
+    Story {
+        id: "leader-election",
+        title: "An etcd leader election",
+        preset: "leader-election",
+        steps: &[
+            Step {
+                text: "At 30 s etcd's leader goes away and the members elect another, which \
+                       takes about a second.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[p(M::EtcdWrite, P99, Below(0.05))],
+            },
+            Step {
+                text: "For about a second nothing commits. In this model the client retries and \
+                       every write of that second commits when the new leader is in place, so \
+                       the writes' p99 of the next seconds is about a second.",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(36.0),
+                promises: &[
+                    p(M::EtcdWrite, P99, Above(0.5)),
+                    p(M::EtcdWrite, P99, Below(2.0)),
+                ],
+            },
+            Step {
+                text: "The article's pool gives up sooner: its back-off (100 ms × attempt, 3 \
+                       attempts) ends before the election does, so the writes of that second \
+                       fail instead.",
+                acts: &[
+                    Act::Choose(Control::EtcdClient, "pool"),
+                    Act::Press(Control::LeaderElection),
+                ],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(42.0),
+                promises: &[p(M::Mutating, Failed, Above(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "k8s-1.30",
+        title: "Kubernetes 1.30: LISTs from etcd",
+        preset: "k8s-1.30",
+        steps: &[
+            Step {
+                text: "Kubernetes 1.30 serves a consistent LIST from etcd: every kubectl LIST is a \
+                       quorum read of all the pods in its namespace, returned over the pods' \
+                       single etcd connection.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(16.0),
+                promises: &[p(M::List, P99, Above(0.005))],
+            },
+            Step {
+                text: "Raise Nodes to 5,000: the LISTs grow with the pods and their p99 rises \
+                       about four-fold. Their replies share the pods' connection with the pods' \
+                       writes, but at this load the writes hardly notice.",
+                acts: &[Act::Set(Control::Nodes, 5_000.0)],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[
+                    p(M::List, P99, Above(0.05)),
+                    p(M::Mutating, P99, Below(0.1)),
+                ],
+            },
+            Step {
+                text: "Serve consistent LISTs from the watch cache, as 1.31 and later do: the \
+                       LISTs come from memory and the pods' connection is free for writes.",
+                acts: &[Act::Choose(Control::ConsistentList, "cache")],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(60.0),
+                promises: &[p(M::List, P99, Below(0.05))],
+            },
+        ],
+    },
+    Story {
+        id: "k8s-1.32-article",
+        title: "Kubernetes 1.32 as the article describes it",
+        preset: "k8s-1.32-article",
+        steps: &[
+            Step {
+                text: "Every mechanism as the article describes it (not upstream): at 1,000 \
+                       nodes they change almost nothing; every class is far inside its SLO.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(20.0),
+                promises: &[
+                    p(M::Mutating, P99, Below(0.1)),
+                    p(M::ReadSingle, P99, Below(0.05)),
+                ],
+            },
+            Step {
+                text: "An etcd leader election: the article's connection pool backs off 100 ms × \
+                       attempt, three attempts, and gives up before the election is over, so the \
+                       writes of that second time out.",
+                acts: &[Act::Press(Control::LeaderElection)],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(28.0),
+                promises: &[p(M::Mutating, Failed, Above(1.0))],
+            },
+        ],
+    },
+    Story {
+        id: "single-binary",
+        title: "A single-binary control plane",
+        preset: "single-binary",
+        steps: &[
+            Step {
+                text: "One etcd member: a write waits only for its local fsync, not for a \
+                       quorum's round trip, so the store's writes are a little faster than the \
+                       three members' of Kubernetes 1.32 (about 2.1 ms against 2.3 at p99).",
+                acts: &[],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(16.0),
+                promises: &[p(M::EtcdWrite, P99, Below(0.0022))],
+            },
+            Step {
+                text: "etcd fsync spike on: with one disk there is no faster follower to hide \
+                       it behind, and every write waits for the slow disk.",
+                acts: &[Act::TurnOn(Control::FsyncSpike)],
+                chart: ChartClass::Store,
+                speed: 2.0,
+                until: Some(32.0),
+                promises: &[p(M::EtcdWrite, P99, Above(0.03))],
+            },
+        ],
+    },
+];
