@@ -12,19 +12,17 @@
 //! smaller than 11 px on a page 360 px wide and the page never scrolls
 //! sideways.
 
-use crate::lab::charts::diagram::level_row;
+use crate::lab::charts::diagram::{Layout, level_row};
 use crate::lab::format::thousands;
-use crate::lab::mechanisms::Part;
 use crate::sim::models::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
 use crate::sim::models::request::{RequestClass, Resource};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// Logical size of the wide drawing (the canvas is scaled by CSS).
+/// Logical size of the wide drawing, the canvas's first (it is scaled by
+/// CSS; each layout sets its own, `Layout::size`).
 pub const WIDTH: f64 = 1000.0;
 pub const HEIGHT: f64 = 340.0;
-/// Logical size of the tall drawing.
-const TALL: (f64, f64) = (320.0, 500.0);
 /// Shown narrower than this [CSS px], the wide drawing's 12.5 px text
 /// would shrink under 11 px: the tall one (11 px text, shown at least 320
 /// px wide on a page 360 px wide) is drawn instead.
@@ -36,13 +34,6 @@ const TALL_BELOW_IN_EMBED: f64 = 500.0;
 /// The layout is checked against the shown width every this many frames.
 const LAYOUT_EVERY: u32 = 30;
 
-/// Where the diagram's parts go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Layout {
-    Wide,
-    Tall,
-}
-
 const CLIENTS: [&str; 5] = ["kubelets", "controllers", "scheduler", "users", "operators"];
 
 const COLUMNS: [(&str, f64); 6] = [
@@ -53,29 +44,6 @@ const COLUMNS: [(&str, f64); 6] = [
     ("etcd client", 775.0),
     ("etcd", 920.0),
 ];
-
-/// The part of the drawing at (x, y) in its own pixels, in the tall
-/// layout or the wide one: what a click there asks to have explained.
-pub fn part_at(tall: bool, x: f64, y: f64) -> Option<Part> {
-    if tall {
-        match y {
-            y if y < 84.0 => Some(Part::Clients),
-            y if y < 240.0 => Some(Part::FlowControl),
-            y if y < 356.0 && x < 110.0 => Some(Part::Webhooks),
-            y if y < 356.0 => Some(Part::Etcd),
-            y if y < 460.0 => Some(Part::WatchCache),
-            _ => None,
-        }
-    } else {
-        match x {
-            x if x < 150.0 => Some(Part::Clients),
-            x if x < 390.0 => Some(Part::FlowControl),
-            x if x < 540.0 => Some(Part::Webhooks),
-            x if x < 700.0 => Some(Part::WatchCache),
-            _ => Some(Part::Etcd),
-        }
-    }
-}
 
 /// Colours of the request classes (Okabe-Ito).
 pub fn class_colour(class: RequestClass) -> &'static str {
@@ -210,10 +178,7 @@ impl Diagram {
 
     /// The logical size of the current layout.
     fn size(&self) -> (f64, f64) {
-        match self.layout {
-            Layout::Wide => (WIDTH, HEIGHT),
-            Layout::Tall => TALL,
-        }
+        self.layout.size()
     }
 
     pub fn motion(&self) -> bool {
@@ -325,48 +290,9 @@ impl Diagram {
         }
     }
 
-    /// Client `i`'s box: (x, y, width, height).
-    fn client_box(&self, i: usize) -> (f64, f64, f64, f64) {
-        match self.layout {
-            Layout::Wide => (20.0, 40.0 + i as f64 * 52.0, 100.0, 36.0),
-            Layout::Tall => (
-                6.0 + (i % 3) as f64 * 104.0,
-                22.0 + (i / 3) as f64 * 30.0,
-                98.0,
-                26.0,
-            ),
-        }
-    }
-
-    /// Priority level `i`'s box.
-    fn level_box(&self, i: usize) -> (f64, f64, f64, f64) {
-        match self.layout {
-            Layout::Wide => (180.0, 34.0 + i as f64 * 33.0, 190.0, 29.0),
-            Layout::Tall => (
-                6.0 + (i % 2) as f64 * 158.0,
-                102.0 + (i / 2) as f64 * 33.0,
-                152.0,
-                29.0,
-            ),
-        }
-    }
-
-    /// Resource `i`'s box in the watch cache.
-    fn cache_box(&self, i: usize) -> (f64, f64, f64, f64) {
-        match self.layout {
-            Layout::Wide => (560.0, 34.0 + i as f64 * 40.0, 120.0, 34.0),
-            Layout::Tall => (
-                6.0 + (i % 3) as f64 * 104.0,
-                374.0 + (i / 3) as f64 * 40.0,
-                98.0,
-                34.0,
-            ),
-        }
-    }
-
     fn draw_clients(&self, ctx: &CanvasRenderingContext2d) {
         for (i, name) in CLIENTS.iter().enumerate() {
-            let (x, y, w, h) = self.client_box(i);
+            let (x, y, w, h) = self.layout.client_box(i);
             self.panel(ctx, x, y, w, h);
             self.label(ctx, name, x + w / 2.0, y + h / 2.0 + 4.0, "center");
         }
@@ -378,7 +304,7 @@ impl Diagram {
             .iter()
             .filter(|l| l.seats > 0 || l.waiting > 0 || l.in_use > 0 || l.name == "exempt");
         for (i, limit) in rows.enumerate().take(8) {
-            let (x, y, w, h) = self.level_box(i);
+            let (x, y, w, h) = self.layout.level_box(i);
             self.panel(ctx, x, y, w, h);
             self.label(ctx, limit.name, x + 5.0, y + 12.0, "left");
             // The tall layout's title says "seats in use / seats".
@@ -420,10 +346,7 @@ impl Diagram {
     }
 
     fn draw_webhooks(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
-        let (x, y, w, h) = match self.layout {
-            Layout::Wide => (415.0, 40.0, 110.0, 70.0),
-            Layout::Tall => (6.0, 258.0, 100.0, 60.0),
-        };
+        let (x, y, w, h) = self.layout.webhooks_box();
         self.panel(ctx, x, y, w, h);
         let centre = x + w / 2.0;
         self.label(
@@ -444,7 +367,7 @@ impl Diagram {
 
     fn draw_cache(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
         for (i, resource) in Resource::ALL.iter().enumerate().take(6) {
-            let (x, y, w, h) = self.cache_box(i);
+            let (x, y, w, h) = self.layout.cache_box(i);
             self.panel(ctx, x, y, w, h);
             self.label(ctx, resource.name(), x + 5.0, y + 13.0, "left");
             let holders = s.cache_holders.get(i).copied().unwrap_or(0);
@@ -462,10 +385,7 @@ impl Diagram {
     fn draw_etcd(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
         let n = s.etcd_streams.len().max(1);
         let per_row = 10;
-        let (sx, sy) = match self.layout {
-            Layout::Wide => (720.0, 40.0),
-            Layout::Tall => (114.0, 262.0),
-        };
+        let (sx, sy) = self.layout.streams_origin();
         for (i, streams) in s.etcd_streams.iter().enumerate() {
             let (col, row) = (i % per_row, i / per_row);
             let x = sx + col as f64 * 11.0;
@@ -483,10 +403,7 @@ impl Diagram {
             sy + (n.div_ceil(per_row)) as f64 * 40.0 + 6.0,
             "center",
         );
-        let (x, y, w, h) = match self.layout {
-            Layout::Wide => (860.0, 40.0, 120.0, 110.0),
-            Layout::Tall => (228.0, 258.0, 86.0, 90.0),
-        };
+        let (x, y, w, h) = self.layout.etcd_box();
         self.panel(ctx, x, y, w, h);
         let e = &s.etcd;
         let centre = x + w / 2.0;

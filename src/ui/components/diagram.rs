@@ -1,5 +1,6 @@
+use crate::lab::charts::diagram::Layout;
 use crate::lab::mechanisms::Part;
-use crate::ui::diagram::{HEIGHT, WIDTH, part_at};
+use crate::ui::diagram::{HEIGHT, WIDTH};
 use crate::ui::state::Action;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
@@ -33,7 +34,8 @@ pub fn diagram_view(props: &DiagramProps) -> Html {
                 .parent_element()
                 .and_then(|f| f.get_attribute("data-layout"))
                 .is_some_and(|l| l == "tall");
-            if let Some(part) = part_at(tall, x, y) {
+            let layout = if tall { Layout::Tall } else { Layout::Wide };
+            if let Some(part) = layout.part_at(x, y) {
                 d.emit(Action::Explain(part));
             }
         })
