@@ -182,6 +182,30 @@ fn dots(drawn: &[Drawn], colour: RGBColor) -> usize {
         .count()
 }
 
+/// A time chart of `scale` fitted to `series` and its data layer drawn
+/// into a recorder `size` big: the chart, where each mark meets the top,
+/// and what was drawn.
+fn data_layer(
+    scale: Scale,
+    series: &[Series],
+    guide: Option<&cplab::lab::view::Guide>,
+    overlays: &Overlays,
+    size: (u32, u32),
+) -> (TimeChart, Vec<Option<(i32, i32)>>, Vec<Drawn>) {
+    let format = match scale {
+        Scale::Log => format::latency,
+        Scale::Linear => format::significant,
+    };
+    let mut chart = TimeChart::new(scale, format);
+    chart.fit(series, guide);
+    let (data, drawn) = recorder(size);
+    let tops = chart
+        .draw_data(&data, series, guide, overlays)
+        .expect("draws");
+    let drawn = drawn.borrow().clone();
+    (chart, tops, drawn)
+}
+
 fn a_run(seconds: f64) -> Simulation {
     let mut sim = Simulation::new(&Params::default().scenario().expect("valid"), 1).expect("runs");
     sim.run_for(seconds);
@@ -275,13 +299,7 @@ fn a_window_without_completions_is_a_gap_not_a_line_across_it() {
         colour: VERMILLION,
         points: &points,
     }];
-    let mut chart = TimeChart::new(Scale::Log, format::latency);
-    chart.fit(&series, None);
-    let (data, drawn) = recorder((720, 260));
-    chart
-        .draw_data(&data, &series, None, &Overlays::default())
-        .expect("draws");
-    let drawn = drawn.borrow();
+    let (_, _, drawn) = data_layer(Scale::Log, &series, None, &Overlays::default(), (720, 260));
     let lengths: Vec<usize> = paths(&drawn, VERMILLION).iter().map(Vec::len).collect();
     assert_eq!(lengths, [2, 2], "two runs of two");
     assert_eq!(
@@ -346,15 +364,15 @@ fn the_rates_and_queue_charts_draw_the_runs_counts() {
         .zip(&lines)
         .map(|(&colour, points)| Series { colour, points })
         .collect();
-    let mut chart = TimeChart::new(Scale::Linear, format::significant);
-    chart.fit(&series, None);
-    let (data, drawn) = recorder((720, 200));
-    chart
-        .draw_data(&data, &series, None, &Overlays::default())
-        .expect("draws");
+    let (chart, _, drawn) = data_layer(
+        Scale::Linear,
+        &series,
+        None,
+        &Overlays::default(),
+        (720, 200),
+    );
     assert_eq!(
         drawn
-            .borrow()
             .iter()
             .filter(|d| matches!(d, Drawn::Path(..)))
             .count(),
@@ -561,22 +579,12 @@ fn an_outage_that_looks_fast_is_drawn_with_its_failures() {
         .zip(&lines)
         .map(|(&colour, points)| Series { colour, points })
         .collect();
-    let mut chart = TimeChart::new(Scale::Log, format::latency);
-    chart.fit(&series, guide.as_ref());
-    let (data, drawn) = recorder((720, 260));
-    chart
-        .draw_data(
-            &data,
-            &series,
-            guide.as_ref(),
-            &Overlays {
-                failed: &failed,
-                marks: &[],
-            },
-        )
-        .expect("draws");
+    let overlays = Overlays {
+        failed: &failed,
+        marks: &[],
+    };
+    let (_, _, drawn) = data_layer(Scale::Log, &series, guide.as_ref(), &overlays, (720, 260));
     let bands: Vec<(BackendCoord, BackendCoord)> = drawn
-        .borrow()
         .iter()
         .filter_map(|d| match d {
             Drawn::Rect(a, b, colour, true)
@@ -633,19 +641,13 @@ fn the_runs_changes_are_marked_on_the_time_axis() {
     assert_eq!(last.as_deref(), Some("Flow control: Priority queue"));
     // Drawn: a line for each mark in the window, and where it meets the top.
     let series: Vec<Series> = Vec::new();
-    let mut chart = TimeChart::new(Scale::Log, format::latency);
-    chart.fit(&series, None);
-    let (data, drawn) = recorder((720, 260));
     let overlays = Overlays {
         failed: &[],
         marks: &[-10.0, -75.0],
     };
-    let tops = chart
-        .draw_data(&data, &series, None, &overlays)
-        .expect("draws");
+    let (_, tops, drawn) = data_layer(Scale::Log, &series, None, &overlays, (720, 260));
     assert!(tops[0].is_some() && tops[1].is_none(), "{tops:?}");
     let vertical = drawn
-        .borrow()
         .iter()
         .filter(|d| matches!(d, Drawn::Path(p, _) if p.len() == 2 && p[0].0 == p[1].0))
         .count();
