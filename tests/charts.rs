@@ -182,6 +182,10 @@ fn dots(drawn: &[Drawn], colour: RGBColor) -> usize {
         .count()
 }
 
+/// Where each mark's line meets the plot's top, in pixels (none outside
+/// the window).
+type Tops = Vec<Option<(i32, i32)>>;
+
 /// A time chart of `scale` fitted to `series` and its data layer drawn
 /// into a recorder `size` big: the chart, where each mark meets the top,
 /// and what was drawn.
@@ -191,7 +195,7 @@ fn data_layer(
     guide: Option<&cplab::lab::view::Guide>,
     overlays: &Overlays,
     size: (u32, u32),
-) -> (TimeChart, Vec<Option<(i32, i32)>>, Vec<Drawn>) {
+) -> (TimeChart, Tops, Vec<Drawn>) {
     let format = match scale {
         Scale::Log => format::latency,
         Scale::Linear => format::significant,
