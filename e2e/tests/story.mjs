@@ -15,6 +15,8 @@ const STORIES = ['first-visit', ...[...STORY_SOURCE.matchAll(/^\s+id: "([a-z0-9.
 async function walk(page, id) {
   const card = page.getByTestId('story');
   const seen = [];
+  // The page renders the story once its module has started.
+  await card.waitFor();
   for (let step = 0; ; step += 1) {
     if ((await card.count()) === 0) break;
     check(await card.getAttribute('data-step') === String(step), `${id}: at step ${step}`);
@@ -33,6 +35,11 @@ async function walk(page, id) {
       }
     }
     await card.getByTestId('story-next').click();
+    // On to the next step, or out of the story after the last.
+    await page.waitForFunction((at) => {
+      const shown = document.querySelector('[data-testid="story"]');
+      return !shown || shown.getAttribute('data-step') !== String(at);
+    }, step);
   }
   return seen;
 }
