@@ -34,7 +34,7 @@ for (const group of ['start-up', 'worker']) {
   const gzipped = members.reduce((sum, f) => sum + f.gzipped, 0);
   const raw = members.reduce((sum, f) => sum + f.raw, 0);
   console.log(
-    `${group}: ${members.map((f) => `${f.name.replace(/-[0-9a-f]{16}/, '')} ${kb(f.raw)} (${kb(f.gzipped)} gzipped)`).join(', ')}; ` +
+    `${group}: ${members.map((f) => `${f.name.replace(/-[0-9a-f]+(?=\.|_bg)/, '')} ${kb(f.raw)} (${kb(f.gzipped)} gzipped)`).join(', ')}; ` +
       `total ${kb(raw)} raw, ${kb(gzipped)} gzipped${group === 'start-up' ? ' (target 250 KB)' : ' (fetched on first use)'}`,
   );
 }
@@ -72,7 +72,7 @@ console.log(
 );
 const fetched = [...new Set(fetchedBeforeFirstFrame)];
 const fetchedBytes = fetched.reduce((sum, name) => sum + (gzippedOf.get(name) ?? 0), 0);
-console.log(`fetched by the last visit up to its first frame: ${fetched.map((n) => n.replace(/-[0-9a-f]{16}/, '')).join(', ')}; ${kb(fetchedBytes)} gzipped (of the files above)`);
+console.log(`fetched by the last visit up to its first frame: ${fetched.map((n) => n.replace(/-[0-9a-f]+(?=\.|_bg)/, '')).join(', ')}; ${kb(fetchedBytes)} gzipped (of the files above)`);
 
 // A first visit (a link with nothing in it): navigation until the story's
 // Next is on the page and the simulated clock has moved (issue 15: "a first

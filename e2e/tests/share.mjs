@@ -145,7 +145,8 @@ export default [
     await waitForSimTime(page, t + 1);
     // Not TOML at all: the error goes in the import box.
     await page.getByTestId('import-file').setInputFiles({ name: 'junk.toml', mimeType: 'text/plain', buffer: Buffer.from('<b>[[[') });
-    await page.getByTestId('import-error').waitFor();
+    // The box still shows the last file's error until the worker answers.
+    await page.getByTestId('import-error').filter({ hasText: 'junk.toml' }).waitFor({ timeout: 10_000 }).catch(() => {});
     check(/junk.toml/.test(await page.getByTestId('import-error').textContent()), 'the error names the file');
     check((await page.locator('.import b').count()) === 0, 'file text is never markup');
     // A good file, dropped.
@@ -234,7 +235,7 @@ export default [
     await page.getByTestId('job-progress').and(page.locator('[data-done="true"]')).waitFor({ timeout: 240_000 });
     check((await page.getByTestId('sweep-chart').getAttribute('data-points')) === '20', 'twenty points');
     // The worker's files are not hashed by name: they carry the page's build.
-    const build = requests.map((url) => url.match(/control-plane-lab-([0-9a-f]{16})\.js$/)?.[1]).find(Boolean);
+    const build = requests.map((url) => url.match(/control-plane-lab-([0-9a-f]+)\.js$/)?.[1]).find(Boolean);
     for (const file of ['worker.js', 'cplab-worker.js', 'cplab-worker_bg.wasm']) {
       check(requests.some((url) => url.endsWith(`/${file}?v=${build}`)), `${file} loaded for build ${build}: ${requests.join(', ')}`);
     }
