@@ -31,7 +31,7 @@ use cplab::sim::models::control_plane::{
 };
 use cplab::sim::models::etcd::client::EtcdClientKind;
 use cplab::sim::models::flow_control::FlowControlKind;
-use cplab::sim::models::request::{ClientKind, Resource, Verb};
+use cplab::sim::models::request::{ClientKind, Resource, ResourceRule, Subresource, Verb};
 use cplab::sim::models::watch_cache::CacheLocking;
 use cplab::sim::scenario::MAX_DURATION;
 use cplab::sim::{
@@ -156,6 +156,30 @@ fn law(u: &mut Unstructured, lo: f64, hi: f64) -> Result<DurationLaw> {
 }
 
 const RESOURCES: [Resource; 7] = Resource::ALL;
+const RULES: [ResourceRule; 10] = [
+    ResourceRule::of(Resource::Pods),
+    ResourceRule::of(Resource::Nodes),
+    ResourceRule::of(Resource::Leases),
+    ResourceRule::of(Resource::Events),
+    ResourceRule::of(Resource::ConfigMaps),
+    ResourceRule::of(Resource::Deployments),
+    ResourceRule {
+        resource: Some(Resource::Pods),
+        subresource: Some(Subresource::Status),
+    },
+    ResourceRule {
+        resource: Some(Resource::Pods),
+        subresource: None,
+    },
+    ResourceRule {
+        resource: None,
+        subresource: Some(Subresource::None),
+    },
+    ResourceRule {
+        resource: None,
+        subresource: None,
+    },
+];
 const VERBS: [Verb; 7] = [
     Verb::Get,
     Verb::List,
@@ -198,7 +222,7 @@ fn webhook(u: &mut Unstructured, i: usize) -> Result<WebhookSpec> {
     Ok(WebhookSpec {
         name: format!("hook-{i}"),
         kind: pick(u, &[WebhookType::Mutating, WebhookType::Validating])?,
-        resources: subset(u, &RESOURCES)?,
+        resources: subset(u, &RULES)?,
         verbs: subset(u, &VERBS)?,
         latency: law(u, 1e-6, 60.0)?,
         timeout: num(u, 1.0, 30.0)?,
@@ -212,6 +236,7 @@ fn source(u: &mut Unstructured, i: usize) -> Result<CustomSource> {
         rate: num(u, 0.0, 1e6)?,
         verb: pick(u, &VERBS)?,
         resource: pick(u, &RESOURCES)?,
+        subresource: pick(u, &Subresource::ALL)?,
         client: pick(u, &CLIENTS)?,
         objects: int(u, 0, 1_000_000)?,
         users: int(u, 0, 100_000)?,

@@ -87,6 +87,112 @@ impl Resource {
     }
 }
 
+/// The subresource a request addresses, if any. Admission rules match on
+/// it: a webhook rule for `pods` sees neither the kubelet's status PATCH
+/// (`pods/status`) nor the scheduler's bind (a CREATE of `pods/binding`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Subresource {
+    /// the object itself
+    #[default]
+    None,
+    /// `…/status` (kubelets report pod and node status on it)
+    Status,
+    /// `pods/binding` (the scheduler binds a pod by creating one)
+    Binding,
+}
+
+impl Subresource {
+    pub const ALL: [Subresource; 3] =
+        [Subresource::None, Subresource::Status, Subresource::Binding];
+
+    /// The name after the slash (`status`), empty for the object itself.
+    pub fn name(self) -> &'static str {
+        match self {
+            Subresource::None => "",
+            Subresource::Status => "status",
+            Subresource::Binding => "binding",
+        }
+    }
+}
+
+/// One entry of a webhook rule's `resources` (admissionregistration/v1
+/// `Rule.Resources`): `pods`, `pods/status`, `pods/*`, `*`, `*/status` or
+/// `*/*`. As upstream's matcher does
+/// (`pkg/admission/plugin/webhook/predicates/rules/rules.go`), `pods`
+/// matches the pods themselves and no subresource; `pods/*` matches every
+/// subresource of pods and not the pods; `*/*` matches everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ResourceRule {
+    /// `None`: `*`, every resource
+    pub resource: Option<Resource>,
+    /// `None`: `/*`, every subresource (and not the object itself)
+    pub subresource: Option<Subresource>,
+}
+
+impl ResourceRule {
+    /// The rule for `resource` itself (what `"pods"` says).
+    pub const fn of(resource: Resource) -> Self {
+        Self {
+            resource: Some(resource),
+            subresource: Some(Subresource::None),
+        }
+    }
+
+    pub fn matches(&self, resource: Resource, subresource: Subresource) -> bool {
+        self.resource.is_none_or(|r| r == resource)
+            && match self.subresource {
+                Some(s) => s == subresource,
+                None => subresource != Subresource::None,
+            }
+    }
+}
+
+impl TryFrom<String> for ResourceRule {
+    type Error = String;
+    fn try_from(text: String) -> Result<Self, String> {
+        let (resource, subresource) = text.split_once('/').unwrap_or((&text, ""));
+        let resource = match resource {
+            "*" => None,
+            name => Some(
+                Resource::ALL
+                    .into_iter()
+                    .find(|r| r.name() == name)
+                    .ok_or_else(|| format!("unknown resource {name:?} in rule {text:?}"))?,
+            ),
+        };
+        let subresource = match subresource {
+            "*" => None,
+            name => Some(
+                Subresource::ALL
+                    .into_iter()
+                    .find(|s| s.name() == name)
+                    .ok_or_else(|| format!("unknown subresource {name:?} in rule {text:?}"))?,
+            ),
+        };
+        // `*` alone is every resource without a subresource (upstream
+        // reads it as "*" and "").
+        Ok(Self {
+            resource,
+            subresource,
+        })
+    }
+}
+
+impl From<ResourceRule> for String {
+    fn from(rule: ResourceRule) -> String {
+        let resource = rule.resource.map_or("*", Resource::name);
+        match rule.subresource {
+            Some(Subresource::None) => resource.to_owned(),
+            Some(s) => format!("{resource}/{}", s.name()),
+            None => format!("{resource}/*"),
+        }
+    }
+}
+
 /// Who sends a request: what flow schemas match (by user or group).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -147,6 +253,8 @@ impl RequestClass {
 pub struct RequestKind {
     pub verb: Verb,
     pub resource: Resource,
+    /// `status`, `binding` or none
+    pub subresource: Subresource,
     pub client: ClientKind,
     /// the namespace (index) it addresses; flows of some schemas are per namespace
     pub namespace: u32,
@@ -163,5 +271,39 @@ impl RequestKind {
             Verb::List => RequestClass::List,
             _ => RequestClass::ReadSingle,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(text: &str) -> ResourceRule {
+        ResourceRule::try_from(text.to_owned()).expect("a valid rule")
+    }
+
+    /// admissionregistration/v1 `Rule.Resources` and upstream's matcher
+    /// (`pkg/admission/plugin/webhook/predicates/rules/rules.go`,
+    /// `Matcher.resource`): "pods" means pods and no subresource.
+    #[test]
+    fn a_rule_for_pods_matches_neither_pods_status_nor_pods_binding() {
+        use Resource::Pods;
+        use Subresource as S;
+        assert!(rule("pods").matches(Pods, S::None));
+        assert!(!rule("pods").matches(Pods, S::Status));
+        assert!(!rule("pods").matches(Pods, S::Binding));
+        assert!(rule("pods/status").matches(Pods, S::Status));
+        assert!(!rule("pods/status").matches(Pods, S::None));
+        assert!(rule("pods/*").matches(Pods, S::Binding));
+        assert!(!rule("pods/*").matches(Pods, S::None));
+        assert!(rule("*").matches(Resource::Nodes, S::None));
+        assert!(!rule("*").matches(Resource::Nodes, S::Status));
+        assert!(rule("*/*").matches(Resource::Nodes, S::Status));
+        assert!(rule("*/status").matches(Resource::Nodes, S::Status));
+        for text in ["pods", "pods/status", "pods/*", "*", "*/*", "*/binding"] {
+            assert_eq!(String::from(rule(text)), text);
+        }
+        assert!(ResourceRule::try_from("pod".to_owned()).is_err());
+        assert!(ResourceRule::try_from("pods/exec".to_owned()).is_err());
     }
 }

@@ -73,7 +73,7 @@ impl ControlPlaneChange {
         match *self {
             ControlPlaneChange::Nodes(n) => within("nodes", n as f64, 1.0, 15_000.0),
             ControlPlaneChange::MaxRequestsInflight(n) => {
-                within("max-requests-inflight", n as f64, 1.0, 100_000.0)
+                within("max-requests-inflight", n as f64, 0.0, 100_000.0)
             }
             ControlPlaneChange::MaxMutatingRequestsInflight(n) => {
                 within("max-mutating-requests-inflight", n as f64, 0.0, 100_000.0)

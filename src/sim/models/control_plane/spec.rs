@@ -21,7 +21,7 @@ use crate::sim::engine::random::DurationLaw;
 use crate::sim::models::etcd::EtcdSpec;
 use crate::sim::models::etcd::client::EtcdClientSpec;
 use crate::sim::models::flow_control::FlowControlKind;
-use crate::sim::models::request::{ClientKind, Resource, Verb};
+use crate::sim::models::request::{ClientKind, Resource, ResourceRule, Subresource, Verb};
 use crate::sim::models::station::StationSpec;
 use crate::sim::models::watch_cache::{CacheLocking, WatchCacheSpec};
 use serde::{Deserialize, Serialize};
@@ -68,7 +68,9 @@ pub struct WebhookSpec {
     pub name: String,
     #[serde(rename = "type")]
     pub kind: WebhookType,
-    pub resources: Vec<Resource>,
+    /// `rules[].resources`: `"pods"` (the pods only), `"pods/status"`,
+    /// `"pods/*"`, `"*"` or `"*/*"` (see [`ResourceRule`])
+    pub resources: Vec<ResourceRule>,
     pub verbs: Vec<Verb>,
     /// the webhook server's response time [s]
     pub latency: DurationLaw,
@@ -88,14 +90,17 @@ fn default_failure_policy() -> FailurePolicy {
 }
 
 /// The default webhooks: a sidecar injector (mutating, pod creation) and a
-/// policy check (validating, pod creation and update). Their latencies are
-/// assumptions: tens of milliseconds, log-normal.
+/// policy check (validating, creation and update of pods and deployments).
+/// Their rules name `pods`, which matches no subresource: neither sees the
+/// kubelets' status PATCHes (`pods/status`) nor the scheduler's binds
+/// (`pods/binding`), as with a typical injector's or policy engine's rule.
+/// Their latencies are assumptions: tens of milliseconds, log-normal.
 pub fn default_webhooks() -> Vec<WebhookSpec> {
     vec![
         WebhookSpec {
             name: "sidecar-injector".into(),
             kind: WebhookType::Mutating,
-            resources: vec![Resource::Pods],
+            resources: vec![ResourceRule::of(Resource::Pods)],
             verbs: vec![Verb::Create],
             latency: DurationLaw::Lognormal {
                 mean: 0.025,
@@ -107,7 +112,10 @@ pub fn default_webhooks() -> Vec<WebhookSpec> {
         WebhookSpec {
             name: "pod-policy".into(),
             kind: WebhookType::Validating,
-            resources: vec![Resource::Pods, Resource::Deployments],
+            resources: vec![
+                ResourceRule::of(Resource::Pods),
+                ResourceRule::of(Resource::Deployments),
+            ],
             verbs: vec![Verb::Create, Verb::Update, Verb::Patch],
             latency: DurationLaw::Lognormal {
                 mean: 0.015,
@@ -175,6 +183,9 @@ pub struct CustomSource {
     pub rate: f64,
     pub verb: Verb,
     pub resource: Resource,
+    /// `status` or `binding`; default none
+    #[serde(default)]
+    pub subresource: Subresource,
     pub client: ClientKind,
     /// objects in scope (a LIST's size); default 1
     #[serde(default = "one")]
@@ -300,7 +311,8 @@ pub struct ControlPlaneSpec {
     /// default "apf" (upstream default since 1.20)
     #[serde(default = "default_flow_control")]
     pub flow_control: FlowControlKind,
-    /// `--max-requests-inflight`, default 400 (kubernetes.md, pkg/server/config.go)
+    /// `--max-requests-inflight`, default 400 (pkg/server/config.go); 0 = no
+    /// limit for read-only requests under max-inflight
     #[serde(default = "default_read_only")]
     pub max_requests_inflight: u32,
     /// `--max-mutating-requests-inflight`, default 200 (same source)
@@ -443,6 +455,7 @@ impl ControlPlaneSpec {
             rate: station.arrival_rate,
             verb: Verb::Get,
             resource: Resource::Discovery,
+            subresource: Subresource::None,
             client: ClientKind::User,
             objects: 1,
             users: 1,
@@ -462,15 +475,24 @@ impl ControlPlaneSpec {
                 Err((name.to_owned(), format!("must be 1 to 100000, got {value}")))
             }
         };
-        limit("max_requests_inflight", self.max_requests_inflight)?;
-        // The mutating flag may be 0: APF and the article's queue use the sum.
-        if self.max_mutating_requests_inflight > 100_000 {
+        // Either flag may be 0: max-inflight then leaves that kind of request
+        // unlimited; APF and the article's queue use the sum, which upstream
+        // requires to be positive (`BuildPriorityAndFairness`).
+        for (name, value) in [
+            ("max_requests_inflight", self.max_requests_inflight),
+            (
+                "max_mutating_requests_inflight",
+                self.max_mutating_requests_inflight,
+            ),
+        ] {
+            if value > 100_000 {
+                return Err((name.into(), format!("must be 0 to 100000, got {value}")));
+            }
+        }
+        if self.max_requests_inflight + self.max_mutating_requests_inflight == 0 {
             return Err((
-                "max_mutating_requests_inflight".into(),
-                format!(
-                    "must be 0 to 100000, got {}",
-                    self.max_mutating_requests_inflight
-                ),
+                "max_requests_inflight".into(),
+                "the two inflight flags must add up to at least 1".into(),
             ));
         }
         limit("webhook_concurrency", self.webhook_concurrency)?;

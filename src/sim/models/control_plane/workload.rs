@@ -7,10 +7,10 @@
 //! | source | rate | request | flow schema |
 //! |---|---|---|---|
 //! | kubelet lease renewal | N / 10 | UPDATE lease (every 10 s per node, kubernetes.md) | system-node-high |
-//! | kubelet node status | N / 300 | PATCH node (reported every 5 min when unchanged) | system-node-high |
+//! | kubelet node status | N / 300 | PATCH nodes/status (reported every 5 min when unchanged) | system-node-high |
 //! | pod creation | C | CREATE pod (ReplicaSet controller) | kube-controller-manager |
-//! | scheduling | C | binding: UPDATE pod (scheduler) | kube-scheduler |
-//! | pod status | 2C | PATCH pod status (kubelet) | system-nodes |
+//! | scheduling | C | binding: CREATE pods/binding (scheduler) | kube-scheduler |
+//! | pod status | 2C | PATCH pods/status (kubelet) | system-nodes |
 //! | pod deletion | C | DELETE pod (controller) | kube-controller-manager |
 //! | events | 3C | CREATE event (kubelet) | system-nodes |
 //! | leader election | 1 | UPDATE lease (2 leaders, every 2 s) | system-leader-election |
@@ -22,7 +22,7 @@
 
 use super::spec::{CustomSource, WorkloadSpec};
 use crate::sim::engine::random::SimRng;
-use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
+use crate::sim::models::request::{ClientKind, RequestKind, Resource, Subresource, Verb};
 
 /// Namespace index meaning "all namespaces" (a cluster-scoped LIST).
 pub const ALL_NAMESPACES: u32 = u32::MAX;
@@ -92,6 +92,7 @@ impl Source {
         let single = |verb, resource, client, namespace, user| RequestKind {
             verb,
             resource,
+            subresource: Subresource::None,
             client,
             namespace,
             user,
@@ -101,10 +102,20 @@ impl Source {
         use Resource::*;
         match self {
             Source::LeaseRenewal => single(Verb::Update, Leases, Kubelet, 0, node),
-            Source::NodeStatus => single(Verb::Patch, Nodes, Kubelet, 0, node),
+            Source::NodeStatus => RequestKind {
+                subresource: Subresource::Status,
+                ..single(Verb::Patch, Nodes, Kubelet, 0, node)
+            },
             Source::PodCreate => single(Verb::Create, Pods, ControllerManager, namespace, 0),
-            Source::PodBind => single(Verb::Update, Pods, Scheduler, namespace, 0),
-            Source::PodStatus => single(Verb::Patch, Pods, Kubelet, namespace, node),
+            // The scheduler binds with a CREATE of pods/binding.
+            Source::PodBind => RequestKind {
+                subresource: Subresource::Binding,
+                ..single(Verb::Create, Pods, Scheduler, namespace, 0)
+            },
+            Source::PodStatus => RequestKind {
+                subresource: Subresource::Status,
+                ..single(Verb::Patch, Pods, Kubelet, namespace, node)
+            },
             Source::PodDelete => single(Verb::Delete, Pods, ControllerManager, namespace, 0),
             Source::Events => single(Verb::Create, Events, Kubelet, namespace, node),
             Source::LeaderElection => {
@@ -178,6 +189,7 @@ fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> 
     RequestKind {
         verb: source.verb,
         resource: source.resource,
+        subresource: source.subresource,
         client: source.client,
         namespace: rng.below(w.namespaces.max(1) as u64) as u32,
         user: rng.below(source.users.max(1) as u64) as u32,

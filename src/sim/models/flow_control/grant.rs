@@ -21,6 +21,8 @@ pub enum Slot {
     ReadOnly,
     /// `--max-mutating-requests-inflight`
     Mutating,
+    /// max-inflight's unlimited: a limit of 0, or `system:masters` over it
+    Unlimited,
     /// a worker of the article's queue
     Article,
 }

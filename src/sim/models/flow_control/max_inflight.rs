@@ -3,10 +3,16 @@
 //! Read-only requests count against `--max-requests-inflight` (default 400),
 //! mutating ones against `--max-mutating-requests-inflight` (default 200,
 //! `pkg/server/config.go`); a request over its limit gets HTTP 429 at once.
+//!
+//! As upstream's filter does (`pkg/server/filters/maxinflight.go`,
+//! `WithMaxInFlightLimit`): a limit of 0 means no limit for its kind of
+//! request, and a member of `system:masters` over the limit is served
+//! anyway ("a system:master is so powerful that they should always get an
+//! answer"), without taking a slot.
 
 use super::grant::{Admission, Grant, LimitSnapshot, Slot};
 use crate::sim::engine::time::Nanos;
-use crate::sim::models::request::RequestKind;
+use crate::sim::models::request::{ClientKind, RequestKind};
 
 #[derive(Debug, Clone)]
 pub struct MaxInflight {
@@ -32,7 +38,13 @@ impl MaxInflight {
         } else {
             (&mut self.read_only, self.read_only_limit, Slot::ReadOnly)
         };
+        if limit == 0 {
+            return Admission::Run(Grant::at_once(ticket, now, Slot::Unlimited));
+        }
         if *in_use >= limit {
+            if kind.client == ClientKind::Admin {
+                return Admission::Run(Grant::at_once(ticket, now, Slot::Unlimited));
+            }
             return Admission::Reject;
         }
         *in_use += 1;
@@ -42,6 +54,7 @@ impl MaxInflight {
     pub fn finish(&mut self, grant: &Grant) {
         match grant.slot {
             Slot::Mutating => self.mutating = self.mutating.saturating_sub(1),
+            Slot::Unlimited => {}
             _ => self.read_only = self.read_only.saturating_sub(1),
         }
     }
@@ -61,5 +74,56 @@ impl MaxInflight {
                 waiting: 0,
             },
         ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::models::request::{Resource, Verb};
+
+    fn kind(verb: Verb, client: ClientKind) -> RequestKind {
+        RequestKind {
+            verb,
+            resource: Resource::Pods,
+            subresource: Default::default(),
+            client,
+            namespace: 0,
+            user: 0,
+            objects: 1,
+        }
+    }
+
+    /// `pkg/server/filters/maxinflight.go`: "at this point we're about to
+    /// return a 429, BUT not all actors should be rate limited": members of
+    /// `system:masters` are served over the limit.
+    #[test]
+    fn system_masters_are_never_rejected() {
+        let mut filter = MaxInflight::new(1, 1);
+        let get = kind(Verb::Get, ClientKind::User);
+        assert!(matches!(filter.arrive(0, 1, &get), Admission::Run(_)));
+        assert_eq!(filter.arrive(0, 2, &get), Admission::Reject);
+        let admin = kind(Verb::Get, ClientKind::Admin);
+        for ticket in 3..10 {
+            assert!(matches!(
+                filter.arrive(0, ticket, &admin),
+                Admission::Run(_)
+            ));
+        }
+        assert_eq!(filter.snapshot()[0].in_use, 1, "served without a slot");
+    }
+
+    /// `pkg/server/filters/maxinflight.go`: a limit of 0 creates no
+    /// channel for its kind of request, which then runs unlimited.
+    #[test]
+    fn a_limit_of_zero_means_no_limit() {
+        let mut filter = MaxInflight::new(1, 0);
+        let patch = kind(Verb::Patch, ClientKind::Kubelet);
+        for ticket in 0..1_000 {
+            assert!(matches!(
+                filter.arrive(0, ticket, &patch),
+                Admission::Run(_)
+            ));
+        }
     }
 }

@@ -53,9 +53,9 @@ impl FlowControl {
         let total = read_only.saturating_add(mutating).max(1);
         match kind {
             FlowControlKind::Apf => FlowControl::Apf(apf::Apf::new(total, queue_wait_limit)),
-            FlowControlKind::MaxInflight => FlowControl::MaxInflight(
-                max_inflight::MaxInflight::new(read_only.max(1), mutating.max(1)),
-            ),
+            FlowControlKind::MaxInflight => {
+                FlowControl::MaxInflight(max_inflight::MaxInflight::new(read_only, mutating))
+            }
             FlowControlKind::ArticleQueue => FlowControl::Article(
                 article_queue::ArticleQueue::new(total, article_capacity, article_timeout),
             ),
@@ -111,8 +111,8 @@ impl FlowControl {
         match self {
             FlowControl::Apf(apf) => apf.set_server_concurrency_limit(now, total, started),
             FlowControl::MaxInflight(filter) => {
-                filter.read_only_limit = read_only.max(1);
-                filter.mutating_limit = mutating.max(1);
+                filter.read_only_limit = read_only;
+                filter.mutating_limit = mutating;
             }
             FlowControl::Article(queue) => queue.set_workers(now, total, started),
         }

@@ -77,7 +77,9 @@ fn matching(spec: &ControlPlaneSpec, request: &RequestKind, kind: WebhookType) -
         .enumerate()
         .filter(|(_, h)| {
             h.kind == kind
-                && h.resources.contains(&request.resource)
+                && h.resources
+                    .iter()
+                    .any(|r| r.matches(request.resource, request.subresource))
                 && h.verbs.contains(&request.verb)
         })
         .map(|(i, _)| i as u8)
@@ -282,4 +284,45 @@ fn samplers(spec: &ControlPlaneSpec) -> Vec<(DurationSampler, Nanos)> {
         .iter()
         .map(|h| (h.latency.sampler(), from_secs(h.timeout)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::engine::random::SimRng;
+    use crate::sim::models::control_plane::workload::Source;
+    use crate::sim::models::request::{Subresource, Verb};
+
+    /// admissionregistration/v1 `Rule.Resources` ("pods" names no
+    /// subresource) and `pkg/admission/plugin/webhook/predicates/rules/
+    /// rules.go`: the default webhooks, whose rules name `pods`, are not
+    /// called for the kubelet's `pods/status` PATCH nor for the scheduler's
+    /// `pods/binding` CREATE, and are for the controller's pod CREATE.
+    #[test]
+    fn webhooks_for_pods_skip_the_status_and_binding_subresources() {
+        let spec = ControlPlaneSpec::upstream(100);
+        let mut rng = SimRng::new(1);
+        let hooks = |source: Source, rng: &mut SimRng| {
+            let kind = source.request(&spec.workload, rng);
+            matching(&spec, &kind, WebhookType::Mutating).len()
+                + matching(&spec, &kind, WebhookType::Validating).len()
+        };
+        let status = Source::PodStatus.request(&spec.workload, &mut rng);
+        assert_eq!(status.subresource, Subresource::Status);
+        assert_eq!(hooks(Source::PodStatus, &mut rng), 0);
+        let bind = Source::PodBind.request(&spec.workload, &mut rng);
+        assert_eq!(
+            (bind.verb, bind.subresource),
+            (Verb::Create, Subresource::Binding)
+        );
+        assert_eq!(hooks(Source::PodBind, &mut rng), 0);
+        assert_eq!(hooks(Source::PodCreate, &mut rng), 2);
+        // A rule for pods/status sees the kubelets' PATCHes.
+        let mut with_status = spec.clone();
+        with_status.webhooks[1].resources = vec!["pods/status".to_owned().try_into().unwrap()];
+        assert_eq!(
+            matching(&with_status, &status, WebhookType::Validating).len(),
+            1
+        );
+    }
 }

@@ -69,6 +69,7 @@ impl Discovery {
         Some(RequestKind {
             verb: Verb::Get,
             resource: Resource::Discovery,
+            subresource: Default::default(),
             client: ClientKind::Operator,
             namespace: 0,
             user: client,

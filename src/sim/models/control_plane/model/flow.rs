@@ -103,7 +103,10 @@ fn owns(flow_control: &FlowControl, grant: &Grant) -> bool {
     matches!(
         (flow_control, grant.slot),
         (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt)
-            | (FlowControl::MaxInflight(_), Slot::ReadOnly | Slot::Mutating)
+            | (
+                FlowControl::MaxInflight(_),
+                Slot::ReadOnly | Slot::Mutating | Slot::Unlimited
+            )
             | (FlowControl::Article(_), Slot::Article)
     )
 }

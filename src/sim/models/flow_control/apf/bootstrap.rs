@@ -197,6 +197,7 @@ mod tests {
         let list = |objects| RequestKind {
             verb: Verb::List,
             resource: Resource::Pods,
+            subresource: Default::default(),
             client: ClientKind::User,
             namespace: 0,
             user: 0,
@@ -215,6 +216,7 @@ mod tests {
         let kind = |client, resource| RequestKind {
             verb: Verb::Update,
             resource,
+            subresource: Default::default(),
             client,
             namespace: 0,
             user: 0,

@@ -238,6 +238,7 @@ mod tests {
         RequestKind {
             verb: Verb::Get,
             resource: Resource::Pods,
+            subresource: Default::default(),
             client,
             namespace: 0,
             user,
