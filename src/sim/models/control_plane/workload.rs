@@ -211,6 +211,37 @@ pub fn interested_watchers(resource: Resource) -> u32 {
     }
 }
 
+/// Watchers APF's watch tracker counts as interested in a write of
+/// `resource` (`pkg/util/flowcontrol/request/watch_tracker.go`): the
+/// kubelets' pod watches select `spec.nodeName`, which the watch cache
+/// indexes, and are left out (`getBuiltinIndexes`).
+pub fn tracked_watchers(resource: Resource) -> u32 {
+    match resource {
+        Resource::Pods => 20,
+        resource => interested_watchers(resource),
+    }
+}
+
+/// Objects of `resource` in storage, every namespace: the figure APF's
+/// object-count tracker gives the LIST work estimator. Pods: N × P;
+/// nodes: N; leases: a kubelet's per node and the 2 leaders'; events: the
+/// last hour's (their TTL), 3 per pod created; config maps: 2 per
+/// namespace (`kube-root-ca.crt` and one more: assumption); deployments:
+/// one per 10 pods (assumption).
+pub fn stored_objects(resource: Resource, w: &WorkloadSpec) -> u64 {
+    let nodes = w.nodes as u64;
+    let pods = nodes * w.pods_per_node as u64;
+    match resource {
+        Resource::Pods => pods,
+        Resource::Nodes => nodes,
+        Resource::Leases => nodes + 2,
+        Resource::Events => (3.0 * w.nodes as f64 * w.pod_churn_per_node_hour) as u64,
+        Resource::ConfigMaps => 2 * w.namespaces as u64,
+        Resource::Deployments => pods.div_ceil(10),
+        Resource::Discovery => 0,
+    }
+}
+
 /// client-go's default client-side rate limit: 5 requests per second with
 /// bursts of 10 (`k8s.io/client-go/rest/config.go`, DefaultQPS and
 /// DefaultBurst). It is why legacy discovery with many CRDs takes seconds.

@@ -9,9 +9,13 @@
 //! the write completes when applied. Apply is the throughput ceiling under
 //! load (one goroutine upstream), fsync the latency floor when idle.
 //!
-//! **Linearizable read**: the leader confirms it is still leader with one
+//! **Linearizable read** (`server/etcdserver/v3_server.go`,
+//! `linearizableReadLoop`): the leader's commit index when the round starts
+//! is the read index; the leader confirms it is still leader with one
 //! heartbeat round to a quorum; reads arriving during a round wait for the
-//! next one (etcd batches them too). Then the read runs on one of the cores.
+//! next one (etcd batches them too). Then each read waits until the apply
+//! loop has applied the read index (`applyWait.Wait(confirmedIndex)`), so a
+//! backlog of writes delays reads too, and runs on one of the cores.
 //! **Serializable read**: straight to a core.
 //!
 //! Faults: an fsync spike (every fsync takes longer) and a leader election
@@ -133,6 +137,10 @@ pub struct Etcd {
     election_until: Option<Nanos>,
     reads_waiting_index: Vec<EtcdOp>,
     reads_in_round: Vec<EtcdOp>,
+    /// the read index of the round in flight: the commit index when it began
+    round_index: u64,
+    /// confirmed reads waiting for the apply loop to reach their read index
+    reads_waiting_apply: VecDeque<(u64, EtcdOp)>,
     cores_busy: u32,
     reads_waiting_core: VecDeque<EtcdOp>,
 }
@@ -158,6 +166,8 @@ impl Etcd {
             election_until: None,
             reads_waiting_index: Vec::new(),
             reads_in_round: Vec::new(),
+            round_index: 0,
+            reads_waiting_apply: VecDeque::new(),
             cores_busy: 0,
             reads_waiting_core: VecDeque::new(),
             spec: spec.clone(),
@@ -265,6 +275,7 @@ impl Etcd {
         rng: &mut SimRng,
     ) {
         std::mem::swap(&mut self.reads_in_round, &mut self.reads_waiting_index);
+        self.round_index = self.commit_index;
         // A heartbeat to every follower; the quorum's fastest answers confirm.
         let mut rtts: Vec<Nanos> = (0..self.followers.len())
             .map(|_| self.peer_rtt.sample(rng))
@@ -290,6 +301,11 @@ impl Etcd {
         let cost = from_secs(self.spec.read + self.spec.read_per_kib * kib as f64);
         // A LIST of millions of objects at 1 s/KiB is years: saturate, never overflow.
         calendar.at(now.saturating_add(cost), EtcdEvent::ReadDone { token });
+    }
+
+    /// The highest index the apply loop has applied.
+    fn applied_index(&self) -> u64 {
+        self.first_index - 1
     }
 
     fn quorum(&self) -> usize {
@@ -386,12 +402,24 @@ impl Etcd {
                     self.first_index += 1;
                     replies.push(EtcdReply::Done(token));
                 }
+                while let Some(&(index, op)) = self.reads_waiting_apply.front() {
+                    if index > self.applied_index() {
+                        break;
+                    }
+                    self.reads_waiting_apply.pop_front();
+                    self.start_read(now, op, calendar);
+                }
                 self.apply_next(now, calendar);
             }
             EtcdEvent::ReadIndexConfirmed => {
                 let round = std::mem::take(&mut self.reads_in_round);
+                let index = self.round_index;
                 for op in round {
-                    self.start_read(now, op, calendar);
+                    if index > self.applied_index() {
+                        self.reads_waiting_apply.push_back((index, op));
+                    } else {
+                        self.start_read(now, op, calendar);
+                    }
                 }
                 if !self.reads_waiting_index.is_empty() && self.has_leader() {
                     self.start_read_round(now, calendar, rng);
@@ -419,6 +447,7 @@ impl Etcd {
             writes_in_flight: self.log.len() as u64,
             reads_in_flight: (self.reads_waiting_index.len()
                 + self.reads_in_round.len()
+                + self.reads_waiting_apply.len()
                 + self.reads_waiting_core.len()) as u64
                 + self.cores_busy as u64,
             cores_busy: self.cores_busy,
@@ -542,6 +571,54 @@ mod tests {
             "committed at {} ns, before the election ended",
             write.0
         );
+    }
+
+    /// etcd `server/etcdserver/v3_server.go`, `linearizableReadLoop`: "if
+    /// appliedIndex < confirmedIndex", the read waits on
+    /// `applyWait.Wait(confirmedIndex)`. Writes committed before the read
+    /// must be applied first: with applies of 10 ms, a linearizable read
+    /// issued behind 50 committed writes waits for their 0.5 s of applying,
+    /// while a serializable one does not.
+    #[test]
+    fn a_linearizable_read_waits_for_the_apply_loop_to_reach_its_read_index() {
+        let spec = EtcdSpec {
+            apply: 0.010,
+            ..EtcdSpec::default()
+        };
+        let mut run = (Etcd::new(&spec), Calendar::new(), SimRng::new(5));
+        for token in 0..50 {
+            submit(&mut run, 0, EtcdOp::Write { token });
+        }
+        // Let them commit (a few ms) but not apply.
+        let (etcd, calendar, rng) = &mut run;
+        let early = drive(etcd, calendar, rng, 20_000_000);
+        assert!(early.len() < 5, "{} applied already", early.len());
+        assert!(etcd.commit_index >= 50, "committed {}", etcd.commit_index);
+        for (token, linearizable) in [(100, true), (101, false)] {
+            let read = EtcdOp::Read {
+                token,
+                kib: 1,
+                linearizable,
+            };
+            submit(&mut run, 20_000_000, read);
+        }
+        let (etcd, calendar, rng) = &mut run;
+        let mut done = drive(etcd, calendar, rng, u64::MAX);
+        done.extend(early);
+        let at = |token| {
+            done.iter()
+                .find(|(_, r)| *r == EtcdReply::Done(token))
+                .map(|&(at, _)| at)
+                .expect("done")
+        };
+        let last_write = (0..50).map(at).max().unwrap();
+        assert!(
+            at(100) >= last_write,
+            "read at {} before the apply at {last_write}",
+            at(100)
+        );
+        assert!(at(100) > 450_000_000);
+        assert!(at(101) < 25_000_000, "serializable read at {}", at(101));
     }
 
     #[test]

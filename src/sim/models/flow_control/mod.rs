@@ -13,6 +13,7 @@ pub mod article_queue;
 pub mod grant;
 pub mod max_inflight;
 
+pub use apf::work::WorkFacts;
 pub use grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
 
 use crate::sim::engine::time::Nanos;
@@ -69,10 +70,11 @@ impl FlowControl {
         now: Nanos,
         ticket: u64,
         kind: &RequestKind,
+        facts: &WorkFacts,
         started: &mut Vec<Grant>,
     ) -> Admission {
         match self {
-            FlowControl::Apf(apf) => apf.arrive(now, ticket, kind, started),
+            FlowControl::Apf(apf) => apf.arrive(now, ticket, kind, facts, started),
             FlowControl::MaxInflight(filter) => filter.arrive(now, ticket, kind),
             FlowControl::Article(queue) => {
                 queue.arrive(now, ticket, article_queue::ArticleClass::of(kind))
@@ -86,6 +88,14 @@ impl FlowControl {
             FlowControl::Apf(apf) => apf.finish(now, grant, started),
             FlowControl::MaxInflight(filter) => filter.finish(grant),
             FlowControl::Article(queue) => queue.finish(now, started),
+        }
+    }
+
+    /// A finished request's extra seats for its watch notifications are free
+    /// (APF only: the others give no such seats).
+    pub fn release_final(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
+        if let FlowControl::Apf(apf) = self {
+            apf.release_final(now, grant, started);
         }
     }
 

@@ -35,6 +35,9 @@ pub enum CpEvent {
     LockReleased { lock: LockId, holder: Holder },
     /// a watch event has reached every interested watcher
     WatchDelivered { event: u64 },
+    /// the seats a finished write held on for its watch notifications are
+    /// free
+    FinalSeatsFree { ticket: u64 },
     /// a response is written: the request completes
     Respond { ticket: u64 },
     /// a client (re)starts and discovers the API

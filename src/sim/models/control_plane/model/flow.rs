@@ -8,7 +8,7 @@
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
 use crate::sim::models::flow_control::{
-    Admission, Expiry, FlowControl, FlowControlKind, Grant, LimitSnapshot, Slot,
+    Admission, Expiry, FlowControl, FlowControlKind, Grant, LimitSnapshot, Slot, WorkFacts,
 };
 use crate::sim::models::request::RequestKind;
 
@@ -34,9 +34,10 @@ impl FlowStage {
         now: Nanos,
         ticket: u64,
         kind: &RequestKind,
+        facts: &WorkFacts,
         started: &mut Vec<Grant>,
     ) -> Admission {
-        self.current.arrive(now, ticket, kind, started)
+        self.current.arrive(now, ticket, kind, facts, started)
     }
 
     /// A queued request's wait reached its limit: whether it was still
@@ -60,6 +61,16 @@ impl FlowStage {
         // Otherwise its flow control was dropped (two switches since): there
         // is nothing to give the seats back to, and handing them to another
         // one would free seats it never gave.
+    }
+
+    /// `grant`'s seats held after its request for watch notifications are
+    /// free, in the flow control that gave them.
+    pub fn release_final(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
+        if owns(&self.current, grant) {
+            self.current.release_final(now, grant, started);
+        } else if let Some(retired) = self.retired.as_mut().filter(|fc| owns(fc, grant)) {
+            retired.release_final(now, grant, started);
+        }
     }
 
     /// Switches to another mechanism; the current one retires.

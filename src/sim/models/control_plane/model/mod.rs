@@ -53,13 +53,18 @@ use requests::{Outcome, Request, Requests};
 use storage::{CallFor, ReadPath, Received, read_path};
 
 use super::spec::{ControlPlaneSpec, WebhookHandling};
-use super::workload::{stream_count, stream_rate, stream_request};
+use super::workload::{
+    stored_objects, stream_count, stream_rate, stream_request, tracked_watchers,
+};
+use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::random::DurationSampler;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::etcd::{Etcd, EtcdReply};
-use crate::sim::models::flow_control::{Admission as FlowAdmission, Expiry, Grant, LimitSnapshot};
-use crate::sim::models::request::{ClientKind, RequestKind, Resource};
+use crate::sim::models::flow_control::{
+    Admission as FlowAdmission, Expiry, Grant, LimitSnapshot, Slot, WorkFacts,
+};
+use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
 use crate::sim::models::watch_cache::Holder;
 
 /// The stages of one API server.
@@ -98,6 +103,8 @@ pub struct ControlPlane {
     requests: Requests,
     discovery: discovery::Discovery,
     metrics: Metrics,
+    /// seats of finished writes held for their watch notifications, by ticket
+    held: IdMap<u64, Grant>,
     /// scratch buffers, reused so that handling an event allocates nothing
     started: Vec<Grant>,
     replies: Vec<EtcdReply>,
@@ -114,6 +121,7 @@ impl ControlPlane {
             requests: Requests::default(),
             discovery: discovery::Discovery::default(),
             metrics: Metrics::new(warmup),
+            held: IdMap::default(),
             started: Vec::new(),
             replies: Vec::new(),
             spec: spec.clone(),
@@ -221,6 +229,14 @@ impl ControlPlane {
                 }
             }
             CpEvent::Respond { ticket } => self.end(cx, ticket, Outcome::Completed),
+            CpEvent::FinalSeatsFree { ticket } => {
+                if let Some(grant) = self.held.remove(&ticket) {
+                    let mut started = std::mem::take(&mut self.started);
+                    self.server.flow.release_final(cx.now, &grant, &mut started);
+                    self.begin_all(cx, &mut started);
+                    self.started = started;
+                }
+            }
             CpEvent::DiscoveryStart { client } => {
                 self.discovery
                     .start(cx, client, &self.spec, &mut self.metrics)
@@ -249,8 +265,13 @@ impl ControlPlane {
             stage: Stage::Queued,
             stage_since: cx.now,
         });
+        let facts = self.work_facts(&kind);
         let mut started = std::mem::take(&mut self.started);
-        match self.server.flow.arrive(cx.now, ticket, &kind, &mut started) {
+        match self
+            .server
+            .flow
+            .arrive(cx.now, ticket, &kind, &facts, &mut started)
+        {
             FlowAdmission::Run(grant) => started.push(grant),
             FlowAdmission::Wait { place, deadline } => {
                 cx.at(deadline, CpEvent::QueueDeadline(Expiry { ticket, place }))
@@ -259,6 +280,26 @@ impl ControlPlane {
         }
         self.begin_all(cx, &mut started);
         self.started = started;
+    }
+
+    /// What APF's work estimator knows of a request of `kind` as it arrives.
+    fn work_facts(&self, kind: &RequestKind) -> WorkFacts {
+        let from_cache = kind.verb == Verb::List
+            && matches!(
+                read_path(kind, self.spec.consistent_list_from_cache),
+                ReadPath::Cache | ReadPath::RevisionThenCache
+            );
+        WorkFacts {
+            stored: stored_objects(kind.resource, &self.spec.workload),
+            from_cache,
+            limit: 0,
+            selective: false,
+            watchers: if kind.verb.is_mutating() {
+                tracked_watchers(kind.resource)
+            } else {
+                0
+            },
+        }
     }
 
     /// A queued request's wait reached its limit.
@@ -499,6 +540,13 @@ impl ControlPlane {
         self.server.flow.release(cx.now, &grant, &mut started);
         self.begin_all(cx, &mut started);
         self.started = started;
+        // A write's watch notifications keep seats a little longer.
+        if let Slot::Apf { work, .. } = grant.slot
+            && work.additional_latency > 0
+        {
+            self.held.insert(ticket, grant);
+            cx.after(work.additional_latency, CpEvent::FinalSeatsFree { ticket });
+        }
     }
 
     /// The request ends one way or another.

@@ -2,7 +2,7 @@
 //! cluster starts with (kubernetes `pkg/apis/flowcontrol/bootstrap/default.go`,
 //! release 1.32; table in kubernetes.md).
 
-use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
+use crate::sim::models::request::{ClientKind, RequestKind, Resource};
 
 /// A bootstrap priority level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,22 +124,22 @@ pub fn nominal_seats(level: Level, server_concurrency_limit: u32) -> u32 {
     (server_concurrency_limit as u64 * shares as u64).div_ceil(total as u64) as u32
 }
 
-/// Seats one request may take at most in a level:
-/// max(1, min(ceil(0.15 × nominal), floor(nominal / hand size))), capped at 10.
-pub fn max_seats(level: Level, nominal: u32) -> u32 {
-    let hand = level.defaults().hand_size.max(1);
-    let by_share = (nominal as u64 * 15).div_ceil(100) as u32;
-    by_share.min(nominal / hand).clamp(1, 10)
-}
+/// `MaximumSeatsLimit` (`pkg/util/flowcontrol/request/config.go`): no request
+/// takes more seats than this.
+pub const MAXIMUM_SEATS_LIMIT: u32 = 10;
 
-/// Seats a request takes: 1, except a LIST: ceil(objects / 100), within
-/// [1, `max_seats`] (upstream's work estimator).
-pub fn seats_for(kind: &RequestKind, max_seats: u32) -> u32 {
-    if kind.verb == Verb::List {
-        kind.objects.div_ceil(100).clamp(1, max_seats.max(1))
-    } else {
-        1
+/// Seats one request may take at most in a level (`apf_controller.go`,
+/// `finishQueueSetReconfigsLocked`): for a level with queues,
+/// max(1, min(⌈0.15 × nominal⌉, ⌊nominal / hand size⌋)), capped at 10. A
+/// level without queues (catch-all) is given no maximum there, and the
+/// estimator falls back to the cap: 10, of catch-all's 13 seats.
+pub fn max_seats(level: Level, nominal: u32) -> u32 {
+    let hand = level.defaults().hand_size;
+    if level.defaults().queues == 0 || hand == 0 {
+        return MAXIMUM_SEATS_LIMIT;
     }
+    let by_share = (nominal as u64 * 15).div_ceil(100) as u32;
+    by_share.min(nominal / hand).clamp(1, MAXIMUM_SEATS_LIMIT)
 }
 
 /// How a flow schema splits its requests into flows.
@@ -171,6 +171,7 @@ pub fn classify(kind: &RequestKind) -> (&'static str, Level, Distinguisher) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::models::request::Verb;
 
     #[test]
     fn nominal_seats_match_the_upstream_table_for_600() {
@@ -193,22 +194,25 @@ mod tests {
     }
 
     #[test]
-    fn list_seats_grow_with_objects_up_to_the_cap() {
-        let list = |objects| RequestKind {
-            verb: Verb::List,
-            resource: Resource::Pods,
-            subresource: Default::default(),
-            client: ClientKind::User,
-            namespace: 0,
-            user: 0,
-            objects,
-        };
-        let cap = max_seats(Level::GlobalDefault, 49);
-        assert_eq!(cap, 8, "min(ceil(0.15 × 49) = 8, floor(49 / 6) = 8)");
-        assert_eq!(seats_for(&list(1), cap), 1);
-        assert_eq!(seats_for(&list(250), cap), 3);
-        assert_eq!(seats_for(&list(150_000), cap), 8);
+    fn max_seats_per_request_per_level() {
+        assert_eq!(
+            max_seats(Level::GlobalDefault, 49),
+            8,
+            "min(ceil(0.15 × 49) = 8, floor(49 / 6) = 8)"
+        );
         assert_eq!(max_seats(Level::WorkloadLow, 245), 10, "capped at 10");
+        assert_eq!(max_seats(Level::LeaderElection, 25), 4, "min(4, 6)");
+    }
+
+    /// `apf_controller.go` sets a level's maximum seats only when it has
+    /// queues; catch-all rejects instead, so its LISTs may take the
+    /// estimator's cap, 10 of its 13 seats (the model gave 2).
+    #[test]
+    fn catch_all_requests_may_take_the_cap_of_ten_seats() {
+        assert_eq!(
+            max_seats(Level::CatchAll, nominal_seats(Level::CatchAll, 600)),
+            10
+        );
     }
 
     #[test]

@@ -10,8 +10,10 @@
 //!
 //! [`Apf`] is one API server's APF across the bootstrap priority levels
 //! ([`bootstrap`]). A request is classified by the bootstrap flow schemas
-//! into a level and a flow; its seats are 1, or ceil(objects / 100) for a
-//! LIST, up to the level's per-request maximum; the level's [`QueueSet`]
+//! into a level and a flow; the work estimator ([`work`]) gives its seats
+//! (1, or ⌈objects / 100⌉ for a LIST, up to the level's per-request
+//! maximum) and the seats a write holds after it for its watch
+//! notifications; the level's [`QueueSet`]
 //! queues or runs it. Each level's seats are its nominal share of the
 //! server concurrency limit (the sum of the two inflight flags, 600 by
 //! default). The `exempt` level is never limited.
@@ -26,6 +28,7 @@
 pub mod bootstrap;
 pub mod dealer;
 pub mod queueset;
+pub mod work;
 
 pub use dealer::Dealer;
 pub use queueset::{Dispatch, QueueSet, QueueSetConfig, RejectReason, WorkEstimate};
@@ -33,8 +36,9 @@ pub use queueset::{Dispatch, QueueSet, QueueSetConfig, RejectReason, WorkEstimat
 use super::grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::request::RequestKind;
-use bootstrap::{Distinguisher, LEVELS, Level, classify, max_seats, nominal_seats, seats_for};
+use bootstrap::{Distinguisher, LEVELS, Level, classify, max_seats, nominal_seats};
 use queueset::Admission as QueueAdmission;
+use work::WorkFacts;
 
 #[derive(Debug, Clone)]
 struct ApfLevel {
@@ -101,13 +105,11 @@ impl Apf {
         self.server_concurrency_limit
     }
 
-    /// The level a request goes to and the seats it takes there.
-    pub fn placement(&self, kind: &RequestKind) -> (Level, u32) {
+    /// The level a request goes to and the work it occupies there.
+    pub fn placement(&self, kind: &RequestKind, facts: &WorkFacts) -> (Level, WorkEstimate) {
         let (_, level, _) = classify(kind);
-        (
-            level,
-            seats_for(kind, self.levels[level as usize].max_seats),
-        )
+        let max_seats = self.levels[level as usize].max_seats;
+        (level, work::estimate(kind, facts, max_seats))
     }
 
     pub fn arrive(
@@ -115,6 +117,7 @@ impl Apf {
         now: Nanos,
         ticket: u64,
         kind: &RequestKind,
+        facts: &WorkFacts,
         started: &mut Vec<Grant>,
     ) -> Admission {
         let (schema, level, distinguisher) = classify(kind);
@@ -123,7 +126,7 @@ impl Apf {
             self.exempt_executing += 1;
             return Admission::Run(Grant::at_once(ticket, now, Slot::Exempt));
         };
-        let work = WorkEstimate::seats(seats_for(kind, entry.max_seats));
+        let work = work::estimate(kind, facts, entry.max_seats);
         match queues.arrive(now, flow_hash(schema, distinguisher, kind), ticket, work) {
             QueueAdmission::Rejected(_) => Admission::Reject,
             QueueAdmission::Executing => Admission::Run(Grant::at_once(
@@ -176,6 +179,17 @@ impl Apf {
                 self.dispatch_level(now, level, started);
             }
             _ => {}
+        }
+    }
+
+    /// The seats a finished request held on for its watch notifications
+    /// (`grant`'s work's additional latency has passed) are free.
+    pub fn release_final(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
+        if let Slot::Apf { level, queue, work } = grant.slot {
+            if let Some(queues) = self.levels[level as usize].queues.as_mut() {
+                queues.release(now, queue, work.max_seats());
+            }
+            self.dispatch_level(now, level, started);
         }
     }
 
@@ -253,14 +267,24 @@ mod tests {
         let mut started = Vec::new();
         let mut user_runs = 0;
         for ticket in 0..1_000 {
-            if let Admission::Run(_) =
-                apf.arrive(0, ticket, &kind(ClientKind::User, 7), &mut started)
-            {
+            if let Admission::Run(_) = apf.arrive(
+                0,
+                ticket,
+                &kind(ClientKind::User, 7),
+                &WorkFacts::default(),
+                &mut started,
+            ) {
                 user_runs += 1;
             }
         }
         assert_eq!(user_runs, 49, "global-default has 49 seats");
-        let kubelet = apf.arrive(0, 5_000, &kind(ClientKind::Kubelet, 3), &mut started);
+        let kubelet = apf.arrive(
+            0,
+            5_000,
+            &kind(ClientKind::Kubelet, 3),
+            &WorkFacts::default(),
+            &mut started,
+        );
         assert!(matches!(kubelet, Admission::Run(_)));
     }
 
