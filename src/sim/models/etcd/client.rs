@@ -1,22 +1,39 @@
 //! The API server's etcd client: connections, streams, retries.
 //!
-//! Upstream (kubernetes.md): clientv3, one gRPC connection per resource
-//! type, requests multiplexed as HTTP/2 streams; on `Unavailable` a request
-//! is retried after a fixed ~25 ms (±10%). The article's "tuned etcd gRPC
-//! proxy" (A4, **not upstream**): a pool of N connections shared by all
-//! resources, retries with back-off 100 ms × attempt up to 3 attempts, and
-//! coalescing of identical LISTs in flight.
+//! **Upstream** (k8s.io/apiserver `pkg/storage/storagebackend/factory/
+//! etcd3.go`, `newETCD3Storage`): one clientv3 client per resource type.
+//! Each client is one gRPC `ClientConn` whose resolver asks for the
+//! `round_robin` balancer (etcd `client/v3/internal/resolver`): one HTTP/2
+//! connection per `--etcd-servers` endpoint, each call on the next one.
+//! Retries (`client/v3/retry.go`, `retry_interceptor.go`): a read (Range)
+//! that fails with `Unavailable` is retried, up to 100 attempts within the
+//! request's deadline, waiting 25 ms ± 10% only on every quorum-th attempt
+//! (the others go at once, to the next endpoint); a write (Put, Txn) is
+//! not retried (`isSafeRetryMutableRPC` only matches errors today's gRPC no
+//! longer produces), so it fails and the API server answers 500.
 //!
-//! A connection is modelled as a pipe each way: messages cross it one after
-//! another at its bandwidth, so a large LIST response delays everything
-//! behind it on the same connection (head-of-line blocking), plus half the
-//! round trip of latency. At most `max_streams` requests are outstanding on
-//! a connection; more wait for a stream.
+//! The article's "tuned etcd gRPC proxy" (A4, **not upstream**): a pool of
+//! N connections shared by all resources, retries of every call with
+//! back-off 100 ms × attempt up to 3 attempts, and coalescing of identical
+//! LISTs in flight.
+//!
+//! **A connection's bandwidth is shared.** grpc-go's `loopyWriter`
+//! (`internal/transport/controlbuf.go`, `processData`) writes one DATA frame
+//! of at most 16 KiB for the stream at the head of its active streams, then
+//! moves that stream to the tail: round-robin, frame by frame. Each way of a
+//! connection is modelled as processor sharing of its bandwidth between the
+//! messages crossing it, the limit of that round-robin as frames shrink:
+//! [`tests::processor_sharing_is_loopys_round_robin_within_a_frame_per_stream`]
+//! checks that no message finishes more than one 16 KiB frame per other
+//! active stream away from the frame-by-frame schedule. So a small reply
+//! is not stuck behind a large LIST's; it shares the wire with it. Half the
+//! round trip is added after each crossing. At most `max_streams` calls are
+//! outstanding on a connection; more wait for a stream.
 
 use crate::sim::engine::random::{DurationLaw, DurationSampler, SimRng};
-use crate::sim::engine::time::{Nanos, from_secs};
+use crate::sim::engine::time::Nanos;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 
 /// How the API server reaches etcd.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,6 +53,11 @@ pub struct EtcdClientSpec {
     /// connections in the article's pool (default 10, the article's flag default)
     #[serde(default = "default_pool")]
     pub pool_connections: u32,
+    /// `--etcd-servers` endpoints: each upstream client holds one connection
+    /// to each and sends each call on the next (default 3, one per member of
+    /// the default cluster)
+    #[serde(default = "default_endpoints")]
+    pub endpoints: u32,
     /// API server ↔ etcd round trip [s] (default: lognormal, mean 0.25 ms, cv 0.2,
     /// as calibrated in `etcd::benchmark`)
     #[serde(default = "default_rtt")]
@@ -53,6 +75,9 @@ pub struct EtcdClientSpec {
 fn default_pool() -> u32 {
     10
 }
+fn default_endpoints() -> u32 {
+    3
+}
 fn default_rtt() -> DurationLaw {
     super::benchmark::CLIENT_RTT
 }
@@ -68,6 +93,7 @@ impl Default for EtcdClientSpec {
         Self {
             kind: EtcdClientKind::PerResource,
             pool_connections: default_pool(),
+            endpoints: default_endpoints(),
             rtt: default_rtt(),
             bandwidth_mib_s: default_bandwidth(),
             max_streams: default_streams(),
@@ -81,6 +107,12 @@ impl EtcdClientSpec {
             return Err((
                 "pool_connections",
                 format!("must be 1 to 1000, got {}", self.pool_connections),
+            ));
+        }
+        if !(1..=9).contains(&self.endpoints) {
+            return Err((
+                "endpoints",
+                format!("must be 1 to 9, got {}", self.endpoints),
             ));
         }
         self.rtt.check().map_err(|m| ("rtt", m))?;
@@ -100,18 +132,40 @@ impl EtcdClientSpec {
     }
 }
 
-/// Upstream's retry wait on `Unavailable`: 25 ms ± 10%.
+/// clientv3's wait between rounds of retries (`defaultBackoffWaitBetween`):
+/// 25 ms, jittered ± 10% (`defaultBackoffJitterFraction`).
 pub const UPSTREAM_RETRY: Nanos = 25_000_000;
+/// clientv3's attempts at most (`defaultUnaryMaxRetries`).
+pub const UPSTREAM_ATTEMPTS: u32 = 100;
 /// The article's back-off step: 100 ms × attempt …
 pub const ARTICLE_BACKOFF: Nanos = 100_000_000;
 /// … for at most 3 attempts.
 pub const ARTICLE_ATTEMPTS: u32 = 3;
 
-/// When to retry attempt `attempt` (1 = the first failure) after an
-/// `Unavailable`, or `None` to give up.
-pub fn retry_delay(kind: EtcdClientKind, attempt: u32, rng: &mut SimRng) -> Option<Nanos> {
+/// When to retry a call after its `attempt`-th `Unavailable` (1 = the first
+/// failure), or `None` to give up. `write`: the call is a mutation;
+/// `endpoints`: the client's `--etcd-servers`.
+///
+/// Upstream (`client/v3/retry.go`, `roundRobinQuorumBackoff`): a write is
+/// never retried; a read is, at once except on every quorum-th attempt,
+/// which waits 25 ms ± 10%, up to 100 attempts. The article's client
+/// retries everything after 100 ms × attempt, 3 attempts.
+pub fn retry_delay(
+    kind: EtcdClientKind,
+    write: bool,
+    attempt: u32,
+    endpoints: u32,
+    rng: &mut SimRng,
+) -> Option<Nanos> {
     match kind {
         EtcdClientKind::PerResource => {
+            if write || attempt >= UPSTREAM_ATTEMPTS {
+                return None;
+            }
+            let quorum = endpoints.max(1) / 2 + 1;
+            if attempt % quorum != 0 {
+                return Some(0);
+            }
             let jitter = 0.9 + 0.2 * rng.uniform();
             Some((UPSTREAM_RETRY as f64 * jitter) as Nanos)
         }
@@ -121,12 +175,103 @@ pub fn retry_delay(kind: EtcdClientKind, attempt: u32, rng: &mut SimRng) -> Opti
     }
 }
 
+/// One way of one connection: its bandwidth shared equally between the
+/// messages crossing it (processor sharing).
+///
+/// `served` is the KiB each message crossing now has received since the
+/// pipe was last idle: it grows at bandwidth / n while n messages cross. A
+/// message of k KiB entering when `served` is s is across when it reaches
+/// s + k (its tag); the message with the lowest tag is across first.
+#[derive(Debug, Clone, Default)]
+struct Pipe {
+    served: f64,
+    /// when `served` was last brought up to date [ns]
+    updated: Nanos,
+    /// messages crossing: (tag as ordered bits, call id)
+    crossing: BTreeSet<(u64, u64)>,
+    /// moves on at each change: a wake-up of an older epoch is stale
+    epoch: u32,
+}
+
+impl Pipe {
+    /// Brings `served` up to `now`; `kib_per_ns` is the pipe's bandwidth.
+    fn advance(&mut self, now: Nanos, kib_per_ns: f64) {
+        let n = self.crossing.len();
+        if n > 0 && now > self.updated {
+            self.served += (now - self.updated) as f64 * kib_per_ns / n as f64;
+        }
+        self.updated = self.updated.max(now);
+    }
+
+    /// When the first message is across, if any, for a wake-up of the new epoch.
+    fn next(&mut self, kib_per_ns: f64) -> Option<(Nanos, u32)> {
+        self.epoch = self.epoch.wrapping_add(1);
+        let &(tag, _) = self.crossing.first()?;
+        let left = (f64::from_bits(tag) - self.served).max(0.0);
+        let ns = (left * self.crossing.len() as f64 / kib_per_ns).ceil();
+        // A message of billions of KiB on a slow pipe: saturate, never overflow.
+        let at = self.updated.saturating_add(ns.min(1e18) as Nanos);
+        Some((at, self.epoch))
+    }
+
+    fn enter(&mut self, now: Nanos, id: u64, kib: f64, kib_per_ns: f64) -> Option<(Nanos, u32)> {
+        self.advance(now, kib_per_ns);
+        if self.crossing.is_empty() {
+            self.served = 0.0;
+        }
+        let tag = self.served + kib.max(0.0);
+        self.crossing.insert((tag.to_bits(), id));
+        self.next(kib_per_ns)
+    }
+
+    /// The wake-up of `epoch` at `now`: the messages across go to `done`.
+    fn wake(
+        &mut self,
+        now: Nanos,
+        epoch: u32,
+        kib_per_ns: f64,
+        done: &mut Vec<u64>,
+    ) -> Option<(Nanos, u32)> {
+        if epoch != self.epoch {
+            return None;
+        }
+        self.advance(now, kib_per_ns);
+        // The first is across (it was woken for); the others within rounding.
+        let slack = 1e-9 * self.served.max(1.0);
+        while let Some(&(tag, id)) = self.crossing.first() {
+            if !done.is_empty() && f64::from_bits(tag) > self.served + slack {
+                break;
+            }
+            self.crossing.pop_first();
+            done.push(id);
+        }
+        self.next(kib_per_ns)
+    }
+}
+
+/// Which way a message crosses a connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Way {
+    /// API server to etcd
+    Out,
+    /// etcd to API server
+    In,
+}
+
+/// A pipe to wake at `at` [ns] (its first message will be across).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Wake {
+    pub connection: u32,
+    pub way: Way,
+    pub epoch: u32,
+    pub at: Nanos,
+}
+
 /// One connection: two pipes and its streams.
 #[derive(Debug, Clone, Default)]
 struct Connection {
-    /// the outbound pipe is free from this time [ns]
-    outbound_free: Nanos,
-    inbound_free: Nanos,
+    outbound: Pipe,
+    inbound: Pipe,
     streams: u32,
     /// calls waiting for a stream: (call id, request KiB)
     waiting: VecDeque<(u64, f64)>,
@@ -137,21 +282,28 @@ struct Connection {
 pub struct EtcdClient {
     spec: EtcdClientSpec,
     rtt: DurationSampler,
+    /// bandwidth of one way of one connection [KiB/ns]
+    kib_per_ns: f64,
     connections: Vec<Connection>,
-    next_in_pool: usize,
+    /// upstream: each resource's next endpoint; the pool: `[next connection]`
+    next: Vec<u32>,
 }
 
 impl EtcdClient {
-    /// `resources`: how many resource types (one connection each upstream).
+    /// `resources`: how many resource types (one client each upstream).
     pub fn new(spec: &EtcdClientSpec, resources: usize) -> Self {
-        let count = match spec.kind {
-            EtcdClientKind::PerResource => resources.max(1),
-            EtcdClientKind::Pool => spec.pool_connections as usize,
+        let (count, cursors) = match spec.kind {
+            EtcdClientKind::PerResource => {
+                let resources = resources.max(1);
+                (resources * spec.endpoints.max(1) as usize, resources)
+            }
+            EtcdClientKind::Pool => (spec.pool_connections.max(1) as usize, 1),
         };
         Self {
             rtt: spec.rtt.sampler(),
+            kib_per_ns: spec.bandwidth_mib_s * 1024.0 / 1e9,
             connections: vec![Connection::default(); count],
-            next_in_pool: 0,
+            next: vec![0; cursors],
             spec: spec.clone(),
         }
     }
@@ -160,80 +312,108 @@ impl EtcdClient {
         self.spec.kind
     }
 
-    /// The connection a call of `resource` uses.
+    /// `--etcd-servers` of an upstream client.
+    pub fn endpoints(&self) -> u32 {
+        self.spec.endpoints.max(1)
+    }
+
+    /// The connection the next call of `resource` goes on: its client's
+    /// next endpoint upstream, the pool's next connection for the article.
     pub fn connection_for(&mut self, resource: usize) -> usize {
         match self.spec.kind {
-            EtcdClientKind::PerResource => resource % self.connections.len(),
+            EtcdClientKind::PerResource => {
+                let endpoints = self.endpoints() as usize;
+                let client = resource % self.next.len();
+                let endpoint = self.next[client] as usize;
+                self.next[client] = ((endpoint + 1) % endpoints) as u32;
+                client * endpoints + endpoint
+            }
             EtcdClientKind::Pool => {
-                let c = self.next_in_pool;
-                self.next_in_pool = (c + 1) % self.connections.len();
+                let c = self.next[0] as usize;
+                self.next[0] = ((c + 1) % self.connections.len()) as u32;
                 c
             }
         }
     }
 
-    fn transfer(&self, kib: f64) -> Nanos {
-        from_secs(kib / 1024.0 / self.spec.bandwidth_mib_s)
+    fn wake(&self, connection: usize, way: Way, next: Option<(Nanos, u32)>) -> Option<Wake> {
+        next.map(|(at, epoch)| Wake {
+            connection: connection as u32,
+            way,
+            epoch,
+            at,
+        })
     }
 
-    /// Sends call `id` of `kib` KiB on `connection` at `now`: returns when it
-    /// reaches etcd [ns], or `None` if it waits for a stream (it is sent by
-    /// a later [`EtcdClient::received`], which reports it).
+    /// Sends call `id` of `kib` KiB on `connection` at `now`: `Err(())` if
+    /// it waits for a stream (a later [`EtcdClient::received`] starts it),
+    /// else the outbound pipe's next wake-up.
     pub fn send(
         &mut self,
         now: Nanos,
         connection: usize,
         id: u64,
         kib: f64,
-        rng: &mut SimRng,
-    ) -> Option<Nanos> {
+    ) -> Result<Option<Wake>, ()> {
         let max = self.spec.max_streams;
         let c = &mut self.connections[connection];
         if c.streams >= max {
             c.waiting.push_back((id, kib));
-            return None;
+            return Err(());
         }
-        Some(self.start(now, connection, kib, rng))
+        Ok(self.start(now, connection, id, kib))
     }
 
-    fn start(&mut self, now: Nanos, connection: usize, kib: f64, rng: &mut SimRng) -> Nanos {
-        let transfer = self.transfer(kib);
-        let half_rtt = self.rtt.sample(rng) / 2;
+    fn start(&mut self, now: Nanos, connection: usize, id: u64, kib: f64) -> Option<Wake> {
+        let rate = self.kib_per_ns;
         let c = &mut self.connections[connection];
         c.streams += 1;
-        // Transfers queue up on the pipe: saturate rather than overflow when
-        // huge LISTs pile up on a slow connection.
-        let sent = now.max(c.outbound_free).saturating_add(transfer);
-        c.outbound_free = sent;
-        sent.saturating_add(half_rtt)
+        let next = c.outbound.enter(now, id, kib, rate);
+        self.wake(connection, Way::Out, next)
     }
 
-    /// etcd replied at `now` with `kib` KiB: returns when the reply is fully
-    /// received [ns] (after the pipe has carried everything ahead of it).
-    pub fn reply(&mut self, now: Nanos, connection: usize, kib: f64, rng: &mut SimRng) -> Nanos {
-        let transfer = self.transfer(kib);
-        let half_rtt = self.rtt.sample(rng) / 2;
-        let c = &mut self.connections[connection];
-        let received = now
-            .saturating_add(half_rtt)
-            .max(c.inbound_free)
-            .saturating_add(transfer);
-        c.inbound_free = received;
-        received
+    /// etcd replied to call `id` at `now` with `kib` KiB: the inbound
+    /// pipe's next wake-up.
+    pub fn reply(&mut self, now: Nanos, connection: usize, id: u64, kib: f64) -> Option<Wake> {
+        let rate = self.kib_per_ns;
+        let next = self.connections[connection]
+            .inbound
+            .enter(now, id, kib, rate);
+        self.wake(connection, Way::In, next)
+    }
+
+    /// The wake-up `wake` is due: the calls whose message is across go to
+    /// `done` with the time they reach the other end (half a round trip
+    /// on) [ns]; returns the pipe's next wake-up.
+    pub fn woken(
+        &mut self,
+        wake: Wake,
+        rng: &mut SimRng,
+        done: &mut Vec<(u64, Nanos)>,
+    ) -> Option<Wake> {
+        let rate = self.kib_per_ns;
+        let connection = wake.connection as usize;
+        let c = self.connections.get_mut(connection)?;
+        let pipe = match wake.way {
+            Way::Out => &mut c.outbound,
+            Way::In => &mut c.inbound,
+        };
+        let mut across = Vec::new();
+        let next = pipe.wake(wake.at, wake.epoch, rate, &mut across);
+        for id in across {
+            let half_rtt = self.rtt.sample(rng) / 2;
+            done.push((id, wake.at.saturating_add(half_rtt)));
+        }
+        self.wake(connection, wake.way, next)
     }
 
     /// A reply was received: its stream is free. A call that was waiting
-    /// for a stream starts: returns (its id, when it reaches etcd).
-    pub fn received(
-        &mut self,
-        now: Nanos,
-        connection: usize,
-        rng: &mut SimRng,
-    ) -> Option<(u64, Nanos)> {
+    /// for a stream starts: (its id, the outbound pipe's next wake-up).
+    pub fn received(&mut self, now: Nanos, connection: usize) -> Option<(u64, Option<Wake>)> {
         let c = &mut self.connections[connection];
         c.streams = c.streams.saturating_sub(1);
         let (id, kib) = c.waiting.pop_front()?;
-        Some((id, self.start(now, connection, kib, rng)))
+        Some((id, self.start(now, connection, id, kib)))
     }
 
     /// Removes and returns the calls waiting for a stream, oldest first per
@@ -245,9 +425,17 @@ impl EtcdClient {
             .collect()
     }
 
-    /// Per connection: streams in use (for drawing).
+    /// Streams in use per resource's client upstream (its endpoints'
+    /// connections together), per connection of the pool (for drawing).
     pub fn streams_in_use(&self) -> Vec<u32> {
-        self.connections.iter().map(|c| c.streams).collect()
+        let per = match self.spec.kind {
+            EtcdClientKind::PerResource => self.endpoints() as usize,
+            EtcdClientKind::Pool => 1,
+        };
+        self.connections
+            .chunks(per)
+            .map(|group| group.iter().map(|c| c.streams).sum())
+            .collect()
     }
 }
 
@@ -255,23 +443,96 @@ impl EtcdClient {
 mod tests {
     use super::*;
 
-    #[test]
-    fn a_big_reply_delays_small_ones_behind_it_on_one_connection() {
-        let spec = EtcdClientSpec {
-            rtt: DurationLaw::Deterministic { mean: 0.000_2 },
-            ..Default::default()
-        };
-        let mut client = EtcdClient::new(&spec, 2);
+    /// Drives one pipe's wake-ups to the end: each call's time across [ns].
+    fn drain(client: &mut EtcdClient, mut wakes: Vec<Wake>) -> Vec<(u64, Nanos)> {
         let mut rng = SimRng::new(1);
-        let big = client.reply(0, 0, 125.0 * 1024.0, &mut rng); // 125 MiB: 1 s
-        let small_same = client.reply(1_000, 0, 1.0, &mut rng);
-        let small_other = client.reply(1_000, 1, 1.0, &mut rng);
-        assert!(big >= 1_000_000_000);
-        assert!(small_same > big, "head-of-line on the shared connection");
-        assert!(
-            small_other < 1_000_000,
-            "another resource's connection is free"
+        let mut done = Vec::new();
+        while let Some(i) = (0..wakes.len()).min_by_key(|&i| wakes[i].at) {
+            let wake = wakes.swap_remove(i);
+            if let Some(next) = client.woken(wake, &mut rng, &mut done) {
+                wakes.push(next);
+            }
+        }
+        done
+    }
+
+    fn no_rtt() -> EtcdClientSpec {
+        EtcdClientSpec {
+            rtt: DurationLaw::Deterministic { mean: 0.0 },
+            endpoints: 1,
+            ..Default::default()
+        }
+    }
+
+    /// grpc-go `internal/transport/controlbuf.go` (`loopyWriter.processData`):
+    /// streams take turns, one frame each. The model's old pipe sent a whole
+    /// 125 MiB LIST reply before a 1 KiB one behind it (1 s); shared, the
+    /// small reply is across in microseconds and the big one a little later.
+    #[test]
+    fn a_small_reply_shares_the_connection_with_a_big_one() {
+        let mut client = EtcdClient::new(&no_rtt(), 1);
+        let mut wakes = Vec::new();
+        wakes.extend(client.reply(0, 0, 1, 125.0 * 1024.0)); // 125 MiB: 1 s alone
+        // The newer wake-up supersedes the older one (its epoch).
+        wakes.extend(client.reply(1_000, 0, 2, 1.0));
+        let done = drain(&mut client, wakes);
+        let at = |id| done.iter().find(|d| d.0 == id).expect("across").1;
+        assert!(at(2) < 20_000, "the small reply took {} ns", at(2));
+        assert!((1_000_000_000..1_000_020_000).contains(&at(1)));
+    }
+
+    /// The same check against loopy's schedule itself: frames of 16 KiB
+    /// round-robin over the active streams, on messages of mixed sizes
+    /// arriving together. Processor sharing finishes every message within
+    /// one frame time per stream of loopy's.
+    #[test]
+    fn processor_sharing_is_loopys_round_robin_within_a_frame_per_stream() {
+        let sizes_kib = [1.0, 3.0, 16.0, 40.0, 200.0, 1_000.0, 5.0, 64.0];
+        let mut client = EtcdClient::new(&no_rtt(), 1);
+        let mut wakes = Vec::new();
+        for (id, &kib) in sizes_kib.iter().enumerate() {
+            wakes.extend(client.reply(0, 0, id as u64, kib));
+        }
+        let shared = drain(&mut client, wakes);
+        // loopy: the head stream writes min(16 KiB, what is left), then
+        // goes to the tail if anything is left.
+        let kib_per_ns = client.kib_per_ns;
+        let mut active: VecDeque<(usize, f64)> = sizes_kib.iter().copied().enumerate().collect();
+        let mut clock = 0.0_f64;
+        let mut loopy = vec![0.0; sizes_kib.len()];
+        while let Some((id, left)) = active.pop_front() {
+            let frame = left.min(16.0);
+            clock += frame / kib_per_ns;
+            if left > frame {
+                active.push_back((id, left - frame));
+            } else {
+                loopy[id] = clock;
+            }
+        }
+        let frame_time = 16.0 / kib_per_ns;
+        for (id, at) in shared {
+            let gap = (at as f64 - loopy[id as usize]).abs();
+            assert!(
+                gap <= frame_time * sizes_kib.len() as f64,
+                "message {id}: {at} ns shared, {} ns loopy",
+                loopy[id as usize]
+            );
+        }
+    }
+
+    /// clientv3's resolver asks for `round_robin`: one connection per
+    /// endpoint, each call on the next (`client/v3/internal/resolver`).
+    #[test]
+    fn an_upstream_client_sends_its_calls_round_robin_over_the_endpoints() {
+        let mut client = EtcdClient::new(&EtcdClientSpec::default(), 7);
+        let pods: Vec<usize> = (0..6).map(|_| client.connection_for(0)).collect();
+        assert_eq!(pods, vec![0, 1, 2, 0, 1, 2]);
+        assert_eq!(
+            client.connection_for(3),
+            9,
+            "the events' client, endpoint 0"
         );
+        assert_eq!(client.streams_in_use().len(), 7, "drawn per resource");
     }
 
     #[test]
@@ -281,29 +542,35 @@ mod tests {
             ..Default::default()
         };
         let mut client = EtcdClient::new(&spec, 1);
-        let mut rng = SimRng::new(1);
-        assert!(client.send(0, 0, 1, 1.0, &mut rng).is_some());
-        assert!(client.send(0, 0, 2, 1.0, &mut rng).is_none());
-        let (id, _) = client
-            .received(10, 0, &mut rng)
-            .expect("the waiting call starts");
+        assert!(client.send(0, 0, 1, 1.0).is_ok());
+        assert!(client.send(0, 0, 2, 1.0).is_err());
+        let (id, _) = client.received(10, 0).expect("the waiting call starts");
         assert_eq!(id, 2);
     }
 
+    /// etcd `client/v3/retry.go`: `isSafeRetryMutableRPC` does not retry a
+    /// write that reached etcd; reads are retried on `Unavailable`, the wait
+    /// of `roundRobinQuorumBackoff` only on every quorum-th attempt.
     #[test]
-    fn retry_policies() {
+    fn upstream_retries_reads_not_writes_and_the_article_retries_both() {
         let mut rng = SimRng::new(1);
-        let upstream =
-            retry_delay(EtcdClientKind::PerResource, 7, &mut rng).expect("always retries");
-        assert!((22_500_000..=27_500_000).contains(&upstream));
+        let upstream = |write, attempt, rng: &mut SimRng| {
+            retry_delay(EtcdClientKind::PerResource, write, attempt, 3, rng)
+        };
+        assert_eq!(upstream(true, 1, &mut rng), None, "a write fails");
         assert_eq!(
-            retry_delay(EtcdClientKind::Pool, 1, &mut rng),
-            Some(100_000_000)
+            upstream(false, 1, &mut rng),
+            Some(0),
+            "to the next endpoint"
         );
-        assert_eq!(
-            retry_delay(EtcdClientKind::Pool, 2, &mut rng),
-            Some(200_000_000)
-        );
-        assert_eq!(retry_delay(EtcdClientKind::Pool, 3, &mut rng), None);
+        let waited = upstream(false, 2, &mut rng).expect("retried");
+        assert!((22_500_000..=27_500_000).contains(&waited));
+        assert_eq!(upstream(false, 100, &mut rng), None);
+        for write in [false, true] {
+            let article = |a, rng: &mut SimRng| retry_delay(EtcdClientKind::Pool, write, a, 3, rng);
+            assert_eq!(article(1, &mut rng), Some(100_000_000));
+            assert_eq!(article(2, &mut rng), Some(200_000_000));
+            assert_eq!(article(3, &mut rng), None);
+        }
     }
 }

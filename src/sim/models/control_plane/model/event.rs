@@ -4,6 +4,7 @@
 use super::cache::LockId;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::etcd::EtcdEvent;
+use crate::sim::models::etcd::client::Wake;
 use crate::sim::models::flow_control::Expiry;
 use crate::sim::models::watch_cache::Holder;
 
@@ -25,6 +26,9 @@ pub enum CpEvent {
         started: Nanos,
         timed_out: bool,
     },
+    /// one way of an etcd connection (of the storage's client `generation`)
+    /// has a message across
+    EtcdWire { wake: Wake, generation: u32 },
     /// an etcd call reaches the cluster
     EtcdArrives { call: u64 },
     /// etcd's reply to a call is fully received by the API server

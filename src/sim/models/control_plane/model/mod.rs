@@ -219,6 +219,9 @@ impl ControlPlane {
                     self.replies = replies;
                 }
             }
+            CpEvent::EtcdWire { wake, generation } => {
+                self.server.storage.woken(cx, generation, wake)
+            }
             CpEvent::EtcdReceived { call } => self.etcd_received(cx, call),
             CpEvent::EtcdRetry { call } => self.server.storage.retry(cx, call),
             CpEvent::LockReleased { lock, holder } => self.lock_released(cx, lock, holder),

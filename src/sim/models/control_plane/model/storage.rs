@@ -11,7 +11,7 @@ use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
-use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind, retry_delay};
+use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind, Wake, Way, retry_delay};
 use crate::sim::models::etcd::{EtcdOp, EtcdReply};
 use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
 
@@ -236,11 +236,35 @@ impl Storage {
         call.connection = self.client.connection_for(call.resource.index());
         call.unavailable = false;
         self.calls.insert(id, call);
-        if let Some(arrival) =
-            self.client
-                .send(cx.now, call.connection, id, call.request_kib, cx.rng)
+        if let Ok(wake) = self
+            .client
+            .send(cx.now, call.connection, id, call.request_kib)
         {
-            cx.at(arrival, CpEvent::EtcdArrives { call: id });
+            self.schedule(cx, self.client_generation, wake);
+        }
+    }
+
+    fn schedule(&self, cx: &mut Cx<CpEvent>, generation: u32, wake: Option<Wake>) {
+        if let Some(wake) = wake {
+            cx.at(wake.at, CpEvent::EtcdWire { wake, generation });
+        }
+    }
+
+    /// A connection's pipe is due: the messages across it reach etcd, or
+    /// the API server, half a round trip later.
+    pub fn woken(&mut self, cx: &mut Cx<CpEvent>, generation: u32, wake: Wake) {
+        let mut across = Vec::new();
+        let next = match self.client_for(generation) {
+            Some(client) => client.woken(wake, cx.rng, &mut across),
+            None => return,
+        };
+        self.schedule(cx, generation, next);
+        for (call, at) in across {
+            let event = match wake.way {
+                Way::Out => CpEvent::EtcdArrives { call },
+                Way::In => CpEvent::EtcdReceived { call },
+            };
+            cx.at(at, event);
         }
     }
 
@@ -299,20 +323,22 @@ impl Storage {
             call.done_at = cx.now;
             let (connection, kib, generation) =
                 (call.connection, call.reply_kib, call.client_generation);
-            let received = match self.client_for(generation) {
-                Some(client) => client.reply(cx.now, connection, kib, cx.rng),
+            match self.client_for(generation) {
+                Some(client) => {
+                    let wake = client.reply(cx.now, connection, id, kib);
+                    self.schedule(cx, generation, wake);
+                }
                 // Its client is gone: the reply arrives at once (rather than
                 // never, which would leave the request in flight forever).
-                None => cx.now,
-            };
-            cx.at(received, CpEvent::EtcdReceived { call: id });
+                None => cx.at(cx.now, CpEvent::EtcdReceived { call: id }),
+            }
         }
     }
 
     /// The reply to call `id` is in. `expired(at, ticket)` tells whether a
-    /// request is past its own timeout at `at` [ns]: upstream retries an
-    /// unavailable etcd until then; the article's client gives up after 3
-    /// attempts.
+    /// request is past its own timeout at `at` [ns]: upstream retries a read
+    /// of an unavailable etcd until then (100 attempts at most) and a write
+    /// not at all; the article's client gives up after 3 attempts.
     pub fn received(
         &mut self,
         cx: &mut Cx<CpEvent>,
@@ -323,10 +349,10 @@ impl Storage {
             return Received::Nothing;
         };
         if let Some(client) = self.client_for(call.client_generation)
-            && let Some((waiting, arrival)) = client.received(cx.now, call.connection, cx.rng)
+            && let Some((_waiting, wake)) = client.received(cx.now, call.connection)
         {
             // The freed stream carries a call that waited for it.
-            cx.at(arrival, CpEvent::EtcdArrives { call: waiting });
+            self.schedule(cx, call.client_generation, wake);
         }
         if call.unavailable {
             let now = cx.now;
@@ -334,7 +360,9 @@ impl Storage {
                 CallFor::Request(ticket) => expired(now + delay, ticket),
                 CallFor::Shared(_) => false,
             };
-            return match retry_delay(self.client.kind(), call.attempt + 1, cx.rng)
+            let write = matches!(call.op, EtcdOp::Write { .. });
+            let (kind, endpoints) = (self.client.kind(), self.client.endpoints());
+            return match retry_delay(kind, write, call.attempt + 1, endpoints, cx.rng)
                 .filter(|&d| !past_deadline(d))
             {
                 Some(delay) => {
