@@ -176,8 +176,15 @@ fn a_bigger_etcd_pool_helps_only_when_connections_are_the_bottleneck() {
     );
 }
 
+/// client-go `discovery/discovery_client.go`: `setDiscoveryDefaults` raises
+/// the discovery client's burst to 300, and `GroupsAndMaybeResources` asks
+/// `/api`, `/apis`, then every group-version at once. With 50 CRDs a legacy
+/// start-up is 72 requests, all inside the burst: milliseconds, where a
+/// burst of 10 at 5 per second made it 12 s (the article's figure).
+/// Aggregated discovery is the two documents: fewer requests, not seconds
+/// saved.
 #[test]
-fn aggregated_discovery_shortens_start_up() {
+fn discovery_bursts_its_group_versions_after_api_and_apis() {
     let storm = [(15.0, ControlPlaneChange::RestartStorm(1.0))];
     let mut legacy = ControlPlaneSpec::upstream(1_000);
     legacy.discovery = Discovery::Legacy;
@@ -186,27 +193,37 @@ fn aggregated_discovery_shortens_start_up() {
     aggregated.discovery = Discovery::Aggregated;
     let (legacy, aggregated) = (run(legacy, 40.0, &storm), run(aggregated, 40.0, &storm));
     assert_eq!(legacy["discovery"].completed, 200);
-    assert!(
-        aggregated["discovery"].mean_response_s < legacy["discovery"].mean_response_s / 2.0,
-        "start-up {} s aggregated vs {} s legacy",
-        aggregated["discovery"].mean_response_s,
-        legacy["discovery"].mean_response_s
-    );
+    assert_eq!(aggregated["discovery"].completed, 200);
+    for start_up in [&legacy["discovery"], &aggregated["discovery"]] {
+        assert!(start_up.p99_s < 0.1, "{start_up:?}");
+        // Three round trips at least: /api, /apis (and the group-versions).
+        assert!(start_up.p50_s > 0.001, "{start_up:?}");
+    }
 }
 
+/// etcd `client/v3/retry.go`: `isSafeRetryMutableRPC` does not retry a
+/// write etcd refused, so upstream's writes sent during a leader election
+/// fail (HTTP 500) instead of waiting for the new leader; reads are
+/// retried (`isSafeRetryImmutableRPC`) and survive it.
 #[test]
-fn a_leader_election_stalls_writes_for_about_a_second() {
+fn upstream_writes_sent_during_a_leader_election_fail_and_reads_survive() {
     let quiet = run(ControlPlaneSpec::upstream(500), 30.0, &[]);
     let election = run(
         ControlPlaneSpec::upstream(500),
         30.0,
         &[(15.0, ControlPlaneChange::LeaderElection)],
     );
-    assert!(quiet["mutating"].p99_s < 0.2);
+    assert_eq!(quiet["mutating"].timed_out, 0);
     assert!(
-        election["mutating"].p99_s > 0.5,
-        "writes wait for the new leader: p99 {} s",
-        election["mutating"].p99_s
+        election["mutating"].timed_out > 20,
+        "writes fail: {:?}",
+        election["mutating"]
+    );
+    assert_eq!(election["read-single"].timed_out, 0, "reads are retried");
+    assert!(
+        election["read-single"].p99_s > 0.1,
+        "…and wait: {:?}",
+        election["read-single"]
     );
 }
 

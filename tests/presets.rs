@@ -56,23 +56,29 @@ fn an_fsync_spike_slows_every_write() {
     );
 }
 
+/// etcd `client/v3/retry.go` (`isSafeRetryMutableRPC`): upstream does not
+/// retry a write etcd refused, so the writes of the election's second fail.
 #[test]
-fn a_leader_election_stalls_writes_but_loses_none_upstream() {
+fn a_leader_election_fails_the_writes_of_its_second_upstream() {
     let classes = run("leader-election");
     assert!(
-        classes["etcd-write"].p99_s > 0.2,
+        classes["mutating"].timed_out > 20,
         "{:?}",
-        classes["etcd-write"]
+        classes["mutating"]
     );
-    assert_eq!(classes["mutating"].timed_out, 0);
+    assert_eq!(classes["read-single"].timed_out, 0, "reads are retried");
 }
 
+/// client-go `discovery/discovery_client.go` (`setDiscoveryDefaults`: a
+/// burst of 300): the storm's legacy start-ups, 52 requests each, leave at
+/// once and take milliseconds; at a burst of 10 and 5 per second they took
+/// seconds, which is what this test said before.
 #[test]
-fn legacy_discovery_makes_a_restart_storm_take_seconds() {
+fn a_restart_storms_legacy_discovery_takes_milliseconds_in_its_burst() {
     let classes = run("restart-storm");
     assert!(classes["discovery"].completed >= 150);
     assert!(
-        classes["discovery"].p50_s > 10.0,
+        classes["discovery"].p99_s < 0.1,
         "{:?}",
         classes["discovery"]
     );
@@ -124,8 +130,9 @@ fn the_ab_panels_b_is_never_a_and_its_first_view_shows_a_difference() {
     let a = Params::default();
     let b = a.b_side().expect("B runs");
     let (pa, pb) = (list_p99(&a), list_p99(&b));
-    // Measured: 5.9 ms against 23.7 ms with seed 1.
-    assert!(pb > 3.0 * pa, "LIST p99: A {pa} s, B {pb} s");
+    // Measured: 6.0 ms against 17.5 ms with seed 1 (23.7 ms while the etcd
+    // connection sent each reply whole, one after another).
+    assert!(pb > 2.0 * pa, "LIST p99: A {pa} s, B {pb} s");
 }
 
 /// The page's view of `preset` with `moves` (each a control and its value,
@@ -224,23 +231,33 @@ fn tip_article_queue_makes_reads_wait_behind_writes() {
     );
 }
 
-/// The article's preset's guide: a leader election makes the article's
-/// etcd pool give up on writes (its back-off's three attempts run out);
-/// upstream's client waits for the new leader and loses none.
+/// The article's preset's guide: in a leader election upstream's client
+/// fails the writes etcd refuses (etcd `client/v3/retry.go`,
+/// `isSafeRetryMutableRPC`) and retries reads until the new leader is in
+/// place; the article's pool retries both three times, 100 ms × attempt,
+/// and gives up before the election is over.
 #[test]
 fn tip_article_pool_gives_up_on_writes_in_a_leader_election() {
-    let lost = |preset: &str| {
+    let lost = |preset: &str, class: &str| {
         let mut scenario = find(preset).expect("shipped").scenario().expect("valid");
         scenario
             .timeline
             .push(toml::from_str("at = 30.0\nleader_election = true").expect("a timeline entry"));
         let mut sim = Simulation::new(&scenario, 1).expect("runs");
         sim.run_to_end();
-        sim.summary().classes["mutating"].timed_out
+        sim.summary().classes[class].timed_out
     };
-    assert!(
-        lost("k8s-1.32-article") >= 50,
-        "the article's pool gives up"
+    let (article_writes, upstream_writes) = (
+        lost("k8s-1.32-article", "mutating"),
+        lost("k8s-1.32", "mutating"),
     );
-    assert_eq!(lost("k8s-1.32"), 0, "upstream retries");
+    let (article_reads, upstream_reads) = (
+        lost("k8s-1.32-article", "read-single"),
+        lost("k8s-1.32", "read-single"),
+    );
+    // Measured with seed 1: writes 73 (article) / 116 (upstream), reads 16 / 0.
+    assert!(article_writes >= 50, "the article's pool gives up");
+    assert!(upstream_writes >= 50, "upstream does not retry writes");
+    assert_eq!(upstream_reads, 0, "upstream retries reads");
+    assert!(article_reads > 0, "the pool's three attempts run out on reads too");
 }

@@ -1,5 +1,8 @@
-//! Clients (re)starting: each discovers the API, its requests leaving as
-//! client-go's rate limiter allows (5 per second after a burst of 10).
+//! Clients (re)starting: each discovers the API as client-go does
+//! (`discovery/discovery_client.go`, `GroupsAndMaybeResources`): `/api`,
+//! then `/apis`, then (legacy discovery only) every group-version at once,
+//! each request leaving as the discovery client's rate limiter allows (a
+//! burst of 300, then 5 per second).
 
 use super::event::CpEvent;
 use super::metrics::{MetricClass, Metrics};
@@ -7,7 +10,9 @@ use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::{ControlPlaneSpec, Discovery as DiscoveryKind};
-use crate::sim::models::control_plane::workload::{client_send_offset, discovery_requests};
+use crate::sim::models::control_plane::workload::{
+    BUILT_IN_GROUP_VERSIONS, client_send_offset, discovery_requests,
+};
 use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
 
 /// A client discovering the API.
@@ -19,6 +24,10 @@ struct Starting {
     since: Nanos,
     /// aggregated discovery (one document) or legacy (one per group-version)
     aggregated: bool,
+    /// requests sent so far (their order is the rate limiter's)
+    sent: u32,
+    /// requests this client makes in all
+    total: u32,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,13 +55,25 @@ impl Discovery {
             pending: count,
             since: cx.now,
             aggregated,
+            sent: 0,
+            total: count,
         };
         self.starting.insert(client, starting);
-        for k in 0..count {
-            cx.after(
-                from_secs(client_send_offset(k)),
-                CpEvent::DiscoverySend { client },
-            );
+        // `/api` first.
+        self.send(cx, client, 1);
+    }
+
+    /// Sends `count` more requests of `client`, each when its rate limiter
+    /// lets it go.
+    fn send(&mut self, cx: &mut Cx<CpEvent>, client: u32, count: u32) {
+        let Some(starting) = self.starting.get_mut(&client) else {
+            return;
+        };
+        let since = starting.since;
+        for _ in 0..count.min(starting.total - starting.sent) {
+            let allowed = since.saturating_add(from_secs(client_send_offset(starting.sent)));
+            starting.sent += 1;
+            cx.at(allowed.max(cx.now), CpEvent::DiscoverySend { client });
         }
     }
 
@@ -60,9 +81,10 @@ impl Discovery {
     /// lets go now.
     pub fn request(&self, client: u32, spec: &ControlPlaneSpec) -> Option<RequestKind> {
         let starting = self.starting.get(&client)?;
-        // One aggregated document holds every group-version; a legacy one, one.
+        // The two aggregated documents hold every group-version (assumption:
+        // half each); a legacy one holds one.
         let objects = if starting.aggregated {
-            20 + spec.workload.crds
+            (BUILT_IN_GROUP_VERSIONS + spec.workload.crds).div_ceil(2)
         } else {
             1
         };
@@ -77,9 +99,10 @@ impl Discovery {
         })
     }
 
-    /// A discovery request of `client` ended at `now` [ns]; with its last
-    /// one the client's start-up is measured.
-    pub fn answered(&mut self, now: Nanos, client: u32, metrics: &mut Metrics) {
+    /// A discovery request of `client` ended at `cx.now`: after `/api`
+    /// comes `/apis`, after `/apis` the group-versions (legacy); with its
+    /// last one the client's start-up is measured.
+    pub fn answered(&mut self, cx: &mut Cx<CpEvent>, client: u32, metrics: &mut Metrics) {
         let Some(starting) = self.starting.get_mut(&client) else {
             return;
         };
@@ -88,7 +111,15 @@ impl Discovery {
             let since = starting.since;
             self.starting.remove(&client);
             let measured = metrics.measured(since);
-            metrics[MetricClass::Discovery].completed(now, now - since, measured);
+            metrics[MetricClass::Discovery].completed(cx.now, cx.now - since, measured);
+            return;
+        }
+        match starting.sent {
+            // `/api` is answered: `/apis`.
+            1 => self.send(cx, client, 1),
+            // `/apis` is answered: every group-version at once.
+            2 => self.send(cx, client, u32::MAX),
+            _ => {}
         }
     }
 

@@ -572,7 +572,7 @@ impl ControlPlane {
             }
         }
         if let Some(client) = request.discovery_client {
-            self.discovery.answered(now, client, &mut self.metrics);
+            self.discovery.answered(cx, client, &mut self.metrics);
         }
     }
 }
