@@ -259,5 +259,8 @@ fn tip_article_pool_gives_up_on_writes_in_a_leader_election() {
     assert!(article_writes >= 50, "the article's pool gives up");
     assert!(upstream_writes >= 50, "upstream does not retry writes");
     assert_eq!(upstream_reads, 0, "upstream retries reads");
-    assert!(article_reads > 0, "the pool's three attempts run out on reads too");
+    assert!(
+        article_reads > 0,
+        "the pool's three attempts run out on reads too"
+    );
 }

@@ -20,7 +20,7 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use clap::{Parser, Subcommand};
     use cplab::sim::ScenarioError;
-    use cplab::sim::studies::capacity::CapacitySearch;
+    use cplab::sim::studies::capacity::{CapacitySearch, Phase};
     use cplab::sim::studies::case_study::{
         self, ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES,
     };
@@ -240,12 +240,18 @@ mod cli {
             return Ok(());
         }
         println!(
-            "{:>11} {:>12} {:>12} {:>10} {:>8}  verdict",
-            "load ×", "offered/s", "done/s", "p99/SLO", "errors"
+            "{:>9} {:>11} {:>12} {:>12} {:>10} {:>8}  verdict",
+            "probe", "load ×", "offered/s", "done/s", "p99/SLO", "errors"
         );
         for p in &result.probes {
+            let phase = match p.phase {
+                Phase::Scout => "4 s",
+                Phase::Verify => "60 s",
+                Phase::Confirm => "90 s",
+            };
             println!(
-                "{:>11.3} {:>12.0} {:>12.0} {:>10.3} {:>7.2}%  {}",
+                "{:>9} {:>11.3} {:>12.0} {:>12.0} {:>10.3} {:>7.2}%  {}",
+                phase,
                 p.load_factor,
                 p.offered,
                 p.throughput,

@@ -13,11 +13,22 @@
 //!   at the start of measurement by less than 1% of the arrivals (a queue
 //!   that grows is unsustainable even while its p99 still looks fine).
 //!
-//! The search doubles the factor until a probe fails (or halves it until
-//! one passes), then bisects in log space until the bracket is within 5%.
-//! The throughput is the completion rate of the API classes at the highest
-//! sustainable factor. It runs in steps with an event budget, so the page
-//! can run it between frames or in a worker and show its progress.
+//! The search runs in three phases:
+//!
+//! 1. **Scouting** with short probes (1 s + 4 s): double the factor until a
+//!    probe fails (or halve it until one passes), then bisect in log space
+//!    until the bracket is within 5%. Short probes are cheap but miss what
+//!    happens less often than every few seconds (a controller's relist of
+//!    every pod, a burst of discovery), so they only give a first guess.
+//! 2. **Verifying** with probes of 1 s + 60 s, long enough that every
+//!    source of the workload fires within it: from the guess, step down by
+//!    a tenth until one passes, then bisect to 5% again.
+//! 3. **Confirming** the answer with one run of 1 s + 90 s; if it fails,
+//!    verification goes on below it.
+//!
+//! The throughput is the completion rate of the API classes in the
+//! confirming run. It runs in steps with an event budget, so the page can
+//! run it between frames or in a worker and show its progress.
 
 use crate::sim::engine::time::{Nanos, from_secs, to_secs};
 use crate::sim::models::control_plane::MetricClass;
@@ -29,22 +40,49 @@ use serde::{Deserialize, Serialize};
 /// Simulated seconds before a probe measures (queues fill in well under
 /// a second at these rates).
 pub const PROBE_WARMUP: f64 = 1.0;
-/// Simulated seconds a probe measures.
-pub const PROBE_MEASURED: f64 = 4.0;
+/// Simulated seconds a scouting probe measures.
+pub const SCOUT_MEASURED: f64 = 4.0;
+/// Simulated seconds a verifying probe measures: every source fires in it.
+pub const PROBE_MEASURED: f64 = 60.0;
+/// Simulated seconds the confirming run measures.
+pub const CONFIRM_MEASURED: f64 = 90.0;
+/// A failed verifying probe's next factor is this much lower.
+const VERIFY_STEP: f64 = 1.1;
 /// The search stops when the bracket's upper end is within this ratio of
 /// its lower end.
 pub const PRECISION: f64 = 1.05;
 /// Smallest and largest load factors tried.
 pub const MIN_FACTOR: f64 = 1e-3;
 pub const MAX_FACTOR: f64 = 1_000.0;
-/// Most probes in one search (a bound, not the usual count: about 10).
-pub const MAX_PROBES: u32 = 24;
+/// Most probes in one search (a bound, not the usual count: about 12).
+pub const MAX_PROBES: u32 = 40;
+
+/// Which phase a probe belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Phase {
+    Scout,
+    Verify,
+    Confirm,
+}
+
+impl Phase {
+    /// Simulated seconds a probe of this phase measures.
+    pub fn measured(self) -> f64 {
+        match self {
+            Phase::Scout => SCOUT_MEASURED,
+            Phase::Verify => PROBE_MEASURED,
+            Phase::Confirm => CONFIRM_MEASURED,
+        }
+    }
+}
 
 /// One probe's outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ProbeResult {
     /// the workload's rates × this
     pub load_factor: f64,
+    pub phase: Phase,
     /// API requests arriving per simulated second
     pub offered: f64,
     /// API requests completed per simulated second
@@ -85,6 +123,7 @@ pub enum Progress {
 
 struct Probe {
     factor: f64,
+    phase: Phase,
     sim: Simulation,
     /// requests in flight when measurement started (None: not yet there)
     backlog_at_start: Option<u64>,
@@ -94,10 +133,13 @@ struct Probe {
 pub struct CapacitySearch {
     base: Scenario,
     seed: u64,
-    /// highest sustainable probe so far
+    phase: Phase,
+    /// the phase's highest sustainable probe so far
     passed: Option<ProbeResult>,
-    /// lowest failing factor so far
+    /// the phase's lowest failing factor so far
     failed: Option<f64>,
+    /// the scouts' answer, where verification starts
+    guess: Option<f64>,
     probes: Vec<ProbeResult>,
     current: Option<Probe>,
     done: Option<CapacityResult>,
@@ -115,7 +157,6 @@ impl CapacitySearch {
             ));
         };
         let mut base = scenario.clone();
-        base.duration = PROBE_WARMUP + PROBE_MEASURED;
         base.warmup = PROBE_WARMUP;
         // A probe is a steady load: the scenario's scheduled faults would
         // measure the fault, not the capacity.
@@ -124,8 +165,10 @@ impl CapacitySearch {
         let mut search = Self {
             base,
             seed,
+            phase: Phase::Scout,
             passed: None,
             failed: None,
+            guess: None,
             probes: Vec::new(),
             current: None,
             done: None,
@@ -137,12 +180,14 @@ impl CapacitySearch {
 
     fn start_probe(&mut self, factor: f64) -> Result<(), ScenarioError> {
         let mut scenario = self.base.clone();
+        scenario.duration = PROBE_WARMUP + self.phase.measured();
         if let Some(spec) = &mut scenario.control_plane {
             spec.workload.load_factor = factor;
         }
         let sim = Simulation::new(&scenario, self.seed)?;
         self.current = Some(Probe {
             factor,
+            phase: self.phase,
             sim,
             backlog_at_start: None,
         });
@@ -158,7 +203,7 @@ impl CapacitySearch {
             return self.finish();
         };
         let warmup: Nanos = from_secs(PROBE_WARMUP);
-        let end: Nanos = from_secs(PROBE_WARMUP + PROBE_MEASURED);
+        let end: Nanos = from_secs(PROBE_WARMUP + probe.phase.measured());
         let mut budget = max_events;
         if probe.backlog_at_start.is_none() {
             let advance = probe.sim.advance_bounded(warmup, budget);
@@ -175,6 +220,11 @@ impl CapacitySearch {
         let result = judge(probe);
         self.current = None;
         let factor = result.load_factor;
+        let confirmed = result.phase == Phase::Confirm && result.sustainable;
+        if result.phase == Phase::Confirm && !result.sustainable {
+            // Not confirmed: verification goes on below it.
+            self.passed = None;
+        }
         if result.sustainable {
             if self.passed.as_ref().is_none_or(|p| p.load_factor < factor) {
                 self.passed = Some(result.clone());
@@ -183,11 +233,17 @@ impl CapacitySearch {
             self.failed = Some(factor);
         }
         self.probes.push(result);
-        match self.next_factor() {
-            Some(next) => match self.start_probe(next) {
-                Ok(()) => self.running(),
-                Err(_) => self.finish(),
-            },
+        if confirmed {
+            return self.finish();
+        }
+        match self.next_probe() {
+            Some((phase, next)) => {
+                self.phase = phase;
+                match self.start_probe(next) {
+                    Ok(()) => self.running(),
+                    Err(_) => self.finish(),
+                }
+            }
             None => self.finish(),
         }
     }
@@ -201,11 +257,40 @@ impl CapacitySearch {
         }
     }
 
-    /// The next factor to probe, or None when the answer is known.
-    fn next_factor(&self) -> Option<f64> {
+    /// The next probe (its phase and factor), or None when the answer is
+    /// known.
+    fn next_probe(&mut self) -> Option<(Phase, f64)> {
         if self.probes.len() as u32 >= MAX_PROBES {
             return None;
         }
+        match self.phase {
+            Phase::Scout => match self.scout_next() {
+                Some(next) => Some((Phase::Scout, next)),
+                None => {
+                    // The scouts' answer; nothing to verify if even the
+                    // lightest load failed.
+                    let guess = self.passed.as_ref()?.load_factor;
+                    self.guess = Some(guess);
+                    self.passed = None;
+                    self.failed = None;
+                    Some((Phase::Verify, guess))
+                }
+            },
+            Phase::Verify | Phase::Confirm => match (&self.passed, self.failed) {
+                (Some(p), None) => Some((Phase::Confirm, p.load_factor)),
+                (Some(p), Some(f)) if f / p.load_factor <= PRECISION => {
+                    Some((Phase::Confirm, p.load_factor))
+                }
+                (Some(p), Some(f)) => Some((Phase::Verify, (p.load_factor * f).sqrt())),
+                (None, Some(f)) if f <= MIN_FACTOR => None,
+                (None, Some(f)) => Some((Phase::Verify, (f / VERIFY_STEP).max(MIN_FACTOR))),
+                (None, None) => self.guess.map(|g| (Phase::Verify, g)),
+            },
+        }
+    }
+
+    /// The next scouting factor, or None when the scouts have bracketed it.
+    fn scout_next(&self) -> Option<f64> {
         match (&self.passed, self.failed) {
             (Some(p), None) if p.load_factor >= MAX_FACTOR => None,
             (Some(p), None) => Some((p.load_factor * 2.0).min(MAX_FACTOR)),
@@ -219,15 +304,34 @@ impl CapacitySearch {
 
     fn running(&self) -> Progress {
         let probes = self.probes.len() as u32;
-        // About ten probes make a search; the current one counts by its clock.
-        let within = self.current.as_ref().map_or(0.0, |p| {
-            to_secs(p.sim.now()) / (PROBE_WARMUP + PROBE_MEASURED)
-        });
-        let fraction = ((probes as f64 + within) / 10.0).min(0.95);
+        // The simulated seconds done against a usual search's: ten scouts,
+        // two verifying probes and the confirming run.
+        let usual = 10.0 * (PROBE_WARMUP + SCOUT_MEASURED)
+            + 2.0 * (PROBE_WARMUP + PROBE_MEASURED)
+            + PROBE_WARMUP
+            + CONFIRM_MEASURED;
+        let done: f64 = self
+            .probes
+            .iter()
+            .map(|p| PROBE_WARMUP + p.phase.measured())
+            .sum::<f64>()
+            + self.current.as_ref().map_or(0.0, |p| to_secs(p.sim.now()));
+        let fraction = (done / usual).min(0.95);
         Progress::Running { probes, fraction }
     }
 
     fn finish(&mut self) -> Progress {
+        // The answer is the confirmed run's, else the best verified one's
+        // (the search ran out of probes), else the scouts'.
+        let confirmed = self
+            .probes
+            .iter()
+            .rev()
+            .find(|p| p.sustainable && p.phase == Phase::Confirm)
+            .cloned();
+        if confirmed.is_some() {
+            self.passed = confirmed;
+        }
         let result = CapacityResult {
             throughput: self.passed.as_ref().map_or(0.0, |p| p.throughput),
             load_factor: self.passed.as_ref().map_or(0.0, |p| p.load_factor),
@@ -251,7 +355,7 @@ fn api_in_flight(sim: &Simulation) -> u64 {
 
 fn judge(probe: &Probe) -> ProbeResult {
     let summary = probe.sim.summary();
-    let measured = PROBE_MEASURED;
+    let measured = probe.phase.measured();
     let (mut arrived, mut completed, mut errors) = (0u64, 0u64, 0u64);
     let mut worst: f64 = 0.0;
     let mut reasons = Vec::new();
@@ -293,6 +397,7 @@ fn judge(probe: &Probe) -> ProbeResult {
     }
     ProbeResult {
         load_factor: probe.factor,
+        phase: probe.phase,
         offered: arrived as f64 / measured,
         throughput: completed as f64 / measured,
         worst_p99_to_slo: worst,
@@ -340,5 +445,7 @@ mod tests {
                 .iter()
                 .all(|p| p.sustainable == p.reason.is_empty())
         );
+        let last = result.probes.last().expect("probes");
+        assert_eq!((last.phase, last.sustainable), (Phase::Confirm, true));
     }
 }
