@@ -571,11 +571,10 @@ fn an_outage_that_looks_fast_is_drawn_with_its_failures() {
         "completed writes look fast: {p99:?}"
     );
     let shares = recent(&failed);
-    let failing = shares.iter().filter(|s| **s > 0.1).count();
-    assert!(
-        failing >= 14,
-        "yet most windows lose over a tenth: {shares:?}"
-    );
+    // A smaller share than when the webhooks matched pods/status and
+    // pods/binding too (admissionregistration/v1 Rule.Resources).
+    let failing = shares.iter().filter(|s| **s > 0.03).count();
+    assert!(failing >= 14, "yet most windows lose over 3%: {shares:?}");
     // Before the fault (the first 30 s, so -60 to -30), none fail.
     assert!(failed.iter().filter(|p| p.0 < -32.0).all(|p| p.1 == 0.0));
     let series: Vec<Series> = [BLUE, ORANGE, VERMILLION]

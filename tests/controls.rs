@@ -239,6 +239,8 @@ fn an_outage_does_not_read_as_an_improvement() {
     play(&mut live, &mut page, 50.0);
     let readouts = live.readouts();
     let note = readouts.completed_only().expect("the failures are said");
-    assert!(readouts.failed_share() > 0.1, "{readouts:?}");
+    // 2 to 8% since webhooks for pods no longer see pods/status and
+    // pods/binding (admissionregistration/v1 Rule.Resources).
+    assert!(readouts.failed_share() > 0.02, "{readouts:?}");
     assert!(note.contains("failed"), "{note}");
 }

@@ -267,7 +267,8 @@ fn out_of_range_values_are_refused_with_a_reason() {
     for bad in [
         C::Nodes(0),
         C::Nodes(15_001),
-        C::MaxRequestsInflight(0),
+        // 0 is valid: no limit (`pkg/server/filters/maxinflight.go`).
+        C::MaxRequestsInflight(100_001),
         C::MaxMutatingRequestsInflight(100_001),
         C::WebhookConcurrency(0),
         C::WebhookLatency(f64::NAN),

@@ -146,8 +146,8 @@ pub const MECHANISMS: [Mechanism; 9] = [
     Mechanism {
         title: "etcd and its client",
         article: false,
-        what: "Upstream, the API server keeps one multiplexed gRPC connection per resource type; a retry on Unavailable waits a fixed ~25 ms. A write commits when a quorum has it on disk (group-committed fsyncs) and is applied serially; the model reproduces etcd's published benchmark within 15%. The article's pool of connections with exponential back-off and LIST coalescing is not upstream.",
-        source: "kubernetes.md: etcd client and server; article.md A4 for the pool",
+        what: "Upstream, the API server keeps one etcd client per resource type, each with one HTTP/2 connection per etcd endpoint; calls go round-robin and share a connection frame by frame. Reads are retried on Unavailable, writes etcd refused are not. A write commits when a quorum has it on disk (group-committed fsyncs) and is applied serially, and a linearizable read waits for the apply loop to reach its read index; the model reproduces etcd's published benchmark within 15%. The article's pool of connections with exponential back-off and LIST coalescing is not upstream.",
+        source: "etcd client/v3 (retry.go, internal/resolver), grpc-go controlbuf.go, etcdserver v3_server.go; article.md A4 for the pool",
         tip: "try-etcd",
         controls: &[
             Control::EtcdClient,

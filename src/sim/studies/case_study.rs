@@ -38,7 +38,7 @@ pub const CHANGES: [CaseChange; 4] = [
         id: "upgrade",
         label: "Upgrade to 1.32",
         upstream: true,
-        note: "consistent LISTs are served from the watch cache (ConsistentListFromCache, on since 1.31) instead of by etcd",
+        note: "1.31 and later serve consistent LISTs from the watch cache (ConsistentListFromCache), but only with etcd 3.5.13 or later (storage/feature): on the case's etcd 3.5.8 they stay on etcd, and the upgrade changes nothing until etcd is upgraded too",
         changes: &[ControlPlaneChange::ConsistentListFromCache(true)],
     },
     CaseChange {
@@ -163,27 +163,37 @@ pub fn figures(sim: &Simulation) -> CaseResult {
 mod tests {
     use super::*;
 
+    /// The case runs etcd 3.5.8 (article.md). k8s.io/apiserver
+    /// `pkg/storage/feature/feature_support_checker.go`: progress requests,
+    /// which consistent reads from the cache need, want etcd ≥ 3.5.13; so
+    /// the upgrade to 1.32 leaves the CI job's LISTs on etcd and the kubectl
+    /// p99 where it was, and only with etcd 3.5.16 does it move it.
     #[test]
-    fn after_beats_before_and_the_upgrade_is_what_moves_it() {
+    fn the_upgrade_serves_lists_from_the_cache_only_with_etcd_3_5_13() {
         let short = |s: &mut Scenario| s.duration = 60.0;
         let before = run(&variant(0, short).expect("valid"), 1).expect("runs");
         let after = run(&variant(ALL_CHANGES, short).expect("valid"), 1).expect("runs");
+        let upgrade = run(&variant(1, short).expect("valid"), 1).expect("runs");
+        assert_eq!(upgrade.kubectl_p99_s, before.kubectl_p99_s, "etcd 3.5.8");
         assert!(
-            after.kubectl_p99_s < before.kubectl_p99_s / 2.0,
+            after.kubectl_p99_s > before.kubectl_p99_s / 2.0,
             "{before:?} → {after:?}"
         );
-        let upgrade = run(&variant(1, short).expect("valid"), 1).expect("runs");
+        let newer_etcd = |s: &mut Scenario| {
+            s.duration = 60.0;
+            if let Some(spec) = &mut s.control_plane {
+                spec.etcd.version = "3.5.16".into();
+            }
+        };
+        let both = run(&variant(1, newer_etcd).expect("valid"), 1).expect("runs");
         assert!(
-            upgrade.kubectl_p99_s < before.kubectl_p99_s / 2.0,
-            "{before:?} → {upgrade:?}"
+            both.kubectl_p99_s < before.kubectl_p99_s / 2.0,
+            "{before:?} → {both:?}"
         );
-        // The article's own two changes alone leave the kubectl p99 as it was.
-        let article = run(&variant(4 | 8, short).expect("valid"), 1).expect("runs");
-        assert!(
-            article.kubectl_p99_s > before.kubectl_p99_s / 2.0,
-            "{before:?} → {article:?}"
-        );
+        // Aggregated discovery: two requests instead of 72, but client-go's
+        // burst of 300 made the 72 fast already (milliseconds either way).
         let discovery = run(&variant(2, short).expect("valid"), 1).expect("runs");
-        assert!(discovery.discovery_p99_s < before.discovery_p99_s / 10.0);
+        assert!(discovery.discovery_p99_s < before.discovery_p99_s);
+        assert!(before.discovery_p99_s < 0.05, "{before:?}");
     }
 }

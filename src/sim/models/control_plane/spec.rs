@@ -463,6 +463,14 @@ impl ControlPlaneSpec {
         spec
     }
 
+    /// Whether consistent LISTs are served from the watch cache: the
+    /// feature is on and etcd can be asked for progress notifications (the
+    /// cacher's `GetList`: `ConsistentListFromCache` and
+    /// `Supports(storage.RequestWatchProgress)`).
+    pub fn lists_from_cache(&self) -> bool {
+        self.consistent_list_from_cache && self.etcd.supports_watch_progress()
+    }
+
     /// Checks every value; `Err((field, message))` names the first bad one.
     pub fn check(&self) -> Result<(), (String, String)> {
         fn at(prefix: &'static str) -> impl Fn((&str, String)) -> (String, String) {

@@ -46,6 +46,17 @@ pub struct EtcdSpec {
     /// election timeout (kubernetes.md: heartbeat 100 ms, election 1000 ms)
     #[serde(default = "default_election")]
     pub election: f64,
+    /// etcd's version, `major.minor.patch`; default "3.5.16", the version
+    /// Kubernetes 1.32 ships with. Before 3.4.31, and from 3.5.0 to 3.5.12,
+    /// etcd's progress notifications cannot be requested, so the API server
+    /// serves no consistent read from its cache
+    /// (`pkg/storage/feature/feature_support_checker.go`)
+    #[serde(default = "default_version")]
+    pub version: String,
+}
+
+fn default_version() -> String {
+    "3.5.16".into()
 }
 
 fn default_members() -> u32 {
@@ -98,6 +109,7 @@ impl Default for EtcdSpec {
             read_loop: default_read_loop(),
             raft_loop: default_raft_loop(),
             election: default_election(),
+            version: default_version(),
         }
     }
 }
@@ -125,6 +137,65 @@ impl EtcdSpec {
         if !(1..=1024).contains(&self.cores) {
             return Err(("cores", format!("must be 1 to 1024, got {}", self.cores)));
         }
+        self.parsed_version().ok_or_else(|| {
+            (
+                "version",
+                format!("must be a version like 3.5.16, got {:?}", self.version),
+            )
+        })?;
         Ok(())
+    }
+
+    /// The version as (major, minor, patch).
+    pub fn parsed_version(&self) -> Option<(u32, u32, u32)> {
+        let mut parts = self.version.trim_start_matches('v').split('.');
+        let mut next = || parts.next()?.parse::<u32>().ok();
+        let version = (next()?, next()?, next()?);
+        parts.next().is_none().then_some(version)
+    }
+
+    /// Whether the API server can request progress notifications from
+    /// this etcd (`feature_support_checker.go`,
+    /// `endpointSupportsRequestWatchProgress`: not before 3.4.31, nor from
+    /// 3.5.0 to 3.5.12), which consistent reads from its cache need.
+    pub fn supports_watch_progress(&self) -> bool {
+        match self.parsed_version() {
+            Some(v) => !(v < (3, 4, 31) || ((3, 5, 0)..(3, 5, 13)).contains(&v)),
+            None => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `pkg/storage/feature/feature_support_checker.go`: "if
+    /// ver.LessThan(v3_4_31) || ver.AtLeast(v3_5_0) && ver.LessThan(v3_5_13)"
+    /// RequestWatchProgress is not supported.
+    #[test]
+    fn progress_requests_need_etcd_3_4_31_or_3_5_13() {
+        let at = |version: &str| EtcdSpec {
+            version: version.into(),
+            ..EtcdSpec::default()
+        };
+        for (version, supported) in [
+            ("3.4.30", false),
+            ("3.4.31", true),
+            ("3.5.0", false),
+            ("3.5.8", false),
+            ("3.5.12", false),
+            ("3.5.13", true),
+            ("3.5.16", true),
+            ("3.6.0", true),
+        ] {
+            assert_eq!(
+                at(version).supports_watch_progress(),
+                supported,
+                "{version}"
+            );
+        }
+        assert!(at("3.5").check().is_err());
+        assert!(at("v3.5.16").check().is_ok());
     }
 }

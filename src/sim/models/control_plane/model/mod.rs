@@ -289,7 +289,7 @@ impl ControlPlane {
     fn work_facts(&self, kind: &RequestKind) -> WorkFacts {
         let from_cache = kind.verb == Verb::List
             && matches!(
-                read_path(kind, self.spec.consistent_list_from_cache),
+                read_path(kind, self.spec.lists_from_cache()),
                 ReadPath::Cache | ReadPath::RevisionThenCache
             );
         WorkFacts {
@@ -448,7 +448,7 @@ impl ControlPlane {
             storage.write(cx, ticket, kind.resource);
             return;
         }
-        match read_path(&kind, self.spec.consistent_list_from_cache) {
+        match read_path(&kind, self.spec.lists_from_cache()) {
             ReadPath::Cache => self.read_from_cache(cx, ticket),
             ReadPath::RevisionThenCache => storage.read_revision(cx, ticket, &kind),
             ReadPath::Etcd => storage.read_objects(cx, ticket, &kind),
