@@ -55,7 +55,7 @@ export default [
   ["a teaching scenario's timeline fires on the page and the controls follow it", async ({ base, open }) => {
     const { page } = await open();
     await page.goto(`${base}?preset=fsync-spike&speed=16`);
-    const fault = page.getByRole('button', { name: 'etcd fsync spike' });
+    const fault = page.getByRole('button', { name: 'etcd fsync spike', exact: true });
     check((await fault.getAttribute('aria-pressed')) === 'false', 'no spike at the start');
     await waitForSimTime(page, 33, 60_000);
     check((await fault.getAttribute('aria-pressed')) === 'true', 'the spike shows as on after 30 s');
