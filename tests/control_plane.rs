@@ -414,3 +414,57 @@ fn two_flags_changed_at_once_dispatch_up_to_the_new_limit_only() {
     assert_eq!(snapshot.seats, 100);
     assert_eq!(snapshot.seats_in_use, 100, "not the 101 of 100 + the old 1");
 }
+
+/// k8s.io/apiserver `pkg/server/filters/timeout.go`
+/// (`WithTimeoutForNonLongRunningRequests`): at `--request-timeout` (60 s)
+/// the client gets a 504 while the handler goes on in its goroutine, inside
+/// APF's `Handle`, so the request keeps its seats until it finishes. Here
+/// one LIST's 40 MB reply crawls over a 0.1 MiB/s etcd connection: after
+/// 60 s it has timed out, yet global-default's seats are still held; when
+/// it finishes, nothing more is counted and the seats are free.
+#[test]
+fn a_request_past_its_timeout_gets_a_504_and_keeps_its_seats() {
+    use cplab::sim::models::control_plane::spec::CustomSource;
+    use cplab::sim::models::request::{ClientKind, Resource, Verb};
+    let mut spec = ControlPlaneSpec::upstream(10);
+    spec.workload.derived = false;
+    spec.consistent_list_from_cache = false;
+    spec.etcd_client.bandwidth_mib_s = 0.1;
+    spec.workload.sources = vec![CustomSource {
+        name: "one big LIST".into(),
+        rate: 0.2,
+        verb: Verb::List,
+        resource: Resource::Pods,
+        subresource: Default::default(),
+        client: ClientKind::User,
+        objects: 10_000,
+        users: 1,
+    }];
+    let mut sim = Simulation::new(&scenario(spec.clone(), 1_000.0, 0.0), 3).expect("valid");
+    // The first LIST arrives within seconds; stop new ones after it.
+    sim.advance_to(cplab::sim::from_secs(10.0));
+    sim.reconfigure(Change::ControlPlane(ControlPlaneChange::SourceRate {
+        index: 0,
+        rate: 0.0,
+    }))
+    .expect("valid");
+    let arrived = sim.summary().classes["list"].arrived;
+    assert!(arrived >= 1, "a LIST arrived");
+    let seats_in_use = |sim: &Simulation| {
+        let snapshot = sim.control_plane_snapshot(1, 10).expect("a control plane");
+        snapshot
+            .limits
+            .iter()
+            .find(|l| l.name == "global-default")
+            .map_or(0, |l| l.in_use)
+    };
+    sim.advance_to(cplab::sim::from_secs(75.0));
+    let list = sim.summary().classes["list"];
+    assert_eq!(list.timed_out, arrived, "504s at 60 s: {list:?}");
+    assert_eq!(list.completed, 0);
+    assert!(seats_in_use(&sim) > 0, "the handler still holds its seats");
+    sim.run_to_end();
+    let list = sim.summary().classes["list"];
+    assert_eq!((list.timed_out, list.completed), (arrived, 0), "{list:?}");
+    assert_eq!(seats_in_use(&sim), 0, "free once the handler ends");
+}

@@ -16,7 +16,7 @@ pub(super) const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Pro
 }
 
 use Bound::{Above, Below};
-use Measure::{Completed, Failed, InUse, P50, P99, Waiting};
+use Measure::{Completed, Failed, InUse, P99, Waiting};
 use MetricClass as M;
 
 /// The shipped scenarios' stories, the first visit's first.

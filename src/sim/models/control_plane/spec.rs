@@ -319,7 +319,8 @@ pub struct ControlPlaneSpec {
     #[serde(default = "default_mutating")]
     pub max_mutating_requests_inflight: u32,
     /// `--request-timeout` [s]: a request still unanswered this long after
-    /// arriving fails; default 60 (kubernetes.md)
+    /// arriving gets a 504, while its handler goes on holding its seats
+    /// (`pkg/server/filters/timeout.go`); default 60 (`pkg/server/config.go`)
     #[serde(default = "default_request_timeout")]
     pub request_timeout: f64,
     /// APF queue wait limit [s]: min(60 s request timeout / 4, 1 min) = 15 s (kubernetes.md)
@@ -448,6 +449,9 @@ impl ControlPlaneSpec {
         spec.article_timeout = station.queue_timeout.unwrap_or(3_600.0);
         spec.webhooks = Vec::new();
         spec.processing = station.service;
+        // A textbook station has no request timeout: its patience is the
+        // queue's (the longest allowed, so a long wait is not a 504).
+        spec.request_timeout = 3_600.0;
         spec.serialize_per_kib = 0.0;
         spec.workload.derived = false;
         spec.workload.sources = vec![CustomSource {

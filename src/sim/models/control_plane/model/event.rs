@@ -42,6 +42,11 @@ pub enum CpEvent {
     /// the seats a finished write held on for its watch notifications are
     /// free
     FinalSeatsFree { ticket: u64 },
+    /// every second: requests whose `--request-timeout` falls in the next
+    /// second get their deadline scheduled
+    TimeoutSweep,
+    /// a request reaches `--request-timeout`: a 504 if still unanswered
+    RequestDeadline { ticket: u64 },
     /// a response is written: the request completes
     Respond { ticket: u64 },
     /// a client (re)starts and discovers the API

@@ -67,6 +67,9 @@ use crate::sim::models::flow_control::{
 use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
 use crate::sim::models::watch_cache::Holder;
 
+/// How often requests near their `--request-timeout` are looked for [ns].
+const SWEEP: Nanos = 1_000_000_000;
+
 /// The stages of one API server.
 #[derive(Debug, Clone)]
 struct ApiServer {
@@ -127,6 +130,7 @@ impl ControlPlane {
             spec: spec.clone(),
         };
         model.schedule_sources(cx);
+        cx.after(SWEEP, CpEvent::TimeoutSweep);
         model
     }
 
@@ -172,7 +176,7 @@ impl ControlPlane {
     /// in the system now, counted from the model's own state, once per
     /// metric class they count in (a person's request is also a `user` one).
     pub fn in_system(&self) -> u64 {
-        (self.requests.len() + self.requests.users()) as u64
+        (self.requests.unanswered() + self.requests.users()) as u64
             + self.server.admission.calls_in_flight()
             + self.server.cache.events_in_flight() as u64
             + self.discovery.clients_starting() as u64
@@ -232,6 +236,14 @@ impl ControlPlane {
                 }
             }
             CpEvent::Respond { ticket } => self.end(cx, ticket, Outcome::Completed),
+            CpEvent::TimeoutSweep => {
+                cx.after(SWEEP, CpEvent::TimeoutSweep);
+                let until = cx.now.saturating_add(SWEEP);
+                for (ticket, deadline) in self.requests.due_before(until, self.request_timeout()) {
+                    cx.at(deadline.max(cx.now), CpEvent::RequestDeadline { ticket });
+                }
+            }
+            CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
                 if let Some(grant) = self.held.remove(&ticket) {
                     let mut started = std::mem::take(&mut self.started);
@@ -267,6 +279,7 @@ impl ControlPlane {
             discovery_client,
             stage: Stage::Queued,
             stage_since: cx.now,
+            answered: false,
         });
         let facts = self.work_facts(&kind);
         let mut started = std::mem::take(&mut self.started);
@@ -552,6 +565,26 @@ impl ControlPlane {
         }
     }
 
+    /// Request `ticket` reached `--request-timeout`
+    /// (`pkg/server/filters/timeout.go`): if it is still unanswered its
+    /// client gets a 504 now, while its handler goes on in its goroutine,
+    /// holding its seats, until it ends (then unmeasured).
+    fn request_deadline(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
+        let Some(request) = self.requests.answer_timed_out(ticket) else {
+            return;
+        };
+        let measured = self.metrics.measured(request.arrived);
+        let class = MetricClass::from(request.kind.class());
+        let user = request.kind.client == ClientKind::User;
+        let client = request.discovery_client;
+        for class in std::iter::once(class).chain(user.then_some(MetricClass::User)) {
+            self.metrics[class].timed_out(cx.now, measured);
+        }
+        if let Some(client) = client {
+            self.discovery.answered(cx, client, &mut self.metrics);
+        }
+    }
+
     /// The request ends one way or another.
     fn end(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, outcome: Outcome) {
         self.release_seats(cx, ticket);
@@ -559,6 +592,10 @@ impl ControlPlane {
             return;
         };
         self.server.admission.forget(ticket);
+        if request.answered {
+            // Its client had its 504 already.
+            return;
+        }
         let measured = self.metrics.measured(request.arrived);
         let class = MetricClass::from(request.kind.class());
         let user = request.kind.client == ClientKind::User;

@@ -21,6 +21,9 @@ pub(super) struct Request {
     pub stage: Stage,
     /// when it entered its stage [ns]
     pub stage_since: Nanos,
+    /// its client got a 504 at `--request-timeout`; its handler goes on
+    /// (holding its seats) until it ends, unmeasured
+    pub answered: bool,
 }
 
 /// How a request ends: exactly once, one of these.
@@ -38,6 +41,8 @@ pub(super) enum Outcome {
 pub(super) struct Requests {
     by_ticket: IdMap<u64, Request>,
     next_ticket: u64,
+    /// requests in flight whose client already got a 504
+    answered: usize,
 }
 
 impl Requests {
@@ -58,7 +63,40 @@ impl Requests {
     }
 
     pub fn remove(&mut self, ticket: u64) -> Option<Request> {
-        self.by_ticket.remove(&ticket)
+        let request = self.by_ticket.remove(&ticket)?;
+        self.answered -= request.answered as usize;
+        Some(request)
+    }
+
+    /// Request `ticket` reached `--request-timeout` unanswered: its client
+    /// gets a 504 now. Returns it, if it was in flight and not answered yet.
+    pub fn answer_timed_out(&mut self, ticket: u64) -> Option<&Request> {
+        let request = self.by_ticket.get_mut(&ticket)?;
+        if request.answered {
+            return None;
+        }
+        request.answered = true;
+        self.answered += 1;
+        Some(request)
+    }
+
+    /// Tickets of the requests in flight whose timeout falls before `until`
+    /// [ns] and that are not answered yet, with their deadline.
+    pub fn due_before(&self, until: Nanos, timeout: Nanos) -> Vec<(u64, Nanos)> {
+        let mut due: Vec<(u64, Nanos)> = self
+            .by_ticket
+            .iter()
+            .filter(|(_, r)| !r.answered)
+            .map(|(&ticket, r)| (ticket, r.arrived.saturating_add(timeout)))
+            .filter(|&(_, deadline)| deadline < until)
+            .collect();
+        due.sort_unstable();
+        due
+    }
+
+    /// Requests in flight that still await an answer.
+    pub fn unanswered(&self) -> usize {
+        self.by_ticket.len() - self.answered
     }
 
     /// Moves request `ticket` into `stage` at `now` [ns]; its kind, if it
@@ -82,11 +120,11 @@ impl Requests {
         self.by_ticket.len()
     }
 
-    /// Requests of people (kubectl) in flight.
+    /// Requests of people (kubectl) in flight, not answered yet.
     pub fn users(&self) -> usize {
         self.by_ticket
             .values()
-            .filter(|r| r.kind.client == ClientKind::User)
+            .filter(|r| r.kind.client == ClientKind::User && !r.answered)
             .count()
     }
 
