@@ -187,7 +187,10 @@ fn tip_apf_node_high_runs_out_of_seats_at_three_and_three() {
 }
 
 /// Max inflight's tip: no queue, so over the mutating limit a write gets
-/// 429 at once, and the writes admitted stay fast.
+/// 429 at once, and the writes admitted stay fast. Its client retries the
+/// 429 a second later (client-go `rest/with_retry.go`; `maxinflight.go`
+/// sends Retry-After 1), which adds attempts: 43% of them are 429s over
+/// the run, where a quarter were before clients retried.
 #[test]
 fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
     use cplab::lab::Control::{FlowControl, MaxMutatingRequestsInflight as Mutating, Nodes};
@@ -198,8 +201,8 @@ fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
     let m = &classes["mutating"];
     let share = m.rejected as f64 / m.arrived as f64;
     assert!(
-        (0.15..0.35).contains(&share),
-        "about a quarter rejected: {m:?}"
+        (0.15..0.5).contains(&share),
+        "a quarter to a half rejected: {m:?}"
     );
     assert!(
         m.p99_s < 0.1 && m.mean_queue_wait_s == 0.0,

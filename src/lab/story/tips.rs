@@ -148,8 +148,10 @@ pub const TIPS: &[Story] = &[
         preset: "k8s-1.32",
         steps: &[Step {
             text: "Max inflight (APF off) at 5,000 nodes with max-mutating-requests-inflight \
-                   lowered to 3: over the limit a write gets 429 at once, about a quarter of \
-                   them, and the rest stay fast: there is no queue to wait in.",
+                   lowered to 3: over the limit a write gets 429 at once, and its client \
+                   retries it a second later (client-go honours the Retry-After), so a quarter \
+                   to two-fifths of the attempts are 429s. The writes admitted stay fast: \
+                   there is no queue to wait in.",
             acts: &[
                 Act::Choose(Control::FlowControl, "max-inflight"),
                 Act::Set(Control::Nodes, 5_000.0),
@@ -160,7 +162,7 @@ pub const TIPS: &[Story] = &[
             until: Some(20.0),
             promises: &[
                 p(M::Mutating, FailedShare, Above(0.15)),
-                p(M::Mutating, FailedShare, Below(0.35)),
+                p(M::Mutating, FailedShare, Below(0.5)),
                 p(M::Mutating, P99, Below(0.1)),
             ],
         }],

@@ -323,6 +323,10 @@ pub struct ControlPlaneSpec {
     /// (`pkg/server/filters/timeout.go`); default 60 (`pkg/server/config.go`)
     #[serde(default = "default_request_timeout")]
     pub request_timeout: f64,
+    /// retries of a request turned away with a 429: client-go's maxRetries,
+    /// default 10 (`rest/request.go`); each waits the 429's Retry-After
+    #[serde(default = "default_client_retries")]
+    pub client_retries: u8,
     /// APF queue wait limit [s]: min(60 s request timeout / 4, 1 min) = 15 s (kubernetes.md)
     #[serde(default = "default_queue_wait")]
     pub queue_wait_limit: f64,
@@ -377,6 +381,9 @@ fn default_mutating() -> u32 {
 fn default_request_timeout() -> f64 {
     60.0
 }
+fn default_client_retries() -> u8 {
+    10
+}
 fn default_queue_wait() -> f64 {
     15.0
 }
@@ -416,6 +423,7 @@ impl ControlPlaneSpec {
             max_requests_inflight: default_read_only(),
             max_mutating_requests_inflight: default_mutating(),
             request_timeout: default_request_timeout(),
+            client_retries: default_client_retries(),
             queue_wait_limit: default_queue_wait(),
             article_queue_capacity: default_article_capacity(),
             article_timeout: default_article_timeout(),
@@ -452,6 +460,8 @@ impl ControlPlaneSpec {
         // A textbook station has no request timeout: its patience is the
         // queue's (the longest allowed, so a long wait is not a 504).
         spec.request_timeout = 3_600.0;
+        // …and its customers, turned away, are lost (no retries).
+        spec.client_retries = 0;
         spec.serialize_per_kib = 0.0;
         spec.workload.derived = false;
         spec.workload.sources = vec![CustomSource {

@@ -99,6 +99,16 @@ impl FlowControl {
         }
     }
 
+    /// The Retry-After [s] of a 429 for a request of `kind`: APF's level's
+    /// (1 to 32 s); 1 for max-inflight (`maxinflight.go`) and, as an
+    /// assumption, for the article's queue.
+    pub fn retry_after(&self, kind: &RequestKind) -> u64 {
+        match self {
+            FlowControl::Apf(apf) => apf.retry_after(kind),
+            _ => 1,
+        }
+    }
+
     /// A waiting request's deadline passed: true if it was still waiting
     /// (it is now removed and gets HTTP 429).
     pub fn expire(&mut self, now: Nanos, expiry: &Expiry) -> bool {

@@ -6,6 +6,7 @@ use crate::sim::engine::time::Nanos;
 use crate::sim::models::etcd::EtcdEvent;
 use crate::sim::models::etcd::client::Wake;
 use crate::sim::models::flow_control::Expiry;
+use crate::sim::models::request::RequestKind;
 use crate::sim::models::watch_cache::Holder;
 
 #[derive(Debug, Clone, Copy)]
@@ -47,6 +48,12 @@ pub enum CpEvent {
     TimeoutSweep,
     /// a request reaches `--request-timeout`: a 504 if still unanswered
     RequestDeadline { ticket: u64 },
+    /// a client retries a request its 429 told it to retry later
+    ClientRetry {
+        kind: RequestKind,
+        retries: u8,
+        discovery_client: Option<u32>,
+    },
     /// a response is written: the request completes
     Respond { ticket: u64 },
     /// a client (re)starts and discovers the API

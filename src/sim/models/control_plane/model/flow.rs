@@ -73,6 +73,11 @@ impl FlowStage {
         }
     }
 
+    /// The Retry-After [s] a 429 for a request of `kind` carries now.
+    pub fn retry_after(&self, kind: &RequestKind) -> u64 {
+        self.current.retry_after(kind)
+    }
+
     /// Switches to another mechanism; the current one retires.
     pub fn switch(&mut self, spec: &ControlPlaneSpec, kind: FlowControlKind) {
         let fresh = flow_control(spec, kind);

@@ -203,7 +203,7 @@ impl ControlPlane {
                 self.schedule_arrival(cx, source);
                 if let Some(request) = stream_request(&self.spec.workload, source as usize, cx.rng)
                 {
-                    self.arrive(cx, request, None);
+                    self.arrive(cx, request, None, 0);
                 }
             }
             CpEvent::QueueDeadline(expiry) => self.queue_deadline(cx, expiry),
@@ -236,6 +236,11 @@ impl ControlPlane {
                 }
             }
             CpEvent::Respond { ticket } => self.end(cx, ticket, Outcome::Completed),
+            CpEvent::ClientRetry {
+                kind,
+                retries,
+                discovery_client,
+            } => self.arrive(cx, kind, discovery_client, retries),
             CpEvent::TimeoutSweep => {
                 cx.after(SWEEP, CpEvent::TimeoutSweep);
                 let until = cx.now.saturating_add(SWEEP);
@@ -258,14 +263,20 @@ impl ControlPlane {
             }
             CpEvent::DiscoverySend { client } => {
                 if let Some(request) = self.discovery.request(client, &self.spec) {
-                    self.arrive(cx, request, Some(client));
+                    self.arrive(cx, request, Some(client), 0);
                 }
             }
         }
     }
 
     /// Step 1: a request reaches the API server and meets flow control.
-    fn arrive(&mut self, cx: &mut Cx<CpEvent>, kind: RequestKind, discovery_client: Option<u32>) {
+    fn arrive(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        kind: RequestKind,
+        discovery_client: Option<u32>,
+        retries: u8,
+    ) {
         let measured = self.metrics.measured(cx.now);
         self.metrics[MetricClass::from(kind.class())].arrived(measured);
         if kind.client == ClientKind::User {
@@ -279,6 +290,7 @@ impl ControlPlane {
             discovery_client,
             stage: Stage::Queued,
             stage_since: cx.now,
+            retries,
             answered: false,
         });
         let facts = self.work_facts(&kind);
@@ -596,6 +608,21 @@ impl ControlPlane {
             // Its client had its 504 already.
             return;
         }
+        // client-go retries a 429 that carries a Retry-After, up to 10 times
+        // (`rest/request.go`, `rest/with_retry.go`): the rejection is counted,
+        // and the same request comes back that many seconds later.
+        let retry = outcome == Outcome::Rejected && request.retries < self.spec.client_retries;
+        if retry {
+            let wait = self.server.flow.retry_after(&request.kind);
+            cx.after(
+                wait.saturating_mul(1_000_000_000),
+                CpEvent::ClientRetry {
+                    kind: request.kind,
+                    retries: request.retries + 1,
+                    discovery_client: request.discovery_client,
+                },
+            );
+        }
         let measured = self.metrics.measured(request.arrived);
         let class = MetricClass::from(request.kind.class());
         let user = request.kind.client == ClientKind::User;
@@ -608,7 +635,7 @@ impl ControlPlane {
                 Outcome::TimedOut => metrics.timed_out(now, measured),
             }
         }
-        if let Some(client) = request.discovery_client {
+        if let Some(client) = request.discovery_client.filter(|_| !retry) {
             self.discovery.answered(cx, client, &mut self.metrics);
         }
     }

@@ -21,6 +21,8 @@ pub(super) struct Request {
     pub stage: Stage,
     /// when it entered its stage [ns]
     pub stage_since: Nanos,
+    /// its client's attempts before this one (client-go retries 429s)
+    pub retries: u8,
     /// its client got a 504 at `--request-timeout`; its handler goes on
     /// (holding its seats) until it ends, unmeasured
     pub answered: bool,

@@ -28,6 +28,7 @@
 pub mod bootstrap;
 pub mod dealer;
 pub mod queueset;
+pub mod retry_after;
 pub mod work;
 
 pub use dealer::Dealer;
@@ -46,6 +47,8 @@ struct ApfLevel {
     /// None for `exempt`
     queues: Option<QueueSet>,
     max_seats: u32,
+    /// the Retry-After its 429s carry
+    retry_after: retry_after::RetryAfter,
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +92,7 @@ impl Apf {
                     level,
                     queues: (level != Level::Exempt).then(|| QueueSet::new(config)),
                     max_seats: max_seats(level, config.concurrency_limit),
+                    retry_after: Default::default(),
                 }
             })
             .collect();
@@ -128,7 +132,10 @@ impl Apf {
         };
         let work = work::estimate(kind, facts, entry.max_seats);
         match queues.arrive(now, flow_hash(schema, distinguisher, kind), ticket, work) {
-            QueueAdmission::Rejected(_) => Admission::Reject,
+            QueueAdmission::Rejected(_) => {
+                entry.retry_after.dropped(now / 1_000_000_000);
+                Admission::Reject
+            }
             QueueAdmission::Executing => Admission::Run(Grant::at_once(
                 ticket,
                 now,
@@ -197,10 +204,22 @@ impl Apf {
         let WaitPlace::Apf { level, queue } = expiry.place else {
             return false;
         };
-        self.levels[level as usize]
+        let entry = &mut self.levels[level as usize];
+        let dropped = entry
             .queues
             .as_mut()
-            .is_some_and(|queues| queues.cancel(now, queue, expiry.ticket))
+            .is_some_and(|queues| queues.cancel(now, queue, expiry.ticket));
+        if dropped {
+            entry.retry_after.dropped(now / 1_000_000_000);
+        }
+        dropped
+    }
+
+    /// The Retry-After [s] a 429 for a request of `kind` carries now
+    /// (`priority-and-fairness.go`: the level's dropped-requests tracker).
+    pub fn retry_after(&self, kind: &RequestKind) -> u64 {
+        let (_, level, _) = classify(kind);
+        self.levels[level as usize].retry_after.seconds()
     }
 
     /// New server concurrency limit: every level's nominal seats follow.
