@@ -163,7 +163,7 @@ pub fn retry_delay(
                 return None;
             }
             let quorum = endpoints.max(1) / 2 + 1;
-            if attempt % quorum != 0 {
+            if !attempt.is_multiple_of(quorum) {
                 return Some(0);
             }
             let jitter = 0.9 + 0.2 * rng.uniform();
@@ -267,6 +267,15 @@ pub struct Wake {
     pub at: Nanos,
 }
 
+/// What became of a call sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sent {
+    /// every stream of its connection is taken
+    WaitingForStream,
+    /// crossing; the outbound pipe's next wake-up
+    OnWire(Option<Wake>),
+}
+
 /// One connection: two pipes and its streams.
 #[derive(Debug, Clone, Default)]
 struct Connection {
@@ -345,23 +354,17 @@ impl EtcdClient {
         })
     }
 
-    /// Sends call `id` of `kib` KiB on `connection` at `now`: `Err(())` if
-    /// it waits for a stream (a later [`EtcdClient::received`] starts it),
-    /// else the outbound pipe's next wake-up.
-    pub fn send(
-        &mut self,
-        now: Nanos,
-        connection: usize,
-        id: u64,
-        kib: f64,
-    ) -> Result<Option<Wake>, ()> {
+    /// Sends call `id` of `kib` KiB on `connection` at `now`: it waits for
+    /// a stream (a later [`EtcdClient::received`] starts it), or it is on
+    /// the wire.
+    pub fn send(&mut self, now: Nanos, connection: usize, id: u64, kib: f64) -> Sent {
         let max = self.spec.max_streams;
         let c = &mut self.connections[connection];
         if c.streams >= max {
             c.waiting.push_back((id, kib));
-            return Err(());
+            return Sent::WaitingForStream;
         }
-        Ok(self.start(now, connection, id, kib))
+        Sent::OnWire(self.start(now, connection, id, kib))
     }
 
     fn start(&mut self, now: Nanos, connection: usize, id: u64, kib: f64) -> Option<Wake> {
@@ -542,8 +545,8 @@ mod tests {
             ..Default::default()
         };
         let mut client = EtcdClient::new(&spec, 1);
-        assert!(client.send(0, 0, 1, 1.0).is_ok());
-        assert!(client.send(0, 0, 2, 1.0).is_err());
+        assert!(matches!(client.send(0, 0, 1, 1.0), Sent::OnWire(_)));
+        assert_eq!(client.send(0, 0, 2, 1.0), Sent::WaitingForStream);
         let (id, _) = client.received(10, 0).expect("the waiting call starts");
         assert_eq!(id, 2);
     }

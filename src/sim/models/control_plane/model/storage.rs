@@ -11,7 +11,7 @@ use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
-use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind, Wake, Way, retry_delay};
+use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind, Sent, Wake, Way, retry_delay};
 use crate::sim::models::etcd::{EtcdOp, EtcdReply};
 use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
 
@@ -236,7 +236,7 @@ impl Storage {
         call.connection = self.client.connection_for(call.resource.index());
         call.unavailable = false;
         self.calls.insert(id, call);
-        if let Ok(wake) = self
+        if let Sent::OnWire(wake) = self
             .client
             .send(cx.now, call.connection, id, call.request_kib)
         {
