@@ -38,9 +38,20 @@ export const TARGET_BYTES = 250_000;
  *  tips as stories and the review's fixes +2.0 (start-up 328.7 -> 330.7).
  *  The worker's +2.4 KB: the precomputed table and its unpacking (+0.8),
  *  and the stories (+1.6), which it links because it reads a job's run
- *  back from its link (url::from_query). */
-export const STARTUP_GUARD_BYTES = 334_000;
-export const WORKER_GUARD_BYTES = 266_000;
+ *  back from its link (url::from_query).
+ *
+ *  Issue 16 (the model right against upstream's code) grew the start-up
+ *  331.6 -> 339.3 KB and the worker 263.5 -> 272.8 KB, all of it in the
+ *  simulation both link: processor-shared etcd pipes with their wake-ups
+ *  and endpoint round-robin, APF's work estimator, final seats and
+ *  Retry-After tracker, subresources and webhook rules (parsed from
+ *  strings), the etcd version gate, the request-timeout sweep, client
+ *  retries, the discovery sequence, and (worker) the three-phase capacity
+ *  search. Measured on the way: a B-tree for the pipes cost 1.1 KB more
+ *  than the heap that replaced it, and two sorts 2.3 KB (one kept, on
+ *  u64s, whose code the page already had). */
+export const STARTUP_GUARD_BYTES = 342_000;
+export const WORKER_GUARD_BYTES = 276_000;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;

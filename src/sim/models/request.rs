@@ -121,15 +121,16 @@ impl Subresource {
 /// One entry of a webhook rule's `resources` (admissionregistration/v1
 /// `Rule.Resources`): `pods`, `pods/status`, `pods/*`, `*`, `*/status` or
 /// `*/*`. As upstream's matcher does
-/// (`pkg/admission/plugin/webhook/predicates/rules/rules.go`), `pods`
-/// matches the pods themselves and no subresource; `pods/*` matches every
-/// subresource of pods and not the pods; `*/*` matches everything.
+/// (`pkg/admission/plugin/webhook/predicates/rules/rules.go`,
+/// `subMatch := sub == "*" || sub == opSub`), `pods` matches the pods
+/// themselves and no subresource; `pods/*` matches the pods and every
+/// subresource of theirs; `*/*` matches everything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct ResourceRule {
     /// `None`: `*`, every resource
     pub resource: Option<Resource>,
-    /// `None`: `/*`, every subresource (and not the object itself)
+    /// `None`: `/*`, every subresource and the object itself
     pub subresource: Option<Subresource>,
 }
 
@@ -144,10 +145,7 @@ impl ResourceRule {
 
     pub fn matches(&self, resource: Resource, subresource: Subresource) -> bool {
         self.resource.is_none_or(|r| r == resource)
-            && match self.subresource {
-                Some(s) => s == subresource,
-                None => subresource != Subresource::None,
-            }
+            && self.subresource.is_none_or(|s| s == subresource)
     }
 }
 
@@ -161,7 +159,7 @@ impl TryFrom<String> for ResourceRule {
                 Resource::ALL
                     .into_iter()
                     .find(|r| r.name() == name)
-                    .ok_or_else(|| format!("unknown resource {name:?} in rule {text:?}"))?,
+                    .ok_or_else(|| format!("unknown resource \"{name}\" in rule \"{text}\""))?,
             ),
         };
         let subresource = match subresource {
@@ -170,7 +168,7 @@ impl TryFrom<String> for ResourceRule {
                 Subresource::ALL
                     .into_iter()
                     .find(|s| s.name() == name)
-                    .ok_or_else(|| format!("unknown subresource {name:?} in rule {text:?}"))?,
+                    .ok_or_else(|| format!("unknown subresource \"{name}\" in rule \"{text}\""))?,
             ),
         };
         // `*` alone is every resource without a subresource (upstream
@@ -295,7 +293,11 @@ mod tests {
         assert!(rule("pods/status").matches(Pods, S::Status));
         assert!(!rule("pods/status").matches(Pods, S::None));
         assert!(rule("pods/*").matches(Pods, S::Binding));
-        assert!(!rule("pods/*").matches(Pods, S::None));
+        assert!(
+            rule("pods/*").matches(Pods, S::None),
+            "rules.go: sub == \"*\""
+        );
+        assert!(!rule("pods/*").matches(Resource::Nodes, S::None));
         assert!(rule("*").matches(Resource::Nodes, S::None));
         assert!(!rule("*").matches(Resource::Nodes, S::Status));
         assert!(rule("*/*").matches(Resource::Nodes, S::Status));

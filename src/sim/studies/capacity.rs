@@ -321,21 +321,39 @@ impl CapacitySearch {
     }
 
     fn finish(&mut self) -> Progress {
-        // The answer is the confirmed run's, else the best verified one's
-        // (the search ran out of probes), else the scouts'.
+        // The answer is the confirmed run's; else (the search ran out of
+        // probes) the best long probe below every long failure; else the
+        // scouts'.
+        let long = |p: &&ProbeResult| p.phase != Phase::Scout;
+        let lowest_long_failure = self
+            .probes
+            .iter()
+            .filter(long)
+            .filter(|p| !p.sustainable)
+            .map(|p| p.load_factor)
+            .fold(f64::INFINITY, f64::min);
         let confirmed = self
             .probes
             .iter()
             .rev()
-            .find(|p| p.sustainable && p.phase == Phase::Confirm)
-            .cloned();
-        if confirmed.is_some() {
-            self.passed = confirmed;
-        }
+            .find(|p| p.sustainable && p.phase == Phase::Confirm);
+        let verified = self
+            .probes
+            .iter()
+            .filter(long)
+            .filter(|p| p.sustainable && p.load_factor < lowest_long_failure)
+            .max_by(|a, b| a.load_factor.total_cmp(&b.load_factor));
+        let scouted = self
+            .probes
+            .iter()
+            .filter(|p| p.sustainable && p.phase == Phase::Scout)
+            .max_by(|a, b| a.load_factor.total_cmp(&b.load_factor));
+        let answer = confirmed.or(verified).or(scouted).cloned();
         let result = CapacityResult {
-            throughput: self.passed.as_ref().map_or(0.0, |p| p.throughput),
-            load_factor: self.passed.as_ref().map_or(0.0, |p| p.load_factor),
-            at_least: self.failed.is_none() && self.passed.is_some(),
+            throughput: answer.as_ref().map_or(0.0, |p| p.throughput),
+            load_factor: answer.as_ref().map_or(0.0, |p| p.load_factor),
+            // Nothing failed: the capacity is at least the answer.
+            at_least: answer.is_some() && self.probes.iter().all(|p| p.sustainable),
             probes: self.probes.clone(),
         };
         self.done = Some(result.clone());

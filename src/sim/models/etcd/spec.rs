@@ -140,7 +140,7 @@ impl EtcdSpec {
         self.parsed_version().ok_or_else(|| {
             (
                 "version",
-                format!("must be a version like 3.5.16, got {:?}", self.version),
+                format!("must be a version like 3.5.16, got \"{}\"", self.version),
             )
         })?;
         Ok(())

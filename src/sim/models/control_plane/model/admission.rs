@@ -15,7 +15,7 @@ use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::{
     ControlPlaneSpec, FailurePolicy, WebhookHandling, WebhookType,
 };
-use crate::sim::models::request::RequestKind;
+use crate::sim::models::request::{RequestKind, Verb};
 use std::collections::VecDeque;
 
 /// The webhooks of one request still to call.
@@ -76,11 +76,15 @@ fn matching(spec: &ControlPlaneSpec, request: &RequestKind, kind: WebhookType) -
         .iter()
         .enumerate()
         .filter(|(_, h)| {
+            // Admission sees a PATCH as an UPDATE (`handlers/patch.go`).
+            let operation = |v: &Verb| {
+                *v == request.verb || (request.verb == Verb::Patch && *v == Verb::Update)
+            };
             h.kind == kind
+                && h.verbs.iter().any(operation)
                 && h.resources
                     .iter()
                     .any(|r| r.matches(request.resource, request.subresource))
-                && h.verbs.contains(&request.verb)
         })
         .map(|(i, _)| i as u8)
         .collect()
@@ -291,7 +295,7 @@ mod tests {
     use super::*;
     use crate::sim::engine::random::SimRng;
     use crate::sim::models::control_plane::workload::Source;
-    use crate::sim::models::request::{Subresource, Verb};
+    use crate::sim::models::request::Subresource;
 
     /// admissionregistration/v1 `Rule.Resources` ("pods" names no
     /// subresource) and `pkg/admission/plugin/webhook/predicates/rules/

@@ -130,7 +130,7 @@ impl ControlPlane {
             spec: spec.clone(),
         };
         model.schedule_sources(cx);
-        cx.after(SWEEP, CpEvent::TimeoutSweep);
+        cx.after(model.sweep_period(), CpEvent::TimeoutSweep);
         model
     }
 
@@ -180,6 +180,13 @@ impl ControlPlane {
             + self.server.admission.calls_in_flight()
             + self.server.cache.events_in_flight() as u64
             + self.discovery.clients_starting() as u64
+    }
+
+    /// How often requests near their timeout are looked for [ns]: every
+    /// second, or every timeout if it is shorter (a deadline is then never
+    /// found late).
+    fn sweep_period(&self) -> Nanos {
+        SWEEP.min(self.request_timeout()).max(1)
     }
 
     /// `--request-timeout` [ns].
@@ -242,8 +249,9 @@ impl ControlPlane {
                 discovery_client,
             } => self.arrive(cx, kind, discovery_client, retries),
             CpEvent::TimeoutSweep => {
-                cx.after(SWEEP, CpEvent::TimeoutSweep);
-                let until = cx.now.saturating_add(SWEEP);
+                let period = self.sweep_period();
+                cx.after(period, CpEvent::TimeoutSweep);
+                let until = cx.now.saturating_add(period);
                 for (ticket, deadline) in self.requests.due_before(until, self.request_timeout()) {
                     cx.at(deadline.max(cx.now), CpEvent::RequestDeadline { ticket });
                 }

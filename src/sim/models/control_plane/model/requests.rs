@@ -85,15 +85,23 @@ impl Requests {
     /// Tickets of the requests in flight whose timeout falls before `until`
     /// [ns] and that are not answered yet, with their deadline.
     pub fn due_before(&self, until: Nanos, timeout: Nanos) -> Vec<(u64, Nanos)> {
-        let mut due: Vec<(u64, Nanos)> = self
+        let mut due: Vec<u64> = self
             .by_ticket
             .iter()
-            .filter(|(_, r)| !r.answered)
-            .map(|(&ticket, r)| (ticket, r.arrived.saturating_add(timeout)))
-            .filter(|&(_, deadline)| deadline < until)
+            .filter(|(_, r)| !r.answered && r.arrived.saturating_add(timeout) < until)
+            .map(|(&ticket, _)| ticket)
             .collect();
+        // In ticket order, which is arrival order: the same on every
+        // platform (the map's order is not: its hash depends on usize).
         due.sort_unstable();
-        due
+        due.into_iter()
+            .map(|ticket| {
+                (
+                    ticket,
+                    self.by_ticket[&ticket].arrived.saturating_add(timeout),
+                )
+            })
+            .collect()
     }
 
     /// Requests in flight that still await an answer.

@@ -295,6 +295,15 @@ impl Storage {
                     self.send(cx, id, call);
                 }
             }
+            // Its messages still crossing arrive at once (their wake-ups
+            // would find no client, and the requests would never end).
+            for (call, way) in dropped.take_crossing() {
+                let event = match way {
+                    Way::Out => CpEvent::EtcdArrives { call },
+                    Way::In => CpEvent::EtcdReceived { call },
+                };
+                cx.at(cx.now, event);
+            }
         }
     }
 
