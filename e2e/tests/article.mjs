@@ -83,8 +83,8 @@ export default [
         check(/not computed/.test(cost), `${preset}: the cost is not invented (${cost})`);
       }
       // The README's figures for seed 1.
-      check(await modelFigure(page, 'cell-0-k8s-1.32') === 41168, `${query}: 1.32 sustains 41,168 req/s`);
-      check(await modelFigure(page, 'cell-0-k8s-1.30') === 6390, `${query}: 1.30 sustains 6,390 req/s`);
+      check(await modelFigure(page, 'cell-0-k8s-1.32') === 37817, `${query}: 1.32 sustains 37,817 req/s`);
+      check(await modelFigure(page, 'cell-0-k8s-1.30') === 12572, `${query}: 1.30 sustains 12,572 req/s`);
       check(await modelFigure(page, 'cell-3-single-binary') === 1, 'one node for the single binary');
     }
     await page.goto(`${base}?panel=compare`);
@@ -130,15 +130,22 @@ export default [
     check(upgrade > older, `1.32 sustains more than 1.30 in the model: ${upgrade} vs ${older}`);
   }],
 
-  ['the case study from its link: after beats before, and the model says which change did it', async ({ base, open }) => {
+  // The case runs the article's etcd 3.5.8, too old for consistent reads
+  // from the cache (k8s.io/apiserver storage/feature): the upgrade leaves
+  // the CI job's LISTs on etcd, and no change moves people's p99 by 5%.
+  ['the case study from its link: on etcd 3.5.8 no change moves people\'s p99, and the findings say why', async ({ base, open }) => {
     const { page } = await open();
     await page.goto(`${base}?panel=case-study`);
     await jobDone(page, 300_000);
     const p99 = async (mask) => seconds((await page.getByTestId(`case-row-${mask}`).locator('td').first().textContent()) ?? '');
     const before = await p99(0);
     const after = await p99(15);
-    check(before > 0 && after > 0 && after < before, `people's p99 after ${after} s, before ${before} s`);
-    check(/Upgrade to 1.32/.test(await page.getByTestId('case-findings').textContent()), 'the findings name the upgrade');
+    const upgrade = await p99(1);
+    check(before > 0 && after > 0 && Math.abs(after / before - 1) < 0.05, `people's p99 after ${after} s, before ${before} s`);
+    check(upgrade === before, `the upgrade alone: ${upgrade} s, before ${before} s`);
+    const findings = await page.getByTestId('case-findings').textContent();
+    check(/No change on its own moves/.test(findings), 'the findings say no change moves it');
+    check(/etcd 3\.5\.13/.test(findings) && /Upgrade to 1.32/.test(findings), 'the findings name the upgrade and the etcd it needs');
     await page.getByRole('button', { name: 'After' }).click();
     check((await readout(page, 'case-p99')) === (await page.getByTestId('case-row-15').locator('td').first().textContent()).trim(),
       'the After toggle shows the after row');

@@ -173,7 +173,8 @@ export default [
     await page.setViewportSize({ width: 700, height: 450 });
     await page.goto(src);
     await page.getByTestId('embed').waitFor();
-    await waitForSimTime(page, 2);
+    // A few closed windows, so that each quantile is a line.
+    await waitForSimTime(page, 4);
     check((await ink(page.getByTestId('latency-chart'))) > 100, 'the embedded chart draws');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     check(overflow <= 1, `the embed is ${overflow} px wider than 700 px`);

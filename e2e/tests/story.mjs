@@ -87,7 +87,7 @@ export default [
     await card.getByTestId('story-next').click();
     check(await card.getAttribute('data-step') === '2', 'at the third step');
     check(await page.getByRole('radio', { name: 'From etcd' }).isChecked(), 'the step switched Consistent LIST as a reader would');
-    check(await page.getByRole('tab', { name: 'Mutating' }).getAttribute('aria-selected') === 'true', 'and shows the chart it talks about');
+    check(await page.getByRole('tab', { name: 'LIST', exact: true }).getAttribute('aria-selected') === 'true', 'and shows the chart it talks about');
   }],
 
   ['the diagram is an interface: a click on a part opens its explanation, whose tip is a story to try', async ({ base, open }) => {

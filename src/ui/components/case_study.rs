@@ -61,17 +61,27 @@ fn findings(rows: &[CaseRow]) -> Vec<String> {
             .unwrap_or(std::cmp::Ordering::Equal)
     }) {
         let change = CHANGES[best.mask.trailing_zeros() as usize % CHANGES.len()];
-        out.push(format!(
-            "The change that moves people's p99 most in the model is “{}” ({}): from {} to {}.",
-            change.label,
-            if change.upstream {
-                "upstream"
-            } else {
-                "the article's, not upstream"
-            },
-            format::latency(b.kubectl_p99_s),
-            format::latency(best.result.kubectl_p99_s)
-        ));
+        let moved = 1.0 - best.result.kubectl_p99_s / b.kubectl_p99_s.max(1e-9);
+        if moved < 0.05 {
+            out.push(format!(
+                "No change on its own moves people's p99 by 5% or more in the model: {} before, {} at best (“{}”).",
+                format::latency(b.kubectl_p99_s),
+                format::latency(best.result.kubectl_p99_s),
+                change.label
+            ));
+        } else {
+            out.push(format!(
+                "The change that moves people's p99 most in the model is “{}” ({}): from {} to {}.",
+                change.label,
+                if change.upstream {
+                    "upstream"
+                } else {
+                    "the article's, not upstream"
+                },
+                format::latency(b.kubectl_p99_s),
+                format::latency(best.result.kubectl_p99_s)
+            ));
+        }
     }
     for row in &singles {
         let change = CHANGES[row.mask.trailing_zeros() as usize % CHANGES.len()];
@@ -177,8 +187,8 @@ pub fn case_study(props: &CaseStudyProps) -> Html {
             <h3>{ "What the model says" }</h3>
             <ul class="findings" data-testid="case-findings">
                 { for findings(&rows).into_iter().map(|f| html! { <li>{ f }</li> }) }
-                <li>{ "“Aggregated discovery on”: it is GA and on by default in 1.30, so only clients that did not use it gain; in the model it cuts each restarting client's start-up from about 12 s to milliseconds. Removing thousands of cheap discovery requests also makes the p99 over all API requests look worse: a p99 over a mix moves with the mix." }</li>
-                <li>{ "“Upgrade to 1.32”: the upstream change that matters here is ConsistentListFromCache (on since 1.31): the CI job's LISTs are served from the watch cache instead of etcd, so they no longer block the pods' etcd connection." }</li>
+                <li>{ "“Aggregated discovery on”: it is GA and on by default in 1.30, so only clients that did not use it gain, and little: client-go's discovery client bursts 300 requests, so even legacy discovery's 72 take milliseconds. It cuts the requests per restarting client from 72 to 2. Removing thousands of cheap discovery requests also makes the p99 over all API requests look worse: a p99 over a mix moves with the mix." }</li>
+                <li>{ "“Upgrade to 1.32”: the upstream change that would matter here is ConsistentListFromCache (on since 1.31), which serves the CI job's LISTs from the watch cache instead of etcd. But it needs etcd 3.5.13 or later (k8s.io/apiserver storage/feature), and the article's cluster runs etcd 3.5.8: the LISTs stay on etcd and the upgrade changes nothing. With etcd 3.5.16 the upgrade alone takes people's p99 from 1.15 s to 0.20 s (cplab, seed 1)." }</li>
             </ul>
         </section>
     }
