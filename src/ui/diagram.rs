@@ -396,9 +396,15 @@ impl Diagram {
             ctx.set_fill_style_str(self.palette.bar);
             ctx.fill_rect(x, y + 30.0 - h, 8.0, h);
         }
+        let connections = s.etcd_connections as usize;
+        let text = if connections > n {
+            format!("{n} clients, {connections} connections")
+        } else {
+            format!("{connections} connections")
+        };
         self.label(
             ctx,
-            &format!("{n} connections"),
+            &text,
             sx + 55.0,
             sy + (n.div_ceil(per_row)) as f64 * 40.0 + 6.0,
             "center",

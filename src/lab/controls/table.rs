@@ -187,7 +187,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
     Row {
         control: Control::EtcdConnections,
         label: "etcd connections",
-        hint: "The article's etcd connection pool (default 10). Upstream uses one connection per resource.",
+        hint: "The article's etcd connection pool (default 10). Upstream has one client per resource, with one connection per etcd endpoint.",
         key: "etcd-connections",
         input: Input::Slider {
             range: range(1.0, 100.0, true, true),
@@ -313,7 +313,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
     Row {
         control: Control::EtcdClient,
         label: "etcd client",
-        hint: "clientv3's connection per resource (upstream), or the article's pool of connections.",
+        hint: "clientv3: a client per resource, one connection per etcd endpoint (upstream); or the article's pool of connections.",
         key: "etcd-client",
         input: Input::Switch(&[
             upstream("Per resource", "per-resource"),

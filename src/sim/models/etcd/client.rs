@@ -444,6 +444,11 @@ impl EtcdClient {
         crossing
     }
 
+    /// Connections in all (upstream: resources × endpoints).
+    pub fn connections(&self) -> usize {
+        self.connections.len()
+    }
+
     /// Streams in use per resource's client upstream (its endpoints'
     /// connections together), per connection of the pool (for drawing).
     pub fn streams_in_use(&self) -> Vec<u32> {

@@ -50,8 +50,11 @@ pub struct ControlPlaneSnapshot {
     /// holders and waiters of the watch cache's locks, per resource
     pub cache_holders: Vec<u32>,
     pub cache_waiters: Vec<u32>,
-    /// streams in use on each etcd connection
+    /// streams in use per resource's etcd client upstream (its endpoints'
+    /// connections together), per connection of the article's pool
     pub etcd_streams: Vec<u32>,
+    /// the etcd client's connections in all
+    pub etcd_connections: u32,
     pub etcd: EtcdSnapshot,
     /// a sample of requests in flight (1 in `every`, at most `max`)
     pub requests: Vec<InFlight>,
@@ -72,6 +75,7 @@ impl ControlPlane {
             cache_holders: server.cache.per_resource(RwLock::holders),
             cache_waiters: server.cache.per_resource(RwLock::waiters),
             etcd_streams: server.storage.streams_in_use(),
+            etcd_connections: server.storage.connections() as u32,
             etcd: self.etcd.snapshot(),
             requests: self
                 .requests

@@ -402,8 +402,14 @@ impl Storage {
         }
     }
 
-    /// Per connection: streams in use (for drawing).
+    /// Streams in use per resource's client upstream, per connection of
+    /// the article's pool (for drawing).
     pub fn streams_in_use(&self) -> Vec<u32> {
         self.client.streams_in_use()
+    }
+
+    /// The current client's connections in all.
+    pub fn connections(&self) -> usize {
+        self.client.connections()
     }
 }
