@@ -152,25 +152,32 @@ impl ResourceRule {
 impl TryFrom<String> for ResourceRule {
     type Error = String;
     fn try_from(text: String) -> Result<Self, String> {
+        /// `*` (None), or the one of `all` named `name`.
+        fn named<T: Copy>(
+            all: &[T],
+            name_of: fn(T) -> &'static str,
+            name: &str,
+            what: &str,
+            text: &str,
+        ) -> Result<Option<T>, String> {
+            if name == "*" {
+                return Ok(None);
+            }
+            all.iter()
+                .copied()
+                .find(|&t| name_of(t) == name)
+                .map(Some)
+                .ok_or_else(|| format!("unknown {what} \"{name}\" in rule \"{text}\""))
+        }
         let (resource, subresource) = text.split_once('/').unwrap_or((&text, ""));
-        let resource = match resource {
-            "*" => None,
-            name => Some(
-                Resource::ALL
-                    .into_iter()
-                    .find(|r| r.name() == name)
-                    .ok_or_else(|| format!("unknown resource \"{name}\" in rule \"{text}\""))?,
-            ),
-        };
-        let subresource = match subresource {
-            "*" => None,
-            name => Some(
-                Subresource::ALL
-                    .into_iter()
-                    .find(|s| s.name() == name)
-                    .ok_or_else(|| format!("unknown subresource \"{name}\" in rule \"{text}\""))?,
-            ),
-        };
+        let resource = named(&Resource::ALL, Resource::name, resource, "resource", &text)?;
+        let subresource = named(
+            &Subresource::ALL,
+            Subresource::name,
+            subresource,
+            "subresource",
+            &text,
+        )?;
         // `*` alone is every resource without a subresource (upstream
         // reads it as "*" and "").
         Ok(Self {

@@ -226,13 +226,14 @@ impl Pipe {
         self.next(kib_per_ns)
     }
 
-    /// The wake-up of `epoch` at `now`: the messages across go to `done`.
+    /// The wake-up of `epoch` at `now`: the messages across go to `done`,
+    /// each with `now`.
     fn wake(
         &mut self,
         now: Nanos,
         epoch: u32,
         kib_per_ns: f64,
-        done: &mut Vec<u64>,
+        done: &mut Vec<(u64, Nanos)>,
     ) -> Option<(Nanos, u32)> {
         if epoch != self.epoch {
             return None;
@@ -240,12 +241,14 @@ impl Pipe {
         self.advance(now, kib_per_ns);
         // The first is across (it was woken for); the others within rounding.
         let slack = 1e-9 * self.served.max(1.0);
+        let mut first = true;
         while let Some(&Reverse((tag, id))) = self.crossing.peek() {
-            if !done.is_empty() && f64::from_bits(tag) > self.served + slack {
+            if !first && f64::from_bits(tag) > self.served + slack {
                 break;
             }
+            first = false;
             self.crossing.pop();
-            done.push(id);
+            done.push((id, now));
         }
         self.next(kib_per_ns)
     }
@@ -403,11 +406,10 @@ impl EtcdClient {
             Way::Out => &mut c.outbound,
             Way::In => &mut c.inbound,
         };
-        let mut across = Vec::new();
-        let next = pipe.wake(wake.at, wake.epoch, rate, &mut across);
-        for id in across {
-            let half_rtt = self.rtt.sample(rng) / 2;
-            done.push((id, wake.at.saturating_add(half_rtt)));
+        let start = done.len();
+        let next = pipe.wake(wake.at, wake.epoch, rate, done);
+        for (_, at) in &mut done[start..] {
+            *at = at.saturating_add(self.rtt.sample(rng) / 2);
         }
         self.wake(connection, wake.way, next)
     }

@@ -42,6 +42,7 @@ mod reconfigure;
 mod requests;
 mod snapshot;
 mod storage;
+mod timeout;
 
 pub use cache::LockId;
 pub use event::CpEvent;
@@ -53,22 +54,17 @@ use requests::{Outcome, Request, Requests};
 use storage::{CallFor, ReadPath, Received, read_path};
 
 use super::spec::{ControlPlaneSpec, WebhookHandling};
-use super::workload::{
-    stored_objects, stream_count, stream_rate, stream_request, tracked_watchers,
-};
+use super::workload::{stream_count, stream_rate, stream_request};
 use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::random::DurationSampler;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::etcd::{Etcd, EtcdReply};
 use crate::sim::models::flow_control::{
-    Admission as FlowAdmission, Expiry, Grant, LimitSnapshot, Slot, WorkFacts,
+    Admission as FlowAdmission, Expiry, Grant, LimitSnapshot, Slot,
 };
-use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
+use crate::sim::models::request::{ClientKind, RequestKind, Resource};
 use crate::sim::models::watch_cache::Holder;
-
-/// How often requests near their `--request-timeout` are looked for [ns].
-const SWEEP: Nanos = 1_000_000_000;
 
 /// The stages of one API server.
 #[derive(Debug, Clone)]
@@ -182,13 +178,6 @@ impl ControlPlane {
             + self.discovery.clients_starting() as u64
     }
 
-    /// How often requests near their timeout are looked for [ns]: every
-    /// second, or every timeout if it is shorter (a deadline is then never
-    /// found late).
-    fn sweep_period(&self) -> Nanos {
-        SWEEP.min(self.request_timeout()).max(1)
-    }
-
     /// `--request-timeout` [ns].
     fn request_timeout(&self) -> Nanos {
         from_secs(self.spec.request_timeout)
@@ -248,14 +237,7 @@ impl ControlPlane {
                 retries,
                 discovery_client,
             } => self.arrive(cx, kind, discovery_client, retries),
-            CpEvent::TimeoutSweep => {
-                let period = self.sweep_period();
-                cx.after(period, CpEvent::TimeoutSweep);
-                let until = cx.now.saturating_add(period);
-                for (ticket, deadline) in self.requests.due_before(until, self.request_timeout()) {
-                    cx.at(deadline.max(cx.now), CpEvent::RequestDeadline { ticket });
-                }
-            }
+            CpEvent::TimeoutSweep => self.timeout_sweep(cx),
             CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
                 if let Some(grant) = self.held.remove(&ticket) {
@@ -316,26 +298,6 @@ impl ControlPlane {
         }
         self.begin_all(cx, &mut started);
         self.started = started;
-    }
-
-    /// What APF's work estimator knows of a request of `kind` as it arrives.
-    fn work_facts(&self, kind: &RequestKind) -> WorkFacts {
-        let from_cache = kind.verb == Verb::List
-            && matches!(
-                read_path(kind, self.spec.lists_from_cache()),
-                ReadPath::Cache | ReadPath::RevisionThenCache
-            );
-        WorkFacts {
-            stored: stored_objects(kind.resource, &self.spec.workload),
-            from_cache,
-            limit: 0,
-            selective: false,
-            watchers: if kind.verb.is_mutating() {
-                tracked_watchers(kind.resource)
-            } else {
-                0
-            },
-        }
     }
 
     /// A queued request's wait reached its limit.
@@ -582,26 +544,6 @@ impl ControlPlane {
         {
             self.held.insert(ticket, grant);
             cx.after(work.additional_latency, CpEvent::FinalSeatsFree { ticket });
-        }
-    }
-
-    /// Request `ticket` reached `--request-timeout`
-    /// (`pkg/server/filters/timeout.go`): if it is still unanswered its
-    /// client gets a 504 now, while its handler goes on in its goroutine,
-    /// holding its seats, until it ends (then unmeasured).
-    fn request_deadline(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(request) = self.requests.answer_timed_out(ticket) else {
-            return;
-        };
-        let measured = self.metrics.measured(request.arrived);
-        let class = MetricClass::from(request.kind.class());
-        let user = request.kind.client == ClientKind::User;
-        let client = request.discovery_client;
-        for class in std::iter::once(class).chain(user.then_some(MetricClass::User)) {
-            self.metrics[class].timed_out(cx.now, measured);
-        }
-        if let Some(client) = client {
-            self.discovery.answered(cx, client, &mut self.metrics);
         }
     }
 

@@ -135,6 +135,8 @@ pub(super) struct Storage {
     next_call: u64,
     /// requests riding on a read in flight (the article's coalescing)
     shared_reads: IdMap<SharedRead, Vec<u64>>,
+    /// scratch: the messages across a pipe at a wake-up, reused
+    across: Vec<(u64, Nanos)>,
 }
 
 impl Storage {
@@ -146,6 +148,7 @@ impl Storage {
             calls: IdMap::default(),
             next_call: 0,
             shared_reads: IdMap::default(),
+            across: Vec::new(),
         }
     }
 
@@ -253,19 +256,20 @@ impl Storage {
     /// A connection's pipe is due: the messages across it reach etcd, or
     /// the API server, half a round trip later.
     pub fn woken(&mut self, cx: &mut Cx<CpEvent>, generation: u32, wake: Wake) {
-        let mut across = Vec::new();
+        let mut across = std::mem::take(&mut self.across);
         let next = match self.client_for(generation) {
             Some(client) => client.woken(wake, cx.rng, &mut across),
-            None => return,
+            None => None,
         };
         self.schedule(cx, generation, next);
-        for (call, at) in across {
+        for (call, at) in across.drain(..) {
             let event = match wake.way {
                 Way::Out => CpEvent::EtcdArrives { call },
                 Way::In => CpEvent::EtcdReceived { call },
             };
             cx.at(at, event);
         }
+        self.across = across;
     }
 
     /// What call `id` asks of etcd, while it is in flight.
