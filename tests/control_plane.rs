@@ -63,10 +63,13 @@ fn the_example_scenario_runs_and_every_request_ends_once() {
 #[test]
 fn more_nodes_raise_list_p99_at_fixed_limits() {
     // Users' namespace LISTs only (no rare cluster-wide relist to dominate
-    // a short run's tail): more nodes, more pods per namespace.
+    // a short run's tail): more nodes, more pods per namespace. Read from
+    // etcd: from the cache, the wait for it to be fresh (up to 100 ms, the
+    // shorter the more pods are written) would set the tail instead.
     let cluster = |nodes| {
         let mut spec = ControlPlaneSpec::upstream(nodes);
         spec.workload.controller_lists_per_minute = 0.0;
+        spec.consistent_list_from_cache = false;
         spec
     };
     let small = run(cluster(500), 60.0, &[]);
@@ -439,6 +442,7 @@ fn a_request_past_its_timeout_gets_a_504_and_keeps_its_seats() {
         client: ClientKind::User,
         objects: 10_000,
         users: 1,
+        limit: Some(0),
     }];
     let mut sim = Simulation::new(&scenario(spec.clone(), 1_000.0, 0.0), 3).expect("valid");
     // The first LIST arrives within seconds; stop new ones after it.
@@ -493,6 +497,7 @@ fn clients_retry_a_429_after_its_retry_after() {
         client: ClientKind::Operator,
         objects: 1,
         users: 1,
+        limit: None,
     }];
     let mut sim = Simulation::new(&scenario(spec, 200.0, 0.0), 5).expect("valid");
     sim.advance_to(cplab::sim::from_secs(4.0));
@@ -511,4 +516,103 @@ fn clients_retry_a_429_after_its_retry_after() {
     // A handful of GETs, 3 s each on one slot, retried every second up to
     // 10 times: several complete that a single attempt would have lost.
     assert!(reads.completed >= 4, "{reads:?}");
+}
+
+/// A spec with no derived load, only `sources`.
+fn only(sources: Vec<cplab::sim::models::control_plane::spec::CustomSource>) -> ControlPlaneSpec {
+    let mut spec = ControlPlaneSpec::upstream(10);
+    spec.workload.derived = false;
+    spec.workload.sources = sources;
+    spec
+}
+
+fn source(
+    verb: cplab::sim::models::request::Verb,
+    rate: f64,
+    client: cplab::sim::models::request::ClientKind,
+    objects: u32,
+) -> cplab::sim::models::control_plane::spec::CustomSource {
+    cplab::sim::models::control_plane::spec::CustomSource {
+        name: format!("{verb:?}"),
+        rate,
+        verb,
+        resource: cplab::sim::models::request::Resource::ConfigMaps,
+        subresource: Default::default(),
+        client,
+        objects,
+        users: 1,
+        limit: None,
+    }
+}
+
+/// k8s.io/apiserver v0.32 `pkg/storage/cacher/watch_cache.go`
+/// (`waitUntilFreshAndBlock`) and `watch_progress.go`: a consistent LIST
+/// reads etcd's revision, then waits until the cache has reached it. A
+/// resource nobody writes hears of etcd's progress only from the
+/// notifications its cache asks for, at most every 100 ms while readers
+/// wait: so its LISTs wait up to 100 ms. Writes to the resource end the
+/// wait sooner, their events carrying the cache past the revision. Before,
+/// the read went to the cache at once.
+#[test]
+fn a_consistent_list_of_a_quiet_resource_waits_for_a_progress_notification() {
+    use cplab::sim::models::request::{ClientKind::Operator, Verb};
+    let lists = || source(Verb::List, 20.0, Operator, 10);
+    let quiet = run(only(vec![lists()]), 60.0, &[]);
+    let wait = quiet["cache-wait"];
+    assert_eq!(wait.arrived, quiet["list"].arrived, "every LIST waits");
+    assert_eq!(wait.timed_out, 0);
+    assert!(wait.p50_s > 0.0002, "a notification's round trip: {wait:?}");
+    assert!(wait.p90_s > 0.02, "the 100 ms cadence: {wait:?}");
+    assert!(wait.p99_s <= 0.101, "never past the next request: {wait:?}");
+    let written = run(
+        only(vec![lists(), source(Verb::Update, 300.0, Operator, 1)]),
+        60.0,
+        &[],
+    );
+    let sooner = written["cache-wait"];
+    assert!(sooner.p99_s < wait.p99_s / 2.0, "{wait:?} → {sooner:?}");
+}
+
+/// k8s.io/apiserver v0.32 `watch_cache.go` (`blockTimeout = 3 s`) and
+/// `cacher.go` (`GetList`: on `IsTooLargeResourceVersion` the LIST goes to
+/// `c.storage.GetList`, counted as `consistent_read_total{fallback}`). With
+/// events arriving three times faster than the cache applies them, the
+/// progress notifications queue ever longer behind them: the LISTs wait 3 s, then are served from etcd, and complete.
+#[test]
+fn a_consistent_list_waits_at_most_three_seconds_then_goes_to_etcd() {
+    use cplab::sim::models::request::{ClientKind::Operator, Verb};
+    let mut spec = only(vec![
+        source(Verb::List, 2.0, Operator, 10),
+        source(Verb::Update, 3.0, Operator, 1),
+    ]);
+    spec.watch_cache.write_hold = 1.0;
+    let classes = run(spec, 40.0, &[]);
+    let (wait, list) = (classes["cache-wait"], classes["list"]);
+    assert!(wait.timed_out > 20, "fallbacks: {wait:?}");
+    assert!(
+        list.completed >= wait.timed_out,
+        "served from etcd: {list:?}"
+    );
+    assert!(list.p50_s > 3.0 && list.p50_s < 3.1, "{list:?}");
+}
+
+/// kubectl asks for 500 objects a page (`DefaultChunkSize`, kubectl
+/// `pkg/cmd/util/helpers.go`); k8s.io/apiserver v0.32 `cacher.go`
+/// (`shouldDelegateList`): a page with a `continue` token goes to etcd. So a
+/// person's LIST of 2,000 objects is 4 requests, of which only the first
+/// waits for the cache; the person waits for all 4 (the `user` class
+/// counts the command once).
+#[test]
+fn kubectl_lists_in_pages_of_500_and_only_the_first_comes_from_the_cache() {
+    use cplab::sim::models::request::{ClientKind::User, Verb};
+    let spec = only(vec![source(Verb::List, 1.0, User, 2_000)]);
+    let mut sim = Simulation::new(&scenario(spec, 120.0, 0.0), 3).expect("valid");
+    sim.run_to_end();
+    assert_conserved(&sim);
+    let classes = sim.summary().classes;
+    let (list, user, wait) = (classes["list"], classes["user"], classes["cache-wait"]);
+    assert!(user.completed > 80, "{user:?}");
+    assert_eq!(list.completed, 4 * user.completed, "{list:?} {user:?}");
+    assert_eq!(wait.completed, user.completed, "first pages only");
+    assert!(user.p50_s > 3.0 * list.p50_s, "{user:?} {list:?}");
 }

@@ -50,9 +50,12 @@ fn an_fsync_spike_slows_every_write() {
         "{:?}",
         classes["etcd-write"]
     );
+    // Their tail is the wait for the cache to be fresh (at most one
+    // 100 ms progress request away), not the disk.
     assert!(
-        classes["list"].p99_s < 0.02,
-        "LISTs from the cache hardly move"
+        classes["list"].p99_s < 0.12,
+        "LISTs from the cache hardly move: {:?}",
+        classes["list"]
     );
 }
 
@@ -109,7 +112,11 @@ fn fair_queuing_confines_a_greedy_tenant() {
 /// The A/B panel's B is never A (it would repeat A's numbers to the
 /// digit), and on a first visit it shows a difference: upstream 1.30 sends
 /// kubectl's consistent LISTs to etcd, 1.32 serves them from the watch
-/// cache (ConsistentListFromCache, beta and on by default in 1.31).
+/// cache (ConsistentListFromCache, beta and on by default in 1.31), after
+/// waiting for the cache to reach etcd's revision (`watch_cache.go`,
+/// `waitUntilFreshAndBlock`; up to one 100 ms progress request,
+/// `watch_progress.go`). For the users' small LISTs that wait is the
+/// latency KEP-2340 accepts for consistency: 1.32's p99 is the higher.
 #[test]
 fn the_ab_panels_b_is_never_a_and_its_first_view_shows_a_difference() {
     use cplab::lab::params::Params;
@@ -130,9 +137,9 @@ fn the_ab_panels_b_is_never_a_and_its_first_view_shows_a_difference() {
     let a = Params::default();
     let b = a.b_side().expect("B runs");
     let (pa, pb) = (list_p99(&a), list_p99(&b));
-    // Measured: 6.0 ms against 17.5 ms with seed 1 (23.7 ms while the etcd
-    // connection sent each reply whole, one after another).
-    assert!(pb > 2.0 * pa, "LIST p99: A {pa} s, B {pb} s");
+    // Measured with seed 1: 101.9 ms against 17.5 ms (6.0 ms for A while
+    // the model read from the cache without waiting for it).
+    assert!(pa > 2.0 * pb, "LIST p99: A {pa} s, B {pb} s");
 }
 
 /// The page's view of `preset` with `moves` (each a control and its value,

@@ -240,6 +240,7 @@ fn source(u: &mut Unstructured, i: usize) -> Result<CustomSource> {
         client: pick(u, &CLIENTS)?,
         objects: int(u, 0, 1_000_000)?,
         users: int(u, 0, 100_000)?,
+        limit: None,
     })
 }
 

@@ -265,11 +265,76 @@ pub struct RequestKind {
     pub namespace: u32,
     /// the user within its client kind (a node's number for kubelets)
     pub user: u32,
-    /// objects in scope: 1 for a single object, the matched count for a LIST
+    /// objects it returns: 1 for a single object, the matched count for a
+    /// LIST (for a page, the page's)
     pub objects: u32,
+    /// which page of a LIST it is
+    pub page: Page,
+}
+
+/// Which part of a LIST a request asks for. client-go's pager and kubectl
+/// ask for `limit` objects at a time (kubectl's `--chunk-size` is 500,
+/// `pkg/cmd/util/helpers.go`) and follow the `continue` token the answer
+/// carries until it is empty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Page {
+    /// no limit: every object in scope in one answer (informers'
+    /// `resourceVersion=0` LISTs too: the watch cache ignores their limit,
+    /// `cacher.go` `computeListLimit`)
+    #[default]
+    Whole,
+    /// the first page, with `rest` objects after it
+    First { limit: u32, rest: u32 },
+    /// a later page (it carries a `continue` token), with `rest` objects
+    /// after it
+    Continue { limit: u32, rest: u32 },
+}
+
+impl Page {
+    /// The page's `limit`, 0 when there is none.
+    pub fn limit(self) -> u32 {
+        match self {
+            Page::Whole => 0,
+            Page::First { limit, .. } | Page::Continue { limit, .. } => limit,
+        }
+    }
 }
 
 impl RequestKind {
+    /// This LIST of `self.objects` asked for `limit` at a time (0: at
+    /// once): its first page.
+    pub fn paged(self, limit: u32) -> Self {
+        if limit == 0 || self.verb != Verb::List || self.objects <= limit {
+            return self;
+        }
+        Self {
+            objects: limit,
+            page: Page::First {
+                limit,
+                rest: self.objects - limit,
+            },
+            ..self
+        }
+    }
+
+    /// The page after this one, if its answer carried a `continue` token.
+    pub fn next_page(&self) -> Option<Self> {
+        match self.page {
+            Page::First { limit, rest } | Page::Continue { limit, rest } if rest > 0 => {
+                let objects = rest.min(limit);
+                Some(Self {
+                    objects,
+                    page: Page::Continue {
+                        limit,
+                        rest: rest - objects,
+                    },
+                    ..*self
+                })
+            }
+            _ => None,
+        }
+    }
+
     pub fn class(&self) -> RequestClass {
         match self.verb {
             v if v.is_mutating() => RequestClass::Mutating,

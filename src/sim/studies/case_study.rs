@@ -167,7 +167,10 @@ mod tests {
     /// `pkg/storage/feature/feature_support_checker.go`: progress requests,
     /// which consistent reads from the cache need, want etcd ≥ 3.5.13; so
     /// the upgrade to 1.32 leaves the CI job's LISTs on etcd and the kubectl
-    /// p99 where it was, and only with etcd 3.5.16 does it move it.
+    /// p99 where it was. With etcd 3.5.16 it serves only the first of the
+    /// job's 48 pages from the cache: a page with a `continue` token goes
+    /// to etcd (v0.32 `cacher.go`, `shouldDelegateList`), so the job's
+    /// command takes about as long.
     #[test]
     fn the_upgrade_serves_lists_from_the_cache_only_with_etcd_3_5_13() {
         let short = |s: &mut Scenario| s.duration = 60.0;
@@ -186,10 +189,9 @@ mod tests {
             }
         };
         let both = run(&variant(1, newer_etcd).expect("valid"), 1).expect("runs");
-        assert!(
-            both.kubectl_p99_s < before.kubectl_p99_s / 2.0,
-            "{before:?} → {both:?}"
-        );
+        assert_ne!(both.kubectl_p99_s, before.kubectl_p99_s, "the first page");
+        let moved = (both.kubectl_p99_s / before.kubectl_p99_s - 1.0).abs();
+        assert!(moved < 0.1, "{before:?} → {both:?}");
         // Aggregated discovery: two requests instead of 72, but client-go's
         // burst of 300 made the 72 fast already (milliseconds either way).
         let discovery = run(&variant(2, short).expect("valid"), 1).expect("runs");

@@ -18,6 +18,7 @@
 //! a figure and the model needs one.
 
 use crate::sim::engine::random::DurationLaw;
+use crate::sim::models::control_plane::workload::KUBECTL_CHUNK_SIZE;
 use crate::sim::models::etcd::EtcdSpec;
 use crate::sim::models::etcd::client::EtcdClientSpec;
 use crate::sim::models::flow_control::FlowControlKind;
@@ -193,6 +194,27 @@ pub struct CustomSource {
     /// distinct users sending it (flows of by-user schemas); default 1
     #[serde(default = "one")]
     pub users: u32,
+    /// a LIST's page size (`limit`; later pages follow the `continue`
+    /// token); 0 for none. Default: 500 for `user` (kubectl's
+    /// `--chunk-size`), none for the others (a client-go `List` call
+    /// without `Limit`). Ignored for `controller-manager`: informers'
+    /// `resourceVersion=0` LISTs come whole from the cache
+    #[serde(default)]
+    pub limit: Option<u32>,
+}
+
+impl CustomSource {
+    /// The page size its LISTs ask for, 0 for none. The controller
+    /// manager's are informers' `resourceVersion=0` LISTs, which the cache
+    /// answers whole (`cacher.go`, `computeListLimit`).
+    pub fn page_size(&self) -> u32 {
+        match (self.limit, self.client) {
+            (_, ClientKind::ControllerManager) => 0,
+            (Some(limit), _) => limit,
+            (None, ClientKind::User) => KUBECTL_CHUNK_SIZE,
+            (None, _) => 0,
+        }
+    }
 }
 
 fn one() -> u32 {
@@ -473,6 +495,7 @@ impl ControlPlaneSpec {
             client: ClientKind::User,
             objects: 1,
             users: 1,
+            limit: None,
         }];
         spec
     }

@@ -16,7 +16,7 @@
 //! | leader election | 1 | UPDATE lease (2 leaders, every 2 s) | system-leader-election |
 //! | controller relist | L / 60 | LIST all pods (N × P objects) | kube-controller-manager |
 //! | user reads | 0.6 U | GET pod | global-default |
-//! | user lists | 0.25 U | LIST pods of a namespace (N × P / namespaces) | global-default |
+//! | user lists | 0.25 U | LIST pods of a namespace (N × P / namespaces), 500 a page | global-default |
 //! | user writes | 0.15 U | PATCH deployment | global-default |
 //! | operators | 0.7 O / 0.3 O | GET / UPDATE configmap | service-accounts |
 
@@ -26,6 +26,10 @@ use crate::sim::models::request::{ClientKind, RequestKind, Resource, Subresource
 
 /// Namespace index meaning "all namespaces" (a cluster-scoped LIST).
 pub const ALL_NAMESPACES: u32 = u32::MAX;
+
+/// kubectl asks for LISTs 500 objects at a time (`--chunk-size`,
+/// `DefaultChunkSize` in kubectl's `pkg/cmd/util/helpers.go`).
+pub const KUBECTL_CHUNK_SIZE: u32 = 500;
 
 /// One stream of requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +101,7 @@ impl Source {
             namespace,
             user,
             objects: 1,
+            page: Default::default(),
         };
         use ClientKind::*;
         use Resource::*;
@@ -129,7 +134,8 @@ impl Source {
             Source::UserList => RequestKind {
                 objects: (pods / w.namespaces.max(1) as u64).clamp(1, u32::MAX as u64) as u32,
                 ..single(Verb::List, Pods, User, namespace, rng.below(20) as u32)
-            },
+            }
+            .paged(KUBECTL_CHUNK_SIZE),
             Source::UserPatch => single(
                 Verb::Patch,
                 Deployments,
@@ -194,7 +200,9 @@ fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> 
         namespace: rng.below(w.namespaces.max(1) as u64) as u32,
         user: rng.below(source.users.max(1) as u64) as u32,
         objects: source.objects,
+        page: Default::default(),
     }
+    .paged(source.page_size())
 }
 
 /// Watchers interested in one event of `resource`: controllers' informers
@@ -294,6 +302,43 @@ mod tests {
         assert_eq!(relist.objects, 150_000);
         assert_eq!(discovery_requests(false, 30), 52);
         assert_eq!(discovery_requests(true, 30), 2);
+    }
+
+    /// kubectl pages at 500 (`--chunk-size`, `pkg/cmd/util/helpers.go`);
+    /// informers list with `resourceVersion=0`, which the cache answers
+    /// whole whatever the limit (apiserver `cacher.go`, `computeListLimit`);
+    /// a client-go `List` without `Limit` gets one answer.
+    #[test]
+    fn kubectl_pages_at_500_and_informers_list_whole() {
+        use crate::sim::models::request::Page;
+        let w = WorkloadSpec::with_nodes(100);
+        let source = |client, limit| CustomSource {
+            name: "list".into(),
+            rate: 1.0,
+            verb: Verb::List,
+            resource: Resource::Pods,
+            subresource: Subresource::None,
+            client,
+            objects: 1_200,
+            users: 1,
+            limit,
+        };
+        let mut rng = SimRng::new(1);
+        let mut pages = |client, limit| {
+            let mut kind = custom_request(&source(client, limit), &w, &mut rng);
+            let mut objects = vec![kind.objects];
+            while let Some(next) = kind.next_page() {
+                assert!(matches!(next.page, Page::Continue { limit: 500, .. }));
+                objects.push(next.objects);
+                kind = next;
+            }
+            objects
+        };
+        assert_eq!(pages(ClientKind::User, None), [500, 500, 200]);
+        assert_eq!(pages(ClientKind::User, Some(0)), [1_200]);
+        assert_eq!(pages(ClientKind::Operator, None), [1_200]);
+        assert_eq!(pages(ClientKind::Operator, Some(500)), [500, 500, 200]);
+        assert_eq!(pages(ClientKind::ControllerManager, Some(500)), [1_200]);
     }
 
     /// client-go `discovery/discovery_client.go`, `setDiscoveryDefaults`:

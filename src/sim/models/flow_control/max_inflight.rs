@@ -91,6 +91,7 @@ mod tests {
             namespace: 0,
             user: 0,
             objects: 1,
+            page: Default::default(),
         }
     }
 

@@ -2,6 +2,19 @@
 //! long as their walk over the objects takes; every write's event takes the
 //! write lock, then the resource's dispatcher sends it to its watchers
 //! (that delay is the *watch* latency).
+//!
+//! **A consistent read waits for the cache to be fresh** (v0.32
+//! `watch_cache.go`, `waitUntilFreshAndBlock`): it has read etcd's current
+//! revision, and the cache must have reached it. The cache knows how far it
+//! has come from the events it applied and from etcd's progress
+//! notifications, which its progress requester asks for every 100 ms while
+//! a reader waits (`watch_progress.go`). A notification comes down the watch
+//! stream behind the events etcd sent before it and, like an event, takes
+//! the write lock to move the cache's revision (`UpdateResourceVersion`).
+//! After 3 s (`blockTimeout`) the reader gives up and the LIST goes to etcd
+//! (`cacher.go`: `IsTooLargeResourceVersion` → `c.storage.GetList`).
+//! Revisions are modelled as etcd's clock: an event carries the time etcd
+//! completed its write, a notification the time etcd answered it.
 
 use super::event::CpEvent;
 use crate::sim::IdMap;
@@ -17,6 +30,21 @@ use crate::sim::models::watch_cache::{CacheLocking, Holder, RwLock};
 const MAX_SHARDS: u32 = 256;
 /// Lock index meaning "no lock" (a cluster-wide read under sharding).
 const NO_LOCK: u32 = u32::MAX;
+/// How often a cache with waiting readers asks etcd for progress
+/// (`progressRequestPeriod`, `cacher/watch_progress.go`) [ns].
+pub const PROGRESS_REQUEST_PERIOD: Nanos = 100_000_000;
+/// How long a consistent read waits for the cache before it goes to etcd
+/// (`blockTimeout`, `cacher/watch_cache.go`) [ns].
+pub const FRESHNESS_TIMEOUT: Nanos = 3_000_000_000;
+
+/// What reaches the cache down a resource's watch stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Incoming {
+    /// a write's event: the cache applies it, its dispatcher sends it on
+    Event,
+    /// a progress notification: only the cache's revision moves
+    Progress,
+}
 
 /// One lock of one layout of the locks (a change of locking or of
 /// namespaces lays them out anew; holds on the old layout still end).
@@ -36,10 +64,41 @@ pub(super) struct WatchCache {
     shards: u32,
     /// when each resource's dispatcher is next free [ns]
     dispatcher_free: [Nanos; Resource::ALL.len()],
-    /// watch events in the cache's pipeline: their etcd completion time
-    /// [ns] and resource
-    events: IdMap<u64, (Nanos, Resource)>,
+    /// watch events (and progress notifications) in the cache's pipeline:
+    /// the etcd time they carry [ns] and their resource
+    events: IdMap<u64, (Nanos, Resource, Incoming)>,
     next_event: u64,
+    /// per resource, the etcd time [ns] the cache has caught up to: the
+    /// newest event or notification it applied (its `resourceVersion`)
+    caught_up: [Nanos; Resource::ALL.len()],
+    /// per resource, the consistent readers waiting for the cache to reach
+    /// their revision: (ticket, revision as etcd time [ns])
+    waiting: [Vec<(u64, Nanos)>; Resource::ALL.len()],
+    /// per resource, when its progress requester last asked etcd [ns]
+    last_progress_request: [Option<Nanos>; Resource::ALL.len()],
+    /// per resource, whether its requester's next turn is scheduled
+    requester_scheduled: [bool; Resource::ALL.len()],
+    /// progress notifications among `events`
+    notifications_in_flight: usize,
+}
+
+/// What a consistent read's wait for the cache came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Freshness {
+    /// the cache has the revision: read it now
+    Fresh,
+    /// the reader waits (it hears back through [`Released::fresh`] or its
+    /// `FreshnessTimeout`)
+    Waiting,
+}
+
+/// What the end of a hold on a lock lets go on.
+#[derive(Debug, Default)]
+pub(super) struct Released {
+    /// the reader whose walk is done
+    pub reader: Option<u64>,
+    /// consistent readers the cache has now caught up for
+    pub fresh: Vec<u64>,
 }
 
 impl WatchCache {
@@ -52,6 +111,11 @@ impl WatchCache {
             dispatcher_free: [0; Resource::ALL.len()],
             events: IdMap::default(),
             next_event: 0,
+            caught_up: [0; Resource::ALL.len()],
+            waiting: Default::default(),
+            last_progress_request: [None; Resource::ALL.len()],
+            requester_scheduled: [false; Resource::ALL.len()],
+            notifications_in_flight: 0,
         };
         cache.lay_out(spec);
         cache
@@ -124,9 +188,35 @@ impl WatchCache {
         namespace: u32,
         spec: &ControlPlaneSpec,
     ) {
+        self.incoming(cx, done_at, resource, namespace, Incoming::Event, spec);
+    }
+
+    /// A progress notification etcd sent at `revision_at` [ns] reaches the
+    /// cache: behind the events before it, it takes the write lock.
+    pub fn progress_notified(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        revision_at: Nanos,
+        resource: Resource,
+        spec: &ControlPlaneSpec,
+    ) {
+        let incoming = Incoming::Progress;
+        self.incoming(cx, revision_at, resource, ALL_NAMESPACES, incoming, spec);
+    }
+
+    fn incoming(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        revision_at: Nanos,
+        resource: Resource,
+        namespace: u32,
+        incoming: Incoming,
+        spec: &ControlPlaneSpec,
+    ) {
         let event = self.next_event;
         self.next_event += 1;
-        self.events.insert(event, (done_at, resource));
+        self.events.insert(event, (revision_at, resource, incoming));
+        self.notifications_in_flight += (incoming == Incoming::Progress) as usize;
         let index = self.lock_index(resource, namespace);
         let holder = Holder {
             id: event,
@@ -136,16 +226,81 @@ impl WatchCache {
         self.acquire(cx, index, holder);
     }
 
+    /// Consistent reader `ticket` read etcd's revision of `resource` as of
+    /// `revision_at` [ns]: fresh if the cache has it, else it waits, and
+    /// the resource's progress requester asks etcd for progress.
+    pub fn wait_until_fresh(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        ticket: u64,
+        resource: Resource,
+        revision_at: Nanos,
+    ) -> Freshness {
+        let r = resource.index();
+        if self.caught_up[r] >= revision_at {
+            return Freshness::Fresh;
+        }
+        self.waiting[r].push((ticket, revision_at));
+        cx.after(
+            FRESHNESS_TIMEOUT,
+            CpEvent::FreshnessTimeout { ticket, resource },
+        );
+        if !self.requester_scheduled[r] {
+            // Its timer fired while nobody waited (it was reset to fire at
+            // once), or is still running from its last request.
+            let next = self.last_progress_request[r]
+                .map_or(cx.now, |last| cx.now.max(last + PROGRESS_REQUEST_PERIOD));
+            cx.at(next, CpEvent::ProgressRequest { resource });
+            self.requester_scheduled[r] = true;
+        }
+        Freshness::Waiting
+    }
+
+    /// The progress requester of `resource` takes its turn: while readers
+    /// wait it asks etcd for progress, and again 100 ms later. Returns
+    /// whether it asked.
+    pub fn progress_request(&mut self, cx: &mut Cx<CpEvent>, resource: Resource) -> bool {
+        let r = resource.index();
+        self.requester_scheduled[r] = false;
+        if self.waiting[r].is_empty() {
+            return false;
+        }
+        self.last_progress_request[r] = Some(cx.now);
+        cx.after(
+            PROGRESS_REQUEST_PERIOD,
+            CpEvent::ProgressRequest { resource },
+        );
+        self.requester_scheduled[r] = true;
+        true
+    }
+
+    /// Reader `ticket`'s 3 s are up: whether it was still waiting (it now
+    /// goes to etcd).
+    pub fn give_up_waiting(&mut self, ticket: u64, resource: Resource) -> bool {
+        let waiting = &mut self.waiting[resource.index()];
+        let Some(at) = waiting.iter().position(|&(t, _)| t == ticket) else {
+            return false;
+        };
+        waiting.remove(at);
+        true
+    }
+
+    /// Readers waiting for the cache, over every resource.
+    pub fn readers_waiting(&self) -> usize {
+        self.waiting.iter().map(Vec::len).sum()
+    }
+
     /// `holder`'s hold on `lock` ends; waiters granted in turn start their
-    /// holds. A write's event goes on to its dispatcher; a read is done:
-    /// returns the reader's ticket.
+    /// holds. A read is done. An event or notification moves the cache's
+    /// revision, which may let waiting consistent readers go; an event then
+    /// goes on to its resource's dispatcher.
     pub fn released(
         &mut self,
         cx: &mut Cx<CpEvent>,
         lock: LockId,
         holder: Holder,
         spec: &ControlPlaneSpec,
-    ) -> Option<u64> {
+    ) -> Released {
         let mut granted = Vec::new();
         let locks = if lock.layout == self.layout {
             &mut self.locks
@@ -158,30 +313,51 @@ impl WatchCache {
         for next in granted {
             cx.after(next.hold, CpEvent::LockReleased { lock, holder: next });
         }
+        let mut released = Released::default();
         if !holder.write {
-            return Some(holder.id);
+            released.reader = Some(holder.id);
+            return released;
+        }
+        let Some(&(revision_at, resource, incoming)) = self.events.get(&holder.id) else {
+            return released;
+        };
+        let r = resource.index();
+        if revision_at > self.caught_up[r] {
+            self.caught_up[r] = revision_at;
+            let caught_up = revision_at;
+            self.waiting[r].retain(|&(ticket, wanted)| {
+                let fresh = wanted <= caught_up;
+                if fresh {
+                    released.fresh.push(ticket);
+                }
+                !fresh
+            });
+        }
+        if incoming == Incoming::Progress {
+            self.events.remove(&holder.id);
+            self.notifications_in_flight -= 1;
+            return released;
         }
         // The dispatcher of this resource sends the event to its watchers.
-        let &(_, resource) = self.events.get(&holder.id)?;
         let cache = &spec.watch_cache;
         let cost = from_secs(
             cache.dispatch_base + cache.dispatch_per_watcher * interested_watchers(resource) as f64,
         );
-        let slot = &mut self.dispatcher_free[resource.index()];
+        let slot = &mut self.dispatcher_free[r];
         let delivered = cx.now.max(*slot) + cost;
         *slot = delivered;
         cx.at(delivered, CpEvent::WatchDelivered { event: holder.id });
-        None
+        released
     }
 
     /// Watch event `event` reached its watchers: when etcd had it [ns].
     pub fn delivered(&mut self, event: u64) -> Option<Nanos> {
-        self.events.remove(&event).map(|(done_at, _)| done_at)
+        self.events.remove(&event).map(|(done_at, ..)| done_at)
     }
 
-    /// Watch events in the pipeline.
+    /// Watch events in the pipeline (progress notifications left out).
     pub fn events_in_flight(&self) -> usize {
-        self.events.len()
+        self.events.len() - self.notifications_in_flight
     }
 
     /// Per resource, the sum over its locks of `count` (holders, waiters).

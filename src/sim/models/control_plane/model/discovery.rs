@@ -96,6 +96,7 @@ impl Discovery {
             namespace: 0,
             user: client,
             objects,
+            page: Default::default(),
         })
     }
 

@@ -6,7 +6,7 @@ use crate::sim::engine::time::Nanos;
 use crate::sim::models::etcd::EtcdEvent;
 use crate::sim::models::etcd::client::Wake;
 use crate::sim::models::flow_control::Expiry;
-use crate::sim::models::request::RequestKind;
+use crate::sim::models::request::{RequestKind, Resource};
 use crate::sim::models::watch_cache::Holder;
 
 #[derive(Debug, Clone, Copy)]
@@ -40,6 +40,16 @@ pub enum CpEvent {
     LockReleased { lock: LockId, holder: Holder },
     /// a watch event has reached every interested watcher
     WatchDelivered { event: u64 },
+    /// the progress requester of `resource`'s cache takes its turn
+    ProgressRequest { resource: Resource },
+    /// etcd's progress notification (of its state at `revision_at` [ns])
+    /// reaches `resource`'s cache
+    ProgressNotified {
+        resource: Resource,
+        revision_at: Nanos,
+    },
+    /// consistent reader `ticket` has waited 3 s for `resource`'s cache
+    FreshnessTimeout { ticket: u64, resource: Resource },
     /// the seats a finished write held on for its watch notifications are
     /// free
     FinalSeatsFree { ticket: u64 },

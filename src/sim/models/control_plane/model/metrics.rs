@@ -14,7 +14,10 @@ use crate::sim::models::request::RequestClass;
 /// `apiserver_flowcontrol_request_wait_duration_seconds`) and `EtcdWrite`
 /// a write as the API server sees it (`etcd_request_duration_seconds`).
 /// `User` repeats the API requests of people (kubectl): the article's case
-/// study counts their timeouts.
+/// study counts their timeouts. `CacheWait` is a consistent LIST's wait for
+/// the watch cache to be fresh (`apiserver_watch_cache_read_wait_seconds`);
+/// its timeouts are the LISTs that went to etcd after 3 s
+/// (`apiserver_watch_cache_consistent_read_total{fallback="true"}`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MetricClass {
     Mutating,
@@ -26,10 +29,11 @@ pub enum MetricClass {
     QueueWait,
     EtcdWrite,
     User,
+    CacheWait,
 }
 
 impl MetricClass {
-    pub const ALL: [MetricClass; 9] = [
+    pub const ALL: [MetricClass; 10] = [
         MetricClass::Mutating,
         MetricClass::ReadSingle,
         MetricClass::List,
@@ -39,6 +43,7 @@ impl MetricClass {
         MetricClass::QueueWait,
         MetricClass::EtcdWrite,
         MetricClass::User,
+        MetricClass::CacheWait,
     ];
 
     /// The API's latency classes, in the same order as [`RequestClass::ALL`].
@@ -60,6 +65,7 @@ impl MetricClass {
             MetricClass::QueueWait => "queue-wait",
             MetricClass::EtcdWrite => "etcd-write",
             MetricClass::User => "user",
+            MetricClass::CacheWait => "cache-wait",
         }
     }
 

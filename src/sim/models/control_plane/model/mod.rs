@@ -50,6 +50,7 @@ pub use metrics::{MetricClass, Metrics};
 pub use snapshot::{ControlPlaneSnapshot, InFlight, Stage};
 
 use admission::{Next, Settled};
+use cache::Freshness;
 use requests::{Outcome, Request, Requests};
 use storage::{CallFor, ReadPath, Received, read_path};
 
@@ -175,6 +176,7 @@ impl ControlPlane {
         (self.requests.unanswered() + self.requests.users()) as u64
             + self.server.admission.calls_in_flight()
             + self.server.cache.events_in_flight() as u64
+            + self.server.cache.readers_waiting() as u64
             + self.discovery.clients_starting() as u64
     }
 
@@ -199,7 +201,7 @@ impl ControlPlane {
                 self.schedule_arrival(cx, source);
                 if let Some(request) = stream_request(&self.spec.workload, source as usize, cx.rng)
                 {
-                    self.arrive(cx, request, None, 0);
+                    self.arrive(cx, request, None, 0, None);
                 }
             }
             CpEvent::QueueDeadline(expiry) => self.queue_deadline(cx, expiry),
@@ -231,12 +233,39 @@ impl ControlPlane {
                     self.metrics[MetricClass::Watch].completed(cx.now, cx.now - done_at, measured);
                 }
             }
+            CpEvent::ProgressRequest { resource } => {
+                // A member without a leader cancels the watch streams
+                // (`WithRequireLeader`): no notification comes back.
+                if self.server.cache.progress_request(cx, resource) && self.etcd.has_leader() {
+                    let rtt = from_secs(self.spec.etcd_client.rtt.mean());
+                    let revision_at = cx.now + rtt / 2;
+                    cx.after(
+                        rtt,
+                        CpEvent::ProgressNotified {
+                            resource,
+                            revision_at,
+                        },
+                    );
+                }
+            }
+            CpEvent::ProgressNotified {
+                resource,
+                revision_at,
+            } => {
+                let cache = &mut self.server.cache;
+                cache.progress_notified(cx, revision_at, resource, &self.spec);
+            }
+            CpEvent::FreshnessTimeout { ticket, resource } => {
+                if self.server.cache.give_up_waiting(ticket, resource) {
+                    self.fall_back_to_etcd(cx, ticket);
+                }
+            }
             CpEvent::Respond { ticket } => self.end(cx, ticket, Outcome::Completed),
             CpEvent::ClientRetry {
                 kind,
                 retries,
                 discovery_client,
-            } => self.arrive(cx, kind, discovery_client, retries),
+            } => self.arrive(cx, kind, discovery_client, retries, None),
             CpEvent::TimeoutSweep => self.timeout_sweep(cx),
             CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
@@ -253,28 +282,33 @@ impl ControlPlane {
             }
             CpEvent::DiscoverySend { client } => {
                 if let Some(request) = self.discovery.request(client, &self.spec) {
-                    self.arrive(cx, request, Some(client), 0);
+                    self.arrive(cx, request, Some(client), 0, None);
                 }
             }
         }
     }
 
-    /// Step 1: a request reaches the API server and meets flow control.
+    /// Step 1: a request reaches the API server and meets flow control. A
+    /// later page continues the command that began at `command_arrived`
+    /// [ns].
     fn arrive(
         &mut self,
         cx: &mut Cx<CpEvent>,
         kind: RequestKind,
         discovery_client: Option<u32>,
         retries: u8,
+        command_arrived: Option<Nanos>,
     ) {
         let measured = self.metrics.measured(cx.now);
         self.metrics[MetricClass::from(kind.class())].arrived(measured);
-        if kind.client == ClientKind::User {
+        // A person waits for the whole command: its pages count once.
+        if kind.client == ClientKind::User && command_arrived.is_none() {
             self.metrics[MetricClass::User].arrived(measured);
         }
         let ticket = self.requests.admit(Request {
             kind,
             arrived: cx.now,
+            command_arrived: command_arrived.unwrap_or(cx.now),
             grant: None,
             cpu: self.server.processing.sample(cx.rng),
             discovery_client,
@@ -493,11 +527,56 @@ impl ControlPlane {
                             let objects = r.kind.objects;
                             self.respond(cx, ticket, objects);
                         }
-                        Some(_) => self.read_from_cache(cx, ticket),
+                        Some(_) => self.wait_until_fresh(cx, ticket, call.resource, call.done_at),
                         None => {}
                     }
                 }
             }
+        }
+    }
+
+    /// Consistent LIST `ticket` read etcd's revision as of `revision_at`
+    /// [ns]: it reads from the cache once the cache has caught up.
+    fn wait_until_fresh(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        ticket: u64,
+        resource: Resource,
+        revision_at: Nanos,
+    ) {
+        let Some(request) = self.requests.get(ticket) else {
+            return;
+        };
+        let measured = self.metrics.measured(request.arrived);
+        self.metrics[MetricClass::CacheWait].arrived(measured);
+        self.requests.enter(ticket, Stage::Cache, cx.now);
+        let cache = &mut self.server.cache;
+        if cache.wait_until_fresh(cx, ticket, resource, revision_at) == Freshness::Fresh {
+            self.cache_fresh(cx, ticket);
+        }
+    }
+
+    /// The cache has caught up for waiting consistent LIST `ticket`.
+    fn cache_fresh(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
+        let Some(request) = self.requests.get(ticket) else {
+            return;
+        };
+        let measured = self.metrics.measured(request.arrived);
+        let waited = cx.now - request.stage_since;
+        self.metrics[MetricClass::CacheWait].completed(cx.now, waited, measured);
+        self.read_from_cache(cx, ticket);
+    }
+
+    /// Consistent LIST `ticket` waited 3 s for the cache in vain: it is
+    /// served from etcd (`cacher.go`, the `fallback` of `GetList`).
+    fn fall_back_to_etcd(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
+        let Some(request) = self.requests.get(ticket) else {
+            return;
+        };
+        let measured = self.metrics.measured(request.arrived);
+        self.metrics[MetricClass::CacheWait].timed_out(cx.now, measured);
+        if let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) {
+            self.server.storage.read_objects(cx, ticket, &kind);
         }
     }
 
@@ -508,12 +587,16 @@ impl ControlPlane {
     }
 
     fn lock_released(&mut self, cx: &mut Cx<CpEvent>, lock: LockId, holder: Holder) {
-        let reader = self.server.cache.released(cx, lock, holder, &self.spec);
-        if let Some(objects) = reader
+        let released = self.server.cache.released(cx, lock, holder, &self.spec);
+        if let Some(objects) = released
+            .reader
             .and_then(|ticket| self.requests.get(ticket))
             .map(|r| r.kind.objects)
         {
             self.respond(cx, holder.id, objects);
+        }
+        for ticket in released.fresh {
+            self.cache_fresh(cx, ticket);
         }
     }
 
@@ -573,20 +656,31 @@ impl ControlPlane {
                 },
             );
         }
-        let measured = self.metrics.measured(request.arrived);
-        let class = MetricClass::from(request.kind.class());
-        let user = request.kind.client == ClientKind::User;
         let now = cx.now;
-        for class in std::iter::once(class).chain(user.then_some(MetricClass::User)) {
+        let mut count = |class: MetricClass, arrived: Nanos| {
+            let measured = self.metrics.measured(arrived);
             let metrics = &mut self.metrics[class];
             match outcome {
-                Outcome::Completed => metrics.completed(now, now - request.arrived, measured),
+                Outcome::Completed => metrics.completed(now, now - arrived, measured),
                 Outcome::Rejected => metrics.rejected(now, measured),
                 Outcome::TimedOut => metrics.timed_out(now, measured),
             }
+        };
+        count(MetricClass::from(request.kind.class()), request.arrived);
+        // A person's command ends with its last page, or any page's failure.
+        let command_goes_on = outcome == Outcome::Completed && request.kind.next_page().is_some();
+        if request.kind.client == ClientKind::User && !command_goes_on {
+            count(MetricClass::User, request.command_arrived);
         }
         if let Some(client) = request.discovery_client.filter(|_| !retry) {
             self.discovery.answered(cx, client, &mut self.metrics);
+        }
+        // A page's answer carries the `continue` token: its client asks
+        // for the next page at once (client-go's pager, kubectl).
+        if outcome == Outcome::Completed
+            && let Some(next) = request.kind.next_page()
+        {
+            self.arrive(cx, next, None, 0, Some(request.command_arrived));
         }
     }
 }

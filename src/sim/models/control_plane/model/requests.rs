@@ -12,6 +12,9 @@ pub(super) struct Request {
     pub kind: RequestKind,
     /// when it reached the API server [ns]
     pub arrived: Nanos,
+    /// when its command's first request did: a LIST's later pages continue
+    /// the command of its first [ns]
+    pub command_arrived: Nanos,
     /// its seats, while it holds them
     pub grant: Option<Grant>,
     /// API server CPU time it will use [ns], drawn at arrival

@@ -13,7 +13,7 @@ use crate::sim::engine::time::Nanos;
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
 use crate::sim::models::etcd::client::{EtcdClient, EtcdClientKind, Sent, Wake, Way, retry_delay};
 use crate::sim::models::etcd::{EtcdOp, EtcdReply};
-use crate::sim::models::request::{ClientKind, RequestKind, Resource, Verb};
+use crate::sim::models::request::{ClientKind, Page, RequestKind, Resource, Verb};
 
 /// Whom an etcd call is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,10 +53,14 @@ pub(super) enum ReadPath {
     Etcd,
 }
 
-/// Where a read of `kind` is served from.
+/// Where a read of `kind` is served from (`cacher.go`, `shouldDelegateList`
+/// at v0.32): a page with a `continue` token goes to etcd, as a GET
+/// without resourceVersion does; informers' `resourceVersion=0` LISTs are
+/// served from the cache as it is; a consistent LIST (or its first page)
+/// from the cache once it is fresh, where the etcd version allows.
 pub(super) fn read_path(kind: &RequestKind, consistent_list_from_cache: bool) -> ReadPath {
     match kind.verb {
-        // Informers list with resourceVersion=0: served from the cache.
+        Verb::List if matches!(kind.page, Page::Continue { .. }) => ReadPath::Etcd,
         Verb::List if kind.client == ClientKind::ControllerManager => ReadPath::Cache,
         Verb::List if consistent_list_from_cache => ReadPath::RevisionThenCache,
         _ => ReadPath::Etcd,
@@ -169,7 +173,7 @@ impl Storage {
             linearizable: true,
         };
         let key = SharedRead::Revision(kind.resource);
-        self.read(cx, ticket, key, op, (0.1, 0.1));
+        self.read(cx, ticket, key, op, (0.1, 0.1), true);
     }
 
     /// Request `ticket` of `kind` reads every object in scope from etcd (a
@@ -186,7 +190,10 @@ impl Storage {
             namespace: kind.namespace,
             objects: kind.objects,
         };
-        self.read(cx, ticket, key, op, (0.1, kib + 0.1));
+        // A later page reads from its own continue token's revision: no
+        // other read in flight is the same.
+        let shareable = !matches!(kind.page, Page::Continue { .. });
+        self.read(cx, ticket, key, op, (0.1, kib + 0.1), shareable);
     }
 
     /// Sends a read for request `ticket`, or lets it ride on the same read
@@ -198,8 +205,9 @@ impl Storage {
         key: SharedRead,
         op: EtcdOp,
         kib: (f64, f64),
+        shareable: bool,
     ) {
-        let purpose = if self.client.kind() == EtcdClientKind::Pool {
+        let purpose = if shareable && self.client.kind() == EtcdClientKind::Pool {
             let waiters = self.shared_reads.entry(key).or_default();
             waiters.push(ticket);
             if waiters.len() > 1 {

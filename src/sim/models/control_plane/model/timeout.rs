@@ -43,13 +43,14 @@ impl ControlPlane {
         let Some(request) = self.requests.answer_timed_out(ticket) else {
             return;
         };
-        let measured = self.metrics.measured(request.arrived);
         let class = MetricClass::from(request.kind.class());
-        let user = request.kind.client == ClientKind::User;
-        let client = request.discovery_client;
-        for class in std::iter::once(class).chain(user.then_some(MetricClass::User)) {
-            self.metrics[class].timed_out(cx.now, measured);
+        let measured = self.metrics.measured(request.arrived);
+        self.metrics[class].timed_out(cx.now, measured);
+        if request.kind.client == ClientKind::User {
+            let measured = self.metrics.measured(request.command_arrived);
+            self.metrics[MetricClass::User].timed_out(cx.now, measured);
         }
+        let client = request.discovery_client;
         if let Some(client) = client {
             self.discovery.answered(cx, client, &mut self.metrics);
         }
@@ -65,7 +66,7 @@ impl ControlPlane {
         WorkFacts {
             stored: stored_objects(kind.resource, &self.spec.workload),
             from_cache,
-            limit: 0,
+            limit: kind.page.limit(),
             selective: false,
             watchers: if kind.verb.is_mutating() {
                 tracked_watchers(kind.resource)

@@ -276,6 +276,7 @@ mod tests {
             namespace: 0,
             user,
             objects: 1,
+            page: Default::default(),
         }
     }
 
