@@ -244,3 +244,43 @@ fn an_outage_does_not_read_as_an_improvement() {
     assert!(readouts.failed_share() > 0.02, "{readouts:?}");
     assert!(note.contains("failed"), "{note}");
 }
+
+/// The page's metrics and `cplab run` of the scenario it exports agree to
+/// the digit (e2e share.mjs checks it in Chromium): here natively, with
+/// frames cut short by their event budget as on a slow machine, and the
+/// reader's changes made between frames.
+#[test]
+fn a_change_made_while_the_page_plays_replays_from_the_exported_timeline() {
+    let mut page = Params::default();
+    page.run.seed = 3;
+    page.set(Control::Nodes, 2_000.0);
+    page.set(Control::Speed, 100.0);
+    let mut live = LiveRun::new(&page).expect("runs");
+    // A slow machine: every frame spends its budget (2,000 events at the
+    // least), so frames end wherever the budget does.
+    let clock = std::cell::Cell::new(0.0);
+    let slow = || {
+        clock.set(clock.get() + 50.0);
+        clock.get()
+    };
+    let mut wall = 0.0;
+    let mut play_to = |live: &mut LiveRun, page: &mut Params, seconds: f64| {
+        while live.readouts().sim_time < seconds {
+            wall += 100.0;
+            live.frame(wall, slow);
+            live.apply(page).expect("applies");
+        }
+    };
+    play_to(&mut live, &mut page, 24.0);
+    page.set(Control::MaxRequestsInflight, 100.0);
+    page = page.reduce(Action::Toggle(Control::SlowWebhook));
+    live.apply(&page).expect("applies");
+    play_to(&mut live, &mut page, 31.0);
+    let scenario = live.export_scenario();
+    let mut replay = Simulation::new(&scenario, 3).expect("valid");
+    replay.run_to_end();
+    assert_eq!(
+        replay.summary().classes,
+        live.simulation().summary().classes
+    );
+}

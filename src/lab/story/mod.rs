@@ -218,6 +218,7 @@ fn class_words(class: MetricClass) -> &'static str {
         MetricClass::Discovery => "discovery",
         MetricClass::EtcdWrite => "store writes'",
         MetricClass::User => "users'",
+        MetricClass::CacheWait => "cache waits'",
         other => other.name(),
     }
 }

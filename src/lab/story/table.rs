@@ -388,7 +388,10 @@ pub const SCENARIOS: &[Story] = &[
                 chart: ChartClass::List,
                 speed: 2.0,
                 until: Some(60.0),
-                promises: &[p(M::List, P99, Below(0.1))],
+                promises: &[
+                    p(M::CacheWait, P99, Above(0.01)),
+                    p(M::CacheWait, P99, Below(0.101)),
+                ],
             },
         ],
     },
