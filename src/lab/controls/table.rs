@@ -351,7 +351,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
     Row {
         control: Control::ConsistentList,
         label: "Consistent LIST",
-        hint: "Consistent LISTs served from the watch cache once it has reached etcd's revision (ConsistentListFromCache, on since 1.31: up to 100 ms, after 3 s from etcd) or by etcd (1.30 and before).",
+        hint: "Consistent LISTs served from the watch cache once it has reached etcd's revision (ConsistentListFromCache, on since 1.31: usually within 100 ms, after 3 s from etcd) or by etcd (1.30 and before).",
         key: "consistent-list",
         input: Input::Switch(&[
             upstream("From cache", "cache"),

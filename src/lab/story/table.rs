@@ -255,7 +255,7 @@ pub const SCENARIOS: &[Story] = &[
             },
             Step {
                 text: "LISTs from the watch cache need no fsync and barely move: they wait only \
-                       for the cache to reach etcd's revision (up to 100 ms, the cadence of its \
+                       for the cache to reach etcd's revision (usually within 100 ms, the cadence of its \
                        progress requests), as they did before the spike.",
                 acts: &[],
                 chart: ChartClass::List,
@@ -381,7 +381,7 @@ pub const SCENARIOS: &[Story] = &[
             Step {
                 text: "Serve consistent LISTs from the watch cache, as 1.31 and later do (with \
                        etcd 3.5.13 or later). After its revision check at etcd a LIST waits for \
-                       the cache to reach that revision, up to 100 ms (the cadence of the \
+                       the cache to reach that revision, usually within 100 ms (the cadence of the \
                        cache's progress requests), then its first page comes from memory; the \
                        pages after it carry a continue token and still go to etcd.",
                 acts: &[Act::Choose(Control::ConsistentList, "cache")],

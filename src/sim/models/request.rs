@@ -302,16 +302,17 @@ impl Page {
 
 impl RequestKind {
     /// This LIST of `self.objects` asked for `limit` at a time (0: at
-    /// once): its first page.
+    /// once): its first page (the only one, if they fit).
     pub fn paged(self, limit: u32) -> Self {
-        if limit == 0 || self.verb != Verb::List || self.objects <= limit {
+        if limit == 0 || self.verb != Verb::List {
             return self;
         }
+        let objects = self.objects.min(limit);
         Self {
-            objects: limit,
+            objects,
             page: Page::First {
                 limit,
-                rest: self.objects - limit,
+                rest: self.objects - objects,
             },
             ..self
         }

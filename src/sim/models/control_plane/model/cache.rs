@@ -22,7 +22,7 @@ use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
 use crate::sim::models::control_plane::workload::{ALL_NAMESPACES, interested_watchers};
-use crate::sim::models::request::{RequestKind, Resource};
+use crate::sim::models::request::{Page, RequestKind, Resource};
 use crate::sim::models::watch_cache::{CacheLocking, Holder, RwLock};
 
 /// Most namespace shards per resource (the article's sharding): beyond this
@@ -159,7 +159,9 @@ impl WatchCache {
     }
 
     /// Request `ticket` of `kind` reads from the cache: it walks the
-    /// objects in scope under the read lock.
+    /// objects in scope under the read lock. A first page walks them all:
+    /// v0.32's `WaitUntilFreshAndList` lists the whole prefix under the
+    /// lock (`ListPrefix(key, "", 0)`), and `cacher.go` cuts the page after.
     pub fn read(
         &mut self,
         cx: &mut Cx<CpEvent>,
@@ -168,7 +170,11 @@ impl WatchCache {
         spec: &ControlPlaneSpec,
     ) {
         let cache = &spec.watch_cache;
-        let hold = from_secs(cache.read_base + cache.read_per_object * kind.objects as f64);
+        let walked = match kind.page {
+            Page::First { rest, .. } => kind.objects as f64 + rest as f64,
+            _ => kind.objects as f64,
+        };
+        let hold = from_secs(cache.read_base + cache.read_per_object * walked);
         let index = self.lock_index(kind.resource, kind.namespace);
         let holder = Holder {
             id: ticket,
@@ -292,14 +298,17 @@ impl WatchCache {
 
     /// `holder`'s hold on `lock` ends; waiters granted in turn start their
     /// holds. A read is done. An event or notification moves the cache's
-    /// revision, which may let waiting consistent readers go; an event then
-    /// goes on to its resource's dispatcher.
+    /// revision, which may let waiting consistent readers go, though not
+    /// past a write still on its way (`unreceived`: the earliest etcd time
+    /// of one, per resource); an event then goes on to its resource's
+    /// dispatcher.
     pub fn released(
         &mut self,
         cx: &mut Cx<CpEvent>,
         lock: LockId,
         holder: Holder,
         spec: &ControlPlaneSpec,
+        unreceived: impl Fn(Resource) -> Option<Nanos>,
     ) -> Released {
         let mut granted = Vec::new();
         let locks = if lock.layout == self.layout {
@@ -322,6 +331,10 @@ impl WatchCache {
             return released;
         };
         let r = resource.index();
+        let revision_at = match unreceived(resource) {
+            Some(pending) => revision_at.min(pending.saturating_sub(1)),
+            None => revision_at,
+        };
         if revision_at > self.caught_up[r] {
             self.caught_up[r] = revision_at;
             let caught_up = revision_at;

@@ -18,8 +18,10 @@
 //!    and a dispatcher fans it out to the interested watchers (that delay
 //!    is the *watch* latency). A GET without resourceVersion is a quorum
 //!    read at etcd; a consistent LIST is a cheap linearizable read for the
-//!    current revision, then the cache's read lock for as long as the walk
-//!    over the objects in scope takes.
+//!    current revision, a wait for the cache to reach it (at most 3 s,
+//!    then etcd serves it), then the cache's read lock for as long as the
+//!    walk over the objects in scope takes. A page with a `continue` token
+//!    is a quorum read at etcd.
 //! 5. **Response**: serialization, then the seats are freed.
 //!
 //! Every request ends exactly once: completed, rejected (429) or timed out /
@@ -169,9 +171,10 @@ impl ControlPlane {
         &mut self.metrics
     }
 
-    /// Requests, webhook calls, watch events and starting discovery clients
-    /// in the system now, counted from the model's own state, once per
-    /// metric class they count in (a person's request is also a `user` one).
+    /// Requests, webhook calls, watch events, consistent LISTs waiting for
+    /// the cache and starting discovery clients in the system now, counted
+    /// from the model's own state, once per metric class they count in (a
+    /// person's request is also a `user` one).
     pub fn in_system(&self) -> u64 {
         (self.requests.unanswered() + self.requests.users()) as u64
             + self.server.admission.calls_in_flight()
@@ -238,7 +241,13 @@ impl ControlPlane {
                 // (`WithRequireLeader`): no notification comes back.
                 if self.server.cache.progress_request(cx, resource) && self.etcd.has_leader() {
                     let rtt = from_secs(self.spec.etcd_client.rtt.mean());
-                    let revision_at = cx.now + rtt / 2;
+                    // etcd answers once the watch has sent every event
+                    // before it: not past a write whose event is on its way.
+                    let storage = &self.server.storage;
+                    let revision_at = match storage.earliest_unreceived_write(resource) {
+                        Some(pending) => (cx.now + rtt / 2).min(pending.saturating_sub(1)),
+                        None => cx.now + rtt / 2,
+                    };
                     cx.after(
                         rtt,
                         CpEvent::ProgressNotified {
@@ -587,7 +596,10 @@ impl ControlPlane {
     }
 
     fn lock_released(&mut self, cx: &mut Cx<CpEvent>, lock: LockId, holder: Holder) {
-        let released = self.server.cache.released(cx, lock, holder, &self.spec);
+        let storage = &self.server.storage;
+        let unreceived = |resource| storage.earliest_unreceived_write(resource);
+        let cache = &mut self.server.cache;
+        let released = cache.released(cx, lock, holder, &self.spec, unreceived);
         if let Some(objects) = released
             .reader
             .and_then(|ticket| self.requests.get(ticket))

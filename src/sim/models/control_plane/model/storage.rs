@@ -176,8 +176,9 @@ impl Storage {
         self.read(cx, ticket, key, op, (0.1, 0.1), true);
     }
 
-    /// Request `ticket` of `kind` reads every object in scope from etcd (a
-    /// quorum read), sent back whole over the resource's connection.
+    /// Request `ticket` of `kind` reads its objects (a page's, or every
+    /// one in scope) from etcd with a quorum read, sent back over the
+    /// resource's connection.
     pub fn read_objects(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, kind: &RequestKind) {
         let kib = kind.objects as f64 * kind.resource.object_kib();
         let op = EtcdOp::Read {
@@ -412,6 +413,19 @@ impl Storage {
             CallFor::Request(ticket) => vec![ticket],
             CallFor::Shared(key) => self.shared_reads.remove(&key).unwrap_or_default(),
         }
+    }
+
+    /// The earliest etcd time [ns] of a write to `resource` that etcd has
+    /// done but whose reply, and so (in the model) its watch event, has not
+    /// reached the API server: the watch stream delivers in revision order,
+    /// so the cache cannot be known to be past it.
+    pub fn earliest_unreceived_write(&self, resource: Resource) -> Option<Nanos> {
+        self.calls
+            .values()
+            .filter(|c| c.resource == resource && !c.unavailable && c.done_at > 0)
+            .filter(|c| matches!(c.op, EtcdOp::Write { .. }))
+            .map(|c| c.done_at)
+            .min()
     }
 
     /// Streams in use per resource's client upstream, per connection of
