@@ -149,10 +149,16 @@ fn every_slider_reaches_the_scenario_and_the_model_at_both_ends() {
 /// Plays `live` as the page does (100 ms frames), dispatching what its
 /// timeline changed to the page's state, until `seconds` simulated.
 fn play(live: &mut LiveRun, page: &mut Params, seconds: f64) {
+    play_on(live, page, seconds, || 0.0);
+}
+
+/// [`play`] on a machine whose clock reads `clock_ms` [ms] (the frames'
+/// event budget adapts to it).
+fn play_on(live: &mut LiveRun, page: &mut Params, seconds: f64, clock_ms: impl Fn() -> f64) {
     let mut wall = 0.0;
     while live.readouts().sim_time < seconds {
         wall += 100.0;
-        live.frame(wall, || 0.0);
+        live.frame(wall, &clock_ms);
         for change in live.take_absorbed() {
             *page = page.reduce(Action::Absorb(change));
         }
@@ -263,19 +269,11 @@ fn a_change_made_while_the_page_plays_replays_from_the_exported_timeline() {
         clock.set(clock.get() + 50.0);
         clock.get()
     };
-    let mut wall = 0.0;
-    let mut play_to = |live: &mut LiveRun, page: &mut Params, seconds: f64| {
-        while live.readouts().sim_time < seconds {
-            wall += 100.0;
-            live.frame(wall, slow);
-            live.apply(page).expect("applies");
-        }
-    };
-    play_to(&mut live, &mut page, 24.0);
+    play_on(&mut live, &mut page, 24.0, slow);
     page.set(Control::MaxRequestsInflight, 100.0);
     page = page.reduce(Action::Toggle(Control::SlowWebhook));
     live.apply(&page).expect("applies");
-    play_to(&mut live, &mut page, 31.0);
+    play_on(&mut live, &mut page, 31.0, slow);
     let scenario = live.export_scenario();
     let mut replay = Simulation::new(&scenario, 3).expect("valid");
     replay.run_to_end();

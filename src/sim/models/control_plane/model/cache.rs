@@ -299,16 +299,16 @@ impl WatchCache {
     /// `holder`'s hold on `lock` ends; waiters granted in turn start their
     /// holds. A read is done. An event or notification moves the cache's
     /// revision, which may let waiting consistent readers go, though not
-    /// past a write still on its way (`unreceived`: the earliest etcd time
-    /// of one, per resource); an event then goes on to its resource's
-    /// dispatcher.
+    /// past a write still on its way (`known_through`: how far the etcd
+    /// time it carries may take a resource's cache); an event then goes on
+    /// to its resource's dispatcher.
     pub fn released(
         &mut self,
         cx: &mut Cx<CpEvent>,
         lock: LockId,
         holder: Holder,
         spec: &ControlPlaneSpec,
-        unreceived: impl Fn(Resource) -> Option<Nanos>,
+        known_through: impl Fn(Resource, Nanos) -> Nanos,
     ) -> Released {
         let mut granted = Vec::new();
         let locks = if lock.layout == self.layout {
@@ -331,10 +331,7 @@ impl WatchCache {
             return released;
         };
         let r = resource.index();
-        let revision_at = match unreceived(resource) {
-            Some(pending) => revision_at.min(pending.saturating_sub(1)),
-            None => revision_at,
-        };
+        let revision_at = known_through(resource, revision_at);
         if revision_at > self.caught_up[r] {
             self.caught_up[r] = revision_at;
             let caught_up = revision_at;

@@ -44,6 +44,7 @@ mod reconfigure;
 mod requests;
 mod snapshot;
 mod storage;
+mod storage_stage;
 mod timeout;
 
 pub use cache::LockId;
@@ -52,9 +53,7 @@ pub use metrics::{MetricClass, Metrics};
 pub use snapshot::{ControlPlaneSnapshot, InFlight, Stage};
 
 use admission::{Next, Settled};
-use cache::Freshness;
 use requests::{Outcome, Request, Requests};
-use storage::{CallFor, ReadPath, Received, read_path};
 
 use super::spec::{ControlPlaneSpec, WebhookHandling};
 use super::workload::{stream_count, stream_rate, stream_request};
@@ -67,7 +66,6 @@ use crate::sim::models::flow_control::{
     Admission as FlowAdmission, Expiry, Grant, LimitSnapshot, Slot,
 };
 use crate::sim::models::request::{ClientKind, RequestKind, Resource};
-use crate::sim::models::watch_cache::Holder;
 
 /// The stages of one API server.
 #[derive(Debug, Clone)]
@@ -236,27 +234,7 @@ impl ControlPlane {
                     self.metrics[MetricClass::Watch].completed(cx.now, cx.now - done_at, measured);
                 }
             }
-            CpEvent::ProgressRequest { resource } => {
-                // A member without a leader cancels the watch streams
-                // (`WithRequireLeader`): no notification comes back.
-                if self.server.cache.progress_request(cx, resource) && self.etcd.has_leader() {
-                    let rtt = from_secs(self.spec.etcd_client.rtt.mean());
-                    // etcd answers once the watch has sent every event
-                    // before it: not past a write whose event is on its way.
-                    let storage = &self.server.storage;
-                    let revision_at = match storage.earliest_unreceived_write(resource) {
-                        Some(pending) => (cx.now + rtt / 2).min(pending.saturating_sub(1)),
-                        None => cx.now + rtt / 2,
-                    };
-                    cx.after(
-                        rtt,
-                        CpEvent::ProgressNotified {
-                            resource,
-                            revision_at,
-                        },
-                    );
-                }
-            }
+            CpEvent::ProgressRequest { resource } => self.progress_request(cx, resource),
             CpEvent::ProgressNotified {
                 resource,
                 revision_at,
@@ -473,142 +451,6 @@ impl ControlPlane {
             == Settled::Next
         {
             self.next_hooks(cx, ticket);
-        }
-    }
-
-    /// Step 4: the storage stage of a request, its write or read.
-    fn storage(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) else {
-            return;
-        };
-        let storage = &mut self.server.storage;
-        if kind.verb.is_mutating() {
-            storage.write(cx, ticket, kind.resource);
-            return;
-        }
-        match read_path(&kind, self.spec.lists_from_cache()) {
-            ReadPath::Cache => self.read_from_cache(cx, ticket),
-            ReadPath::RevisionThenCache => storage.read_revision(cx, ticket, &kind),
-            ReadPath::Etcd => storage.read_objects(cx, ticket, &kind),
-        }
-    }
-
-    fn etcd_received(&mut self, cx: &mut Cx<CpEvent>, call: u64) {
-        let timeout = self.request_timeout();
-        let requests = &self.requests;
-        let received = self
-            .server
-            .storage
-            .received(cx, call, |at, ticket| requests.expired(at, ticket, timeout));
-        match received {
-            Received::Nothing => {}
-            Received::GaveUp(tickets) => {
-                for ticket in tickets {
-                    self.end(cx, ticket, Outcome::TimedOut);
-                }
-            }
-            Received::Written { call, tickets } => {
-                let measured = self.metrics.measured(call.sent_at);
-                let writes = &mut self.metrics[MetricClass::EtcdWrite];
-                writes.arrived(measured);
-                writes.completed(cx.now, cx.now - call.sent_at, measured);
-                // The watch event reaches the cache; the request responds.
-                let measured = self.metrics.measured(call.done_at);
-                self.metrics[MetricClass::Watch].arrived(measured);
-                let namespace = match call.purpose {
-                    CallFor::Request(ticket) => {
-                        self.requests.get(ticket).map_or(0, |r| r.kind.namespace)
-                    }
-                    CallFor::Shared(_) => 0,
-                };
-                self.server
-                    .cache
-                    .write(cx, call.done_at, call.resource, namespace, &self.spec);
-                for ticket in tickets {
-                    self.respond(cx, ticket, 1);
-                }
-            }
-            Received::Read { call, tickets } => {
-                for ticket in tickets {
-                    match self.requests.get(ticket) {
-                        // The objects came back from etcd: write the response.
-                        Some(r) if call.returns_objects => {
-                            let objects = r.kind.objects;
-                            self.respond(cx, ticket, objects);
-                        }
-                        Some(_) => self.wait_until_fresh(cx, ticket, call.resource, call.done_at),
-                        None => {}
-                    }
-                }
-            }
-        }
-    }
-
-    /// Consistent LIST `ticket` read etcd's revision as of `revision_at`
-    /// [ns]: it reads from the cache once the cache has caught up.
-    fn wait_until_fresh(
-        &mut self,
-        cx: &mut Cx<CpEvent>,
-        ticket: u64,
-        resource: Resource,
-        revision_at: Nanos,
-    ) {
-        let Some(request) = self.requests.get(ticket) else {
-            return;
-        };
-        let measured = self.metrics.measured(request.arrived);
-        self.metrics[MetricClass::CacheWait].arrived(measured);
-        self.requests.enter(ticket, Stage::Cache, cx.now);
-        let cache = &mut self.server.cache;
-        if cache.wait_until_fresh(cx, ticket, resource, revision_at) == Freshness::Fresh {
-            self.cache_fresh(cx, ticket);
-        }
-    }
-
-    /// The cache has caught up for waiting consistent LIST `ticket`.
-    fn cache_fresh(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(request) = self.requests.get(ticket) else {
-            return;
-        };
-        let measured = self.metrics.measured(request.arrived);
-        let waited = cx.now - request.stage_since;
-        self.metrics[MetricClass::CacheWait].completed(cx.now, waited, measured);
-        self.read_from_cache(cx, ticket);
-    }
-
-    /// Consistent LIST `ticket` waited 3 s for the cache in vain: it is
-    /// served from etcd (`cacher.go`, the `fallback` of `GetList`).
-    fn fall_back_to_etcd(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(request) = self.requests.get(ticket) else {
-            return;
-        };
-        let measured = self.metrics.measured(request.arrived);
-        self.metrics[MetricClass::CacheWait].timed_out(cx.now, measured);
-        if let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) {
-            self.server.storage.read_objects(cx, ticket, &kind);
-        }
-    }
-
-    fn read_from_cache(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        if let Some(kind) = self.requests.enter(ticket, Stage::Cache, cx.now) {
-            self.server.cache.read(cx, ticket, &kind, &self.spec);
-        }
-    }
-
-    fn lock_released(&mut self, cx: &mut Cx<CpEvent>, lock: LockId, holder: Holder) {
-        let storage = &self.server.storage;
-        let unreceived = |resource| storage.earliest_unreceived_write(resource);
-        let cache = &mut self.server.cache;
-        let released = cache.released(cx, lock, holder, &self.spec, unreceived);
-        if let Some(objects) = released
-            .reader
-            .and_then(|ticket| self.requests.get(ticket))
-            .map(|r| r.kind.objects)
-        {
-            self.respond(cx, holder.id, objects);
-        }
-        for ticket in released.fresh {
-            self.cache_fresh(cx, ticket);
         }
     }
 

@@ -141,6 +141,10 @@ pub(super) struct Storage {
     shared_reads: IdMap<SharedRead, Vec<u64>>,
     /// scratch: the messages across a pipe at a wake-up, reused
     across: Vec<(u64, Nanos)>,
+    /// per resource, the writes etcd has done whose replies (and so, in
+    /// the model, watch events) are on their way: (etcd time [ns], call),
+    /// oldest first, as etcd answers in time order
+    unreceived_writes: [Vec<(Nanos, u64)>; Resource::ALL.len()],
 }
 
 impl Storage {
@@ -153,6 +157,7 @@ impl Storage {
             next_call: 0,
             shared_reads: IdMap::default(),
             across: Vec::new(),
+            unreceived_writes: Default::default(),
         }
     }
 
@@ -343,6 +348,9 @@ impl Storage {
             };
             call.unavailable = matches!(reply, EtcdReply::Unavailable(_));
             call.done_at = cx.now;
+            if !call.unavailable && matches!(call.op, EtcdOp::Write { .. }) {
+                self.unreceived_writes[call.resource.index()].push((cx.now, id));
+            }
             let (connection, kib, generation) =
                 (call.connection, call.reply_kib, call.client_generation);
             match self.client_for(generation) {
@@ -370,6 +378,10 @@ impl Storage {
         let Some(call) = self.calls.get(&id).copied() else {
             return Received::Nothing;
         };
+        let unreceived = &mut self.unreceived_writes[call.resource.index()];
+        if let Some(at) = unreceived.iter().position(|&(_, c)| c == id) {
+            unreceived.remove(at);
+        }
         if let Some(client) = self.client_for(call.client_generation)
             && let Some((_waiting, wake)) = client.received(cx.now, call.connection)
         {
@@ -415,17 +427,15 @@ impl Storage {
         }
     }
 
-    /// The earliest etcd time [ns] of a write to `resource` that etcd has
-    /// done but whose reply, and so (in the model) its watch event, has not
-    /// reached the API server: the watch stream delivers in revision order,
-    /// so the cache cannot be known to be past it.
-    pub fn earliest_unreceived_write(&self, resource: Resource) -> Option<Nanos> {
-        self.calls
-            .values()
-            .filter(|c| c.resource == resource && !c.unavailable && c.done_at > 0)
-            .filter(|c| matches!(c.op, EtcdOp::Write { .. }))
-            .map(|c| c.done_at)
-            .min()
+    /// How far the cache can know itself current for `resource` at the
+    /// etcd time `at` [ns]: not past a write etcd has done whose reply, and
+    /// so (in the model) its watch event, is still on its way, since the
+    /// watch stream delivers in revision order.
+    pub fn known_through(&self, resource: Resource, at: Nanos) -> Nanos {
+        match self.unreceived_writes[resource.index()].first() {
+            Some(&(pending, _)) => at.min(pending.saturating_sub(1)),
+            None => at,
+        }
     }
 
     /// Streams in use per resource's client upstream, per connection of
