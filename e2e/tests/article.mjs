@@ -84,8 +84,8 @@ export default [
       }
       // The README's figures for seed 1.
       const upstream = await modelFigure(page, 'cell-0-k8s-1.32');
-      check(upstream === 37819, `${query}: 1.32 sustains 37,819 req/s (shows ${upstream})`);
-      check(await modelFigure(page, 'cell-0-k8s-1.30') === 12572, `${query}: 1.30 sustains 12,572 req/s`);
+      check(upstream === 48853, `${query}: 1.32 sustains 48,853 req/s (shows ${upstream})`);
+      check(await modelFigure(page, 'cell-0-k8s-1.30') === 14451, `${query}: 1.30 sustains 14,451 req/s`);
       check(await modelFigure(page, 'cell-3-single-binary') === 1, 'one node for the single binary');
     }
     await page.goto(`${base}?panel=compare`);

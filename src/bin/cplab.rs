@@ -436,6 +436,23 @@ mod cli {
 
     fn print_table(summary: &RunSummary) {
         print_classes(summary);
+        for server in summary.api_servers.iter().filter(|s| !s.levels.is_empty()) {
+            println!();
+            println!(
+                "{:<16} {:>8} {:>10} {:>14} {:>10}",
+                server.name, "nominal", "seats now", "mean borrowed", "mean lent"
+            );
+            for level in &server.levels {
+                println!(
+                    "  {:<14} {:>8} {:>10} {:>14.1} {:>10.1}",
+                    level.level,
+                    level.nominal_seats,
+                    level.seats,
+                    level.mean_borrowed,
+                    level.mean_lent
+                );
+            }
+        }
         if !summary.clients.is_empty() {
             println!();
             println!(

@@ -133,7 +133,7 @@ pub const CLAIMS: [Claim; 11] = [
         id: "Throughput",
         claim: "API server throughput 42% higher than 1.28; 22,400 req/s for 1.32 against 15,700 for 1.30 at 1,000 nodes.",
         verdict: Verdict::Unsupported,
-        finding: "The model finds a gap between 1.30 and 1.32, for an upstream reason the article does not mention: before 1.31 etcd served every consistent LIST, so each kubectl LIST costs etcd a quorum read and its reply crosses the pods' connections. Probed for 60 s and confirmed over 90 s, 1.30 sustains about 12,600 req/s and 1.32 about 37,800. Its absolute figures depend on the model's assumptions (one API server, no CPU limit); see the table.",
+        finding: "The model finds a gap between 1.30 and 1.32, for an upstream reason the article does not mention: before 1.31 etcd served every consistent LIST, so each kubectl LIST costs etcd a quorum read and its reply crosses the pods' connections. Probed for 60 s and confirmed over 90 s, 1.30 sustains about 14,500 req/s and 1.32 about 48,900. Its absolute figures depend on the model's assumptions (one API server, no CPU limit); see the table.",
         source: "article.md: headline figures and table; kubernetes.md: ConsistentListFromCache",
         try_label: "Open the table",
         open: |p| p.view.panel = Panel::Compare,

@@ -65,15 +65,23 @@ const FLOW_CONTROL: &[Control] = &[
     Control::MaxMutatingRequestsInflight,
 ];
 
+/// APF's: the flow controls' and its seat borrowing.
+const APF: &[Control] = &[
+    Control::FlowControl,
+    Control::SeatBorrowing,
+    Control::MaxRequestsInflight,
+    Control::MaxMutatingRequestsInflight,
+];
+
 /// Every mechanism, in the order the page explains them.
 pub const MECHANISMS: [Mechanism; 9] = [
     Mechanism {
         title: "API Priority and Fairness",
         article: false,
-        what: "Each request is matched by a flow schema to a priority level (kubelets' leases to node-high, controllers to workload-high, users to global-default, …). Each level owns a share of the server's seats (the sum of the two inflight flags: 600 by default). Within a level, flows are shuffle-sharded onto queues and served by fair queuing, so one flooding flow cannot starve the others; a full queue or a 15 s wait gets HTTP 429. LISTs take one seat per 100 objects. Borrowing seats between levels is not modelled yet: each level has its nominal seats.",
-        source: "kubernetes.md: pkg/util/flowcontrol (queueset.go), pkg/apis/flowcontrol/bootstrap/default.go",
+        what: "Each request is matched by a flow schema to a priority level (kubelets' leases to node-high, controllers to workload-high, users to global-default, …). Each level owns a share of the server's seats (the sum of the two inflight flags: 600 by default). Within a level, flows are shuffle-sharded onto queues and served by fair queuing, so one flooding flow cannot starve the others; a full queue or a 15 s wait gets HTTP 429. LISTs take one seat per 100 objects. Every 10 s the levels lend and borrow seats by their recent demand: a level keeps at least the seats it cannot lend (workload-low may lend 90 %, leader-election none) and the ones it used, and the rest go in proportion to demand.",
+        source: "kubernetes.md: pkg/util/flowcontrol (queueset.go, apf_controller.go), pkg/apis/flowcontrol/bootstrap/default.go",
         tip: "try-apf",
-        controls: FLOW_CONTROL,
+        controls: APF,
         part: Part::FlowControl,
     },
     Mechanism {

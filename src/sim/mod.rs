@@ -88,7 +88,10 @@ pub use engine::time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
 pub use engine::timeseries::{Recent, WindowRing, WindowSummary};
 pub use models::station::{StationChange, StationSnapshot, StationSpec};
 pub use scenario::{Scenario, ScenarioError};
-pub use simulation::{Advance, Change, RunSummary, Simulation, Snapshot, SummaryRows};
+pub use simulation::{
+    Advance, ApiServerSummary, Change, LevelSeatsSummary, RunSummary, Simulation, Snapshot,
+    SummaryRows,
+};
 
 /// A map of what is in flight (requests, etcd calls, cache events, starting
 /// clients), keyed by id. The models look these up and never iterate them

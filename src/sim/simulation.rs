@@ -81,12 +81,37 @@ pub struct RunSummary {
     /// per closed-loop client: seats used against the fair share
     #[serde(default)]
     pub clients: BTreeMap<String, ClientSummary>,
+    /// per API server (a control plane's): its priority levels' seats
+    #[serde(default)]
+    pub api_servers: Vec<ApiServerSummary>,
+}
+
+/// One API server's resources over a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiServerSummary {
+    pub name: String,
+    /// APF's limited priority levels (none for the other flow controls)
+    pub levels: Vec<LevelSeatsSummary>,
+}
+
+/// A priority level's seats over a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LevelSeatsSummary {
+    pub level: String,
+    /// its share of the server's concurrency limit
+    pub nominal_seats: u32,
+    /// its limit at the end, after lending and borrowing
+    pub seats: u32,
+    /// seats borrowed from other levels, time-weighted mean since the start
+    pub mean_borrowed: f64,
+    /// seats lent to other levels, time-weighted mean since the start
+    pub mean_lent: f64,
 }
 
 impl Serialize for RunSummary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let terse = serializer.is_human_readable();
-        let mut out = serializer.serialize_struct("RunSummary", 8)?;
+        let mut out = serializer.serialize_struct("RunSummary", 9)?;
         out.serialize_field("scenario", &self.scenario)?;
         out.serialize_field("seed", &self.seed)?;
         out.serialize_field("simulated_s", &self.simulated_s)?;
@@ -102,6 +127,11 @@ impl Serialize for RunSummary {
             out.skip_field("clients")?;
         } else {
             out.serialize_field("clients", &self.clients)?;
+        }
+        if terse && self.api_servers.is_empty() {
+            out.skip_field("api_servers")?;
+        } else {
+            out.serialize_field("api_servers", &self.api_servers)?;
         }
         out.end()
     }
@@ -126,6 +156,7 @@ pub struct SummaryRows {
     pub classes: Vec<(String, ClassSummary)>,
     /// per closed-loop client, in the scenario's order
     pub clients: Vec<(String, ClientSummary)>,
+    pub api_servers: Vec<ApiServerSummary>,
 }
 
 impl From<SummaryRows> for RunSummary {
@@ -139,6 +170,7 @@ impl From<SummaryRows> for RunSummary {
             utilisation: rows.utilisation,
             classes: rows.classes.into_iter().collect(),
             clients: rows.clients.into_iter().collect(),
+            api_servers: rows.api_servers,
         }
     }
 }
@@ -563,10 +595,12 @@ impl Simulation {
 
     /// The summary's figures in the model's order (see [`SummaryRows`]).
     pub fn summary_rows(&self) -> SummaryRows {
-        let (utilisation, clients) = match &self.model {
-            Model::Station { station, .. } => (Some(station.utilisation(self.now)), Vec::new()),
-            Model::ClosedLoop { bench, .. } => (None, bench.client_summaries(self.now)),
-            Model::ControlPlane { .. } => (None, Vec::new()),
+        let (utilisation, clients, api_servers) = match &self.model {
+            Model::Station { station, .. } => {
+                (Some(station.utilisation(self.now)), Vec::new(), Vec::new())
+            }
+            Model::ClosedLoop { bench, .. } => (None, bench.client_summaries(self.now), Vec::new()),
+            Model::ControlPlane { model, .. } => (None, Vec::new(), model.api_servers(self.now)),
         };
         SummaryRows {
             scenario: self.scenario.name.clone(),
@@ -581,6 +615,7 @@ impl Simulation {
                 .map(|class| (class.name.clone(), class.summary()))
                 .collect(),
             clients,
+            api_servers,
         }
     }
 

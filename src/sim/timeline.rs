@@ -471,6 +471,7 @@ mod tests {
             Change::ControlPlane(C::FsyncSpike(12.0)),
             Change::ControlPlane(C::LeaderElection),
             Change::ControlPlane(C::RestartStorm(0.25)),
+            Change::ControlPlane(C::SeatBorrowing(false)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -479,7 +480,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            19,
+            20,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

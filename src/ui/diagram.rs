@@ -313,10 +313,18 @@ impl Diagram {
             } else {
                 ""
             };
-            let seats = if limit.seats > 0 {
-                format!("{}/{}{unit}", limit.in_use, limit.seats)
+            // Seats borrowed (+) or lent (−) against the nominal share, as
+            // APF's borrowing set them at its last division.
+            let lent = limit.nominal.abs_diff(limit.seats);
+            let sign = if limit.seats > limit.nominal {
+                '+'
             } else {
-                format!("{} running", limit.in_use)
+                '−'
+            };
+            let seats = match (limit.seats, lent) {
+                (0, _) => format!("{} running", limit.in_use),
+                (_, 0) => format!("{}/{}{unit}", limit.in_use, limit.seats),
+                _ => format!("{}/{}{unit} {sign}{lent}", limit.in_use, limit.seats),
             };
             self.label(ctx, &seats, x + w - 5.0, y + 12.0, "right");
             // Seats in use; then the queue against a queue length limit of
@@ -326,6 +334,12 @@ impl Diagram {
             let seats = limit.in_use as f64 / limit.seats.max(1) as f64;
             let (left, width) = row.seats_bar;
             self.bar(ctx, (x + left, y + 17.0, width), seats, self.palette.bar);
+            if lent > 0 && limit.seats > 0 {
+                // A tick where the nominal share ends.
+                let at = (limit.nominal as f64 / limit.seats as f64).min(1.0);
+                ctx.set_fill_style_str(self.palette.muted);
+                ctx.fill_rect(x + left + width * at - 1.0, y + 15.0, 2.0, 10.0);
+            }
             if limit.waiting > 0 {
                 let (left, width) = row.queue_bar;
                 self.bar(

@@ -41,6 +41,7 @@ pub enum Control {
     EtcdClient,
     Discovery,
     ConsistentList,
+    SeatBorrowing,
     SlowWebhook,
     FsyncSpike,
     LeaderElection,
@@ -48,7 +49,7 @@ pub enum Control {
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 20;
+pub const COUNT: usize = 21;
 
 /// One control, everything about it.
 pub struct Row {
@@ -81,8 +82,35 @@ pub struct Choice {
     pub label: &'static str,
     /// its URL value
     pub key: &'static str,
+    pub origin: Origin,
+}
+
+/// Where a choice comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Origin {
+    /// what an upstream Kubernetes release does
+    Upstream,
     /// the article's version, not upstream Kubernetes'
-    pub article: bool,
+    Article,
+    /// what no release does: a counterfactual to compare with
+    WhatIf,
+}
+
+impl Origin {
+    /// The tag a choice of this origin carries, and its tooltip.
+    pub fn tag(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            Origin::Upstream => None,
+            Origin::Article => Some((
+                "article",
+                "As the article describes: not in upstream Kubernetes",
+            )),
+            Origin::WhatIf => Some((
+                "what-if",
+                "What no Kubernetes release does: a counterfactual to compare with",
+            )),
+        }
+    }
 }
 
 /// What a control changes.

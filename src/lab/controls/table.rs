@@ -2,7 +2,9 @@
 //! changes (sliders, then switches, then faults; the panel shows switches
 //! and faults first).
 
-use super::{Binding, Choice, Control, Fault, Input, Range, Row, Setting, pick, place, whole};
+use super::{
+    Binding, Choice, Control, Fault, Input, Origin, Range, Row, Setting, pick, place, whole,
+};
 use crate::sim::models::control_plane::{ControlPlaneChange as C, Discovery, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
@@ -30,7 +32,7 @@ const fn upstream(label: &'static str, key: &'static str) -> Choice {
     Choice {
         label,
         key,
-        article: false,
+        origin: Origin::Upstream,
     }
 }
 
@@ -39,7 +41,16 @@ const fn article(label: &'static str, key: &'static str) -> Choice {
     Choice {
         label,
         key,
-        article: true,
+        origin: Origin::Article,
+    }
+}
+
+/// A version no release has, to compare with.
+const fn what_if(label: &'static str, key: &'static str) -> Choice {
+    Choice {
+        label,
+        key,
+        origin: Origin::WhatIf,
     }
 }
 
@@ -56,6 +67,7 @@ const CACHE_LOCKINGS: [CacheLocking; 2] =
 const ETCD_CLIENTS: [EtcdClientKind; 2] = [EtcdClientKind::PerResource, EtcdClientKind::Pool];
 const DISCOVERIES: [Discovery; 2] = [Discovery::Aggregated, Discovery::Legacy];
 const CONSISTENT_LISTS: [bool; 2] = [true, false];
+const SEAT_BORROWINGS: [bool; 2] = [true, false];
 
 /// A toggle's value as the factor its fault applies (1 = off).
 fn factor(on: f64, factor: f64) -> f64 {
@@ -363,6 +375,22 @@ pub static CONTROLS: [Row; super::COUNT] = [
             change: |v| C::ConsistentListFromCache(pick(&CONSISTENT_LISTS, v)),
             absorb: |c| match c {
                 C::ConsistentListFromCache(on) => Some(place(&CONSISTENT_LISTS, on)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::SeatBorrowing,
+        label: "Seat borrowing",
+        hint: "APF's levels lend idle seats and borrow others' every 10 s by their recent demand (KEP-1040, always on upstream since 1.26: apf_controller.go), or keep their nominal seats, which no release does.",
+        key: "seat-borrowing",
+        input: Input::Switch(&[upstream("Borrow", "on"), what_if("Nominal", "off")]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.seat_borrowing",
+            read: |s| place(&SEAT_BORROWINGS, &s.seat_borrowing),
+            change: |v| C::SeatBorrowing(pick(&SEAT_BORROWINGS, v)),
+            absorb: |c| match c {
+                C::SeatBorrowing(on) => Some(place(&SEAT_BORROWINGS, on)),
                 _ => None,
             },
         }),

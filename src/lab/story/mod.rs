@@ -54,6 +54,8 @@ pub enum Measure {
     P50,
     /// requests that failed (429 or timeout) per simulated second
     Failed,
+    /// requests turned away with 429 per simulated second
+    Rejected,
     /// requests completed per simulated second
     Completed,
     /// the share of the requests ended that failed (429 or timeout), 0 to 1
@@ -62,8 +64,10 @@ pub enum Measure {
     Waiting(&'static str),
     /// seats of this priority level in use at the pause
     InUse(&'static str),
-    /// seats this priority level has (its share of the server's)
+    /// seats this priority level has now (after borrowing and lending)
     Seats(&'static str),
+    /// this priority level's nominal seats (its share of the server's)
+    Nominal(&'static str),
 }
 
 /// Which side of its bound a promise's measure must be.
@@ -148,16 +152,21 @@ impl Promise {
             Measure::P99 => latency(recent.p99),
             Measure::P50 => latency(recent.p50),
             Measure::Failed => failed,
+            Measure::Rejected => recent.rejected_rate,
             Measure::Completed => recent.throughput,
             // (`failed_share` says 0 when nothing ended; a promise, nothing.)
             Measure::FailedShare if failed + recent.throughput > 0.0 => recent.failed_share(),
             Measure::FailedShare => f64::NAN,
-            Measure::Waiting(level) | Measure::InUse(level) | Measure::Seats(level) => sim
+            Measure::Waiting(level)
+            | Measure::InUse(level)
+            | Measure::Seats(level)
+            | Measure::Nominal(level) => sim
                 .control_plane_snapshot(u64::MAX, 0)
                 .and_then(|s| s.limits.into_iter().find(|l| l.name == level))
                 .map_or(f64::NAN, |l| match self.measure {
                     Measure::Waiting(_) => l.waiting as f64,
                     Measure::InUse(_) => l.in_use as f64,
+                    Measure::Nominal(_) => l.nominal as f64,
                     _ => l.seats as f64,
                 }),
         }
@@ -186,11 +195,13 @@ impl Promise {
             Measure::P99 => format!("{class} p99"),
             Measure::P50 => format!("{class} p50"),
             Measure::Failed => format!("{class} failures (429 or timeout)"),
+            Measure::Rejected => format!("{class} 429s"),
             Measure::Completed => format!("{class} completed"),
             Measure::FailedShare => format!("share of {class} requests failing"),
             Measure::Waiting(level) => format!("requests waiting in {level}"),
             Measure::InUse(level) => format!("{level}'s seats in use"),
             Measure::Seats(level) => format!("{level}'s seats"),
+            Measure::Nominal(level) => format!("{level}'s nominal seats"),
         }
     }
 
@@ -198,10 +209,10 @@ impl Promise {
     pub fn format(&self, value: f64) -> String {
         match self.measure {
             Measure::P99 | Measure::P50 => super::format::latency(value),
-            Measure::Failed | Measure::Completed => super::format::rate(value),
+            Measure::Failed | Measure::Rejected | Measure::Completed => super::format::rate(value),
             Measure::FailedShare if value.is_finite() => format!("{:.0}%", value * 100.0),
             Measure::FailedShare => "–".to_owned(),
-            Measure::Waiting(_) | Measure::InUse(_) | Measure::Seats(_) => {
+            Measure::Waiting(_) | Measure::InUse(_) | Measure::Seats(_) | Measure::Nominal(_) => {
                 super::format::significant(value)
             }
         }

@@ -16,7 +16,7 @@ pub(super) const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Pro
 }
 
 use Bound::{Above, Below};
-use Measure::{Completed, Failed, InUse, P99, Waiting};
+use Measure::{Completed, Failed, InUse, P99, Rejected, Seats, Waiting};
 use MetricClass as M;
 
 /// The shipped scenarios' stories, the first visit's first.
@@ -107,17 +107,36 @@ pub const SCENARIOS: &[Story] = &[
             Step {
                 text: "The webhooks hang: each call waits for its full 10 s timeout, then the \
                        write fails (failurePolicy Fail). The writes hold their seats all that \
-                       time, so workload-high runs out of seats, its queues fill and turn new \
-                       writes away with 429s. The latency pulses with the 10 s timeout: the calls \
-                       that began together time out together, so seats come free in cohorts.",
+                       time, so workload-high's demand soars past its 98 seats. At the next \
+                       division of seats (every 10 s) it borrows what workload-low and the idle \
+                       levels can lend, nearly 400 of the server's 602. Writes still queue \
+                       behind the hung ones, but none is turned away: no 429s, only the hung \
+                       writes fail.",
                 acts: &[],
                 chart: ChartClass::Mutating,
                 speed: 4.0,
                 until: Some(50.0),
                 promises: &[
                     p(M::Mutating, Failed, Above(3.0)),
+                    p(M::Mutating, Seats("workload-high"), Above(200.0)),
+                    p(M::Mutating, Rejected, Below(0.5)),
+                ],
+            },
+            Step {
+                text: "What if the levels could not borrow (no release works so)? Seat borrowing \
+                       to Nominal: workload-high is back to its 98 seats, all held by hung \
+                       writes, and its queues grow by hundreds in seconds (until they fill and \
+                       turn writes away with 429s). The latency pulses with the 10 s timeout: \
+                       the calls that began together time out together, so seats come free in \
+                       cohorts.",
+                acts: &[Act::Choose(Control::SeatBorrowing, "off")],
+                chart: ChartClass::Mutating,
+                speed: 4.0,
+                until: Some(58.0),
+                promises: &[
                     p(M::Mutating, P99, Above(1.0)),
-                    p(M::Mutating, Waiting("workload-high"), Above(10.0)),
+                    p(M::Mutating, Seats("workload-high"), Below(100.0)),
+                    p(M::Mutating, Waiting("workload-high"), Above(450.0)),
                 ],
             },
             Step {

@@ -9,7 +9,7 @@ use crate::lab::view::ChartClass;
 use crate::sim::models::control_plane::MetricClass;
 
 use Bound::{Above, Below};
-use Measure::{Failed, FailedShare, InUse, P50, P99, Seats, Waiting};
+use Measure::{Failed, FailedShare, InUse, Nominal, P50, P99, Seats, Waiting};
 use MetricClass as M;
 
 /// Every tip's story.
@@ -46,12 +46,13 @@ pub const TIPS: &[Story] = &[
             Step {
                 text: "With APF on, the two inflight flags only set the server's total seats, \
                        shared out by level: at the defaults (400 + 200) global-default, the \
-                       users' level, has 49 of the 600.",
+                       users' level, has a nominal share of 49 of the 600 (and borrows more \
+                       while the others are idle).",
                 acts: &[],
                 chart: ChartClass::Read,
                 speed: 2.0,
                 until: Some(6.0),
-                promises: &[p(M::ReadSingle, Seats("global-default"), Below(50.0))],
+                promises: &[p(M::ReadSingle, Nominal("global-default"), Below(50.0))],
             },
             Step {
                 text: "At 800 + 200 every level's share grows with the total (global-default to \
@@ -62,8 +63,8 @@ pub const TIPS: &[Story] = &[
                 speed: 2.0,
                 until: Some(12.0),
                 promises: &[
-                    p(M::ReadSingle, Seats("global-default"), Above(75.0)),
-                    p(M::Mutating, Seats("workload-high"), Above(150.0)),
+                    p(M::ReadSingle, Nominal("global-default"), Above(75.0)),
+                    p(M::Mutating, Nominal("workload-high"), Above(150.0)),
                 ],
             },
         ],
@@ -111,14 +112,16 @@ pub const TIPS: &[Story] = &[
         preset: "k8s-1.32",
         steps: &[
             Step {
-                text: "5,000 nodes, and both inflight limits lowered to 3: APF's seats are their \
-                       sum, 6, shared out by level, and node-high gets 1 of them for the \
-                       kubelets' lease renewals, about 500 a second. Its queues overflow within \
-                       about 30 s: hundreds of 429s a second.",
+                text: "5,000 nodes, and both inflight limits lowered to 2: APF's seats are their \
+                       sum, 4, shared out by level (each share rounded up), and node-high's share \
+                       is 1 seat for the kubelets' lease renewals, about 500 a second. It cannot \
+                       borrow: every level that could lend used its own seats at some moment of \
+                       each 10 s, and upstream lets a level keep what it used. Its queues \
+                       overflow within about 30 s: hundreds of 429s a second.",
                 acts: &[
                     Act::Set(Control::Nodes, 5_000.0),
-                    Act::Set(Control::MaxRequestsInflight, 3.0),
-                    Act::Set(Control::MaxMutatingRequestsInflight, 3.0),
+                    Act::Set(Control::MaxRequestsInflight, 2.0),
+                    Act::Set(Control::MaxMutatingRequestsInflight, 2.0),
                 ],
                 chart: ChartClass::Mutating,
                 speed: 2.0,
@@ -129,7 +132,8 @@ pub const TIPS: &[Story] = &[
                 ],
             },
             Step {
-                text: "At 4 and 4 (a new run), node-high gets 2 seats and keeps up: no 429s.",
+                text: "At 4 and 4 (a new run), node-high's share is 2 seats, and it borrows \
+                       2 more that idle levels lend: it keeps up, no 429s.",
                 acts: &[
                     Act::Reset,
                     Act::Set(Control::MaxRequestsInflight, 4.0),
@@ -138,7 +142,10 @@ pub const TIPS: &[Story] = &[
                 chart: ChartClass::Mutating,
                 speed: 2.0,
                 until: Some(40.0),
-                promises: &[p(M::Mutating, Failed, Below(1.0))],
+                promises: &[
+                    p(M::Mutating, Failed, Below(1.0)),
+                    p(M::Mutating, Seats("node-high"), Above(2.0)),
+                ],
             },
         ],
     },

@@ -104,7 +104,7 @@ pub fn compare(props: &CompareProps) -> Html {
             </table>
             </div>
             <ul class="caveats">
-                <li>{ "The model runs one API server with no CPU limit: its throughput ceiling is set by the seats of each APF priority level (no borrowing between levels is modelled) and by etcd's write throughput as calibrated to etcd's published benchmark, not by API server CPU. Read the absolute throughput with that in mind; the differences between columns are the model's." }</li>
+                <li>{ "The model runs one API server with no CPU limit: its throughput ceiling is set by the seats of APF's priority levels (which lend and borrow them every 10 s) and by etcd's write throughput as calibrated to etcd's published benchmark, not by API server CPU. Read the absolute throughput with that in mind; the differences between columns are the model's." }</li>
                 <li>{ "The 1.30 column differs from 1.32 by one upstream change: before 1.31, etcd served every consistent LIST, a quorum read whose reply crosses the resource's etcd connections. The article does not mention it." }</li>
                 <li>{ "The article's Nomad column is modelled as Kubernetes' request path with the store in-process (one raft member, no network hop, no webhooks): the architecture the article contrasts, not Nomad itself." }</li>
                 <li>{ "Sources: the article's figures from article.md; the method of each row under its name; the capacity search in src/sim/studies/capacity.rs (probes of 60 s, confirmed over 90 s)." }</li>

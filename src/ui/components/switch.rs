@@ -25,10 +25,10 @@ pub fn mechanism_switch(props: &SwitchProps) -> Html {
                 let onchange = Callback::from(move |_: Event| dispatch.emit(Action::Choose(control, index)));
                 let id = format!("{group}-{}", choice.label.to_ascii_lowercase().replace(' ', "-"));
                 html! {
-                    <label for={id.clone()} class={classes!(choice.article.then_some("article"))}>
+                    <label for={id.clone()} class={classes!(choice.origin.tag().map(|(tag, _)| tag))}>
                         <input type="radio" id={id} name={group.clone()} checked={index == props.current} {onchange} />
                         { choice.label }
-                        if choice.article { <span class="tag" title="As the article describes: not in upstream Kubernetes">{ "article" }</span> }
+                        if let Some((tag, title)) = choice.origin.tag() { <span class="tag" {title}>{ tag }</span> }
                     </label>
                 }
             }) }

@@ -49,6 +49,9 @@ pub enum ControlPlaneChange {
     LeaderElection,
     /// fault: this fraction of discovery clients restarts now
     RestartStorm(f64),
+    /// APF's levels lend and borrow seats (upstream) or keep their nominal
+    /// seats (a what-if)
+    SeatBorrowing(bool),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -141,6 +144,7 @@ impl ControlPlaneSpec {
             C::EtcdClient(kind) => set(&mut self.etcd_client.kind, kind),
             C::Discovery(discovery) => set(&mut self.discovery, discovery),
             C::ConsistentListFromCache(on) => set(&mut self.consistent_list_from_cache, on),
+            C::SeatBorrowing(on) => set(&mut self.seat_borrowing, on),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources

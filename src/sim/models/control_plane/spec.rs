@@ -375,6 +375,12 @@ pub struct ControlPlaneSpec {
     /// 1.31 (kubernetes.md). Default true; false models 1.30 and earlier.
     #[serde(default = "default_true")]
     pub consistent_list_from_cache: bool,
+    /// APF's priority levels lend and borrow seats every 10 s by their
+    /// demand (KEP-1040, on since 1.26 and not configurable: k8s.io/apiserver
+    /// `apf_controller.go`). Default true; false keeps every level at its
+    /// nominal seats, a what-if (no upstream release does that).
+    #[serde(default = "default_true")]
+    pub seat_borrowing: bool,
     #[serde(default = "default_discovery")]
     pub discovery: Discovery,
     /// API server CPU time per request [s] (assumption: lognormal, mean
@@ -455,6 +461,7 @@ impl ControlPlaneSpec {
             cache_locking: default_cache_locking(),
             watch_cache: WatchCacheSpec::default(),
             consistent_list_from_cache: true,
+            seat_borrowing: true,
             discovery: default_discovery(),
             processing: default_processing(),
             serialize_per_kib: default_serialize(),

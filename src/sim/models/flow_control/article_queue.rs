@@ -141,6 +141,7 @@ impl ArticleQueue {
     pub fn snapshot(&self) -> Vec<LimitSnapshot> {
         let mut limits = vec![LimitSnapshot {
             name: "workers",
+            nominal: self.workers,
             seats: self.workers,
             in_use: self.busy,
             waiting: self.waiting() as u32,
@@ -148,6 +149,7 @@ impl ArticleQueue {
         for (class, waiting) in ArticleClass::ALL.iter().zip(&self.classes) {
             limits.push(LimitSnapshot {
                 name: class.name(),
+                nominal: 0,
                 seats: 0,
                 in_use: 0,
                 waiting: waiting.len() as u32,

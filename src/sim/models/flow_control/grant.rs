@@ -94,7 +94,10 @@ pub struct Expiry {
 #[derive(Debug, Clone, PartialEq)]
 pub struct LimitSnapshot {
     pub name: &'static str,
-    /// seats (slots) available
+    /// seats (slots) the limit is configured with (APF: the level's
+    /// nominal share)
+    pub nominal: u32,
+    /// seats (slots) available now (APF: after borrowing and lending)
     pub seats: u32,
     pub in_use: u32,
     pub waiting: u32,

@@ -63,12 +63,14 @@ impl MaxInflight {
         vec![
             LimitSnapshot {
                 name: "read-only",
+                nominal: self.read_only_limit,
                 seats: self.read_only_limit,
                 in_use: self.read_only,
                 waiting: 0,
             },
             LimitSnapshot {
                 name: "mutating",
+                nominal: self.mutating_limit,
                 seats: self.mutating_limit,
                 in_use: self.mutating,
                 waiting: 0,

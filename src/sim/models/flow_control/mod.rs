@@ -50,10 +50,13 @@ impl FlowControl {
         queue_wait_limit: Nanos,
         article_capacity: u32,
         article_timeout: Nanos,
+        seat_borrowing: bool,
     ) -> Self {
         let total = read_only.saturating_add(mutating).max(1);
         match kind {
-            FlowControlKind::Apf => FlowControl::Apf(apf::Apf::new(total, queue_wait_limit)),
+            FlowControlKind::Apf => {
+                FlowControl::Apf(apf::Apf::new(total, queue_wait_limit, seat_borrowing))
+            }
             FlowControlKind::MaxInflight => {
                 FlowControl::MaxInflight(max_inflight::MaxInflight::new(read_only, mutating))
             }
@@ -135,6 +138,31 @@ impl FlowControl {
                 filter.mutating_limit = mutating;
             }
             FlowControl::Article(queue) => queue.set_workers(now, total, started),
+        }
+    }
+
+    /// APF's periodic division of seats between its levels (nothing for
+    /// the others); requests that start on gained seats go to `started`.
+    pub fn divide_seats(&mut self, now: Nanos, started: &mut Vec<Grant>) {
+        if let FlowControl::Apf(apf) = self
+            && apf.borrowing()
+        {
+            apf.divide_seats(now, started);
+        }
+    }
+
+    /// Turns APF's seat borrowing on or off (nothing for the others).
+    pub fn set_borrowing(&mut self, now: Nanos, on: bool, started: &mut Vec<Grant>) {
+        if let FlowControl::Apf(apf) = self {
+            apf.set_borrowing(now, on, started);
+        }
+    }
+
+    /// APF's levels' seats over the run (none for the others).
+    pub fn level_seats(&self, now: Nanos) -> Vec<apf::LevelSeats> {
+        match self {
+            FlowControl::Apf(apf) => apf.level_seats(now),
+            _ => Vec::new(),
         }
     }
 

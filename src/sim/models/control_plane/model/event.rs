@@ -53,6 +53,8 @@ pub enum CpEvent {
     /// the seats a finished write held on for its watch notifications are
     /// free
     FinalSeatsFree { ticket: u64 },
+    /// every 10 s: APF divides its seats between its levels again
+    SeatDivision,
     /// every second: requests whose `--request-timeout` falls in the next
     /// second get their deadline scheduled
     TimeoutSweep,

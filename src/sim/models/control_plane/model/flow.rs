@@ -96,6 +96,23 @@ impl FlowStage {
             .set_inflight_limits(now, read_only, mutating, started);
     }
 
+    /// APF's periodic division of seats, in the current flow control (a
+    /// retired one keeps its limits while it drains).
+    pub fn divide_seats(&mut self, now: Nanos, started: &mut Vec<Grant>) {
+        self.current.divide_seats(now, started);
+    }
+
+    pub fn set_borrowing(&mut self, now: Nanos, on: bool, started: &mut Vec<Grant>) {
+        self.current.set_borrowing(now, on, started);
+    }
+
+    pub fn level_seats(
+        &self,
+        now: Nanos,
+    ) -> Vec<crate::sim::models::flow_control::apf::LevelSeats> {
+        self.current.level_seats(now)
+    }
+
     /// The current flow control's limits (for drawing and readouts).
     pub fn snapshot(&self) -> Vec<LimitSnapshot> {
         self.current.snapshot()
@@ -110,6 +127,7 @@ fn flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind) -> FlowControl {
         from_secs(spec.queue_wait_limit),
         spec.article_queue_capacity,
         from_secs(spec.article_timeout),
+        spec.seat_borrowing,
     )
 }
 

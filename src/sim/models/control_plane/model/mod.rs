@@ -62,6 +62,7 @@ use crate::sim::engine::context::Cx;
 use crate::sim::engine::random::DurationSampler;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::etcd::{Etcd, EtcdReply};
+use crate::sim::models::flow_control::apf::borrowing::ADJUSTMENT_PERIOD;
 use crate::sim::models::flow_control::{
     Admission as FlowAdmission, Expiry, Grant, LimitSnapshot, Slot,
 };
@@ -128,6 +129,7 @@ impl ControlPlane {
         };
         model.schedule_sources(cx);
         cx.after(model.sweep_period(), CpEvent::TimeoutSweep);
+        cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
         model
     }
 
@@ -158,6 +160,27 @@ impl ControlPlane {
     /// The flow control's limits now (for drawing and readouts).
     pub fn limits(&self) -> Vec<LimitSnapshot> {
         self.server.flow.snapshot()
+    }
+
+    /// Each API server's resources over the run so far.
+    pub fn api_servers(&self, now: Nanos) -> Vec<crate::sim::ApiServerSummary> {
+        let levels = self
+            .server
+            .flow
+            .level_seats(now)
+            .into_iter()
+            .map(|l| crate::sim::LevelSeatsSummary {
+                level: l.name.to_string(),
+                nominal_seats: l.nominal,
+                seats: l.current,
+                mean_borrowed: l.mean_borrowed,
+                mean_lent: l.mean_lent,
+            })
+            .collect();
+        vec![crate::sim::ApiServerSummary {
+            name: "apiserver-1".to_string(),
+            levels,
+        }]
     }
 
     /// Every class's metrics.
@@ -254,6 +277,13 @@ impl ControlPlane {
                 discovery_client,
             } => self.arrive(cx, kind, discovery_client, retries, None),
             CpEvent::TimeoutSweep => self.timeout_sweep(cx),
+            CpEvent::SeatDivision => {
+                let mut started = std::mem::take(&mut self.started);
+                self.server.flow.divide_seats(cx.now, &mut started);
+                self.begin_all(cx, &mut started);
+                self.started = started;
+                cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
+            }
             CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
                 if let Some(grant) = self.held.remove(&ticket) {

@@ -77,6 +77,14 @@ impl ControlPlane {
                     self.server.storage.replace_client(cx, spec);
                 }
             }
+            C::SeatBorrowing(on) => {
+                if changed {
+                    let mut started = std::mem::take(&mut self.started);
+                    self.server.flow.set_borrowing(cx.now, on, &mut started);
+                    self.begin_all(cx, &mut started);
+                    self.started = started;
+                }
+            }
             C::SlowWebhook(factor) => self.server.admission.set_slowdown(factor),
             C::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
             C::LeaderElection => self.etcd.start_election(cx.now, &mut *cx.calendar),

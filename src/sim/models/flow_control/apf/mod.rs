@@ -14,18 +14,18 @@
 //! (1, or ⌈objects / 100⌉ for a LIST, up to the level's per-request
 //! maximum) and the seats a write holds after it for its watch
 //! notifications; the level's [`QueueSet`]
-//! queues or runs it. Each level's seats are its nominal share of the
+//! queues or runs it. Each level's *nominal* seats are its share of the
 //! server concurrency limit (the sum of the two inflight flags, 600 by
-//! default). The `exempt` level is never limited.
-//!
-//! Not modelled yet: borrowing between levels (upstream rebalances lendable
-//! seats every 10 s); each level here has exactly its nominal seats.
+//! default); every 10 s the levels lend and borrow seats by their recent
+//! demand ([`borrowing`]), unless borrowing is switched off (a what-if:
+//! upstream always borrows). The `exempt` level is never limited.
 //!
 //! Source: kubernetes `staging/src/k8s.io/apiserver/pkg/util/flowcontrol/`
 //! (`apf_controller.go`, `fairqueuing/queueset/queueset.go`,
 //! `shufflesharding/`), release 1.32.
 
 pub mod bootstrap;
+pub mod borrowing;
 pub mod dealer;
 pub mod queueset;
 pub mod retry_after;
@@ -38,6 +38,7 @@ use super::grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::request::RequestKind;
 use bootstrap::{Distinguisher, LEVELS, Level, classify, max_seats, nominal_seats};
+use borrowing::{Bounds, Claim, DemandIntegrator, DemandStats};
 use queueset::Admission as QueueAdmission;
 use work::WorkFacts;
 
@@ -49,6 +50,15 @@ struct ApfLevel {
     max_seats: u32,
     /// the Retry-After its 429s carry
     retry_after: retry_after::RetryAfter,
+    /// nominal, lowest and highest seats
+    bounds: Bounds,
+    /// seats in use plus seats asked for by waiting requests, over time
+    demand: DemandIntegrator,
+    stats: DemandStats,
+    /// ∫ seats borrowed dt and ∫ seats lent dt since the start [seat·ns],
+    /// up to `limit_since`
+    borrowed: f64,
+    lent: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -59,6 +69,22 @@ pub struct Apf {
     levels: Vec<ApfLevel>,
     exempt_executing: u32,
     dispatched: Vec<Dispatch>,
+    /// whether levels lend and borrow seats (upstream: always)
+    borrowing: bool,
+    /// when the levels' current limits were last set [ns]
+    limit_since: Nanos,
+}
+
+/// A level's seats over a run, for reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelSeats {
+    pub name: &'static str,
+    pub nominal: u32,
+    /// its limit now
+    pub current: u32,
+    /// time-weighted means since the start [seats]
+    pub mean_borrowed: f64,
+    pub mean_lent: f64,
 }
 
 fn config_for(level: Level, server_concurrency_limit: u32) -> QueueSetConfig {
@@ -71,6 +97,17 @@ fn config_for(level: Level, server_concurrency_limit: u32) -> QueueSetConfig {
     }
 }
 
+/// A level's bounds for a server concurrency limit (no bootstrap level sets
+/// a borrowing limit).
+fn bounds_for(level: Level, server_concurrency_limit: u32) -> Bounds {
+    Bounds::new(
+        nominal_seats(level, server_concurrency_limit),
+        level.defaults().lendable_percent,
+        None,
+        server_concurrency_limit,
+    )
+}
+
 /// The flow's hash: FNV-1a of the schema and its distinguisher.
 fn flow_hash(schema: &str, distinguisher: Distinguisher, kind: &RequestKind) -> u64 {
     let key = match distinguisher {
@@ -81,7 +118,10 @@ fn flow_hash(schema: &str, distinguisher: Distinguisher, kind: &RequestKind) -> 
 }
 
 impl Apf {
-    pub fn new(server_concurrency_limit: u32, queue_wait_limit: Nanos) -> Self {
+    /// APF at time 0; with `borrowing`, the levels' first limits are
+    /// divided at once, as a new configuration's are (with no demand seen
+    /// yet, in proportion to the seats each cannot lend).
+    pub fn new(server_concurrency_limit: u32, queue_wait_limit: Nanos, borrowing: bool) -> Self {
         let cl = server_concurrency_limit.max(1);
         let levels = [Level::Exempt]
             .into_iter()
@@ -93,16 +133,196 @@ impl Apf {
                     queues: (level != Level::Exempt).then(|| QueueSet::new(config)),
                     max_seats: max_seats(level, config.concurrency_limit),
                     retry_after: Default::default(),
+                    bounds: bounds_for(level, cl),
+                    demand: DemandIntegrator::default(),
+                    stats: DemandStats::default(),
+                    borrowed: 0.0,
+                    lent: 0.0,
                 }
             })
             .collect();
-        Self {
+        let mut apf = Self {
             server_concurrency_limit: cl,
             queue_wait_limit,
             levels,
             exempt_executing: 0,
             dispatched: Vec::new(),
+            borrowing,
+            limit_since: 0,
+        };
+        apf.redivide(0, &mut Vec::new());
+        apf
+    }
+
+    /// Whether the levels lend and borrow seats.
+    pub fn borrowing(&self) -> bool {
+        self.borrowing
+    }
+
+    /// Re-divides the seats by the demand since the last division
+    /// (upstream every 10 s: [`borrowing::ADJUSTMENT_PERIOD`]); requests
+    /// that start on seats a level gained are appended to `started`.
+    pub fn divide_seats(&mut self, now: Nanos, started: &mut Vec<Grant>) {
+        // What the division reads: when none of it moved (an idle server's
+        // demand stays at its fixed point), the limits are as they were.
+        let mut moved = false;
+        for entry in &mut self.levels {
+            let before = entry.stats;
+            let period = entry.demand.reset(now);
+            entry.stats.update(period);
+            moved |= entry.stats != before;
         }
+        if moved {
+            self.apply_limits(now, started);
+        }
+    }
+
+    /// Divides the seats now, after a change of configuration (the period's
+    /// demand counts as it is).
+    fn redivide(&mut self, now: Nanos, started: &mut Vec<Grant>) {
+        for entry in &mut self.levels {
+            let period = entry.demand.reset(now);
+            entry.stats.update(period);
+        }
+        self.apply_limits(now, started);
+    }
+
+    fn apply_limits(&mut self, now: Nanos, started: &mut Vec<Grant>) {
+        let limits = self.current_limits();
+        self.accrue(now);
+        for (i, limit) in limits.into_iter().enumerate() {
+            if let Some(queues) = self.levels[i].queues.as_mut() {
+                queues.set_concurrency_limit(now, limit);
+            }
+            let level = self.levels[i].level;
+            self.dispatch_level(now, level, started);
+        }
+    }
+
+    /// Each level's limit for the next period, in `levels`' order
+    /// (`updateBorrowingLocked`); the nominal ones without borrowing. The
+    /// exempt level's entry is unused: it is never limited.
+    fn current_limits(&self) -> Vec<u32> {
+        let nominal: Vec<u32> = self.levels.iter().map(|l| l.bounds.nominal).collect();
+        if !self.borrowing {
+            return nominal;
+        }
+        let nominal_sum = nominal.iter().sum::<u32>() as f64;
+        // What the exempt level used comes off the top.
+        let mut remaining = nominal_sum;
+        let (mut min_sum, mut guarantee_sum) = (0.0, 0.0);
+        let mut claims = Vec::with_capacity(self.levels.len());
+        for entry in &self.levels {
+            let guarantee = entry.bounds.guarantee(&entry.stats) as f64;
+            if entry.queues.is_none() {
+                remaining -= guarantee;
+                continue;
+            }
+            min_sum += entry.bounds.min as f64;
+            guarantee_sum += guarantee;
+            claims.push(Claim {
+                target: guarantee.max(entry.stats.smoothed),
+                lower: guarantee,
+                upper: entry.bounds.max as f64,
+            });
+        }
+        let limit = |entry: &ApfLevel, claim: Option<f64>| -> u32 {
+            let b = entry.bounds;
+            if entry.queues.is_none() {
+                b.guarantee(&entry.stats)
+            } else if remaining <= min_sum {
+                // Not even the unlendable seats fit: each keeps those.
+                b.min
+            } else if remaining <= guarantee_sum {
+                // The guarantees do not fit: each gets its unlendable seats
+                // and the same fraction of the rest of its guarantee.
+                let share = (remaining - min_sum) / (guarantee_sum - min_sum);
+                b.min + ((b.guarantee(&entry.stats) - b.min) as f64 * share).round() as u32
+            } else {
+                claim.map_or(b.nominal, |a| a.round() as u32)
+            }
+        };
+        // Upstream divides the whole nominal sum among the limited levels
+        // here, not what the exempt level left, and keeps the current
+        // limits if the division fails.
+        let allocs = if remaining > guarantee_sum {
+            match borrowing::divide(nominal_sum, &claims) {
+                Some((allocs, _)) => allocs,
+                None => return self.limits_now(),
+            }
+        } else {
+            Vec::new()
+        };
+        let mut allocs = allocs.into_iter();
+        self.levels
+            .iter()
+            .map(|entry| {
+                let claim = if entry.queues.is_some() {
+                    allocs.next()
+                } else {
+                    None
+                };
+                limit(entry, claim)
+            })
+            .collect()
+    }
+
+    /// Each level's limit now, in `levels`' order (0 for exempt).
+    fn limits_now(&self) -> Vec<u32> {
+        self.levels
+            .iter()
+            .map(|l| {
+                l.queues
+                    .as_ref()
+                    .map_or(0, |q| q.config().concurrency_limit)
+            })
+            .collect()
+    }
+
+    /// Adds the time since `limit_since` to every level's seats borrowed
+    /// and lent.
+    fn accrue(&mut self, now: Nanos) {
+        let dt = now.saturating_sub(self.limit_since) as f64;
+        self.limit_since = now;
+        for entry in &mut self.levels {
+            if let Some(queues) = &entry.queues {
+                let current = queues.config().concurrency_limit as f64;
+                let nominal = entry.bounds.nominal as f64;
+                entry.borrowed += (current - nominal).max(0.0) * dt;
+                entry.lent += (nominal - current).max(0.0) * dt;
+            }
+        }
+    }
+
+    /// Every limited level's seats: nominal, now, and borrowed and lent on
+    /// average since the start.
+    pub fn level_seats(&self, now: Nanos) -> Vec<LevelSeats> {
+        let since = now.saturating_sub(self.limit_since) as f64;
+        let elapsed = (now as f64).max(1.0);
+        self.levels
+            .iter()
+            .filter_map(|l| {
+                let current = l.queues.as_ref()?.config().concurrency_limit;
+                let (seats, nominal) = (current as f64, l.bounds.nominal as f64);
+                Some(LevelSeats {
+                    name: LEVELS[l.level as usize].name,
+                    nominal: l.bounds.nominal,
+                    current,
+                    mean_borrowed: (l.borrowed + (seats - nominal).max(0.0) * since) / elapsed,
+                    mean_lent: (l.lent + (nominal - seats).max(0.0) * since) / elapsed,
+                })
+            })
+            .collect()
+    }
+
+    /// Notes level `level`'s seat demand after a change at `now`.
+    fn note_demand(&mut self, now: Nanos, level: Level) {
+        let entry = &mut self.levels[level as usize];
+        let seats = match &entry.queues {
+            Some(q) => q.seats_in_use() + q.seats_waiting(),
+            None => self.exempt_executing,
+        };
+        entry.demand.set(now, seats);
     }
 
     pub fn server_concurrency_limit(&self) -> u32 {
@@ -128,6 +348,7 @@ impl Apf {
         let entry = &mut self.levels[level as usize];
         let Some(queues) = entry.queues.as_mut() else {
             self.exempt_executing += 1;
+            self.note_demand(now, level);
             return Admission::Run(Grant::at_once(ticket, now, Slot::Exempt));
         };
         let work = work::estimate(kind, facts, entry.max_seats);
@@ -136,15 +357,18 @@ impl Apf {
                 entry.retry_after.dropped(now / 1_000_000_000);
                 Admission::Reject
             }
-            QueueAdmission::Executing => Admission::Run(Grant::at_once(
-                ticket,
-                now,
-                Slot::Apf {
-                    level,
-                    queue: None,
-                    work,
-                },
-            )),
+            QueueAdmission::Executing => {
+                self.note_demand(now, level);
+                Admission::Run(Grant::at_once(
+                    ticket,
+                    now,
+                    Slot::Apf {
+                        level,
+                        queue: None,
+                        work,
+                    },
+                ))
+            }
             QueueAdmission::Queued { queue } => {
                 self.dispatch_level(now, level, started);
                 // If this very request was dispatched, it runs now.
@@ -174,11 +398,15 @@ impl Apf {
                 work: d.work,
             },
         }));
+        self.note_demand(now, level);
     }
 
     pub fn finish(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
         match grant.slot {
-            Slot::Exempt => self.exempt_executing = self.exempt_executing.saturating_sub(1),
+            Slot::Exempt => {
+                self.exempt_executing = self.exempt_executing.saturating_sub(1);
+                self.note_demand(now, Level::Exempt);
+            }
             Slot::Apf { level, queue, work } => {
                 if let Some(queues) = self.levels[level as usize].queues.as_mut() {
                     queues.finish(now, queue, work, grant.started);
@@ -211,6 +439,7 @@ impl Apf {
             .is_some_and(|queues| queues.cancel(now, queue, expiry.ticket));
         if dropped {
             entry.retry_after.dropped(now / 1_000_000_000);
+            self.note_demand(now, level);
         }
         dropped
     }
@@ -222,7 +451,9 @@ impl Apf {
         self.levels[level as usize].retry_after.seconds()
     }
 
-    /// New server concurrency limit: every level's nominal seats follow.
+    /// New server concurrency limit: every level's nominal seats and
+    /// bounds follow, and the seats are divided again at once (as upstream
+    /// does on a change of configuration).
     pub fn set_server_concurrency_limit(
         &mut self,
         now: Nanos,
@@ -230,15 +461,18 @@ impl Apf {
         started: &mut Vec<Grant>,
     ) {
         self.server_concurrency_limit = limit.max(1);
-        for i in 0..self.levels.len() {
-            let level = self.levels[i].level;
-            let config = config_for(level, self.server_concurrency_limit);
-            self.levels[i].max_seats = max_seats(level, config.concurrency_limit);
-            if let Some(queues) = self.levels[i].queues.as_mut() {
-                queues.set_concurrency_limit(now, config.concurrency_limit);
-            }
-            self.dispatch_level(now, level, started);
+        for entry in &mut self.levels {
+            let nominal = nominal_seats(entry.level, self.server_concurrency_limit);
+            entry.max_seats = max_seats(entry.level, nominal.max(1));
+            entry.bounds = bounds_for(entry.level, self.server_concurrency_limit);
         }
+        self.redivide(now, started);
+    }
+
+    /// Turns borrowing on or off; the seats are divided again at once.
+    pub fn set_borrowing(&mut self, now: Nanos, on: bool, started: &mut Vec<Grant>) {
+        self.borrowing = on;
+        self.redivide(now, started);
     }
 
     pub fn snapshot(&self) -> Vec<LimitSnapshot> {
@@ -247,12 +481,14 @@ impl Apf {
             .map(|l| match &l.queues {
                 Some(q) => LimitSnapshot {
                     name: LEVELS[l.level as usize].name,
+                    nominal: l.bounds.nominal,
                     seats: q.config().concurrency_limit,
                     in_use: q.seats_in_use(),
                     waiting: q.waiting(),
                 },
                 None => LimitSnapshot {
                     name: "exempt",
+                    nominal: 0,
                     seats: 0,
                     in_use: self.exempt_executing,
                     waiting: 0,
@@ -283,7 +519,7 @@ mod tests {
     #[test]
     fn a_flooding_user_does_not_take_the_kubelets_seats() {
         // Users (global-default, 49 seats) flood; kubelets (system) still run.
-        let mut apf = Apf::new(600, 15_000_000_000);
+        let mut apf = Apf::new(600, 15_000_000_000, false);
         let mut started = Vec::new();
         let mut user_runs = 0;
         for ticket in 0..1_000 {
@@ -310,7 +546,7 @@ mod tests {
 
     #[test]
     fn raising_the_limit_grows_every_level() {
-        let mut apf = Apf::new(600, 1);
+        let mut apf = Apf::new(600, 1, false);
         let mut started = Vec::new();
         apf.set_server_concurrency_limit(0, 1_200, &mut started);
         let seats: Vec<u32> = apf.snapshot().iter().map(|l| l.seats).collect();

@@ -222,6 +222,11 @@ impl QueueSet {
         self.seats_in_use
     }
 
+    /// Seats the waiting requests ask for.
+    pub fn seats_waiting(&self) -> u32 {
+        self.seats_waiting
+    }
+
     /// Requests waiting in queues now.
     pub fn waiting(&self) -> u32 {
         self.waiting
