@@ -324,7 +324,19 @@ impl Diagram {
             let seats = match (limit.seats, lent) {
                 (0, _) => format!("{} running", limit.in_use),
                 (_, 0) => format!("{}/{}{unit}", limit.in_use, limit.seats),
-                _ => format!("{}/{}{unit} {sign}{lent}", limit.in_use, limit.seats),
+                _ => {
+                    // The longest form that fits beside the level's name; the
+                    // tick on the bar says it when none does.
+                    let room = w - 16.0 - text_px(ctx, limit.name);
+                    let counts = format!("{}/{}", limit.in_use, limit.seats);
+                    [
+                        format!("{counts}{unit} {sign}{lent}"),
+                        format!("{counts} {sign}{lent}"),
+                    ]
+                    .into_iter()
+                    .find(|text| text_px(ctx, text) <= room)
+                    .unwrap_or(counts)
+                }
             };
             self.label(ctx, &seats, x + w - 5.0, y + 12.0, "right");
             // Seats in use; then the queue against a queue length limit of
@@ -540,4 +552,9 @@ impl Diagram {
             ctx.fill();
         }
     }
+}
+
+/// The width of `text` in the context's font now [px].
+fn text_px(ctx: &CanvasRenderingContext2d, text: &str) -> f64 {
+    ctx.measure_text(text).map_or(f64::INFINITY, |m| m.width())
 }

@@ -213,11 +213,11 @@ impl Apf {
         let (mut min_sum, mut guarantee_sum) = (0.0, 0.0);
         let mut claims = Vec::with_capacity(self.levels.len());
         for entry in &self.levels {
-            let guarantee = entry.bounds.guarantee(&entry.stats) as f64;
             if entry.queues.is_none() {
-                remaining -= guarantee;
+                remaining -= entry.bounds.exempt_use(&entry.stats) as f64;
                 continue;
             }
+            let guarantee = entry.bounds.guarantee(&entry.stats) as f64;
             min_sum += entry.bounds.min as f64;
             guarantee_sum += guarantee;
             claims.push(Claim {
@@ -229,7 +229,7 @@ impl Apf {
         let limit = |entry: &ApfLevel, claim: Option<f64>| -> u32 {
             let b = entry.bounds;
             if entry.queues.is_none() {
-                b.guarantee(&entry.stats)
+                b.exempt_use(&entry.stats)
             } else if remaining <= min_sum {
                 // Not even the unlendable seats fit: each keeps those.
                 b.min
@@ -542,6 +542,53 @@ mod tests {
             &mut started,
         );
         assert!(matches!(kubelet, Admission::Run(_)));
+    }
+
+    /// `updateBorrowingLocked`: when every level used all its nominal seats
+    /// and the exempt level took 100 off the top, the guarantees do not
+    /// fit; each level keeps what it cannot lend and the same share of the
+    /// rest of its guarantee.
+    #[test]
+    fn when_the_guarantees_do_not_fit_each_level_gets_the_same_share_of_them() {
+        let mut apf = Apf::new(600, 15_000_000_000, true);
+        let mut started = Vec::new();
+        let clients = [
+            (ClientKind::Admin, Resource::Pods, 100),
+            (ClientKind::Kubelet, Resource::Pods, 2_000),
+            (ClientKind::Kubelet, Resource::Leases, 2_000),
+            (ClientKind::LeaderElection, Resource::Leases, 2_000),
+            (ClientKind::ControllerManager, Resource::Pods, 2_000),
+            (ClientKind::Operator, Resource::Pods, 2_000),
+            (ClientKind::User, Resource::Pods, 2_000),
+        ];
+        let mut ticket = 0;
+        for (client, resource, count) in clients {
+            for user in 0..count {
+                let mut k = kind(client, user);
+                k.resource = resource;
+                k.namespace = user;
+                apf.arrive(0, ticket, &k, &WorkFacts::default(), &mut started);
+                ticket += 1;
+            }
+        }
+        apf.divide_seats(10_000_000_000, &mut started);
+        let seats = apf.level_seats(10_000_000_000);
+        // 602 nominal seats less the exempt level's 100; the unlendable
+        // seats sum to 258, the guarantees (the nominal shares) to 602.
+        let share = (502.0 - 258.0) / (602.0 - 258.0);
+        for (level, seats) in Level::LIMITED.into_iter().zip(&seats) {
+            let bounds = bounds_for(level, 600);
+            // catch-all gets no requests: its guarantee is what it cannot lend.
+            let guarantee = if level == Level::CatchAll {
+                bounds.min
+            } else {
+                bounds.nominal
+            };
+            let expected = bounds.min + ((guarantee - bounds.min) as f64 * share).round() as u32;
+            assert_eq!(seats.current, expected, "{}", seats.name);
+        }
+        let total: u32 = seats.iter().map(|l| l.current).sum();
+        assert!(total.abs_diff(502) <= 4, "{total}");
     }
 
     #[test]
