@@ -100,10 +100,10 @@ fn a_flooded_level_borrows_idle_seats_and_gives_them_back_within_two_periods() {
         "idle workload-high lends: {high_idle} of {high_nominal}"
     );
 
-    // The controllers' flood from 80 s: by the second division after it
-    // (at 100 s) workload-high has at least its nominal seats again, and
-    // workload-low has given back what it borrowed from it.
-    sim.advance_to(from_secs(100.5));
+    // The controllers' flood from 80 s: at the first division after it
+    // (90 s) workload-high, which used its nominal seats, is guaranteed
+    // them again, and workload-low has given back what it borrowed.
+    sim.advance_to(from_secs(90.5));
     let (_, high_back) = seats(&sim, "workload-high");
     let (_, low_after) = seats(&sim, "workload-low");
     assert!(
@@ -152,10 +152,10 @@ fn borrowing_is_deterministic_and_the_seats_sum_to_the_servers() {
         let snapshot = sim.control_plane_snapshot(1, 0).expect("a control plane");
         let nominal: u32 = snapshot.limits.iter().map(|l| l.nominal).sum();
         let current: u32 = snapshot.limits.iter().map(|l| l.seats).sum();
-        // Each level's limit is its rounded share: the sum may be off by
-        // one per level.
+        // Each level's limit is its rounded share (half a seat off at most
+        // each); no exempt requests here, which upstream takes off the top.
         assert!(
-            current.abs_diff(nominal) <= 7,
+            current.abs_diff(nominal) <= 3,
             "at {t} s: {current} seats for {nominal} nominal"
         );
     }
