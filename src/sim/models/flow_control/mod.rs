@@ -143,10 +143,10 @@ impl FlowControl {
 
     /// APF's periodic division of seats between its levels (nothing for
     /// the others); requests that start on gained seats go to `started`.
+    /// Without borrowing APF still closes its demand's period, as upstream
+    /// always measures it, and keeps the nominal limits.
     pub fn divide_seats(&mut self, now: Nanos, started: &mut Vec<Grant>) {
-        if let FlowControl::Apf(apf) = self
-            && apf.borrowing()
-        {
+        if let FlowControl::Apf(apf) = self {
             apf.divide_seats(now, started);
         }
     }
