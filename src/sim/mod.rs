@@ -78,6 +78,7 @@ pub mod models;
 pub mod scenario;
 pub mod simulation;
 pub mod studies;
+pub mod summary;
 pub mod timeline;
 
 pub use engine::calendar::Calendar;
@@ -88,10 +89,8 @@ pub use engine::time::{NANOS_PER_SEC, Nanos, from_secs, to_secs};
 pub use engine::timeseries::{Recent, WindowRing, WindowSummary};
 pub use models::station::{StationChange, StationSnapshot, StationSpec};
 pub use scenario::{Scenario, ScenarioError};
-pub use simulation::{
-    Advance, ApiServerSummary, Change, LevelSeatsSummary, RunSummary, Simulation, Snapshot,
-    SummaryRows,
-};
+pub use simulation::{Advance, Change, Simulation, Snapshot};
+pub use summary::{ApiServerSummary, LevelSeatsSummary, RunSummary, SummaryRows};
 
 /// A map of what is in flight (requests, etcd calls, cache events, starting
 /// clients), keyed by id. The models look these up and never iterate them

@@ -17,17 +17,16 @@
 
 use crate::sim::engine::calendar::Calendar;
 use crate::sim::engine::context::Cx;
-use crate::sim::engine::metrics::{ClassMetrics, ClassSummary};
+use crate::sim::engine::metrics::ClassMetrics;
 use crate::sim::engine::random::SimRng;
 use crate::sim::engine::time::{Nanos, from_secs, to_secs};
-use crate::sim::models::closed_loop::{ClientSummary, ClosedLoop, ClosedLoopEvent};
+use crate::sim::models::closed_loop::{ClosedLoop, ClosedLoopEvent};
 use crate::sim::models::control_plane::{ControlPlane, ControlPlaneChange, CpEvent};
 use crate::sim::models::station::{Station, StationChange, StationEvent};
 use crate::sim::scenario::{Scenario, ScenarioError};
+use crate::sim::summary::{RunSummary, SummaryRows};
 use crate::sim::timeline::TimedChange;
-use serde::ser::SerializeStruct;
-use serde::{Deserialize, Serialize, Serializer};
-use std::collections::BTreeMap;
+use serde::{Deserialize, Serialize};
 
 /// A change to a running simulation, applied at its current time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -56,123 +55,6 @@ pub struct Snapshot {
     pub seats_in_use: u32,
     /// seats available (the current limit)
     pub seats: u32,
-}
-
-/// The measured results of a run, as the CLI prints them.
-///
-/// In JSON, `utilisation` and `clients` appear only where they apply (a
-/// station; closed-loop clients); binary formats, which read fields by
-/// position, always get every field (see the `Serialize` impl).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct RunSummary {
-    pub scenario: String,
-    pub seed: u64,
-    /// simulated time so far [s]
-    pub simulated_s: f64,
-    /// excluded from the statistics [s]
-    pub warmup_s: f64,
-    /// events handled
-    pub events: u64,
-    /// fraction of server capacity busy over the measured period (station)
-    #[serde(default)]
-    pub utilisation: Option<f64>,
-    /// per request class
-    pub classes: BTreeMap<String, ClassSummary>,
-    /// per closed-loop client: seats used against the fair share
-    #[serde(default)]
-    pub clients: BTreeMap<String, ClientSummary>,
-    /// per API server (a control plane's): its priority levels' seats
-    #[serde(default)]
-    pub api_servers: Vec<ApiServerSummary>,
-}
-
-/// One API server's resources over a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ApiServerSummary {
-    pub name: String,
-    /// APF's limited priority levels (none for the other flow controls)
-    pub levels: Vec<LevelSeatsSummary>,
-}
-
-/// A priority level's seats over a run.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct LevelSeatsSummary {
-    pub level: String,
-    /// its share of the server's concurrency limit
-    pub nominal_seats: u32,
-    /// its limit at the end, after lending and borrowing
-    pub seats: u32,
-    /// seats borrowed from other levels, time-weighted mean since the start
-    pub mean_borrowed: f64,
-    /// seats lent to other levels, time-weighted mean since the start
-    pub mean_lent: f64,
-}
-
-impl Serialize for RunSummary {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let terse = serializer.is_human_readable();
-        let mut out = serializer.serialize_struct("RunSummary", 9)?;
-        out.serialize_field("scenario", &self.scenario)?;
-        out.serialize_field("seed", &self.seed)?;
-        out.serialize_field("simulated_s", &self.simulated_s)?;
-        out.serialize_field("warmup_s", &self.warmup_s)?;
-        out.serialize_field("events", &self.events)?;
-        if terse && self.utilisation.is_none() {
-            out.skip_field("utilisation")?;
-        } else {
-            out.serialize_field("utilisation", &self.utilisation)?;
-        }
-        out.serialize_field("classes", &self.classes)?;
-        if terse && self.clients.is_empty() {
-            out.skip_field("clients")?;
-        } else {
-            out.serialize_field("clients", &self.clients)?;
-        }
-        if terse && self.api_servers.is_empty() {
-            out.skip_field("api_servers")?;
-        } else {
-            out.serialize_field("api_servers", &self.api_servers)?;
-        }
-        out.end()
-    }
-}
-
-/// A run summary's figures as rows in the model's order, without maps:
-/// what the page sends its worker, which makes the `RunSummary` (so the page
-/// carries no `BTreeMap` code).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SummaryRows {
-    pub scenario: String,
-    pub seed: u64,
-    /// simulated time so far [s]
-    pub simulated_s: f64,
-    /// excluded from the statistics [s]
-    pub warmup_s: f64,
-    /// events handled
-    pub events: u64,
-    /// fraction of server capacity busy over the measured period (station)
-    pub utilisation: Option<f64>,
-    /// per request class, in the model's class order
-    pub classes: Vec<(String, ClassSummary)>,
-    /// per closed-loop client, in the scenario's order
-    pub clients: Vec<(String, ClientSummary)>,
-    pub api_servers: Vec<ApiServerSummary>,
-}
-
-impl From<SummaryRows> for RunSummary {
-    fn from(rows: SummaryRows) -> Self {
-        Self {
-            scenario: rows.scenario,
-            seed: rows.seed,
-            simulated_s: rows.simulated_s,
-            warmup_s: rows.warmup_s,
-            events: rows.events,
-            utilisation: rows.utilisation,
-            classes: rows.classes.into_iter().collect(),
-            clients: rows.clients.into_iter().collect(),
-            api_servers: rows.api_servers,
-        }
-    }
 }
 
 #[derive(Debug, Clone)]
