@@ -72,6 +72,8 @@ export default [
     await waitFor(page, 12);
     const before = seconds(await readout(page, 'p99-latency'));
     check(before > 0 && before < 1, `baseline p99 ${before} s should be under a second`);
+    const idle = await readout(page, 'limit-now');
+    check(/^none \(busiest: .+, [\d.]+%\)$/.test(idle), `Limit now at the baseline: "${idle}"`);
     // Mouse: both inflight limits down to 1 (APF's levels get a seat each).
     check((await dragSlider(page, 'max-requests-inflight', 0)) === '1', 'max-requests-inflight reaches 1');
     check((await dragSlider(page, 'max-mutating-requests-inflight', 0)) === '1', 'max-mutating reaches 1');
@@ -81,6 +83,8 @@ export default [
     const rejected = perSecond(await readout(page, 'rejected-rate'));
     check(rejected > 0, `no 429s with 2 seats (${rejected})`);
     check((await ink(page, 'queue-chart')) > 200, 'the queue chart shows no waiting requests');
+    const seatsLimit = await readout(page, 'limit-now');
+    check(/seats, \d+% busy$/.test(seatsLimit), `Limit now with 2 seats names seats: "${seatsLimit}"`);
     await screenshot(page, 'lab-overloaded');
     // Max inflight instead of APF: no queues, so the same overload turns
     // into immediate 429s and the long waits go.
@@ -89,6 +93,8 @@ export default [
     const unqueued = seconds(await readout(page, 'p99-latency'));
     const rejectedNow = perSecond(await readout(page, 'rejected-rate'));
     check(unqueued < loaded / 5 && rejectedNow > 0, `max inflight: p99 ${unqueued} s (APF ${loaded} s), 429s ${rejectedNow}/s`);
+    const slotsLimit = await readout(page, 'limit-now');
+    check(/inflight slots, \d+% busy$/.test(slotsLimit), `Limit now under max inflight names its slots: "${slotsLimit}"`);
     await page.getByRole('radio', { name: 'APF' }).check();
     await dragSlider(page, 'max-requests-inflight', 1);
     await waitFor(page, 25);

@@ -20,6 +20,7 @@ fn main() -> std::process::ExitCode {
 mod cli {
     use clap::{Parser, Subcommand};
     use cplab::sim::ScenarioError;
+    use cplab::sim::models::control_plane::Bottleneck;
     use cplab::sim::studies::capacity::{CapacitySearch, Phase};
     use cplab::sim::studies::case_study::{
         self, ALL_CHANGES, ARTICLE_AFTER, ARTICLE_BEFORE, CHANGES,
@@ -270,7 +271,24 @@ mod cli {
             result.throughput,
             result.load_factor
         );
+        if let Some(b) = &result.bottleneck {
+            println!("at that load: {}", bottleneck_line(b));
+        }
         Ok(())
+    }
+
+    /// "limited by X (98% busy)", or the busiest resource when none is
+    /// at its limit.
+    fn bottleneck_line(b: &Bottleneck) -> String {
+        let busy = b.utilisation * 100.0;
+        if b.saturated {
+            format!("limited by {} ({busy:.1}% busy)", b.resource)
+        } else {
+            format!(
+                "nothing at its limit; busiest: {} ({busy:.1}% busy)",
+                b.resource
+            )
+        }
     }
 
     fn bad(error: ScenarioError) -> BadInput {
@@ -323,6 +341,9 @@ mod cli {
                     row.article(column),
                     model
                 );
+            }
+            if let Some(b) = &capacity.bottleneck {
+                println!("  at capacity: {}", bottleneck_line(b));
             }
         }
         Ok(())
@@ -451,6 +472,13 @@ mod cli {
                     level.mean_borrowed,
                     level.mean_lent
                 );
+            }
+        }
+        if let Some(b) = &summary.bottleneck {
+            println!();
+            println!("{}", bottleneck_line(b));
+            for r in &b.ranking {
+                println!("  {:<40} {:>6.1}% busy", r.resource, r.utilisation * 100.0);
             }
         }
         if !summary.clients.is_empty() {

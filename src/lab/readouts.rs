@@ -1,6 +1,7 @@
 //! The numbers the page's readouts show, computed from a run's live windows.
 
-use crate::sim::models::control_plane::MetricClass;
+use crate::sim::models::control_plane::model::loads::{bottleneck, ranking};
+use crate::sim::models::control_plane::{Bottleneck, MetricClass, ResourceLoad};
 use crate::sim::{ClassMetrics, LatencyHistogram, Nanos, Simulation, to_secs};
 
 /// The readouts summarise this many of the most recent 1-second windows.
@@ -63,6 +64,31 @@ impl Readouts {
     }
 }
 
+/// What limits the control plane over the readouts' window: the
+/// utilisations between the resources' readings `then` and `now`.
+pub fn limit_now(then: &[ResourceLoad], now: &[ResourceLoad]) -> Option<Bottleneck> {
+    bottleneck(&ranking(then, now))
+}
+
+/// The "Limit now" readout: the resource at its limit with how busy it
+/// is, or, when none is, the busiest one said as such.
+pub fn limit_text(limit: Option<&Bottleneck>) -> String {
+    let Some(b) = limit else {
+        return "–".to_owned();
+    };
+    let busy = b.utilisation * 100.0;
+    let busy = if busy < 10.0 {
+        format!("{busy:.1}%")
+    } else {
+        format!("{busy:.0}%")
+    };
+    if b.saturated {
+        format!("{}, {busy} busy", b.resource)
+    } else {
+        format!("none (busiest: {}, {busy})", b.resource)
+    }
+}
+
 /// The readouts of `sim` over its last `windows` seconds (speed and
 /// `limited` are the caller's to fill: they are about the page, not the run).
 pub fn recent(sim: &Simulation, windows: usize) -> Readouts {
@@ -105,5 +131,38 @@ fn summarise<'a>(
         sim_time: to_secs(sim.now()),
         speed: 0.0,
         limited: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::engine::load::LoadReading;
+    use crate::sim::models::control_plane::ResourceId;
+
+    fn load(resource: ResourceId, used: f64, capacity: f64) -> ResourceLoad {
+        ResourceLoad {
+            resource,
+            reading: LoadReading { used, capacity },
+        }
+    }
+
+    /// "Limit now" names a resource at its limit with how busy it is, and
+    /// says "none" with the busiest one when nothing is near its limit.
+    #[test]
+    fn limit_now_names_the_saturated_resource_or_says_none() {
+        let then = [load(ResourceId::EtcdApply, 1.0, 10.0)];
+        let now = [
+            load(ResourceId::EtcdApply, 10.5, 20.0),
+            load(ResourceId::EtcdCores, 4.0, 80.0),
+        ];
+        let limit = limit_now(&then, &now);
+        assert_eq!(limit_text(limit.as_ref()), "etcd apply, 95% busy");
+        let quiet = [load(ResourceId::EtcdCores, 0.4, 80.0)];
+        assert_eq!(
+            limit_text(limit_now(&[], &quiet).as_ref()),
+            "none (busiest: etcd cores, 0.5%)"
+        );
+        assert_eq!(limit_text(None), "–");
     }
 }

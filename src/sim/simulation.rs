@@ -414,6 +414,15 @@ impl Simulation {
         }
     }
 
+    /// Every finite resource's use so far (a control plane's; none for
+    /// other models): two readings give the utilisations between them.
+    pub fn loads(&self) -> Vec<crate::sim::models::control_plane::ResourceLoad> {
+        match &self.model {
+            Model::ControlPlane { model, .. } => model.loads(self.now),
+            _ => Vec::new(),
+        }
+    }
+
     /// Requests in the system now, counted from the model's own state (not
     /// from the metrics): what conservation is checked against.
     pub fn in_system(&self) -> u64 {
@@ -477,12 +486,22 @@ impl Simulation {
 
     /// The summary's figures in the model's order (see [`SummaryRows`]).
     pub fn summary_rows(&self) -> SummaryRows {
-        let (utilisation, clients, api_servers) = match &self.model {
-            Model::Station { station, .. } => {
-                (Some(station.utilisation(self.now)), Vec::new(), Vec::new())
+        let (utilisation, clients, api_servers, bottleneck) = match &self.model {
+            Model::Station { station, .. } => (
+                Some(station.utilisation(self.now)),
+                Vec::new(),
+                Vec::new(),
+                None,
+            ),
+            Model::ClosedLoop { bench, .. } => {
+                (None, bench.client_summaries(self.now), Vec::new(), None)
             }
-            Model::ClosedLoop { bench, .. } => (None, bench.client_summaries(self.now), Vec::new()),
-            Model::ControlPlane { model, .. } => (None, Vec::new(), model.api_servers(self.now)),
+            Model::ControlPlane { model, .. } => (
+                None,
+                Vec::new(),
+                model.api_servers(self.now),
+                model.bottleneck(self.now),
+            ),
         };
         SummaryRows {
             scenario: self.scenario.name.clone(),
@@ -498,6 +517,7 @@ impl Simulation {
                 .collect(),
             clients,
             api_servers,
+            bottleneck,
         }
     }
 

@@ -3,6 +3,7 @@
 
 use crate::sim::engine::metrics::ClassSummary;
 use crate::sim::models::closed_loop::ClientSummary;
+use crate::sim::models::control_plane::Bottleneck;
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -33,6 +34,10 @@ pub struct RunSummary {
     /// per API server (a control plane's): its priority levels' seats
     #[serde(default)]
     pub api_servers: Vec<ApiServerSummary>,
+    /// a control plane's busiest resources over the measured period, and
+    /// the one that limits it
+    #[serde(default)]
+    pub bottleneck: Option<Bottleneck>,
 }
 
 /// One API server's resources over a run.
@@ -60,7 +65,7 @@ pub struct LevelSeatsSummary {
 impl Serialize for RunSummary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let terse = serializer.is_human_readable();
-        let mut out = serializer.serialize_struct("RunSummary", 9)?;
+        let mut out = serializer.serialize_struct("RunSummary", 10)?;
         out.serialize_field("scenario", &self.scenario)?;
         out.serialize_field("seed", &self.seed)?;
         out.serialize_field("simulated_s", &self.simulated_s)?;
@@ -81,6 +86,11 @@ impl Serialize for RunSummary {
             out.skip_field("api_servers")?;
         } else {
             out.serialize_field("api_servers", &self.api_servers)?;
+        }
+        if terse && self.bottleneck.is_none() {
+            out.skip_field("bottleneck")?;
+        } else {
+            out.serialize_field("bottleneck", &self.bottleneck)?;
         }
         out.end()
     }
@@ -106,6 +116,7 @@ pub struct SummaryRows {
     /// per closed-loop client, in the scenario's order
     pub clients: Vec<(String, ClientSummary)>,
     pub api_servers: Vec<ApiServerSummary>,
+    pub bottleneck: Option<Bottleneck>,
 }
 
 impl From<SummaryRows> for RunSummary {
@@ -120,6 +131,7 @@ impl From<SummaryRows> for RunSummary {
             classes: rows.classes.into_iter().collect(),
             clients: rows.clients.into_iter().collect(),
             api_servers: rows.api_servers,
+            bottleneck: rows.bottleneck,
         }
     }
 }

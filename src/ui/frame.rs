@@ -7,7 +7,7 @@ use crate::lab::charts::{BLUE, GREEN, ORANGE, QUEUE_COLOURS, Scale, Series, VERM
 use crate::lab::controls::Control;
 use crate::lab::format;
 use crate::lab::live::LiveRun;
-use crate::lab::readouts::api_classes;
+use crate::lab::readouts::{self, api_classes};
 use crate::sim::to_secs;
 use crate::ui::chart::{CanvasHistogram, CanvasTimeChart};
 use crate::ui::components::charts::ChartRefs;
@@ -174,6 +174,7 @@ pub fn show_readouts(run: &LiveRun, refs: &ReadoutRefs) {
     set(&refs.rejected, format::rate(values.rejected_rate));
     set(&refs.timeouts, format::rate(values.timeout_rate));
     set(&refs.sim_time, format::clock(values.sim_time));
+    set(&refs.limit, readouts::limit_text(run.limit_now().as_ref()));
     if let Some(note) = refs.failed_note.cast::<web_sys::HtmlElement>() {
         let text = values.completed_only();
         note.set_hidden(text.is_none());

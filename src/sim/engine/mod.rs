@@ -4,13 +4,15 @@
 //! the calendar and the random numbers ([`context`]); seeded random draws
 //! ([`random`]) and a stable hash ([`hash`]); and what a run measures in
 //! fixed memory: latency histograms ([`histogram`]), per-class counters and
-//! distributions ([`metrics`]) and the ring of 1-second windows the live
-//! charts read ([`timeseries`]).
+//! distributions ([`metrics`]), the ring of 1-second windows the live
+//! charts read ([`timeseries`]) and how busy each finite resource is
+//! ([`load`]).
 
 pub mod calendar;
 pub mod context;
 pub mod hash;
 pub mod histogram;
+pub mod load;
 pub mod metrics;
 pub mod random;
 pub mod time;

@@ -31,7 +31,7 @@
 //! run it between frames or in a worker and show its progress.
 
 use crate::sim::engine::time::{Nanos, from_secs, to_secs};
-use crate::sim::models::control_plane::MetricClass;
+use crate::sim::models::control_plane::{Bottleneck, MetricClass};
 use crate::sim::models::request::RequestClass;
 use crate::sim::scenario::{Scenario, ScenarioError};
 use crate::sim::simulation::Simulation;
@@ -94,6 +94,9 @@ pub struct ProbeResult {
     pub sustainable: bool,
     /// why not, when not
     pub reason: String,
+    /// the busiest resources over the probe's measured time
+    #[serde(default)]
+    pub bottleneck: Option<Bottleneck>,
 }
 
 /// The search's answer.
@@ -107,6 +110,9 @@ pub struct CapacityResult {
     /// the load reached the largest factor tried without failing: the
     /// capacity is at least `throughput`
     pub at_least: bool,
+    /// what limits the control plane at that load: its busiest resources
+    #[serde(default)]
+    pub bottleneck: Option<Bottleneck>,
     pub probes: Vec<ProbeResult>,
 }
 
@@ -354,6 +360,7 @@ impl CapacitySearch {
             load_factor: answer.as_ref().map_or(0.0, |p| p.load_factor),
             // Nothing failed: the capacity is at least the answer.
             at_least: answer.is_some() && self.probes.iter().all(|p| p.sustainable),
+            bottleneck: answer.as_ref().and_then(|p| p.bottleneck.clone()),
             probes: self.probes.clone(),
         };
         self.done = Some(result.clone());
@@ -422,6 +429,7 @@ fn judge(probe: &Probe) -> ProbeResult {
         errors: error_fraction,
         sustainable: reasons.is_empty(),
         reason: reasons.join("; "),
+        bottleneck: summary.bottleneck,
     }
 }
 

@@ -13,6 +13,7 @@ pub mod workload;
 
 pub use changes::ControlPlaneChange;
 pub use model::{
-    ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, LockId, MetricClass, Metrics, Stage,
+    Bottleneck, ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, LockId, MetricClass,
+    Metrics, ResourceId, ResourceLoad, ResourceUse, Stage,
 };
 pub use spec::{ControlPlaneSpec, Discovery, WebhookHandling, WorkloadSpec};

@@ -30,6 +30,7 @@
 //! round trip is added after each crossing. At most `max_streams` calls are
 //! outstanding on a connection; more wait for a stream.
 
+use crate::sim::engine::load::LoadReading;
 use crate::sim::engine::random::{DurationLaw, DurationSampler, SimRng};
 use crate::sim::engine::time::Nanos;
 use serde::{Deserialize, Serialize};
@@ -193,6 +194,8 @@ struct Pipe {
     crossing: BinaryHeap<Reverse<(u64, u64)>>,
     /// moves on at each change: a wake-up of an older epoch is stale
     epoch: u32,
+    /// time with a message crossing, up to `updated` [s]
+    busy: f64,
 }
 
 impl Pipe {
@@ -201,6 +204,7 @@ impl Pipe {
         let n = self.crossing.len();
         if n > 0 && now > self.updated {
             self.served += (now - self.updated) as f64 * kib_per_ns / n as f64;
+            self.busy += (now - self.updated) as f64 / 1e9;
         }
         self.updated = self.updated.max(now);
     }
@@ -214,6 +218,15 @@ impl Pipe {
         // A message of billions of KiB on a slow pipe: saturate, never overflow.
         let at = self.updated.saturating_add(ns.min(1e18) as Nanos);
         Some((at, self.epoch))
+    }
+
+    /// Time with a message crossing, up to `now` [s].
+    fn busy_until(&self, now: Nanos) -> f64 {
+        let pending = match self.crossing.is_empty() {
+            true => 0,
+            false => now.saturating_sub(self.updated),
+        };
+        self.busy + pending as f64 / 1e9
     }
 
     fn enter(&mut self, now: Nanos, id: u64, kib: f64, kib_per_ns: f64) -> Option<(Nanos, u32)> {
@@ -301,11 +314,14 @@ pub struct EtcdClient {
     connections: Vec<Connection>,
     /// upstream: each resource's next endpoint; the pool: `[next connection]`
     next: Vec<u32>,
+    /// when the connections were made [ns]
+    since: Nanos,
 }
 
 impl EtcdClient {
-    /// `resources`: how many resource types (one client each upstream).
-    pub fn new(spec: &EtcdClientSpec, resources: usize) -> Self {
+    /// Connections made at `now` [ns]; `resources`: how many resource
+    /// types (one client each upstream).
+    pub fn new(now: Nanos, spec: &EtcdClientSpec, resources: usize) -> Self {
         let (count, cursors) = match spec.kind {
             EtcdClientKind::PerResource => {
                 let resources = resources.max(1);
@@ -318,6 +334,7 @@ impl EtcdClient {
             kib_per_ns: spec.bandwidth_mib_s * 1024.0 / 1e9,
             connections: vec![Connection::default(); count],
             next: vec![0; cursors],
+            since: now,
             spec: spec.clone(),
         }
     }
@@ -446,6 +463,35 @@ impl EtcdClient {
         crossing
     }
 
+    /// Each connection's two ways, busy (a message crossing) over time up
+    /// to `now`: (connection, way, reading [s]). A way is processor-shared,
+    /// so busy all the time means its bandwidth is the limit.
+    pub fn pipe_readings(&self, now: Nanos) -> impl Iterator<Item = (usize, Way, LoadReading)> {
+        let open = now.saturating_sub(self.since) as f64 / 1e9;
+        self.connections.iter().enumerate().flat_map(move |(i, c)| {
+            [(Way::Out, &c.outbound), (Way::In, &c.inbound)].map(|(way, pipe)| {
+                let used = pipe.busy_until(now);
+                (
+                    i,
+                    way,
+                    LoadReading {
+                        used,
+                        capacity: open,
+                    },
+                )
+            })
+        })
+    }
+
+    /// The resource type whose client owns `connection` upstream (its
+    /// index in the resources), `None` for the article's shared pool.
+    pub fn owner(&self, connection: usize) -> Option<usize> {
+        match self.spec.kind {
+            EtcdClientKind::PerResource => Some(connection / self.endpoints() as usize),
+            EtcdClientKind::Pool => None,
+        }
+    }
+
     /// Connections in all (upstream: resources × endpoints).
     pub fn connections(&self) -> usize {
         self.connections.len()
@@ -496,7 +542,7 @@ mod tests {
     /// small reply is across in microseconds and the big one a little later.
     #[test]
     fn a_small_reply_shares_the_connection_with_a_big_one() {
-        let mut client = EtcdClient::new(&no_rtt(), 1);
+        let mut client = EtcdClient::new(0, &no_rtt(), 1);
         let mut wakes = Vec::new();
         wakes.extend(client.reply(0, 0, 1, 125.0 * 1024.0)); // 125 MiB: 1 s alone
         // The newer wake-up supersedes the older one (its epoch).
@@ -514,7 +560,7 @@ mod tests {
     #[test]
     fn processor_sharing_is_loopys_round_robin_within_a_frame_per_stream() {
         let sizes_kib = [1.0, 3.0, 16.0, 40.0, 200.0, 1_000.0, 5.0, 64.0];
-        let mut client = EtcdClient::new(&no_rtt(), 1);
+        let mut client = EtcdClient::new(0, &no_rtt(), 1);
         let mut wakes = Vec::new();
         for (id, &kib) in sizes_kib.iter().enumerate() {
             wakes.extend(client.reply(0, 0, id as u64, kib));
@@ -550,7 +596,7 @@ mod tests {
     /// endpoint, each call on the next (`client/v3/internal/resolver`).
     #[test]
     fn an_upstream_client_sends_its_calls_round_robin_over_the_endpoints() {
-        let mut client = EtcdClient::new(&EtcdClientSpec::default(), 7);
+        let mut client = EtcdClient::new(0, &EtcdClientSpec::default(), 7);
         let pods: Vec<usize> = (0..6).map(|_| client.connection_for(0)).collect();
         assert_eq!(pods, vec![0, 1, 2, 0, 1, 2]);
         assert_eq!(
@@ -567,7 +613,7 @@ mod tests {
             max_streams: 1,
             ..Default::default()
         };
-        let mut client = EtcdClient::new(&spec, 1);
+        let mut client = EtcdClient::new(0, &spec, 1);
         assert!(matches!(client.send(0, 0, 1, 1.0), Sent::OnWire(_)));
         assert_eq!(client.send(0, 0, 2, 1.0), Sent::WaitingForStream);
         let (id, _) = client.received(10, 0).expect("the waiting call starts");

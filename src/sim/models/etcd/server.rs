@@ -29,6 +29,7 @@
 use super::disk::Disk;
 use super::spec::EtcdSpec;
 use crate::sim::engine::calendar::Schedule;
+use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::random::{DurationLaw, DurationSampler, MAX_DRAW, SimRng};
 use crate::sim::engine::time::{Nanos, from_secs};
 use std::collections::VecDeque;
@@ -143,6 +144,9 @@ pub struct Etcd {
     reads_waiting_apply: VecDeque<(u64, EtcdOp)>,
     cores_busy: u32,
     reads_waiting_core: VecDeque<EtcdOp>,
+    /// the leader's read cores and its apply loop, over time
+    cores_load: Load,
+    apply_load: Load,
 }
 
 impl Etcd {
@@ -170,6 +174,8 @@ impl Etcd {
             reads_waiting_apply: VecDeque::new(),
             cores_busy: 0,
             reads_waiting_core: VecDeque::new(),
+            cores_load: Load::new(0, spec.cores as f64),
+            apply_load: Load::new(0, 1.0),
             spec: spec.clone(),
         }
     }
@@ -295,6 +301,7 @@ impl Etcd {
             return;
         }
         self.cores_busy += 1;
+        self.cores_load.set_used(now, self.cores_busy as f64);
         let EtcdOp::Read { token, kib, .. } = op else {
             return;
         };
@@ -339,6 +346,7 @@ impl Etcd {
     fn apply_next(&mut self, now: Nanos, calendar: &mut impl Schedule<EtcdEvent>) {
         if !self.applying && self.first_index <= self.applicable_index && !self.log.is_empty() {
             self.applying = true;
+            self.apply_load.set_used(now, 1.0);
             calendar.at(now + self.apply, EtcdEvent::Applied);
         }
     }
@@ -398,6 +406,7 @@ impl Etcd {
             }
             EtcdEvent::Applied => {
                 self.applying = false;
+                self.apply_load.set_used(now, 0.0);
                 if let Some(token) = self.log.pop_front() {
                     self.first_index += 1;
                     replies.push(EtcdReply::Done(token));
@@ -427,6 +436,7 @@ impl Etcd {
             }
             EtcdEvent::ReadDone { token } => {
                 self.cores_busy -= 1;
+                self.cores_load.set_used(now, self.cores_busy as f64);
                 replies.push(EtcdReply::Done(token));
                 if let Some(next) = self.reads_waiting_core.pop_front() {
                     self.start_read(now, next, calendar);
@@ -440,6 +450,16 @@ impl Etcd {
                 }
             }
         }
+    }
+
+    /// The leader's read cores, busy over time up to `now` [core·s].
+    pub fn cores_reading(&self, now: Nanos) -> LoadReading {
+        self.cores_load.reading(now)
+    }
+
+    /// The apply loop (serial), busy over time up to `now` [s].
+    pub fn apply_reading(&self, now: Nanos) -> LoadReading {
+        self.apply_load.reading(now)
     }
 
     pub fn snapshot(&self) -> EtcdSnapshot {

@@ -10,6 +10,7 @@
 //! the lower classes completely: compare APF's fair queuing.
 
 use super::grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
+use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::request::RequestKind;
 use std::collections::VecDeque;
@@ -63,17 +64,32 @@ pub struct ArticleQueue {
     busy: u32,
     /// per class: (ticket, arrived) in arrival order
     classes: [VecDeque<(u64, Nanos)>; 3],
+    /// workers busy over time
+    load: Load,
 }
 
 impl ArticleQueue {
-    pub fn new(workers: u32, capacity: u32, timeout: Nanos) -> Self {
+    /// The queue from `now` [ns] on.
+    pub fn new(now: Nanos, workers: u32, capacity: u32, timeout: Nanos) -> Self {
+        let workers = workers.max(1);
         Self {
-            workers: workers.max(1),
+            workers,
             capacity,
             timeout,
             busy: 0,
             classes: Default::default(),
+            load: Load::new(now, workers as f64),
         }
+    }
+
+    fn note(&mut self, now: Nanos) {
+        self.load.set_used(now, self.busy as f64);
+        self.load.set_capacity(now, self.workers as f64);
+    }
+
+    /// Its workers busy over time up to `now` [worker·s].
+    pub fn loads(&self, now: Nanos) -> Vec<(&'static str, LoadReading)> {
+        vec![("workers", self.load.reading(now))]
     }
 
     fn waiting(&self) -> usize {
@@ -84,6 +100,7 @@ impl ArticleQueue {
     pub fn arrive(&mut self, now: Nanos, ticket: u64, class: ArticleClass) -> Admission {
         if self.busy < self.workers && self.waiting() == 0 {
             self.busy += 1;
+            self.note(now);
             return Admission::Run(Grant::at_once(ticket, now, Slot::Article));
         }
         if self.waiting() >= self.capacity as usize {
@@ -100,11 +117,13 @@ impl ArticleQueue {
     pub fn finish(&mut self, now: Nanos, started: &mut Vec<Grant>) {
         self.busy = self.busy.saturating_sub(1);
         self.dispatch(now, started);
+        self.note(now);
     }
 
     pub fn set_workers(&mut self, now: Nanos, workers: u32, started: &mut Vec<Grant>) {
         self.workers = workers.max(1);
         self.dispatch(now, started);
+        self.note(now);
     }
 
     fn dispatch(&mut self, now: Nanos, started: &mut Vec<Grant>) {
@@ -165,7 +184,7 @@ mod tests {
 
     #[test]
     fn strict_priority_serves_mutating_first_and_starves_webhooks() {
-        let mut queue = ArticleQueue::new(1, 10, 1_000);
+        let mut queue = ArticleQueue::new(0, 1, 10, 1_000);
         assert!(matches!(
             queue.arrive(0, 0, ArticleClass::Read),
             Admission::Run(_)
@@ -183,7 +202,7 @@ mod tests {
 
     #[test]
     fn full_queue_rejects_and_timeouts_drop() {
-        let mut queue = ArticleQueue::new(1, 1, 500);
+        let mut queue = ArticleQueue::new(0, 1, 1, 500);
         queue.arrive(0, 0, ArticleClass::Mutating);
         let Admission::Wait { place, deadline } = queue.arrive(0, 1, ArticleClass::Read) else {
             panic!("waits")

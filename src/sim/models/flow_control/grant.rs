@@ -15,8 +15,8 @@ pub enum Slot {
         queue: Option<u32>,
         work: WorkEstimate,
     },
-    /// APF's exempt level: not limited
-    Exempt,
+    /// APF's exempt level: not limited, but its seats count as its demand
+    Exempt { work: WorkEstimate },
     /// `--max-requests-inflight`
     ReadOnly,
     /// `--max-mutating-requests-inflight`
@@ -53,7 +53,7 @@ impl Grant {
     /// Seats (or slots) the request holds.
     pub fn seats(&self) -> u32 {
         match self.slot {
-            Slot::Apf { work, .. } => work.max_seats(),
+            Slot::Apf { work, .. } | Slot::Exempt { work } => work.max_seats(),
             _ => 1,
         }
     }

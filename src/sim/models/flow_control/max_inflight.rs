@@ -11,6 +11,7 @@
 //! answer"), without taking a slot.
 
 use super::grant::{Admission, Grant, LimitSnapshot, Slot};
+use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::request::{ClientKind, RequestKind};
 
@@ -20,16 +21,47 @@ pub struct MaxInflight {
     pub mutating_limit: u32,
     read_only: u32,
     mutating: u32,
+    /// the two limits' slots in use over time
+    read_only_load: Load,
+    mutating_load: Load,
 }
 
 impl MaxInflight {
-    pub fn new(read_only_limit: u32, mutating_limit: u32) -> Self {
+    /// The two limits, from `now` [ns] on.
+    pub fn new(now: Nanos, read_only_limit: u32, mutating_limit: u32) -> Self {
         Self {
             read_only_limit,
             mutating_limit,
             read_only: 0,
             mutating: 0,
+            read_only_load: Load::new(now, read_only_limit as f64),
+            mutating_load: Load::new(now, mutating_limit as f64),
         }
+    }
+
+    /// New limits from `now` on (requests over them finish as they are).
+    pub fn set_limits(&mut self, now: Nanos, read_only: u32, mutating: u32) {
+        self.read_only_limit = read_only;
+        self.mutating_limit = mutating;
+        self.note(now);
+    }
+
+    fn note(&mut self, now: Nanos) {
+        self.read_only_load.set_used(now, self.read_only as f64);
+        self.read_only_load
+            .set_capacity(now, self.read_only_limit as f64);
+        self.mutating_load.set_used(now, self.mutating as f64);
+        self.mutating_load
+            .set_capacity(now, self.mutating_limit as f64);
+    }
+
+    /// Each limit's slots in use over time up to `now` (an unlimited
+    /// one, a limit of 0, has no capacity) [slot·s].
+    pub fn loads(&self, now: Nanos) -> Vec<(&'static str, LoadReading)> {
+        vec![
+            ("read-only", self.read_only_load.reading(now)),
+            ("mutating", self.mutating_load.reading(now)),
+        ]
     }
 
     pub fn arrive(&mut self, now: Nanos, ticket: u64, kind: &RequestKind) -> Admission {
@@ -48,15 +80,17 @@ impl MaxInflight {
             return Admission::Reject;
         }
         *in_use += 1;
+        self.note(now);
         Admission::Run(Grant::at_once(ticket, now, slot))
     }
 
-    pub fn finish(&mut self, grant: &Grant) {
+    pub fn finish(&mut self, now: Nanos, grant: &Grant) {
         match grant.slot {
             Slot::Mutating => self.mutating = self.mutating.saturating_sub(1),
             Slot::Unlimited => {}
             _ => self.read_only = self.read_only.saturating_sub(1),
         }
+        self.note(now);
     }
 
     pub fn snapshot(&self) -> Vec<LimitSnapshot> {
@@ -102,7 +136,7 @@ mod tests {
     /// `system:masters` are served over the limit.
     #[test]
     fn system_masters_are_never_rejected() {
-        let mut filter = MaxInflight::new(1, 1);
+        let mut filter = MaxInflight::new(0, 1, 1);
         let get = kind(Verb::Get, ClientKind::User);
         assert!(matches!(filter.arrive(0, 1, &get), Admission::Run(_)));
         assert_eq!(filter.arrive(0, 2, &get), Admission::Reject);
@@ -120,7 +154,7 @@ mod tests {
     /// channel for its kind of request, which then runs unlimited.
     #[test]
     fn a_limit_of_zero_means_no_limit() {
-        let mut filter = MaxInflight::new(1, 0);
+        let mut filter = MaxInflight::new(0, 1, 0);
         let patch = kind(Verb::Patch, ClientKind::Kubelet);
         for ticket in 0..1_000 {
             assert!(matches!(

@@ -16,6 +16,7 @@ pub mod max_inflight;
 pub use apf::work::WorkFacts;
 pub use grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
 
+use crate::sim::engine::load::LoadReading;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::request::RequestKind;
 use serde::{Deserialize, Serialize};
@@ -40,29 +41,51 @@ pub enum FlowControl {
     Article(article_queue::ArticleQueue),
 }
 
+/// What a flow control is built with: the server's flags.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FlowSettings {
+    /// `--max-requests-inflight` and `--max-mutating-requests-inflight`;
+    /// APF and the article's workers use their sum
+    pub read_only: u32,
+    pub mutating: u32,
+    /// APF's longest wait in a queue [ns]
+    pub queue_wait_limit: Nanos,
+    /// the article's queue: capacity [requests] and timeout [ns]
+    pub article_capacity: u32,
+    pub article_timeout: Nanos,
+    /// whether APF's levels lend and borrow seats
+    pub seat_borrowing: bool,
+}
+
 impl FlowControl {
-    /// `read_only` and `mutating` are the two inflight flags; APF and the
-    /// article's workers use their sum.
-    pub fn new(
-        kind: FlowControlKind,
-        read_only: u32,
-        mutating: u32,
-        queue_wait_limit: Nanos,
-        article_capacity: u32,
-        article_timeout: Nanos,
-        seat_borrowing: bool,
-    ) -> Self {
-        let total = read_only.saturating_add(mutating).max(1);
+    /// Flow control of `kind`, running from `now` [ns] on.
+    pub fn new(kind: FlowControlKind, settings: &FlowSettings, now: Nanos) -> Self {
+        let s = settings;
+        let total = s.read_only.saturating_add(s.mutating).max(1);
         match kind {
-            FlowControlKind::Apf => {
-                FlowControl::Apf(apf::Apf::new(total, queue_wait_limit, seat_borrowing))
-            }
-            FlowControlKind::MaxInflight => {
-                FlowControl::MaxInflight(max_inflight::MaxInflight::new(read_only, mutating))
-            }
-            FlowControlKind::ArticleQueue => FlowControl::Article(
-                article_queue::ArticleQueue::new(total, article_capacity, article_timeout),
+            FlowControlKind::Apf => FlowControl::Apf(apf::Apf::new(
+                now,
+                total,
+                s.queue_wait_limit,
+                s.seat_borrowing,
+            )),
+            FlowControlKind::MaxInflight => FlowControl::MaxInflight(
+                max_inflight::MaxInflight::new(now, s.read_only, s.mutating),
             ),
+            FlowControlKind::ArticleQueue => FlowControl::Article(
+                article_queue::ArticleQueue::new(now, total, s.article_capacity, s.article_timeout),
+            ),
+        }
+    }
+
+    /// Each of its limits' use over time up to `now`, by the limit's name
+    /// (APF: each limited level's seats; max-inflight: its two limits;
+    /// the article's queue: its workers).
+    pub fn loads(&self, now: Nanos) -> Vec<(&'static str, LoadReading)> {
+        match self {
+            FlowControl::Apf(apf) => apf.loads(now),
+            FlowControl::MaxInflight(filter) => filter.loads(now),
+            FlowControl::Article(queue) => queue.loads(now),
         }
     }
 
@@ -89,7 +112,7 @@ impl FlowControl {
     pub fn finish(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
         match self {
             FlowControl::Apf(apf) => apf.finish(now, grant, started),
-            FlowControl::MaxInflight(filter) => filter.finish(grant),
+            FlowControl::MaxInflight(filter) => filter.finish(now, grant),
             FlowControl::Article(queue) => queue.finish(now, started),
         }
     }
@@ -133,10 +156,7 @@ impl FlowControl {
         let total = read_only.saturating_add(mutating).max(1);
         match self {
             FlowControl::Apf(apf) => apf.set_server_concurrency_limit(now, total, started),
-            FlowControl::MaxInflight(filter) => {
-                filter.read_only_limit = read_only;
-                filter.mutating_limit = mutating;
-            }
+            FlowControl::MaxInflight(filter) => filter.set_limits(now, read_only, mutating),
             FlowControl::Article(queue) => queue.set_workers(now, total, started),
         }
     }

@@ -10,6 +10,7 @@ use super::event::CpEvent;
 use super::metrics::{MetricClass, Metrics};
 use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
+use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::random::DurationSampler;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::{
@@ -59,6 +60,8 @@ pub(super) struct Admission {
     slowdown: f64,
     /// calls holding a slot of the article's dedicated limit
     slots_busy: u32,
+    /// those slots in use over time (their capacity as configured)
+    slots_load: Load,
     /// calls waiting for a slot: (ticket, webhook)
     waiting: VecDeque<(u64, u8)>,
     /// calls asked for and not yet returned (waiting ones included)
@@ -96,6 +99,7 @@ impl Admission {
             hooks: samplers(spec),
             slowdown: 1.0,
             slots_busy: 0,
+            slots_load: Load::new(0, spec.webhook_concurrency as f64),
             waiting: VecDeque::new(),
             in_flight: 0,
             chains: IdMap::default(),
@@ -168,8 +172,21 @@ impl Admission {
                 return;
             }
             self.slots_busy += 1;
+            self.note_slots(cx.now, spec);
         }
         self.start(cx, cx.now, ticket, hook);
+    }
+
+    fn note_slots(&mut self, now: Nanos, spec: &ControlPlaneSpec) {
+        self.slots_load.set_used(now, self.slots_busy as f64);
+        self.slots_load
+            .set_capacity(now, spec.webhook_concurrency as f64);
+    }
+
+    /// The article's dedicated webhook slots in use over time up to `now`
+    /// [slot·s]; `None` when webhook calls take no slot (upstream).
+    pub fn slots_reading(&self, now: Nanos, spec: &ControlPlaneSpec) -> Option<LoadReading> {
+        (spec.webhook_handling == WebhookHandling::Dedicated).then(|| self.slots_load.reading(now))
     }
 
     /// The webhook server takes call `hook` of `ticket` (asked for at
@@ -215,6 +232,7 @@ impl Admission {
         }
         if self.slots_busy > 0 && spec.webhook_handling == WebhookHandling::Dedicated {
             self.slots_busy -= 1;
+            self.note_slots(now, spec);
             true
         } else {
             false
@@ -234,8 +252,15 @@ impl Admission {
     }
 
     /// A waiting call takes the freed slot and starts.
-    pub fn start_waiting(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, hook: u8) {
+    pub fn start_waiting(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        ticket: u64,
+        hook: u8,
+        spec: &ControlPlaneSpec,
+    ) {
         self.slots_busy += 1;
+        self.note_slots(cx.now, spec);
         self.start(cx, cx.now, ticket, hook);
     }
 

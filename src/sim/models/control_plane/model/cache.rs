@@ -19,6 +19,7 @@
 use super::event::CpEvent;
 use crate::sim::IdMap;
 use crate::sim::engine::context::Cx;
+use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
 use crate::sim::models::control_plane::workload::{ALL_NAMESPACES, interested_watchers};
@@ -57,6 +58,8 @@ pub struct LockId {
 #[derive(Debug, Clone)]
 pub(super) struct WatchCache {
     locks: Vec<RwLock>,
+    /// each of `locks` held (by a writer or any readers) over time
+    held: Vec<Load>,
     /// the previous layout's locks, releasing their holds
     retired_locks: Vec<RwLock>,
     layout: u32,
@@ -105,6 +108,7 @@ impl WatchCache {
     pub fn new(spec: &ControlPlaneSpec) -> Self {
         let mut cache = Self {
             locks: Vec::new(),
+            held: Vec::new(),
             retired_locks: Vec::new(),
             layout: 0,
             shards: 1,
@@ -117,18 +121,20 @@ impl WatchCache {
             requester_scheduled: [false; Resource::ALL.len()],
             notifications_in_flight: 0,
         };
-        cache.lay_out(spec);
+        cache.lay_out(0, spec);
         cache
     }
 
-    /// Lays the locks out for the spec's locking and namespaces.
-    pub fn lay_out(&mut self, spec: &ControlPlaneSpec) {
+    /// Lays the locks out at `now` for the spec's locking and namespaces.
+    pub fn lay_out(&mut self, now: Nanos, spec: &ControlPlaneSpec) {
         self.shards = match spec.cache_locking {
             CacheLocking::PerResource => 1,
             CacheLocking::NamespaceShards => spec.workload.namespaces.clamp(1, MAX_SHARDS),
         };
-        let fresh = vec![RwLock::default(); Resource::ALL.len() * self.shards as usize];
+        let count = Resource::ALL.len() * self.shards as usize;
+        let fresh = vec![RwLock::default(); count];
         self.retired_locks = std::mem::replace(&mut self.locks, fresh);
+        self.held = vec![Load::new(now, 1.0); count];
         self.layout = self.layout.wrapping_add(1);
     }
 
@@ -150,7 +156,12 @@ impl WatchCache {
             layout: self.layout,
         };
         let granted = match self.locks.get_mut(index as usize) {
-            Some(l) => l.acquire(holder),
+            Some(l) => {
+                let granted = l.acquire(holder);
+                let held = (l.holders() > 0) as u32 as f64;
+                self.held[index as usize].set_used(cx.now, held);
+                granted
+            }
             None => true,
         };
         if granted {
@@ -318,6 +329,10 @@ impl WatchCache {
         };
         if let Some(l) = locks.get_mut(lock.index as usize) {
             l.release(holder.write, &mut granted);
+            if lock.layout == self.layout {
+                let held = (l.holders() > 0) as u32 as f64;
+                self.held[lock.index as usize].set_used(cx.now, held);
+            }
         }
         for next in granted {
             cx.after(next.hold, CpEvent::LockReleased { lock, holder: next });
@@ -371,6 +386,23 @@ impl WatchCache {
     }
 
     /// Per resource, the sum over its locks of `count` (holders, waiters).
+    /// Per resource, its locks held over time up to `now` (its shards'
+    /// together: capacity one per shard) [s].
+    pub fn held_readings(&self, now: Nanos) -> Vec<LoadReading> {
+        self.held
+            .chunks(self.shards.max(1) as usize)
+            .map(|shards| {
+                shards.iter().fold(LoadReading::default(), |sum, load| {
+                    let r = load.reading(now);
+                    LoadReading {
+                        used: sum.used + r.used,
+                        capacity: sum.capacity + r.capacity,
+                    }
+                })
+            })
+            .collect()
+    }
+
     pub fn per_resource(&self, count: fn(&RwLock) -> u32) -> Vec<u32> {
         self.locks
             .chunks(self.shards.max(1) as usize)

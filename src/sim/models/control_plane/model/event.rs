@@ -55,6 +55,8 @@ pub enum CpEvent {
     FinalSeatsFree { ticket: u64 },
     /// every 10 s: APF divides its seats between its levels again
     SeatDivision,
+    /// the warm-up is over: the resources' use is measured from here
+    WarmupOver,
     /// every second: requests whose `--request-timeout` falls in the next
     /// second get their deadline scheduled
     TimeoutSweep,

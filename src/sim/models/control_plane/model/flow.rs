@@ -5,10 +5,12 @@
 //! previous one keeps its queued requests (they still run) and takes back
 //! the seats it gave.
 
+use crate::sim::engine::load::LoadReading;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::control_plane::spec::ControlPlaneSpec;
 use crate::sim::models::flow_control::{
-    Admission, Expiry, FlowControl, FlowControlKind, Grant, LimitSnapshot, Slot, WorkFacts,
+    Admission, Expiry, FlowControl, FlowControlKind, FlowSettings, Grant, LimitSnapshot, Slot,
+    WorkFacts,
 };
 use crate::sim::models::request::RequestKind;
 
@@ -22,7 +24,7 @@ pub(super) struct FlowStage {
 impl FlowStage {
     pub fn new(spec: &ControlPlaneSpec) -> Self {
         Self {
-            current: flow_control(spec, spec.flow_control),
+            current: flow_control(spec, spec.flow_control, 0),
             retired: None,
         }
     }
@@ -79,8 +81,8 @@ impl FlowStage {
     }
 
     /// Switches to another mechanism; the current one retires.
-    pub fn switch(&mut self, spec: &ControlPlaneSpec, kind: FlowControlKind) {
-        let fresh = flow_control(spec, kind);
+    pub fn switch(&mut self, now: Nanos, spec: &ControlPlaneSpec, kind: FlowControlKind) {
+        let fresh = flow_control(spec, kind, now);
         self.retired = Some(std::mem::replace(&mut self.current, fresh));
     }
 
@@ -113,22 +115,32 @@ impl FlowStage {
         self.current.level_seats(now)
     }
 
+    /// The current flow control's limits' use over time (a retired one's
+    /// draining is not counted).
+    pub fn loads(&self, now: Nanos) -> Vec<(&'static str, LoadReading)> {
+        self.current.loads(now)
+    }
+
+    pub fn is_apf(&self) -> bool {
+        matches!(self.current, FlowControl::Apf(_))
+    }
+
     /// The current flow control's limits (for drawing and readouts).
     pub fn snapshot(&self) -> Vec<LimitSnapshot> {
         self.current.snapshot()
     }
 }
 
-fn flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind) -> FlowControl {
-    FlowControl::new(
-        kind,
-        spec.max_requests_inflight,
-        spec.max_mutating_requests_inflight,
-        from_secs(spec.queue_wait_limit),
-        spec.article_queue_capacity,
-        from_secs(spec.article_timeout),
-        spec.seat_borrowing,
-    )
+fn flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind, now: Nanos) -> FlowControl {
+    let settings = FlowSettings {
+        read_only: spec.max_requests_inflight,
+        mutating: spec.max_mutating_requests_inflight,
+        queue_wait_limit: from_secs(spec.queue_wait_limit),
+        article_capacity: spec.article_queue_capacity,
+        article_timeout: from_secs(spec.article_timeout),
+        seat_borrowing: spec.seat_borrowing,
+    };
+    FlowControl::new(kind, &settings, now)
 }
 
 /// Whether `grant` came from this flow control (after a switch, the
@@ -136,7 +148,7 @@ fn flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind) -> FlowControl {
 fn owns(flow_control: &FlowControl, grant: &Grant) -> bool {
     matches!(
         (flow_control, grant.slot),
-        (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt)
+        (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt { .. })
             | (
                 FlowControl::MaxInflight(_),
                 Slot::ReadOnly | Slot::Mutating | Slot::Unlimited

@@ -39,6 +39,7 @@ mod cache;
 mod discovery;
 mod event;
 mod flow;
+pub mod loads;
 mod metrics;
 mod reconfigure;
 mod requests;
@@ -49,6 +50,7 @@ mod timeout;
 
 pub use cache::LockId;
 pub use event::CpEvent;
+pub use loads::{Bottleneck, ResourceId, ResourceLoad, ResourceUse};
 pub use metrics::{MetricClass, Metrics};
 pub use snapshot::{ControlPlaneSnapshot, InFlight, Stage};
 
@@ -109,6 +111,8 @@ pub struct ControlPlane {
     /// scratch buffers, reused so that handling an event allocates nothing
     started: Vec<Grant>,
     replies: Vec<EtcdReply>,
+    /// every resource's use at the end of the warm-up (none before it)
+    loads_at_warmup: Option<Vec<ResourceLoad>>,
 }
 
 impl ControlPlane {
@@ -125,9 +129,13 @@ impl ControlPlane {
             held: IdMap::default(),
             started: Vec::new(),
             replies: Vec::new(),
+            loads_at_warmup: None,
             spec: spec.clone(),
         };
         model.schedule_sources(cx);
+        if warmup > 0 {
+            cx.after(warmup, CpEvent::WarmupOver);
+        }
         cx.after(model.sweep_period(), CpEvent::TimeoutSweep);
         cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
         model
@@ -284,6 +292,7 @@ impl ControlPlane {
                 self.started = started;
                 cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
             }
+            CpEvent::WarmupOver => self.loads_at_warmup = Some(self.loads(cx.now)),
             CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
                 if let Some(grant) = self.held.remove(&ticket) {
@@ -467,7 +476,9 @@ impl ControlPlane {
                     self.end(cx, next, Outcome::TimedOut);
                     continue;
                 }
-                self.server.admission.start_waiting(cx, next, next_hook);
+                self.server
+                    .admission
+                    .start_waiting(cx, next, next_hook, &self.spec);
                 break;
             }
         }
@@ -506,7 +517,7 @@ impl ControlPlane {
         self.begin_all(cx, &mut started);
         self.started = started;
         // A write's watch notifications keep seats a little longer.
-        if let Slot::Apf { work, .. } = grant.slot
+        if let Slot::Apf { work, .. } | Slot::Exempt { work } = grant.slot
             && work.additional_latency > 0
         {
             self.held.insert(ticket, grant);

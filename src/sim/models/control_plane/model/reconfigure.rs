@@ -51,7 +51,7 @@ impl ControlPlane {
             C::Namespaces(_) => {
                 self.schedule_sources(cx);
                 if self.spec.cache_locking == CacheLocking::NamespaceShards {
-                    self.server.cache.lay_out(&self.spec);
+                    self.server.cache.lay_out(cx.now, &self.spec);
                 }
             }
             C::MaxRequestsInflight(_) | C::MaxMutatingRequestsInflight(_) => return true,
@@ -64,12 +64,12 @@ impl ControlPlane {
             C::FsyncLatency(_) => self.etcd.set_fsync_law(&spec.etcd.fsync),
             C::FlowControl(kind) => {
                 if changed {
-                    self.server.flow.switch(spec, kind);
+                    self.server.flow.switch(cx.now, spec, kind);
                 }
             }
             C::CacheLocking(_) => {
                 if changed {
-                    self.server.cache.lay_out(spec);
+                    self.server.cache.lay_out(cx.now, spec);
                 }
             }
             C::EtcdClient(_) => {

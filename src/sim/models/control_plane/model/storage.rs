@@ -150,7 +150,7 @@ pub(super) struct Storage {
 impl Storage {
     pub fn new(spec: &ControlPlaneSpec) -> Self {
         Self {
-            client: EtcdClient::new(&spec.etcd_client, Resource::ALL.len()),
+            client: EtcdClient::new(0, &spec.etcd_client, Resource::ALL.len()),
             retired_client: None,
             client_generation: 0,
             calls: IdMap::default(),
@@ -300,7 +300,7 @@ impl Storage {
 
     /// A new etcd client for new calls; the old one finishes its calls.
     pub fn replace_client(&mut self, cx: &mut Cx<CpEvent>, spec: &ControlPlaneSpec) {
-        let fresh = EtcdClient::new(&spec.etcd_client, Resource::ALL.len());
+        let fresh = EtcdClient::new(cx.now, &spec.etcd_client, Resource::ALL.len());
         let retired = std::mem::replace(&mut self.client, fresh);
         let dropped = self.retired_client.replace(retired);
         self.client_generation = self.client_generation.wrapping_add(1);
@@ -440,6 +440,11 @@ impl Storage {
 
     /// Streams in use per resource's client upstream, per connection of
     /// the article's pool (for drawing).
+    /// The etcd client new calls go on.
+    pub fn client(&self) -> &EtcdClient {
+        &self.client
+    }
+
     pub fn streams_in_use(&self) -> Vec<u32> {
         self.client.streams_in_use()
     }

@@ -36,6 +36,7 @@ pub use dealer::Dealer;
 pub use queueset::{Dispatch, QueueSet, QueueSetConfig, RejectReason, WorkEstimate};
 
 use super::grant::{Admission, Expiry, Grant, LimitSnapshot, Slot, WaitPlace};
+use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::request::RequestKind;
 use bootstrap::{Distinguisher, LEVELS, Level, classify, max_seats, nominal_seats};
@@ -60,6 +61,8 @@ struct ApfLevel {
     /// up to `limit_since`
     borrowed: f64,
     lent: f64,
+    /// seats in use against the level's current limit, over time
+    load: Load,
 }
 
 #[derive(Debug, Clone)]
@@ -68,7 +71,9 @@ pub struct Apf {
     /// longest wait in a queue [ns] (15 s by default: min(60 s / 4, 1 min))
     queue_wait_limit: Nanos,
     levels: Vec<ApfLevel>,
-    exempt_executing: u32,
+    /// seats the exempt level's requests hold: not limited, but counted as
+    /// its demand, as upstream's queue set without limit counts them
+    exempt_seats: u32,
     dispatched: Vec<Dispatch>,
     /// whether levels lend and borrow seats (upstream: always)
     borrowing: bool,
@@ -119,10 +124,15 @@ fn flow_hash(schema: &str, distinguisher: Distinguisher, kind: &RequestKind) -> 
 }
 
 impl Apf {
-    /// APF at time 0; with `borrowing`, the levels' first limits are
-    /// divided at once, as a new configuration's are (with no demand seen
-    /// yet, in proportion to the seats each cannot lend).
-    pub fn new(server_concurrency_limit: u32, queue_wait_limit: Nanos, borrowing: bool) -> Self {
+    /// APF from `now` [ns] on; with `borrowing`, the levels' first limits
+    /// are divided at once, as a new configuration's are (with no demand
+    /// seen yet, in proportion to the seats each cannot lend).
+    pub fn new(
+        now: Nanos,
+        server_concurrency_limit: u32,
+        queue_wait_limit: Nanos,
+        borrowing: bool,
+    ) -> Self {
         let cl = server_concurrency_limit.max(1);
         let levels = [Level::Exempt]
             .into_iter()
@@ -139,6 +149,7 @@ impl Apf {
                     stats: DemandStats::default(),
                     borrowed: 0.0,
                     lent: 0.0,
+                    load: Load::new(now, config.concurrency_limit as f64),
                 }
             })
             .collect();
@@ -146,12 +157,18 @@ impl Apf {
             server_concurrency_limit: cl,
             queue_wait_limit,
             levels,
-            exempt_executing: 0,
+            exempt_seats: 0,
             dispatched: Vec::new(),
             borrowing,
-            limit_since: 0,
+            limit_since: now,
         };
-        apf.redivide(0, &mut Vec::new());
+        // Demand is measured from now: a flow control switched to mid-run
+        // must not read the time before it as idle.
+        for entry in &mut apf.levels {
+            entry.demand.set(now, 0);
+            entry.demand.reset(now);
+        }
+        apf.redivide(now, &mut Vec::new());
         apf
     }
 
@@ -159,10 +176,26 @@ impl Apf {
     fn note_demand(&mut self, now: Nanos, level: Level) {
         let entry = &mut self.levels[level as usize];
         let seats = match &entry.queues {
-            Some(q) => q.seats_in_use() + q.seats_waiting(),
-            None => self.exempt_executing,
+            Some(q) => {
+                entry.load.set_used(now, q.seats_in_use() as f64);
+                entry
+                    .load
+                    .set_capacity(now, q.config().concurrency_limit as f64);
+                q.seats_in_use() + q.seats_waiting()
+            }
+            None => self.exempt_seats,
         };
         entry.demand.set(now, seats);
+    }
+
+    /// Each limited level's seats in use against its limit, over time up
+    /// to `now` [seat·s].
+    pub fn loads(&self, now: Nanos) -> Vec<(&'static str, LoadReading)> {
+        self.levels
+            .iter()
+            .filter(|l| l.queues.is_some())
+            .map(|l| (LEVELS[l.level as usize].name, l.load.reading(now)))
+            .collect()
     }
 
     pub fn server_concurrency_limit(&self) -> u32 {
@@ -186,12 +219,12 @@ impl Apf {
     ) -> Admission {
         let (schema, level, distinguisher) = classify(kind);
         let entry = &mut self.levels[level as usize];
-        let Some(queues) = entry.queues.as_mut() else {
-            self.exempt_executing += 1;
-            self.note_demand(now, level);
-            return Admission::Run(Grant::at_once(ticket, now, Slot::Exempt));
-        };
         let work = work::estimate(kind, facts, entry.max_seats);
+        let Some(queues) = entry.queues.as_mut() else {
+            self.exempt_seats += work.max_seats();
+            self.note_demand(now, level);
+            return Admission::Run(Grant::at_once(ticket, now, Slot::Exempt { work }));
+        };
         match queues.arrive(now, flow_hash(schema, distinguisher, kind), ticket, work) {
             QueueAdmission::Rejected(_) => {
                 entry.retry_after.dropped(now / 1_000_000_000);
@@ -243,8 +276,9 @@ impl Apf {
 
     pub fn finish(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
         match grant.slot {
-            Slot::Exempt => {
-                self.exempt_executing = self.exempt_executing.saturating_sub(1);
+            // A write's final seats are freed by `release_final`.
+            Slot::Exempt { work } if work.additional_latency == 0 => {
+                self.exempt_seats = self.exempt_seats.saturating_sub(work.max_seats());
                 self.note_demand(now, Level::Exempt);
             }
             Slot::Apf { level, queue, work } => {
@@ -260,11 +294,18 @@ impl Apf {
     /// The seats a finished request held on for its watch notifications
     /// (`grant`'s work's additional latency has passed) are free.
     pub fn release_final(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
-        if let Slot::Apf { level, queue, work } = grant.slot {
-            if let Some(queues) = self.levels[level as usize].queues.as_mut() {
-                queues.release(now, queue, work.max_seats());
+        match grant.slot {
+            Slot::Apf { level, queue, work } => {
+                if let Some(queues) = self.levels[level as usize].queues.as_mut() {
+                    queues.release(now, queue, work.max_seats());
+                }
+                self.dispatch_level(now, level, started);
             }
-            self.dispatch_level(now, level, started);
+            Slot::Exempt { work } => {
+                self.exempt_seats = self.exempt_seats.saturating_sub(work.max_seats());
+                self.note_demand(now, Level::Exempt);
+            }
+            _ => {}
         }
     }
 
@@ -330,7 +371,7 @@ impl Apf {
                     name: "exempt",
                     nominal: 0,
                     seats: 0,
-                    in_use: self.exempt_executing,
+                    in_use: self.exempt_seats,
                     waiting: 0,
                 },
             })
@@ -359,7 +400,7 @@ mod tests {
     #[test]
     fn a_flooding_user_does_not_take_the_kubelets_seats() {
         // Users (global-default, 49 seats) flood; kubelets (system) still run.
-        let mut apf = Apf::new(600, 15_000_000_000, false);
+        let mut apf = Apf::new(0, 600, 15_000_000_000, false);
         let mut started = Vec::new();
         let mut user_runs = 0;
         for ticket in 0..1_000 {
@@ -390,7 +431,7 @@ mod tests {
     /// rest of its guarantee.
     #[test]
     fn when_the_guarantees_do_not_fit_each_level_gets_the_same_share_of_them() {
-        let mut apf = Apf::new(600, 15_000_000_000, true);
+        let mut apf = Apf::new(0, 600, 15_000_000_000, true);
         let mut started = Vec::new();
         let clients = [
             (ClientKind::Admin, Resource::Pods, 100),
@@ -431,9 +472,67 @@ mod tests {
         assert!(total.abs_diff(502) <= 4, "{total}");
     }
 
+    /// The exempt level's demand counts seats, as the work estimator gives
+    /// them (`dispatchSansQueueLocked` adds `MaxSeats()`): an admin's LIST
+    /// of 1,000 cached pods holds 10, not 1.
+    #[test]
+    fn the_exempt_levels_demand_counts_its_requests_seats() {
+        let mut apf = Apf::new(0, 600, 15_000_000_000, true);
+        let mut started = Vec::new();
+        let mut list = kind(ClientKind::Admin, 0);
+        list.verb = Verb::List;
+        let facts = WorkFacts {
+            stored: 1_000,
+            from_cache: true,
+            ..Default::default()
+        };
+        let Admission::Run(grant) = apf.arrive(0, 1, &list, &facts, &mut started) else {
+            panic!("exempt requests run at once");
+        };
+        assert_eq!(grant.seats(), 10);
+        assert_eq!(apf.snapshot()[0].in_use, 10);
+        apf.finish(5_000_000_000, &grant, &mut started);
+        assert_eq!(apf.snapshot()[0].in_use, 0);
+        apf.divide_seats(10_000_000_000, &mut started);
+        let exempt = &apf.levels[0].stats;
+        assert_eq!(exempt.high_watermark, 10, "{exempt:?}");
+    }
+
+    /// APF switched to at 100 s measures its demand from then: 50 seats
+    /// held from 100 s to 110 s are a mean of 50 over the period, not 5.
+    #[test]
+    fn apf_started_mid_run_measures_demand_from_its_start() {
+        let start = 100_000_000_000;
+        let mut apf = Apf::new(start, 600, 15_000_000_000, false);
+        let mut started = Vec::new();
+        let mut list = kind(ClientKind::User, 1);
+        list.verb = Verb::List;
+        let facts = WorkFacts {
+            stored: 500,
+            from_cache: true,
+            ..Default::default()
+        };
+        for ticket in 0..10 {
+            list.user = ticket as u32;
+            apf.arrive(start, ticket, &list, &facts, &mut started);
+        }
+        let level = &apf.levels[Level::GlobalDefault as usize];
+        let held = level.queues.as_ref().unwrap().seats_in_use();
+        assert_eq!(held, 45, "5 seats each: 9 fit in global-default's 49");
+        let period = apf.levels[Level::GlobalDefault as usize]
+            .demand
+            .clone()
+            .reset(start + 10_000_000_000);
+        assert!((period.duration - 10.0).abs() < 1e-9, "{period:?}");
+        assert!(
+            (period.mean - 50.0).abs() < 1e-9,
+            "seats held and asked for: {period:?}"
+        );
+    }
+
     #[test]
     fn raising_the_limit_grows_every_level() {
-        let mut apf = Apf::new(600, 1, false);
+        let mut apf = Apf::new(0, 600, 1, false);
         let mut started = Vec::new();
         apf.set_server_concurrency_limit(0, 1_200, &mut started);
         let seats: Vec<u32> = apf.snapshot().iter().map(|l| l.seats).collect();

@@ -63,6 +63,22 @@ impl WorkEstimate {
         self.initial_seats.max(self.final_seats)
     }
 
+    /// This work on a level of `limit` seats: final seats wider than the
+    /// limit are narrowed to it and held longer, the same seat-time
+    /// (`findDispatchQueueToBoundLocked`; a level that lent seats away can
+    /// be narrower than its largest request).
+    pub fn within(self, limit: u32) -> Self {
+        if self.final_seats <= limit || limit == 0 {
+            return self;
+        }
+        let seat_time = self.final_seats as u64 * self.additional_latency;
+        Self {
+            final_seats: limit,
+            additional_latency: seat_time / limit as u64,
+            ..self
+        }
+    }
+
     /// [virtual-time units]
     fn total_work(&self) -> u64 {
         seat_time(self.initial_seats as f64, GUESSED_SERVICE_TIME)
@@ -372,24 +388,26 @@ impl QueueSet {
             return None;
         }
         self.robin_index = index;
+        let limit = self.config.concurrency_limit;
         let queue = &mut self.queues[index];
         let head = queue.waiting.pop_front()?;
         let work = head.work.total_work();
+        let granted = head.work.within(limit);
         queue.work_waiting -= work;
         queue.seats_waiting -= seats;
         queue.executing += 1;
-        queue.seats_in_use += seats;
+        queue.seats_in_use += granted.max_seats();
         queue.next_dispatch_r = queue.next_dispatch_r.saturating_add(work);
         self.waiting -= 1;
         self.seats_waiting -= seats;
         self.executing += 1;
-        self.seats_in_use += seats;
+        self.seats_in_use += granted.max_seats();
         self.bound_next_dispatch(index);
         Some(Dispatch {
             ticket: head.ticket,
             queue: index as u32,
             arrived: head.arrived,
-            work: head.work,
+            work: granted,
         })
     }
 
@@ -472,6 +490,30 @@ mod tests {
             queue_length_limit: limit,
             concurrency_limit: seats,
         }
+    }
+
+    /// `findDispatchQueueToBoundLocked`: a write asking for 10 final seats
+    /// × 50 ms on a level lent down to 4 seats is dispatched with 4 seats
+    /// × 125 ms, the same 0.5 seat-seconds, and holds no more than 4.
+    #[test]
+    fn final_seats_wider_than_the_level_are_narrowed_and_held_longer() {
+        let mut qs = QueueSet::new(config(4, 1, 8, 4));
+        let wide = WorkEstimate {
+            initial_seats: 1,
+            final_seats: 10,
+            additional_latency: 50_000_000,
+        };
+        qs.arrive(0, 7, 0, wide);
+        let mut started = Vec::new();
+        qs.dispatch(0, &mut started);
+        assert_eq!(started.len(), 1, "alone, it may run wider than the level");
+        let work = started[0].work;
+        assert_eq!((work.initial_seats, work.final_seats), (1, 4));
+        assert_eq!(work.additional_latency, 125_000_000);
+        assert_eq!(qs.seats_in_use(), 4);
+        qs.finish(1_000_000, Some(started[0].queue), work, 0);
+        qs.release(126_000_000, Some(started[0].queue), work.max_seats());
+        assert_eq!(qs.seats_in_use(), 0, "it gives back what it was given");
     }
 
     #[test]

@@ -1,0 +1,68 @@
+//! What limits the control plane, named from the model's own exact
+//! utilisations (`sim/models/control_plane/model/loads.rs`): the readout
+//! behind `cplab run --json`'s `bottleneck`, `cplab capacity` and the
+//! page's "Limit now".
+#![cfg(not(target_arch = "wasm32"))]
+
+use cplab::sim::studies::catalog;
+use cplab::sim::{Scenario, Simulation};
+
+fn shipped(id: &str) -> Scenario {
+    catalog::find(id)
+        .and_then(|entry| entry.scenario().ok())
+        .unwrap_or_else(|| panic!("{id} is shipped"))
+}
+
+fn bottleneck_of(scenario: &Scenario) -> cplab::sim::models::control_plane::Bottleneck {
+    let mut sim = Simulation::new(scenario, 1).unwrap_or_else(|e| panic!("{e}"));
+    sim.run_to_end();
+    sim.summary().bottleneck.expect("something was busy")
+}
+
+/// Upstream 1.32 at its capacity (`cplab capacity k8s-1.32`: load × 330.6,
+/// 48,853 requests/s, seed 1): etcd's apply loop, one entry at a time, is
+/// the resource at its limit (93% busy), ahead of every APF level's
+/// seats: the seats fill because writes wait longer at etcd, not the other
+/// way round. The idle preset names nothing as its limit.
+#[test]
+fn at_capacity_upstream_is_limited_by_etcd_apply_not_by_seats() {
+    let mut at_capacity = shipped("k8s-1.32");
+    let spec = at_capacity.control_plane.as_mut().expect("a control plane");
+    spec.workload.load_factor *= 330.6;
+    at_capacity.duration = 25.0;
+    at_capacity.warmup = 5.0;
+    let b = bottleneck_of(&at_capacity);
+    assert_eq!(b.resource, "etcd apply", "{b:?}");
+    assert!(b.saturated && b.utilisation > 0.9, "{b:?}");
+    let seats = b.ranking.iter().find(|r| r.resource == "APF seats");
+    assert!(seats.is_none_or(|s| s.utilisation < 0.7), "{b:?}");
+
+    let mut quiet = shipped("k8s-1.32");
+    quiet.duration = 30.0;
+    quiet.warmup = 10.0;
+    let b = bottleneck_of(&quiet);
+    assert!(!b.saturated && b.utilisation < 0.05, "{b:?}");
+}
+
+/// The greedy tenant (workload-low flooded by one namespace's service
+/// accounts): workload-low's seats are the limit, while the server's seats
+/// together are less than 60% used.
+#[test]
+fn a_greedy_tenant_is_limited_by_its_own_levels_seats() {
+    let greedy = shipped("greedy-tenant");
+    let b = bottleneck_of(&greedy);
+    assert_eq!(b.resource, "workload-low seats", "{b:?}");
+    assert!(b.saturated, "{b:?}");
+    let seats = b.ranking.iter().find(|r| r.resource == "APF seats");
+    assert!(seats.is_some_and(|s| s.utilisation < 0.6), "{b:?}");
+}
+
+/// The same scenario and seed name the same resources with the same
+/// utilisations, to the bit.
+#[test]
+fn the_bottleneck_is_deterministic() {
+    let mut scenario = shipped("slow-webhook");
+    scenario.duration = 40.0;
+    scenario.timeline.retain(|entry| entry.at <= 40.0);
+    assert_eq!(bottleneck_of(&scenario), bottleneck_of(&scenario));
+}
