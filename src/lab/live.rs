@@ -12,12 +12,11 @@
 use super::charts::figures;
 use super::params::Params;
 use super::readouts::{self, READOUT_WINDOWS, Readouts};
-use crate::sim::models::control_plane::{Bottleneck, ResourceLoad};
+use crate::sim::models::control_plane::Bottleneck;
+use crate::sim::models::control_plane::model::loads::bottleneck;
 use crate::sim::scenario::MAX_DURATION;
 use crate::sim::timeline::{MAX_ENTRIES, TimedChange};
-use crate::sim::{
-    Change, NANOS_PER_SEC, Nanos, Scenario, ScenarioError, Simulation, from_secs, to_secs,
-};
+use crate::sim::{Change, Nanos, Scenario, ScenarioError, Simulation, from_secs, to_secs};
 use std::collections::VecDeque;
 
 /// Longest wall-clock step of one frame [ms]: after a stall (a hidden tab,
@@ -54,9 +53,6 @@ pub struct LiveRun {
     /// the latest changes to the run (the timeline's and the reader's),
     /// when they applied [ns] and what the charts call them
     marks: VecDeque<(Nanos, String)>,
-    /// the resources' readings at each simulated second of the readouts'
-    /// window, oldest first: "Limit now" measures from the oldest
-    load_marks: VecDeque<(Nanos, Vec<ResourceLoad>)>,
 }
 
 /// Marks kept for the charts: a minute of a busy reader's changes.
@@ -92,7 +88,6 @@ impl LiveRun {
             limited: false,
             reached_pause: false,
             marks: VecDeque::new(),
-            load_marks: VecDeque::new(),
         })
     }
 
@@ -149,32 +144,13 @@ impl LiveRun {
             self.mark(now, &change);
             self.absorbed.push(change);
         }
-        self.mark_loads(now);
         advance
-    }
-
-    /// Takes the resources' readings once per simulated second, keeping
-    /// the readouts' window of them.
-    fn mark_loads(&mut self, now: Nanos) {
-        let due = self
-            .load_marks
-            .back()
-            .is_none_or(|&(at, _)| now >= at.saturating_add(NANOS_PER_SEC));
-        if !due {
-            return;
-        }
-        let window = NANOS_PER_SEC * READOUT_WINDOWS as u64;
-        while self.load_marks.len() > 1 && self.load_marks[1].0.saturating_add(window) <= now {
-            self.load_marks.pop_front();
-        }
-        self.load_marks.push_back((now, self.simulation.loads()));
     }
 
     /// What limits the control plane over about the readouts' window
     /// (the last 10 simulated seconds), `None` before anything was busy.
     pub fn limit_now(&self) -> Option<Bottleneck> {
-        let then = self.load_marks.front().map_or(&[][..], |(_, l)| &l[..]);
-        readouts::limit_now(then, &self.simulation.loads())
+        bottleneck(&self.simulation.recent_ranking(READOUT_WINDOWS))
     }
 
     fn mark(&mut self, at: Nanos, change: &Change) {

@@ -1,7 +1,6 @@
 //! The numbers the page's readouts show, computed from a run's live windows.
 
-use crate::sim::models::control_plane::model::loads::{bottleneck, ranking};
-use crate::sim::models::control_plane::{Bottleneck, MetricClass, ResourceLoad};
+use crate::sim::models::control_plane::{Bottleneck, MetricClass};
 use crate::sim::{ClassMetrics, LatencyHistogram, Nanos, Simulation, to_secs};
 
 /// The readouts summarise this many of the most recent 1-second windows.
@@ -62,12 +61,6 @@ impl Readouts {
             )
         })
     }
-}
-
-/// What limits the control plane over the readouts' window: the
-/// utilisations between the resources' readings `then` and `now`.
-pub fn limit_now(then: &[ResourceLoad], now: &[ResourceLoad]) -> Option<Bottleneck> {
-    bottleneck(&ranking(then, now))
 }
 
 /// The "Limit now" readout: the resource at its limit with how busy it
@@ -138,12 +131,21 @@ fn summarise<'a>(
 mod tests {
     use super::*;
     use crate::sim::engine::load::LoadReading;
-    use crate::sim::models::control_plane::ResourceId;
+    use crate::sim::models::control_plane::model::loads::{bottleneck, ranking};
+    use crate::sim::models::control_plane::{ResourceId, ResourceLoad};
+
+    fn limit_now(then: &[ResourceLoad], now: &[ResourceLoad]) -> Option<Bottleneck> {
+        bottleneck(&ranking(then, now))
+    }
 
     fn load(resource: ResourceId, used: f64, capacity: f64) -> ResourceLoad {
         ResourceLoad {
             resource,
-            reading: LoadReading { used, capacity },
+            reading: LoadReading {
+                used,
+                capacity,
+                start: 0,
+            },
         }
     }
 

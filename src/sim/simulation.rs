@@ -423,6 +423,18 @@ impl Simulation {
         }
     }
 
+    /// Every finite resource's utilisation over the last `seconds` (at
+    /// most 10), busiest first; none for models without them.
+    pub fn recent_ranking(
+        &self,
+        seconds: usize,
+    ) -> Vec<(crate::sim::models::control_plane::ResourceId, f64)> {
+        match &self.model {
+            Model::ControlPlane { model, .. } => model.recent_ranking(self.now, seconds),
+            _ => Vec::new(),
+        }
+    }
+
     /// Requests in the system now, counted from the model's own state (not
     /// from the metrics): what conservation is checked against.
     pub fn in_system(&self) -> u64 {

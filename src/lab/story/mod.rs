@@ -68,6 +68,9 @@ pub enum Measure {
     Seats(&'static str),
     /// this priority level's nominal seats (its share of the server's)
     Nominal(&'static str),
+    /// how busy this resource (as "Limit now" names it) was over the last
+    /// 10 s, 0 to 1
+    Busy(&'static str),
 }
 
 /// Which side of its bound a promise's measure must be.
@@ -157,6 +160,11 @@ impl Promise {
             // (`failed_share` says 0 when nothing ended; a promise, nothing.)
             Measure::FailedShare if failed + recent.throughput > 0.0 => recent.failed_share(),
             Measure::FailedShare => f64::NAN,
+            Measure::Busy(resource) => sim
+                .recent_ranking(READOUT_WINDOWS)
+                .into_iter()
+                .find(|(r, _)| r.to_string() == resource)
+                .map_or(f64::NAN, |(_, busy)| busy),
             Measure::Waiting(level)
             | Measure::InUse(level)
             | Measure::Seats(level)
@@ -202,6 +210,7 @@ impl Promise {
             Measure::InUse(level) => format!("{level}'s seats in use"),
             Measure::Seats(level) => format!("{level}'s seats"),
             Measure::Nominal(level) => format!("{level}'s nominal seats"),
+            Measure::Busy(resource) => format!("{resource} busy"),
         }
     }
 
@@ -210,7 +219,10 @@ impl Promise {
         match self.measure {
             Measure::P99 | Measure::P50 => super::format::latency(value),
             Measure::Failed | Measure::Rejected | Measure::Completed => super::format::rate(value),
-            Measure::FailedShare if value.is_finite() => format!("{:.0}%", value * 100.0),
+            Measure::FailedShare | Measure::Busy(_) if value.is_finite() => {
+                format!("{:.0}%", value * 100.0)
+            }
+            Measure::Busy(_) => "–".to_owned(),
             Measure::FailedShare => "–".to_owned(),
             Measure::Waiting(_) | Measure::InUse(_) | Measure::Seats(_) | Measure::Nominal(_) => {
                 super::format::significant(value)

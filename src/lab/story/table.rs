@@ -16,7 +16,7 @@ pub(super) const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Pro
 }
 
 use Bound::{Above, Below};
-use Measure::{Completed, Failed, InUse, P99, Rejected, Seats, Waiting};
+use Measure::{Busy, Completed, Failed, InUse, P99, Rejected, Seats, Waiting};
 use MetricClass as M;
 
 /// The shipped scenarios' stories, the first visit's first.
@@ -128,7 +128,8 @@ pub const SCENARIOS: &[Story] = &[
                        writes, and its queues grow by hundreds in seconds (until they fill and \
                        turn writes away with 429s). The latency pulses with the 10 s timeout: \
                        the calls that began together time out together, so seats come free in \
-                       cohorts.",
+                       cohorts. Limit now names workload-high's seats: they, not etcd, are what \
+                       runs out.",
                 acts: &[Act::Choose(Control::SeatBorrowing, "off")],
                 chart: ChartClass::Mutating,
                 speed: 4.0,
@@ -137,6 +138,7 @@ pub const SCENARIOS: &[Story] = &[
                     p(M::Mutating, P99, Above(1.0)),
                     p(M::Mutating, Seats("workload-high"), Below(100.0)),
                     p(M::Mutating, Waiting("workload-high"), Above(450.0)),
+                    p(M::Mutating, Busy("workload-high seats"), Above(0.9)),
                 ],
             },
             Step {
@@ -182,7 +184,9 @@ pub const SCENARIOS: &[Story] = &[
             Step {
                 text: "APF's shuffle sharding puts the flood on a few of workload-low's 128 \
                        queues: they fill and reject it with 429s. Users, in global-default, do \
-                       not notice: that level's seats are its own.",
+                       not notice: that level's seats are its own. Limit now names \
+                       workload-low's seats, though more than a third of the server's seats \
+                       are idle.",
                 acts: &[],
                 chart: ChartClass::Users,
                 speed: 2.0,
@@ -191,6 +195,8 @@ pub const SCENARIOS: &[Story] = &[
                     p(M::Mutating, Failed, Above(100.0)),
                     p(M::Mutating, Waiting("workload-low"), Above(10.0)),
                     p(M::User, P99, Below(0.15)),
+                    p(M::Mutating, Busy("workload-low seats"), Above(0.9)),
+                    p(M::Mutating, Busy("APF seats"), Below(0.66)),
                 ],
             },
             Step {

@@ -14,6 +14,8 @@ use super::time::Nanos;
 /// One resource's use and capacity over time.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Load {
+    /// when the resource was made [ns]
+    start: Nanos,
     /// the integrals are complete up to here [ns]
     since: Nanos,
     /// units in use and units available from `since` on
@@ -24,17 +26,21 @@ pub struct Load {
     capacity_time: f64,
 }
 
-/// A [`Load`]'s integrals at one instant [unit·s].
+/// A [`Load`]'s integrals at one instant [unit·s], and when the resource
+/// was made [ns]: readings of a resource made anew (a re-layout, a new
+/// client, a switch of flow control) are not compared with the old one's.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct LoadReading {
     pub used: f64,
     pub capacity: f64,
+    pub start: Nanos,
 }
 
 impl Load {
     /// A resource of `capacity` units, idle, from `now` [ns] on.
     pub fn new(now: Nanos, capacity: f64) -> Self {
         Self {
+            start: now,
             since: now,
             capacity,
             ..Self::default()
@@ -72,14 +78,31 @@ impl Load {
         LoadReading {
             used: load.used_time,
             capacity: load.capacity_time,
+            start: self.start,
         }
     }
 }
 
 impl LoadReading {
+    /// The sum of two readings of resources made at the same time (the
+    /// levels of one flow control, the shards of one lock).
+    pub fn plus(self, other: LoadReading) -> LoadReading {
+        LoadReading {
+            used: self.used + other.used,
+            capacity: self.capacity + other.capacity,
+            start: self.start.max(other.start),
+        }
+    }
+
     /// The utilisation between `earlier` and this reading (0 when the
-    /// resource had no capacity meanwhile).
+    /// resource had no capacity meanwhile); an `earlier` reading of a
+    /// resource made at another time counts as none (from the start).
     pub fn since(self, earlier: LoadReading) -> f64 {
+        let earlier = if earlier.start == self.start {
+            earlier
+        } else {
+            LoadReading::default()
+        };
         let capacity = self.capacity - earlier.capacity;
         if capacity > 0.0 {
             ((self.used - earlier.used) / capacity).max(0.0)
@@ -100,11 +123,18 @@ mod tests {
     #[test]
     fn utilisation_is_the_time_weighted_fraction_in_use() {
         let mut apply = Load::new(0, 1.0);
-        for period in 0..100 {
-            apply.set_used(period * 10 * MS, 1.0);
-            apply.set_used(period * 10 * MS + 3 * MS, 0.0);
-        }
-        let (a, b) = (apply.reading(200 * MS), apply.reading(700 * MS));
+        let run = |apply: &mut Load, periods: std::ops::Range<u64>| {
+            for period in periods {
+                apply.set_used(period * 10 * MS, 1.0);
+                apply.set_used(period * 10 * MS + 3 * MS, 0.0);
+            }
+        };
+        // Readings are taken as time goes (a reading of the past is not
+        // kept: the integrals only move forward).
+        run(&mut apply, 0..20);
+        let a = apply.reading(200 * MS);
+        run(&mut apply, 20..70);
+        let b = apply.reading(700 * MS);
         assert!((b.since(a) - 0.3).abs() < 1e-9, "{}", b.since(a));
 
         let mut cores = Load::new(0, 4.0);
@@ -137,5 +167,8 @@ mod tests {
         late.set_used(5_000 * MS, 1.0);
         let r = late.reading(6_000 * MS);
         assert_eq!((r.used, r.capacity), (1.0, 2.0));
+        // A reading of the resource it replaced is not subtracted.
+        let old = Load::new(0, 4.0).reading(9_000 * MS);
+        assert_eq!(r.since(old), 0.5);
     }
 }

@@ -101,6 +101,10 @@ impl RwLock {
         }
     }
 
+    pub fn is_write_held(&self) -> bool {
+        self.writer
+    }
+
     pub fn holders(&self) -> u32 {
         self.readers + self.writer as u32
     }

@@ -94,9 +94,6 @@ pub struct ProbeResult {
     pub sustainable: bool,
     /// why not, when not
     pub reason: String,
-    /// the busiest resources over the probe's measured time
-    #[serde(default)]
-    pub bottleneck: Option<Bottleneck>,
 }
 
 /// The search's answer.
@@ -147,6 +144,8 @@ pub struct CapacitySearch {
     /// the scouts' answer, where verification starts
     guess: Option<f64>,
     probes: Vec<ProbeResult>,
+    /// what limited each probe (kept apart: only the answer's is reported)
+    bottlenecks: Vec<Option<Bottleneck>>,
     current: Option<Probe>,
     done: Option<CapacityResult>,
 }
@@ -176,6 +175,7 @@ impl CapacitySearch {
             failed: None,
             guess: None,
             probes: Vec::new(),
+            bottlenecks: Vec::new(),
             current: None,
             done: None,
         };
@@ -223,7 +223,7 @@ impl CapacitySearch {
         if !advance.reached {
             return self.running();
         }
-        let result = judge(probe);
+        let (result, bottleneck) = judge(probe);
         self.current = None;
         let factor = result.load_factor;
         let confirmed = result.phase == Phase::Confirm && result.sustainable;
@@ -239,6 +239,7 @@ impl CapacitySearch {
             self.failed = Some(factor);
         }
         self.probes.push(result);
+        self.bottlenecks.push(bottleneck);
         if confirmed {
             return self.finish();
         }
@@ -360,7 +361,10 @@ impl CapacitySearch {
             load_factor: answer.as_ref().map_or(0.0, |p| p.load_factor),
             // Nothing failed: the capacity is at least the answer.
             at_least: answer.is_some() && self.probes.iter().all(|p| p.sustainable),
-            bottleneck: answer.as_ref().and_then(|p| p.bottleneck.clone()),
+            bottleneck: answer
+                .as_ref()
+                .and_then(|a| self.probes.iter().rposition(|p| p == a))
+                .and_then(|i| self.bottlenecks[i].clone()),
             probes: self.probes.clone(),
         };
         self.done = Some(result.clone());
@@ -378,7 +382,8 @@ fn api_in_flight(sim: &Simulation) -> u64 {
         .sum()
 }
 
-fn judge(probe: &Probe) -> ProbeResult {
+/// The probe's verdict, and what limited it.
+fn judge(probe: &Probe) -> (ProbeResult, Option<Bottleneck>) {
     let summary = probe.sim.summary();
     let measured = probe.phase.measured();
     let (mut arrived, mut completed, mut errors) = (0u64, 0u64, 0u64);
@@ -420,7 +425,7 @@ fn judge(probe: &Probe) -> ProbeResult {
     if growth as f64 > 0.01 * arrived as f64 && growth > 20 {
         reasons.push(format!("the backlog grew by {growth} requests"));
     }
-    ProbeResult {
+    let result = ProbeResult {
         load_factor: probe.factor,
         phase: probe.phase,
         offered: arrived as f64 / measured,
@@ -429,8 +434,8 @@ fn judge(probe: &Probe) -> ProbeResult {
         errors: error_fraction,
         sustainable: reasons.is_empty(),
         reason: reasons.join("; "),
-        bottleneck: summary.bottleneck,
-    }
+    };
+    (result, summary.bottleneck)
 }
 
 #[cfg(test)]

@@ -477,6 +477,7 @@ impl EtcdClient {
                     LoadReading {
                         used,
                         capacity: open,
+                        start: self.since,
                     },
                 )
             })

@@ -46,11 +46,15 @@ impl MaxInflight {
         self.note(now);
     }
 
+    /// A limit of 0 is no limit: its slots in use count for nothing.
     fn note(&mut self, now: Nanos) {
-        self.read_only_load.set_used(now, self.read_only as f64);
+        let counted = |in_use: u32, limit: u32| if limit == 0 { 0.0 } else { in_use as f64 };
+        self.read_only_load
+            .set_used(now, counted(self.read_only, self.read_only_limit));
         self.read_only_load
             .set_capacity(now, self.read_only_limit as f64);
-        self.mutating_load.set_used(now, self.mutating as f64);
+        self.mutating_load
+            .set_used(now, counted(self.mutating, self.mutating_limit));
         self.mutating_load
             .set_capacity(now, self.mutating_limit as f64);
     }

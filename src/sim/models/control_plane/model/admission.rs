@@ -99,7 +99,13 @@ impl Admission {
             hooks: samplers(spec),
             slowdown: 1.0,
             slots_busy: 0,
-            slots_load: Load::new(0, spec.webhook_concurrency as f64),
+            slots_load: Load::new(
+                0,
+                match spec.webhook_handling {
+                    WebhookHandling::Dedicated => spec.webhook_concurrency as f64,
+                    _ => 0.0,
+                },
+            ),
             waiting: VecDeque::new(),
             in_flight: 0,
             chains: IdMap::default(),
@@ -177,10 +183,18 @@ impl Admission {
         self.start(cx, cx.now, ticket, hook);
     }
 
-    fn note_slots(&mut self, now: Nanos, spec: &ControlPlaneSpec) {
+    /// Brings the slots' load up to date at `now`: after a call takes or
+    /// frees one, and after a change of handling or of the slots' number
+    /// (no capacity counts while webhook calls take no slot).
+    pub fn note_slots(&mut self, now: Nanos, spec: &ControlPlaneSpec) {
+        let dedicated = spec.webhook_handling == WebhookHandling::Dedicated;
+        let capacity = if dedicated {
+            spec.webhook_concurrency as f64
+        } else {
+            0.0
+        };
         self.slots_load.set_used(now, self.slots_busy as f64);
-        self.slots_load
-            .set_capacity(now, spec.webhook_concurrency as f64);
+        self.slots_load.set_capacity(now, capacity);
     }
 
     /// The article's dedicated webhook slots in use over time up to `now`

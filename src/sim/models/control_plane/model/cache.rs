@@ -58,7 +58,7 @@ pub struct LockId {
 #[derive(Debug, Clone)]
 pub(super) struct WatchCache {
     locks: Vec<RwLock>,
-    /// each of `locks` held (by a writer or any readers) over time
+    /// each of `locks` busy over time: see [`blocking`]
     held: Vec<Load>,
     /// the previous layout's locks, releasing their holds
     retired_locks: Vec<RwLock>,
@@ -102,6 +102,15 @@ pub(super) struct Released {
     pub reader: Option<u64>,
     /// consistent readers the cache has now caught up for
     pub fresh: Vec<u64>,
+}
+
+/// Whether a lock is busy as a resource: held by a writer (one at a time),
+/// or by readers while someone waits for it. Readers alone share it, so a
+/// lock always held by overlapping readers with nobody waiting limits
+/// nothing.
+fn blocking(lock: &RwLock) -> f64 {
+    let busy = lock.is_write_held() || (lock.holders() > 0 && lock.waiters() > 0);
+    busy as u32 as f64
 }
 
 impl WatchCache {
@@ -158,8 +167,7 @@ impl WatchCache {
         let granted = match self.locks.get_mut(index as usize) {
             Some(l) => {
                 let granted = l.acquire(holder);
-                let held = (l.holders() > 0) as u32 as f64;
-                self.held[index as usize].set_used(cx.now, held);
+                self.held[index as usize].set_used(cx.now, blocking(l));
                 granted
             }
             None => true,
@@ -330,8 +338,7 @@ impl WatchCache {
         if let Some(l) = locks.get_mut(lock.index as usize) {
             l.release(holder.write, &mut granted);
             if lock.layout == self.layout {
-                let held = (l.holders() > 0) as u32 as f64;
-                self.held[lock.index as usize].set_used(cx.now, held);
+                self.held[lock.index as usize].set_used(cx.now, blocking(l));
             }
         }
         for next in granted {
@@ -385,24 +392,20 @@ impl WatchCache {
         self.events.len() - self.notifications_in_flight
     }
 
-    /// Per resource, the sum over its locks of `count` (holders, waiters).
-    /// Per resource, its locks held over time up to `now` (its shards'
+    /// Per resource, its locks busy over time up to `now` (its shards'
     /// together: capacity one per shard) [s].
     pub fn held_readings(&self, now: Nanos) -> Vec<LoadReading> {
         self.held
             .chunks(self.shards.max(1) as usize)
             .map(|shards| {
                 shards.iter().fold(LoadReading::default(), |sum, load| {
-                    let r = load.reading(now);
-                    LoadReading {
-                        used: sum.used + r.used,
-                        capacity: sum.capacity + r.capacity,
-                    }
+                    sum.plus(load.reading(now))
                 })
             })
             .collect()
     }
 
+    /// Per resource, the sum over its locks of `count` (holders, waiters).
     pub fn per_resource(&self, count: fn(&RwLock) -> u32) -> Vec<u32> {
         self.locks
             .chunks(self.shards.max(1) as usize)

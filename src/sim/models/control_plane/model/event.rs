@@ -57,6 +57,8 @@ pub enum CpEvent {
     SeatDivision,
     /// the warm-up is over: the resources' use is measured from here
     WarmupOver,
+    /// every second: the resources' readings join the recent window
+    LoadMark,
     /// every second: requests whose `--request-timeout` falls in the next
     /// second get their deadline scheduled
     TimeoutSweep,

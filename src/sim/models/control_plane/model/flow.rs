@@ -19,6 +19,10 @@ pub(super) struct FlowStage {
     current: FlowControl,
     /// the previous flow control, draining its requests after a switch
     retired: Option<FlowControl>,
+    /// when `current` and `retired` took over [ns]: a grant started
+    /// before a flow control took over is not its own (see [`owns`])
+    current_since: Nanos,
+    retired_since: Nanos,
 }
 
 impl FlowStage {
@@ -26,6 +30,8 @@ impl FlowStage {
         Self {
             current: flow_control(spec, spec.flow_control, 0),
             retired: None,
+            current_since: 0,
+            retired_since: 0,
         }
     }
 
@@ -55,9 +61,13 @@ impl FlowStage {
     /// Gives `grant`'s seats back to the flow control that gave them;
     /// requests that start on them are appended to `started`.
     pub fn release(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
-        if owns(&self.current, grant) {
+        if owns(&self.current, self.current_since, grant) {
             self.current.finish(now, grant, started);
-        } else if let Some(retired) = self.retired.as_mut().filter(|fc| owns(fc, grant)) {
+        } else if let Some(retired) = self
+            .retired
+            .as_mut()
+            .filter(|fc| owns(fc, self.retired_since, grant))
+        {
             retired.finish(now, grant, started);
         }
         // Otherwise its flow control was dropped (two switches since): there
@@ -68,9 +78,13 @@ impl FlowStage {
     /// `grant`'s seats held after its request for watch notifications are
     /// free, in the flow control that gave them.
     pub fn release_final(&mut self, now: Nanos, grant: &Grant, started: &mut Vec<Grant>) {
-        if owns(&self.current, grant) {
+        if owns(&self.current, self.current_since, grant) {
             self.current.release_final(now, grant, started);
-        } else if let Some(retired) = self.retired.as_mut().filter(|fc| owns(fc, grant)) {
+        } else if let Some(retired) = self
+            .retired
+            .as_mut()
+            .filter(|fc| owns(fc, self.retired_since, grant))
+        {
             retired.release_final(now, grant, started);
         }
     }
@@ -84,6 +98,7 @@ impl FlowStage {
     pub fn switch(&mut self, now: Nanos, spec: &ControlPlaneSpec, kind: FlowControlKind) {
         let fresh = flow_control(spec, kind, now);
         self.retired = Some(std::mem::replace(&mut self.current, fresh));
+        self.retired_since = std::mem::replace(&mut self.current_since, now);
     }
 
     /// New inflight flags, for new dispatches.
@@ -143,16 +158,21 @@ fn flow_control(spec: &ControlPlaneSpec, kind: FlowControlKind, now: Nanos) -> F
     FlowControl::new(kind, &settings, now)
 }
 
-/// Whether `grant` came from this flow control (after a switch, the
-/// retired one still owns the grants it gave).
-fn owns(flow_control: &FlowControl, grant: &Grant) -> bool {
-    matches!(
-        (flow_control, grant.slot),
-        (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt { .. })
-            | (
-                FlowControl::MaxInflight(_),
-                Slot::ReadOnly | Slot::Mutating | Slot::Unlimited
-            )
-            | (FlowControl::Article(_), Slot::Article)
-    )
+/// Whether `grant` came from this flow control, which took over at
+/// `since` [ns] (after a switch, the retired one still owns the grants it
+/// gives). A switch is always to another kind, so the kind tells the
+/// current and the retired one apart; the start tells a flow control from
+/// an earlier one of the same kind, dropped two switches ago, whose grants
+/// all started before this one took over.
+fn owns(flow_control: &FlowControl, since: Nanos, grant: &Grant) -> bool {
+    grant.started >= since
+        && matches!(
+            (flow_control, grant.slot),
+            (FlowControl::Apf(_), Slot::Apf { .. } | Slot::Exempt { .. })
+                | (
+                    FlowControl::MaxInflight(_),
+                    Slot::ReadOnly | Slot::Mutating | Slot::Unlimited
+                )
+                | (FlowControl::Article(_), Slot::Article)
+        )
 }

@@ -15,8 +15,10 @@
 //! upstream, which hold no slot of the API server's (their latency holds
 //! the request's seats, and shows there).
 
-use super::ControlPlane;
+use super::{ControlPlane, CpEvent};
+use crate::sim::engine::context::Cx;
 use crate::sim::engine::load::LoadReading;
+use crate::sim::engine::time::NANOS_PER_SEC;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::etcd::client::Way;
 use crate::sim::models::request::Resource;
@@ -110,6 +112,10 @@ pub struct Bottleneck {
 /// grow fast past it (an M/M/1 queue at 90% holds 9 on average).
 pub const SATURATED: f64 = 0.9;
 
+/// Seconds of readings the model keeps for "what limits it now": the
+/// page's readouts' window (`lab::readouts::READOUT_WINDOWS`).
+pub const RECENT_SECONDS: usize = 10;
+
 /// How many resources a [`Bottleneck`] lists.
 pub const RANKED: usize = 5;
 
@@ -176,10 +182,7 @@ impl ControlPlane {
         if server.flow.is_apf() {
             let all = limits
                 .iter()
-                .fold(LoadReading::default(), |sum, (_, r)| LoadReading {
-                    used: sum.used + r.used,
-                    capacity: sum.capacity + r.capacity,
-                });
+                .fold(LoadReading::default(), |sum, (_, r)| sum.plus(*r));
             loads.push(ResourceLoad {
                 resource: ResourceId::ServerSeats,
                 reading: all,
@@ -231,6 +234,25 @@ impl ControlPlane {
         loads
     }
 
+    /// Takes every resource's readings now, once a second, keeping the
+    /// last [`RECENT_SECONDS`] of them (and one more: the window's start).
+    pub(super) fn mark_loads(&mut self, cx: &mut Cx<CpEvent>) {
+        if self.recent_loads.len() > RECENT_SECONDS {
+            self.recent_loads.pop_front();
+        }
+        self.recent_loads.push_back(self.loads(cx.now));
+        cx.after(NANOS_PER_SEC, CpEvent::LoadMark);
+    }
+
+    /// Every resource's utilisation over the last `seconds` (at most
+    /// [`RECENT_SECONDS`]; fewer at the start of a run), busiest first.
+    pub fn recent_ranking(&self, now: Nanos, seconds: usize) -> Vec<(ResourceId, f64)> {
+        let back = seconds.clamp(1, RECENT_SECONDS);
+        let first = self.recent_loads.len().saturating_sub(back + 1);
+        let then = self.recent_loads.get(first).map_or(&[][..], |l| &l[..]);
+        ranking(then, &self.loads(now))
+    }
+
     /// What limited the measured part of the run so far (from the end of
     /// the warm-up, or the start), `None` before anything was busy.
     pub fn bottleneck(&self, now: Nanos) -> Option<Bottleneck> {
@@ -246,7 +268,11 @@ mod tests {
     fn load(resource: ResourceId, used: f64, capacity: f64) -> ResourceLoad {
         ResourceLoad {
             resource,
-            reading: LoadReading { used, capacity },
+            reading: LoadReading {
+                used,
+                capacity,
+                start: 0,
+            },
         }
     }
 

@@ -113,6 +113,8 @@ pub struct ControlPlane {
     replies: Vec<EtcdReply>,
     /// every resource's use at the end of the warm-up (none before it)
     loads_at_warmup: Option<Vec<ResourceLoad>>,
+    /// every resource's use at each of the last seconds, oldest first
+    recent_loads: std::collections::VecDeque<Vec<ResourceLoad>>,
 }
 
 impl ControlPlane {
@@ -130,12 +132,14 @@ impl ControlPlane {
             started: Vec::new(),
             replies: Vec::new(),
             loads_at_warmup: None,
+            recent_loads: Default::default(),
             spec: spec.clone(),
         };
         model.schedule_sources(cx);
         if warmup > 0 {
             cx.after(warmup, CpEvent::WarmupOver);
         }
+        cx.after(0, CpEvent::LoadMark);
         cx.after(model.sweep_period(), CpEvent::TimeoutSweep);
         cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
         model
@@ -293,6 +297,7 @@ impl ControlPlane {
                 cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
             }
             CpEvent::WarmupOver => self.loads_at_warmup = Some(self.loads(cx.now)),
+            CpEvent::LoadMark => self.mark_loads(cx),
             CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
                 if let Some(grant) = self.held.remove(&ticket) {

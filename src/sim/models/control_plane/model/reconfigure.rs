@@ -95,10 +95,10 @@ impl ControlPlane {
                     self.schedule_sources(cx);
                 }
             }
-            C::WebhookConcurrency(_)
-            | C::WebhookHandling(_)
-            | C::Discovery(_)
-            | C::ConsistentListFromCache(_) => {}
+            C::WebhookConcurrency(_) | C::WebhookHandling(_) => {
+                self.server.admission.note_slots(cx.now, spec)
+            }
+            C::Discovery(_) | C::ConsistentListFromCache(_) => {}
         }
         false
     }

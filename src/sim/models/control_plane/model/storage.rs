@@ -438,13 +438,13 @@ impl Storage {
         }
     }
 
-    /// Streams in use per resource's client upstream, per connection of
-    /// the article's pool (for drawing).
     /// The etcd client new calls go on.
     pub fn client(&self) -> &EtcdClient {
         &self.client
     }
 
+    /// Streams in use per resource's client upstream, per connection of
+    /// the article's pool (for drawing).
     pub fn streams_in_use(&self) -> Vec<u32> {
         self.client.streams_in_use()
     }
