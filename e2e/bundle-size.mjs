@@ -59,17 +59,18 @@ export const TARGET_BYTES = 250_000;
  *  division's float bends cost 2.1 KB more than the insertion sort that
  *  replaced it.
  *
- *  Issue 17's bottleneck grew the start-up 346.0 -> 352.2 KB and the
- *  worker 279.8 -> 285.3 KB (each against d29a900 built alone; twiggy on
+ *  Issue 17's bottleneck grew the start-up 346.0 -> 352.5 KB and the
+ *  worker 279.8 -> 285.6 KB (each against d29a900 built alone; twiggy on
  *  the unoptimised modules names the parts): the exact load integrals in
  *  every finite resource and their readings (ControlPlane::loads alone
  *  2.4 KB raw), the ranking and its names, the window of readings the
  *  model keeps each second, the review's APF fixes, and in the page the
  *  "Limit now" readout, the comparison table's row and the stories' Busy
  *  promises. The precomputed table first grew 12 KB with every probe's
- *  bottleneck; only the answer's is kept now (3.9 -> 4.6 KB). */
-export const STARTUP_GUARD_BYTES = 353_000;
-export const WORKER_GUARD_BYTES = 286_000;
+ *  bottleneck; only the answer's is kept now (3.9 -> 4.6 KB). The guards
+ *  are these sizes plus 1% (a CI build has measured up to 2 KB more). */
+export const STARTUP_GUARD_BYTES = 356_000;
+export const WORKER_GUARD_BYTES = 289_000;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;

@@ -66,3 +66,19 @@ fn the_bottleneck_is_deterministic() {
     scenario.timeline.retain(|entry| entry.at <= 40.0);
     assert_eq!(bottleneck_of(&scenario), bottleneck_of(&scenario));
 }
+
+/// A watch dispatcher that cannot keep up (each lease event taking 12 ms
+/// to send, against 100 lease renewals a second at 1,000 nodes) is named:
+/// it sends events one at a time, so it is busy all the time while the
+/// events' delivery falls further behind.
+#[test]
+fn a_dispatcher_that_cannot_keep_up_is_the_limit() {
+    let mut slow = shipped("k8s-1.32");
+    slow.duration = 30.0;
+    slow.warmup = 10.0;
+    let spec = slow.control_plane.as_mut().expect("a control plane");
+    spec.watch_cache.dispatch_base = 0.012;
+    let b = bottleneck_of(&slow);
+    assert_eq!(b.resource, "leases watch dispatcher", "{b:?}");
+    assert!(b.saturated && b.utilisation <= 1.0 + 1e-9, "{b:?}");
+}

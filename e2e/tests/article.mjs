@@ -87,6 +87,10 @@ export default [
       check(upstream === 48853, `${query}: 1.32 sustains 48,853 req/s (shows ${upstream})`);
       check(await modelFigure(page, 'cell-0-k8s-1.30') === 14451, `${query}: 1.30 sustains 14,451 req/s`);
       check(await modelFigure(page, 'cell-3-single-binary') === 1, 'one node for the single binary');
+      // What limits each column at capacity, as `cplab compare` prints it.
+      const limit = (preset) => page.getByTestId(`cell-limit-${preset}`).textContent();
+      check(/^etcd apply, 93% busy$/.test(await limit('k8s-1.32')), `${query}: 1.32 is limited by etcd apply (${await limit('k8s-1.32')})`);
+      check(/^none \(busiest: pods etcd connection \d, from etcd, 79%\)$/.test(await limit('k8s-1.30')), `${query}: nothing limits 1.30 (${await limit('k8s-1.30')})`);
     }
     await page.goto(`${base}?panel=compare`);
     await jobDone(page, 10_000);

@@ -102,7 +102,7 @@ pub fn compare(props: &CompareProps) -> Html {
                         </tr>
                     }) }
                     <tr>
-                        <th scope="row">{ "What limits it at capacity" }<span class="method">{ "the model's busiest resource at the highest sustainable load, from its exact utilisations: seats, etcd's cores and apply loop, its connections, the watch cache's locks (not in the article)" }</span></th>
+                        <th scope="row">{ "What limits it at capacity" }<span class="method">{ "the model's busiest resource at the highest sustainable load, from its exact utilisations: seats, etcd's cores and apply loop, its connections, the watch cache's locks and dispatchers (not in the article)" }</span></th>
                         { for (0..COLUMNS.len()).map(|i| {
                             let limit = columns.get(i).and_then(|c| c.capacity.as_ref()).map(|c| readouts::limit_text(c.bottleneck.as_ref()));
                             html! {

@@ -67,6 +67,8 @@ pub(super) struct WatchCache {
     shards: u32,
     /// when each resource's dispatcher is next free [ns]
     dispatcher_free: [Nanos; Resource::ALL.len()],
+    /// the work each dispatcher was given since the start [ns]
+    dispatcher_work: [Nanos; Resource::ALL.len()],
     /// watch events (and progress notifications) in the cache's pipeline:
     /// the etcd time they carry [ns] and their resource
     events: IdMap<u64, (Nanos, Resource, Incoming)>,
@@ -122,6 +124,7 @@ impl WatchCache {
             layout: 0,
             shards: 1,
             dispatcher_free: [0; Resource::ALL.len()],
+            dispatcher_work: [0; Resource::ALL.len()],
             events: IdMap::default(),
             next_event: 0,
             caught_up: [0; Resource::ALL.len()],
@@ -378,6 +381,7 @@ impl WatchCache {
         let slot = &mut self.dispatcher_free[r];
         let delivered = cx.now.max(*slot) + cost;
         *slot = delivered;
+        self.dispatcher_work[r] = self.dispatcher_work[r].saturating_add(cost);
         cx.at(delivered, CpEvent::WatchDelivered { event: holder.id });
         released
     }
@@ -390,6 +394,21 @@ impl WatchCache {
     /// Watch events in the pipeline (progress notifications left out).
     pub fn events_in_flight(&self) -> usize {
         self.events.len() - self.notifications_in_flight
+    }
+
+    /// Per resource, its dispatcher busy over time up to `now` [s]: a
+    /// serial server that is never idle while it has work, so its busy
+    /// time is the work it was given less what is still ahead of it.
+    pub fn dispatcher_readings(&self, now: Nanos) -> Vec<LoadReading> {
+        self.dispatcher_work
+            .iter()
+            .zip(&self.dispatcher_free)
+            .map(|(&work, &free)| LoadReading {
+                used: work.saturating_sub(free.saturating_sub(now)) as f64 / 1e9,
+                capacity: now as f64 / 1e9,
+                start: 0,
+            })
+            .collect()
     }
 
     /// Per resource, its locks busy over time up to `now` (its shards'

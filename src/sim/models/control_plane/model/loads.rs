@@ -7,7 +7,8 @@
 //! limit, and all of them together against the server's), the article's
 //! webhook slots, etcd's read cores and its serial apply loop, each way of
 //! each etcd connection (a processor-shared wire: busy all the time means
-//! its bandwidth is the limit), and each resource's watch cache lock.
+//! its bandwidth is the limit), each resource's watch cache lock and its
+//! watch dispatcher (serial).
 //!
 //! Not counted, on purpose: etcd's WAL disk, whose group commit makes each
 //! fsync cover everything appended meanwhile, so a disk busy all the time
@@ -48,6 +49,9 @@ pub enum ResourceId {
     },
     /// a resource's watch cache lock (all its shards together)
     CacheLock(Resource),
+    /// a resource's watch dispatcher (serial: it sends each event to
+    /// every interested watcher in turn)
+    Dispatcher(Resource),
 }
 
 impl fmt::Display for ResourceId {
@@ -73,6 +77,7 @@ impl fmt::Display for ResourceId {
                 }
             }
             ResourceId::CacheLock(r) => write!(f, "{} cache lock", r.name()),
+            ResourceId::Dispatcher(r) => write!(f, "{} watch dispatcher", r.name()),
         }
     }
 }
@@ -228,6 +233,13 @@ impl ControlPlane {
         for (resource, reading) in Resource::ALL.iter().zip(server.cache.held_readings(now)) {
             loads.push(ResourceLoad {
                 resource: ResourceId::CacheLock(*resource),
+                reading,
+            });
+        }
+        let dispatchers = server.cache.dispatcher_readings(now);
+        for (resource, reading) in Resource::ALL.iter().zip(dispatchers) {
+            loads.push(ResourceLoad {
+                resource: ResourceId::Dispatcher(*resource),
                 reading,
             });
         }
