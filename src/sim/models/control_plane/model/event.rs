@@ -78,6 +78,17 @@ pub enum CpEvent {
     DiscoverySend { client: u32 },
 }
 
+impl CpEvent {
+    /// The events the model schedules for itself whatever happens (every
+    /// second, every 10 s, once at the warm-up's end).
+    pub fn is_periodic(&self) -> bool {
+        matches!(
+            self,
+            CpEvent::TimeoutSweep | CpEvent::SeatDivision | CpEvent::LoadMark | CpEvent::WarmupOver
+        )
+    }
+}
+
 impl From<EtcdEvent> for CpEvent {
     fn from(event: EtcdEvent) -> Self {
         CpEvent::Etcd(event)

@@ -21,6 +21,7 @@ use crate::sim::engine::context::Cx;
 use crate::sim::engine::load::LoadReading;
 use crate::sim::engine::time::NANOS_PER_SEC;
 use crate::sim::engine::time::Nanos;
+use crate::sim::models::control_plane::workload::{stream_count, stream_rate};
 use crate::sim::models::etcd::client::Way;
 use crate::sim::models::request::Resource;
 use serde::{Deserialize, Serialize};
@@ -248,12 +249,20 @@ impl ControlPlane {
 
     /// Takes every resource's readings now, once a second, keeping the
     /// last [`RECENT_SECONDS`] of them (and one more: the window's start).
+    /// With no request in flight and no workload the marks pause (an idle
+    /// model run to the end of time would otherwise take billions of
+    /// them); the next event that is not periodic resumes them.
     pub(super) fn mark_loads(&mut self, cx: &mut Cx<CpEvent>) {
         if self.recent_loads.len() > RECENT_SECONDS {
             self.recent_loads.pop_front();
         }
         self.recent_loads.push_back(self.loads(cx.now));
-        cx.after(NANOS_PER_SEC, CpEvent::LoadMark);
+        let workload = (0..stream_count(&self.spec.workload))
+            .any(|i| stream_rate(&self.spec.workload, i) > 0.0);
+        self.marking = workload || self.requests.len() > 0;
+        if self.marking {
+            cx.after(NANOS_PER_SEC, CpEvent::LoadMark);
+        }
     }
 
     /// Every resource's utilisation over the last `seconds` (at most

@@ -115,6 +115,8 @@ pub struct ControlPlane {
     loads_at_warmup: Option<Vec<ResourceLoad>>,
     /// every resource's use at each of the last seconds, oldest first
     recent_loads: std::collections::VecDeque<Vec<ResourceLoad>>,
+    /// a `LoadMark` is in the calendar (marks pause while nothing runs)
+    marking: bool,
 }
 
 impl ControlPlane {
@@ -133,6 +135,7 @@ impl ControlPlane {
             replies: Vec::new(),
             loads_at_warmup: None,
             recent_loads: Default::default(),
+            marking: true,
             spec: spec.clone(),
         };
         model.schedule_sources(cx);
@@ -222,6 +225,11 @@ impl ControlPlane {
     }
 
     pub fn handle(&mut self, cx: &mut Cx<CpEvent>, event: CpEvent) {
+        if !self.marking && !event.is_periodic() {
+            // Something happens again: the readings resume.
+            self.marking = true;
+            cx.after(0, CpEvent::LoadMark);
+        }
         match event {
             CpEvent::Etcd(event) => {
                 let mut replies = std::mem::take(&mut self.replies);
