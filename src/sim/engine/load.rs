@@ -50,7 +50,10 @@ impl Load {
     fn advance(&mut self, now: Nanos) {
         let dt = now.saturating_sub(self.since) as f64 / 1e9;
         self.since = self.since.max(now);
-        self.used_time += self.used * dt;
+        // Units held beyond the capacity (a limit lowered under requests
+        // already running, which keep their seats) count as the capacity:
+        // a resource is at most all busy.
+        self.used_time += self.used.min(self.capacity) * dt;
         self.capacity_time += self.capacity * dt;
     }
 
@@ -153,6 +156,10 @@ mod tests {
         level.set_capacity(1_000 * MS, 20.0);
         let end = level.reading(2_000 * MS);
         assert!((end.since(LoadReading::default()) - 20.0 / 30.0).abs() < 1e-9);
+        // Lent down to 5 seats under 10 held: all busy, not twice.
+        level.set_capacity(2_000 * MS, 5.0);
+        let later = level.reading(3_000 * MS);
+        assert!((later.since(end) - 1.0).abs() < 1e-9);
         assert_eq!(
             Load::new(0, 0.0).reading(MS).since(LoadReading::default()),
             0.0

@@ -11,6 +11,9 @@ pub struct DiagramProps {
     /// where a click on a part asks for its explanation (none in embeds)
     #[prop_or_default]
     pub ondispatch: Option<Callback<Action>>,
+    /// where the refresher writes what limits the control plane now
+    #[prop_or_default]
+    pub limit: Option<NodeRef>,
 }
 
 /// The request path's canvas; the animation loop draws it (`ui/diagram.rs`).
@@ -68,6 +71,11 @@ pub fn diagram_view(props: &DiagramProps) -> Html {
                 <span class="dot mutating"></span>{ "mutating" }
                 <span class="dot read"></span>{ "read" }
                 <span class="dot list"></span>{ "LIST" }
+                if let Some(limit) = &props.limit {
+                    <span class="limit-now" title="the finite resource busiest over the last 10 simulated seconds (seats, etcd's cores and apply loop, its connections, the watch cache's locks and dispatchers), from the model's own utilisations; at 90% or more it is what limits the control plane">
+                        { "Limit now: " }<strong data-testid="limit-now" ref={limit.clone()}>{ "–" }</strong>
+                    </span>
+                }
                 <span class="note">{ "Dots are a sample of real requests, placed by their stage; hops back to the clients are real 429s (vermillion) and timeouts (orange). Click a part to have it explained." }</span>
             </figcaption>
             { for parts }

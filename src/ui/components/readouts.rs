@@ -14,7 +14,8 @@ pub struct ReadoutRefs {
     pub sim_speed: NodeRef,
     /// what the latency readouts leave out when requests fail
     pub failed_note: NodeRef,
-    /// the resource that limits the control plane now
+    /// the resource that limits the control plane now (shown in the
+    /// diagram's legend, where it costs no height)
     pub limit: NodeRef,
 }
 
@@ -44,10 +45,6 @@ pub fn readouts(props: &ReadoutsProps) -> Html {
             { item("Timeouts", "timeout-rate", &refs.timeouts, "requests timed out or failed per simulated second, last 10 s") }
             { item("Simulated time", "sim-time", &refs.sim_time, "the simulation's clock") }
             { item("Speed", "sim-speed", &refs.sim_speed, "simulated seconds per real second, as achieved") }
-            <div class="readout readout-wide" title="the finite resource busiest over the last 10 simulated seconds (seats, etcd's cores and apply loop, its connections, the watch cache's locks and dispatchers), from the model's own utilisations; at 90% or more it is what limits the control plane">
-                <dt>{ "Limit now" }</dt>
-                <dd data-testid="limit-now" ref={refs.limit.clone()}>{ "–" }</dd>
-            </div>
         </dl>
         <p class="failed-note" data-testid="failed-note" ref={refs.failed_note.clone()} hidden=true></p>
         </>
