@@ -130,23 +130,13 @@ fn summarise<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::engine::load::LoadReading;
-    use crate::sim::models::control_plane::model::loads::{bottleneck, ranking};
+    use crate::sim::models::control_plane::model::loads::{
+        bottleneck, ranking, reading_of as load,
+    };
     use crate::sim::models::control_plane::{ResourceId, ResourceLoad};
 
     fn limit_now(then: &[ResourceLoad], now: &[ResourceLoad]) -> Option<Bottleneck> {
         bottleneck(&ranking(then, now))
-    }
-
-    fn load(resource: ResourceId, used: f64, capacity: f64) -> ResourceLoad {
-        ResourceLoad {
-            resource,
-            reading: LoadReading {
-                used,
-                capacity,
-                start: 0,
-            },
-        }
     }
 
     /// "Limit now" names a resource at its limit with how busy it is, and

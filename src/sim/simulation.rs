@@ -414,15 +414,6 @@ impl Simulation {
         }
     }
 
-    /// Every finite resource's use so far (a control plane's; none for
-    /// other models): two readings give the utilisations between them.
-    pub fn loads(&self) -> Vec<crate::sim::models::control_plane::ResourceLoad> {
-        match &self.model {
-            Model::ControlPlane { model, .. } => model.loads(self.now),
-            _ => Vec::new(),
-        }
-    }
-
     /// Every finite resource's utilisation over the last `seconds` (at
     /// most 10), busiest first; none for models without them.
     pub fn recent_ranking(

@@ -69,11 +69,6 @@ impl Load {
         self.capacity = capacity;
     }
 
-    /// Units in use now.
-    pub fn used(&self) -> f64 {
-        self.used
-    }
-
     /// The integrals up to `now` [ns].
     pub fn reading(&self, now: Nanos) -> LoadReading {
         let mut load = *self;

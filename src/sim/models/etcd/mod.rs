@@ -10,6 +10,7 @@
 pub mod benchmark;
 pub mod client;
 pub mod disk;
+mod pipe;
 pub mod server;
 pub mod spec;
 

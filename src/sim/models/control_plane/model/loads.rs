@@ -179,6 +179,19 @@ pub fn bottleneck(ranked: &[(ResourceId, f64)]) -> Option<Bottleneck> {
     })
 }
 
+/// A reading of `used` of `capacity` unit·s, for tests.
+#[cfg(test)]
+pub(crate) fn reading_of(resource: ResourceId, used: f64, capacity: f64) -> ResourceLoad {
+    ResourceLoad {
+        resource,
+        reading: LoadReading {
+            used,
+            capacity,
+            start: 0,
+        },
+    }
+}
+
 impl ControlPlane {
     /// Every finite resource's integrals up to `now`.
     pub fn loads(&self, now: Nanos) -> Vec<ResourceLoad> {
@@ -285,17 +298,7 @@ impl ControlPlane {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn load(resource: ResourceId, used: f64, capacity: f64) -> ResourceLoad {
-        ResourceLoad {
-            resource,
-            reading: LoadReading {
-                used,
-                capacity,
-                start: 0,
-            },
-        }
-    }
+    use reading_of as load;
 
     /// The busiest resource is named; a level at 100% while the seats
     /// together are at 97% is the seats running out, not the level.
