@@ -5,7 +5,8 @@
 //! ([`random`]) and a stable hash ([`hash`]); and what a run measures in
 //! fixed memory: latency histograms ([`histogram`]), per-class counters and
 //! distributions ([`metrics`]), the ring of 1-second windows the live
-//! charts read ([`timeseries`]) and how busy each finite resource is
+//! charts read ([`timeseries`]), servers shared between their jobs
+//! ([`sharing`]: a wire, a CPU) and how busy each finite resource is
 //! ([`load`]).
 
 pub mod calendar;
@@ -15,5 +16,6 @@ pub mod histogram;
 pub mod load;
 pub mod metrics;
 pub mod random;
+pub mod sharing;
 pub mod time;
 pub mod timeseries;

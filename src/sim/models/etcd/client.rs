@@ -35,7 +35,6 @@ use crate::sim::engine::load::LoadReading;
 use crate::sim::engine::random::{DurationLaw, DurationSampler, SimRng};
 use crate::sim::engine::time::Nanos;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
 use std::collections::VecDeque;
 
 /// How the API server reaches etcd.
@@ -206,13 +205,24 @@ pub enum Sent {
 }
 
 /// One connection: two pipes and its streams.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Connection {
     outbound: Pipe,
     inbound: Pipe,
     streams: u32,
     /// calls waiting for a stream: (call id, request KiB)
     waiting: VecDeque<(u64, f64)>,
+}
+
+impl Connection {
+    fn new(now: Nanos) -> Self {
+        Self {
+            outbound: Pipe::new(now),
+            inbound: Pipe::new(now),
+            streams: 0,
+            waiting: VecDeque::new(),
+        }
+    }
 }
 
 /// The client's connections.
@@ -225,8 +235,6 @@ pub struct EtcdClient {
     connections: Vec<Connection>,
     /// upstream: each resource's next endpoint; the pool: `[next connection]`
     next: Vec<u32>,
-    /// when the connections were made [ns]
-    since: Nanos,
 }
 
 impl EtcdClient {
@@ -243,9 +251,8 @@ impl EtcdClient {
         Self {
             rtt: spec.rtt.sampler(),
             kib_per_ns: spec.bandwidth_mib_s * 1024.0 / 1e9,
-            connections: vec![Connection::default(); count],
+            connections: vec![Connection::new(now); count],
             next: vec![0; cursors],
-            since: now,
             spec: spec.clone(),
         }
     }
@@ -362,13 +369,11 @@ impl EtcdClient {
 
     /// Removes and returns the messages crossing any connection, outbound
     /// then inbound per connection: a client about to be dropped hands them on.
-    pub fn take_crossing(&mut self) -> Vec<(u64, Way)> {
+    pub fn take_crossing(&mut self, now: Nanos) -> Vec<(u64, Way)> {
         let mut crossing = Vec::new();
         for c in &mut self.connections {
             for (pipe, way) in [(&mut c.outbound, Way::Out), (&mut c.inbound, Way::In)] {
-                let taken = std::mem::take(&mut pipe.crossing).into_vec();
-                crossing.extend(taken.into_iter().map(|Reverse((_, id))| (id, way)));
-                pipe.epoch = pipe.epoch.wrapping_add(1);
+                crossing.extend(pipe.take_all(now).into_iter().map(|id| (id, way)));
             }
         }
         crossing
@@ -378,20 +383,9 @@ impl EtcdClient {
     /// to `now`: (connection, way, reading [s]). A way is processor-shared,
     /// so busy all the time means its bandwidth is the limit.
     pub fn pipe_readings(&self, now: Nanos) -> impl Iterator<Item = (usize, Way, LoadReading)> {
-        let open = now.saturating_sub(self.since) as f64 / 1e9;
         self.connections.iter().enumerate().flat_map(move |(i, c)| {
-            [(Way::Out, &c.outbound), (Way::In, &c.inbound)].map(|(way, pipe)| {
-                let used = pipe.busy_until(now);
-                (
-                    i,
-                    way,
-                    LoadReading {
-                        used,
-                        capacity: open,
-                        start: self.since,
-                    },
-                )
-            })
+            [(Way::Out, &c.outbound), (Way::In, &c.inbound)]
+                .map(|(way, pipe)| (i, way, pipe.reading(now)))
         })
     }
 

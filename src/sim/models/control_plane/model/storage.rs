@@ -315,7 +315,7 @@ impl Storage {
             }
             // Its messages still crossing arrive at once (their wake-ups
             // would find no client, and the requests would never end).
-            for (call, way) in dropped.take_crossing() {
+            for (call, way) in dropped.take_crossing(cx.now) {
                 let event = match way {
                     Way::Out => CpEvent::EtcdArrives { call },
                     Way::In => CpEvent::EtcdReceived { call },
