@@ -19,23 +19,32 @@ fn bottleneck_of(scenario: &Scenario) -> cplab::sim::models::control_plane::Bott
     sim.summary().bottleneck.expect("something was busy")
 }
 
-/// Upstream 1.32 at its capacity (`cplab capacity k8s-1.32`: load × 330.6,
-/// 48,853 requests/s, seed 1): etcd's apply loop, one entry at a time, is
-/// the resource at its limit (93% busy), ahead of every APF level's
-/// seats: the seats fill because writes wait longer at etcd, not the other
-/// way round. The idle preset names nothing as its limit.
+/// Upstream 1.32 at its capacity (`cplab capacity k8s-1.32`: load × 33.4,
+/// 4,936 requests/s, seed 1): the API server's 32 cores are the resource at
+/// their limit, and the seats fill because every request runs slower. With
+/// the CPU unlimited (a what-if: `cpu_limited = false`) the same load
+/// leaves every resource below 90%: it was the CPU. The idle preset names
+/// nothing as its limit.
 #[test]
-fn at_capacity_upstream_is_limited_by_etcd_apply_not_by_seats() {
-    let mut at_capacity = shipped("k8s-1.32");
-    let spec = at_capacity.control_plane.as_mut().expect("a control plane");
-    spec.workload.load_factor *= 330.6;
-    at_capacity.duration = 25.0;
-    at_capacity.warmup = 5.0;
-    let b = bottleneck_of(&at_capacity);
-    assert_eq!(b.resource, "etcd apply", "{b:?}");
-    assert!(b.saturated && b.utilisation > 0.9, "{b:?}");
-    let seats = b.ranking.iter().find(|r| r.resource == "APF seats");
-    assert!(seats.is_none_or(|s| s.utilisation < 0.7), "{b:?}");
+fn at_capacity_upstream_is_limited_by_its_cpu() {
+    let at = |cpu_limited: bool| {
+        let mut at_capacity = shipped("k8s-1.32");
+        let spec = at_capacity.control_plane.as_mut().expect("a control plane");
+        spec.workload.load_factor *= 33.4;
+        spec.cpu_limited = cpu_limited;
+        at_capacity.duration = 25.0;
+        at_capacity.warmup = 5.0;
+        bottleneck_of(&at_capacity)
+    };
+    let b = at(true);
+    assert_eq!(b.resource, "CPU of apiserver-1", "{b:?}");
+    assert!(b.saturated && b.utilisation > 0.95, "{b:?}");
+    let b = at(false);
+    assert!(!b.saturated, "{b:?}");
+    assert!(
+        b.ranking.iter().all(|r| !r.resource.starts_with("CPU")),
+        "{b:?}"
+    );
 
     let mut quiet = shipped("k8s-1.32");
     quiet.duration = 30.0;

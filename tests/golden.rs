@@ -60,7 +60,7 @@ fn digest_is_the_same_on_every_platform() {
 }
 
 /// The control-plane model with faults and a switch of mechanism mid-run.
-const CONTROL_PLANE_GOLDEN_DIGEST: u64 = 5_899_029_838_677_958_981;
+const CONTROL_PLANE_GOLDEN_DIGEST: u64 = 17_305_384_373_891_909_073;
 
 fn control_plane_golden_run() -> Simulation {
     use cplab::sim::models::control_plane::{
@@ -107,7 +107,7 @@ fn control_plane_digest_is_the_same_on_every_platform() {
 
 /// A shipped teaching scenario whose timeline turns a fault on and off:
 /// the scheduled changes are part of what must replay identically.
-const TIMELINE_GOLDEN_DIGEST: u64 = 12_438_744_577_475_934_899;
+const TIMELINE_GOLDEN_DIGEST: u64 = 14_573_674_744_558_262_075;
 
 #[test]
 fn a_scenario_timeline_replays_the_same_on_every_platform() {

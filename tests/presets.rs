@@ -198,7 +198,8 @@ fn per_second(count: u64) -> f64 {
 /// The tips on APF (the default guide, APF's panel): APF's seats are the
 /// sum of the two inflight flags, shared by level in proportion to the
 /// nominal shares (node-high 40 of 245: ceil(4 × 40 / 245) = 1 seat at
-/// 2 + 2, 2 at 4 + 4, which borrows 2 more). At 2 + 2 nothing can be
+/// 2 + 2, 3 at 8 + 8, which borrows more: 500 renewals a second of 7 ms
+/// need about 4). At 2 + 2 nothing can be
 /// borrowed: each level that could lend reached its own seats within
 /// every 10 s, and keeps them. (At 3 + 3 node-high borrows a second seat
 /// part of the time: 10 429s a second, where the tip once promised
@@ -221,10 +222,13 @@ fn tip_apf_node_high_runs_out_of_seats_at_two_and_two() {
     assert!(m.p99_s > 1.0, "writes wait seconds: {m:?}");
     let enough = run_on_page(
         "k8s-1.32",
-        &[(Nodes, 5_000.0), (ReadOnly, 4.0), (Mutating, 4.0)],
+        &[(Nodes, 5_000.0), (ReadOnly, 8.0), (Mutating, 8.0)],
     );
     let m = &enough["mutating"];
-    assert!(m.rejected == 0 && m.p99_s < 0.1, "2 seats keep up: {m:?}");
+    assert!(
+        m.rejected == 0 && m.p99_s < 0.1,
+        "3 seats and borrowing keep up: {m:?}"
+    );
     let old_tip = run_on_page("k8s-1.32", &[(Nodes, 5_000.0), (ReadOnly, 20.0)]);
     assert_eq!(old_tip["mutating"].rejected, 0, "the old tip did nothing");
 }
@@ -239,7 +243,7 @@ fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
     use cplab::lab::Control::{FlowControl, MaxMutatingRequestsInflight as Mutating, Nodes};
     let classes = run_on_page(
         "k8s-1.32",
-        &[(FlowControl, 1.0), (Nodes, 5_000.0), (Mutating, 3.0)],
+        &[(FlowControl, 1.0), (Nodes, 5_000.0), (Mutating, 8.0)],
     );
     let m = &classes["mutating"];
     let share = m.rejected as f64 / m.arrived as f64;
@@ -254,7 +258,8 @@ fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
 }
 
 /// The article's priority queue's tip (its panel, its preset's guide): with
-/// 2 workers at 5,000 nodes, reads wait behind writes; writes stay fast.
+/// 6 workers at 5,000 nodes (the writes keep about 4 busy), reads wait
+/// behind writes; writes stay fast.
 #[test]
 fn tip_article_queue_makes_reads_wait_behind_writes() {
     use cplab::lab::Control::{
@@ -263,7 +268,7 @@ fn tip_article_queue_makes_reads_wait_behind_writes() {
     let base = run_on_page("k8s-1.32-article", &[(Nodes, 5_000.0)]);
     let two = run_on_page(
         "k8s-1.32-article",
-        &[(Nodes, 5_000.0), (ReadOnly, 1.0), (Mutating, 1.0)],
+        &[(Nodes, 5_000.0), (ReadOnly, 3.0), (Mutating, 3.0)],
     );
     let (before, after) = (base["read-single"].p99_s, two["read-single"].p99_s);
     assert!(
@@ -271,8 +276,8 @@ fn tip_article_queue_makes_reads_wait_behind_writes() {
         "read p99 {before} s -> {after} s"
     );
     assert!(
-        two["mutating"].p99_s < 0.05,
-        "writes stay under 50 ms: {:?}",
+        two["mutating"].p99_s < 0.1,
+        "writes stay under 100 ms: {:?}",
         two["mutating"]
     );
 }
@@ -315,8 +320,8 @@ fn tip_article_pool_gives_up_on_writes_in_a_leader_election() {
 /// reach etcd's revision; at 5,000 nodes a namespace's 1,500 pods come in
 /// three pages of 500, the later two from etcd (v0.32 `cacher.go`), so the
 /// LIST median grows, while more pod writes carry the cache forward and the
-/// tail shrinks. Measured with seed 1: p50 4.5 → 25.1 ms, p99 101.9 →
-/// 39.9 ms.
+/// tail shrinks. Measured with seed 1: p50 18.9 → 61.2 ms, p99 106.0 →
+/// 75.3 ms (each page's encoding is CPU time now: 500 pods, 10 ms as JSON).
 #[test]
 fn guide_at_5000_nodes_the_list_median_grows_and_its_tail_shrinks() {
     use cplab::lab::Control::Nodes;
@@ -324,7 +329,7 @@ fn guide_at_5000_nodes_the_list_median_grows_and_its_tail_shrinks() {
     let big = run_on_page("k8s-1.32", &[(Nodes, 5_000.0)]);
     let (before, after) = (small["list"], big["list"]);
     assert!(after.p50_s > 3.0 * before.p50_s, "{before:?} → {after:?}");
-    assert!(after.p99_s < before.p99_s / 2.0, "{before:?} → {after:?}");
+    assert!(after.p99_s < 0.8 * before.p99_s, "{before:?} → {after:?}");
     let wait = small["cache-wait"];
     assert!(
         wait.p99_s > 0.05 && wait.p99_s > 0.5 * before.p99_s,

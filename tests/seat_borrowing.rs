@@ -127,11 +127,13 @@ fn without_borrowing_every_level_keeps_its_nominal_seats_and_the_flood_gets_less
     assert_eq!(seats(&fixed, "workload-low"), (31, 31));
     assert_eq!(seats(&fixed, "workload-high"), (13, 13));
     // Completed mutating requests up to 79 s: the flood's extra seats
-    // carry more of it (seed 3: 793,728 against 608,279, 1.30×; the 17
-    // seats workload-low borrows are 55 % more than its 31).
+    // carry more of it (seed 3: 230,670 against 211,214, 1.09×), though
+    // far less than the 17 seats workload-low borrows (55 % more than its
+    // 31) would: the API server's cores are busy, so more requests at once
+    // each run slower. With the CPU unlimited it was 1.30×.
     let done = |sim: &Simulation| sim.summary().classes["mutating"].completed;
     assert!(
-        done(&borrowing) as f64 > 1.2 * done(&fixed) as f64,
+        done(&borrowing) as f64 > 1.05 * done(&fixed) as f64,
         "borrowing {} vs nominal seats {}",
         done(&borrowing),
         done(&fixed)

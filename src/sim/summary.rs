@@ -44,6 +44,15 @@ pub struct RunSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiServerSummary {
     pub name: String,
+    /// its cores (`null` when its CPU is not limited)
+    #[serde(default)]
+    pub cores: Option<f64>,
+    /// cores busy over the measured part of the run, time-weighted mean
+    #[serde(default)]
+    pub cpu_mean: f64,
+    /// the 99th percentile of the cores busy in each measured second
+    #[serde(default)]
+    pub cpu_p99: f64,
     /// APF's limited priority levels (none for the other flow controls)
     pub levels: Vec<LevelSeatsSummary>,
 }

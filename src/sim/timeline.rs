@@ -472,6 +472,7 @@ mod tests {
             Change::ControlPlane(C::LeaderElection),
             Change::ControlPlane(C::RestartStorm(0.25)),
             Change::ControlPlane(C::SeatBorrowing(false)),
+            Change::ControlPlane(C::ApiServerCores(16)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -480,7 +481,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            20,
+            21,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

@@ -173,7 +173,7 @@ mod tests {
     /// command takes about as long.
     #[test]
     fn the_upgrade_serves_lists_from_the_cache_only_with_etcd_3_5_13() {
-        let short = |s: &mut Scenario| s.duration = 60.0;
+        let short = |s: &mut Scenario| s.duration = 180.0;
         let before = run(&variant(0, short).expect("valid"), 1).expect("runs");
         let after = run(&variant(ALL_CHANGES, short).expect("valid"), 1).expect("runs");
         let upgrade = run(&variant(1, short).expect("valid"), 1).expect("runs");
@@ -183,7 +183,7 @@ mod tests {
             "{before:?} → {after:?}"
         );
         let newer_etcd = |s: &mut Scenario| {
-            s.duration = 60.0;
+            s.duration = 180.0;
             if let Some(spec) = &mut s.control_plane {
                 spec.etcd.version = "3.5.16".into();
             }

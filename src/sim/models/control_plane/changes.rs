@@ -52,6 +52,8 @@ pub enum ControlPlaneChange {
     /// APF's levels lend and borrow seats (upstream) or keep their nominal
     /// seats (a what-if)
     SeatBorrowing(bool),
+    /// cores of the API server (0: by the nodes, as kube-up sizes it)
+    ApiServerCores(u32),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -91,6 +93,9 @@ impl ControlPlaneChange {
             }
             ControlPlaneChange::FsyncLatency(s) => within("fsync latency", s, 1e-6, 10.0),
             ControlPlaneChange::Namespaces(n) => within("namespaces", n as f64, 1.0, 10_000.0),
+            ControlPlaneChange::ApiServerCores(n) => {
+                within("API server cores", n as f64, 0.0, 1_024.0)
+            }
             ControlPlaneChange::SlowWebhook(f) if f == f64::INFINITY => Ok(()),
             ControlPlaneChange::SlowWebhook(f) => within("webhook slowdown", f, 1.0, 10_000.0),
             ControlPlaneChange::FsyncSpike(f) => within("fsync spike", f, 1.0, 10_000.0),
@@ -145,6 +150,7 @@ impl ControlPlaneSpec {
             C::Discovery(discovery) => set(&mut self.discovery, discovery),
             C::ConsistentListFromCache(on) => set(&mut self.consistent_list_from_cache, on),
             C::SeatBorrowing(on) => set(&mut self.seat_borrowing, on),
+            C::ApiServerCores(n) => set(&mut self.api_server_cores, n),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources

@@ -383,13 +383,50 @@ pub struct ControlPlaneSpec {
     pub seat_borrowing: bool,
     #[serde(default = "default_discovery")]
     pub discovery: Discovery,
-    /// API server CPU time per request [s] (assumption: lognormal, mean
-    /// 1 ms, cv 0.5: decoding, authn/z, admission plugins)
+    /// the handler's CPU time per request [s of one core]: filters,
+    /// authentication and authorization, audit, encoding (assumption:
+    /// lognormal, mean 1 ms, cv 0.5)
     #[serde(default = "default_processing")]
     pub processing: DurationLaw,
-    /// serialization time per KiB of response [s] (assumption: 2 µs, ~500 MB/s)
+    /// …and a write's on top [s of one core]: decoding its body, admission
+    /// plugins, defaulting, conversion, validation, encoding it for etcd.
+    /// Lognormal, mean 6 ms, cv 0.5 (the cv an assumption). The mean is
+    /// fitted: with it the model's 5,000-node cluster creating 100 pods/s
+    /// (the density test's rate, kubernetes/kubernetes#64266) keeps its API
+    /// server's CPU at 9-10 cores, the 10 cores (90th percentile)
+    /// kubernetes/kubernetes#77127 reports for the 5,000-node density test
+    /// before its regression (`tests/calibration.rs`)
+    #[serde(default = "default_write_processing")]
+    pub write_processing: DurationLaw,
+    /// CPU time to convert and encode a response as protobuf, per KiB [s]:
+    /// what kubelets and controllers ask for. Default 5 µs: conversion to
+    /// the external version 15 µs and protobuf encoding 5 µs for one ~4 KiB
+    /// object (the protobuf proposal's benchmark, kubernetes/community
+    /// `contributors/design-proposals/api-machinery/protobuf.md`)
     #[serde(default = "default_serialize")]
     pub serialize_per_kib: f64,
+    /// the same as JSON, what kubectl asks for [s/KiB]. Default 14 µs:
+    /// conversion 15 µs and JSON encoding 40 µs per ~4 KiB object (same source)
+    #[serde(default = "default_serialize_json")]
+    pub serialize_json_per_kib: f64,
+    /// CPU time to decode what etcd returns, per KiB [s]: every object a
+    /// read from etcd returns (a LIST decodes every object it reads), a
+    /// write's stored object, each watch event. Default 6 µs: protobuf
+    /// decoding 5 µs, defaulting 5 µs and conversion to the internal
+    /// version 15 µs per ~4 KiB object (same source)
+    #[serde(default = "default_decode")]
+    pub decode_per_kib: f64,
+    /// cores of the API server; 0 (the default) sizes it by the nodes as
+    /// kube-up sizes the control-plane VM (`get-master-size`, kubernetes
+    /// `cluster/gce/config-common.sh`: 1 core up to 5 nodes, 2 to 10, 4 to
+    /// 100, 8 to 250, 16 to 500, 32 to 3,000, 64 beyond)
+    #[serde(default)]
+    pub api_server_cores: u32,
+    /// the API server's CPU is limited to its cores (default true); false
+    /// gives every piece of work a core of its own (a what-if, and the
+    /// textbook reductions)
+    #[serde(default = "default_true")]
+    pub cpu_limited: bool,
     pub workload: WorkloadSpec,
     #[serde(default)]
     pub etcd: EtcdSpec,
@@ -439,8 +476,34 @@ fn default_processing() -> DurationLaw {
         cv: 0.5,
     }
 }
+fn default_write_processing() -> DurationLaw {
+    DurationLaw::Lognormal {
+        mean: 0.006,
+        cv: 0.5,
+    }
+}
 fn default_serialize() -> f64 {
-    2e-6
+    5e-6
+}
+fn default_serialize_json() -> f64 {
+    14e-6
+}
+fn default_decode() -> f64 {
+    6e-6
+}
+
+/// Cores of the control-plane VM kube-up makes for `nodes` nodes
+/// (`get-master-size`, kubernetes `cluster/gce/config-common.sh`).
+pub fn master_size(nodes: u32) -> u32 {
+    match nodes {
+        0..=5 => 1,
+        6..=10 => 2,
+        11..=100 => 4,
+        101..=250 => 8,
+        251..=500 => 16,
+        501..=3_000 => 32,
+        _ => 64,
+    }
 }
 
 impl ControlPlaneSpec {
@@ -464,7 +527,12 @@ impl ControlPlaneSpec {
             seat_borrowing: true,
             discovery: default_discovery(),
             processing: default_processing(),
+            write_processing: default_write_processing(),
             serialize_per_kib: default_serialize(),
+            serialize_json_per_kib: default_serialize_json(),
+            decode_per_kib: default_decode(),
+            api_server_cores: 0,
+            cpu_limited: true,
             workload: WorkloadSpec::with_nodes(nodes),
             etcd: EtcdSpec::default(),
             etcd_client: EtcdClientSpec::default(),
@@ -492,6 +560,10 @@ impl ControlPlaneSpec {
         // …and its customers, turned away, are lost (no retries).
         spec.client_retries = 0;
         spec.serialize_per_kib = 0.0;
+        spec.serialize_json_per_kib = 0.0;
+        spec.decode_per_kib = 0.0;
+        // …whose servers are the workers, not cores.
+        spec.cpu_limited = false;
         spec.workload.derived = false;
         spec.workload.sources = vec![CustomSource {
             name: "station".into(),
@@ -513,6 +585,16 @@ impl ControlPlaneSpec {
     /// `Supports(storage.RequestWatchProgress)`).
     pub fn lists_from_cache(&self) -> bool {
         self.consistent_list_from_cache && self.etcd.supports_watch_progress()
+    }
+
+    /// The API server's cores: its own, or by the nodes; infinite when its
+    /// CPU is not limited.
+    pub fn api_server_cores(&self) -> f64 {
+        match (self.cpu_limited, self.api_server_cores) {
+            (false, _) => f64::INFINITY,
+            (true, 0) => master_size(self.workload.nodes) as f64,
+            (true, cores) => cores as f64,
+        }
     }
 
     /// Checks every value; `Err((field, message))` names the first bad one.
@@ -566,10 +648,25 @@ impl ControlPlaneSpec {
                 ));
             }
         }
-        if !(self.serialize_per_kib.is_finite() && (0.0..=1.0).contains(&self.serialize_per_kib)) {
+        for (name, value) in [
+            ("serialize_per_kib", self.serialize_per_kib),
+            ("serialize_json_per_kib", self.serialize_json_per_kib),
+            ("decode_per_kib", self.decode_per_kib),
+        ] {
+            if !(value.is_finite() && (0.0..=1.0).contains(&value)) {
+                return Err((
+                    name.into(),
+                    format!("must be seconds in [0, 1], got {value}"),
+                ));
+            }
+        }
+        if self.api_server_cores > 1_024 {
             return Err((
-                "serialize_per_kib".into(),
-                format!("must be seconds in [0, 1], got {}", self.serialize_per_kib),
+                "api_server_cores".into(),
+                format!(
+                    "must be 0 (by the nodes) to 1024, got {}",
+                    self.api_server_cores
+                ),
             ));
         }
         if self.webhooks.len() > 32 {
@@ -589,6 +686,9 @@ impl ControlPlaneSpec {
         self.processing
             .check()
             .map_err(|m| ("processing".to_owned(), m))?;
+        self.write_processing
+            .check()
+            .map_err(|m| ("write_processing".to_owned(), m))?;
         self.watch_cache.check().map_err(at("watch_cache"))?;
         self.workload.check().map_err(at("workload"))?;
         self.etcd.check().map_err(at("etcd"))?;

@@ -25,6 +25,7 @@ use crate::sim::models::control_plane::spec::ControlPlaneSpec;
 use crate::sim::models::control_plane::workload::{ALL_NAMESPACES, interested_watchers};
 use crate::sim::models::request::{Page, RequestKind, Resource};
 use crate::sim::models::watch_cache::{CacheLocking, Holder, RwLock};
+use std::collections::VecDeque;
 
 /// Most namespace shards per resource (the article's sharding): beyond this
 /// namespaces share shards, which keeps memory bounded at 10,000 namespaces.
@@ -65,10 +66,11 @@ pub(super) struct WatchCache {
     layout: u32,
     /// locks per resource
     shards: u32,
-    /// when each resource's dispatcher is next free [ns]
-    dispatcher_free: [Nanos; Resource::ALL.len()],
-    /// the work each dispatcher was given since the start [ns]
-    dispatcher_work: [Nanos; Resource::ALL.len()],
+    /// per resource, the events its dispatcher has yet to send, the one
+    /// on the CPU first: (event, its CPU work [ns])
+    dispatching: [VecDeque<(u64, Nanos)>; Resource::ALL.len()],
+    /// per resource, its dispatcher busy (an event on the CPU) over time
+    dispatcher_busy: [Load; Resource::ALL.len()],
     /// watch events (and progress notifications) in the cache's pipeline:
     /// the etcd time they carry [ns] and their resource
     events: IdMap<u64, (Nanos, Resource, Incoming)>,
@@ -104,6 +106,8 @@ pub(super) struct Released {
     pub reader: Option<u64>,
     /// consistent readers the cache has now caught up for
     pub fresh: Vec<u64>,
+    /// an idle dispatcher was given an event: its CPU work [ns] starts now
+    pub dispatch: Option<(usize, Nanos)>,
 }
 
 /// Whether a lock is busy as a resource: held by a writer (one at a time),
@@ -123,8 +127,8 @@ impl WatchCache {
             retired_locks: Vec::new(),
             layout: 0,
             shards: 1,
-            dispatcher_free: [0; Resource::ALL.len()],
-            dispatcher_work: [0; Resource::ALL.len()],
+            dispatching: Default::default(),
+            dispatcher_busy: [Load::new(0, 1.0); Resource::ALL.len()],
             events: IdMap::default(),
             next_event: 0,
             caught_up: [0; Resource::ALL.len()],
@@ -373,22 +377,40 @@ impl WatchCache {
             self.notifications_in_flight -= 1;
             return released;
         }
-        // The dispatcher of this resource sends the event to its watchers.
+        // The dispatcher of this resource sends the event to its watchers,
+        // one event after another, on the API server's CPU.
         let cache = &spec.watch_cache;
+        // It decodes the event from etcd's watch first (the etcd3
+        // watcher's goroutine, on the way to the cache).
         let cost = from_secs(
-            cache.dispatch_base + cache.dispatch_per_watcher * interested_watchers(resource) as f64,
+            spec.decode_per_kib * resource.object_kib()
+                + cache.dispatch_base
+                + cache.dispatch_per_watcher * interested_watchers(resource) as f64,
         );
-        let slot = &mut self.dispatcher_free[r];
-        let delivered = cx.now.max(*slot) + cost;
-        *slot = delivered;
-        self.dispatcher_work[r] = self.dispatcher_work[r].saturating_add(cost);
-        cx.at(delivered, CpEvent::WatchDelivered { event: holder.id });
+        let queue = &mut self.dispatching[r];
+        queue.push_back((holder.id, cost));
+        if queue.len() == 1 {
+            self.dispatcher_busy[r].set_used(cx.now, 1.0);
+            released.dispatch = Some((r, cost));
+        }
         released
     }
 
-    /// Watch event `event` reached its watchers: when etcd had it [ns].
-    pub fn delivered(&mut self, event: u64) -> Option<Nanos> {
-        self.events.remove(&event).map(|(done_at, ..)| done_at)
+    /// The dispatcher of resource `r` has sent its head event at `now`:
+    /// when etcd had that event [ns], and the CPU work of its next event
+    /// if it has one.
+    pub fn dispatched(&mut self, now: Nanos, r: usize) -> (Option<Nanos>, Option<Nanos>) {
+        let Some(queue) = self.dispatching.get_mut(r) else {
+            return (None, None);
+        };
+        let sent = queue
+            .pop_front()
+            .and_then(|(event, _)| self.events.remove(&event));
+        let next = queue.front().map(|&(_, cost)| cost);
+        if next.is_none() {
+            self.dispatcher_busy[r].set_used(now, 0.0);
+        }
+        (sent.map(|(done_at, ..)| done_at), next)
     }
 
     /// Watch events in the pipeline (progress notifications left out).
@@ -396,18 +418,12 @@ impl WatchCache {
         self.events.len() - self.notifications_in_flight
     }
 
-    /// Per resource, its dispatcher busy over time up to `now` [s]: a
-    /// serial server that is never idle while it has work, so its busy
-    /// time is the work it was given less what is still ahead of it.
+    /// Per resource, its dispatcher busy (an event on the CPU) over time
+    /// up to `now` [s]: one goroutine, so always busy is its limit.
     pub fn dispatcher_readings(&self, now: Nanos) -> Vec<LoadReading> {
-        self.dispatcher_work
+        self.dispatcher_busy
             .iter()
-            .zip(&self.dispatcher_free)
-            .map(|(&work, &free)| LoadReading {
-                used: work.saturating_sub(free.saturating_sub(now)) as f64 / 1e9,
-                capacity: now as f64 / 1e9,
-                start: 0,
-            })
+            .map(|load| load.reading(now))
             .collect()
     }
 

@@ -17,8 +17,9 @@ pub enum CpEvent {
     Arrival { source: u16, generation: u32 },
     /// a queued request's wait for seats reaches its limit
     QueueDeadline(Expiry),
-    /// a request's own work in the API server is done
-    Processed { ticket: u64 },
+    /// the API server's CPU has work done (a wake-up of an older `epoch`
+    /// is stale: the work on the CPU changed since)
+    Cpu { epoch: u32 },
     /// a webhook call of request `ticket` returns (or times out)
     HookDone {
         ticket: u64,
@@ -38,8 +39,6 @@ pub enum CpEvent {
     EtcdRetry { call: u64 },
     /// a hold on a watch cache lock ends
     LockReleased { lock: LockId, holder: Holder },
-    /// a watch event has reached every interested watcher
-    WatchDelivered { event: u64 },
     /// the progress requester of `resource`'s cache takes its turn
     ProgressRequest { resource: Resource },
     /// etcd's progress notification (of its state at `revision_at` [ns])
@@ -70,8 +69,6 @@ pub enum CpEvent {
         retries: u8,
         discovery_client: Option<u32>,
     },
-    /// a response is written: the request completes
-    Respond { ticket: u64 },
     /// a client (re)starts and discovers the API
     DiscoveryStart { client: u32 },
     /// a starting client's rate limiter lets its next discovery request go

@@ -3,6 +3,7 @@
 //!
 //! Every resource with a fixed number of units keeps an exact time
 //! integral of the units in use ([`Load`](crate::sim::engine::load::Load)):
+//! the API server's cores (processor-shared: cores in use against cores),
 //! the flow control's seats or slots (each APF level against its current
 //! limit, and all of them together against the server's), the article's
 //! webhook slots, etcd's read cores and its serial apply loop, each way of
@@ -30,6 +31,8 @@ use std::fmt;
 /// A finite resource of the control plane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceId {
+    /// the API server's cores
+    ApiServerCpu,
     /// APF's limited levels' seats together: the server concurrency limit
     ServerSeats,
     /// one limit of the flow control, by name: an APF level's seats,
@@ -58,6 +61,7 @@ pub enum ResourceId {
 impl fmt::Display for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
+            ResourceId::ApiServerCpu => write!(f, "CPU of apiserver-1"),
             ResourceId::ServerSeats => write!(f, "APF seats"),
             ResourceId::Limit(name) => match name {
                 "read-only" | "mutating" => write!(f, "{name} inflight slots"),
@@ -104,7 +108,9 @@ pub struct ResourceUse {
 pub struct Bottleneck {
     /// the busiest resource (all APF seats rather than one level when the
     /// levels together are saturated and within 5 points of the busiest:
-    /// the seats are then short everywhere, and borrowing cannot help)
+    /// the seats are then short everywhere, and borrowing cannot help;
+    /// the CPU whenever it is saturated: it slows every request, so seats
+    /// are held longer and fill up because of it)
     pub resource: String,
     pub utilisation: f64,
     /// whether it is at its limit ([`SATURATED`] or more): else nothing
@@ -158,7 +164,12 @@ pub fn bottleneck(ranked: &[(ResourceId, f64)]) -> Option<Bottleneck> {
         .iter()
         .find(|(r, _)| *r == ResourceId::ServerSeats)
         .map(|&(_, u)| u);
+    let cpu = ranked
+        .iter()
+        .find(|(r, _)| *r == ResourceId::ApiServerCpu)
+        .map_or(0.0, |&(_, u)| u);
     let (resource, utilisation) = match (top, all_seats) {
+        _ if cpu >= SATURATED => (ResourceId::ApiServerCpu, cpu),
         (ResourceId::Limit(_), Some(seats)) if seats >= SATURATED && seats >= top_use - 0.05 => {
             (ResourceId::ServerSeats, seats)
         }
@@ -196,7 +207,10 @@ impl ControlPlane {
     /// Every finite resource's integrals up to `now`.
     pub fn loads(&self, now: Nanos) -> Vec<ResourceLoad> {
         let server = &self.server;
-        let mut loads = Vec::new();
+        let mut loads = vec![ResourceLoad {
+            resource: ResourceId::ApiServerCpu,
+            reading: server.cpu.reading(now),
+        }];
         let limits = server.flow.loads(now);
         if server.flow.is_apf() {
             let all = limits
@@ -269,7 +283,15 @@ impl ControlPlane {
         if self.recent_loads.len() > RECENT_SECONDS {
             self.recent_loads.pop_front();
         }
-        self.recent_loads.push_back(self.loads(cx.now));
+        let loads = self.loads(cx.now);
+        // The CPU is listed first; its busy cores over the last second.
+        if let (Some(last), Some(cpu)) = (self.recent_loads.back(), loads.first())
+            && self.metrics.measured(cx.now.saturating_sub(NANOS_PER_SEC))
+        {
+            let used = cpu.reading.used - last[0].reading.used;
+            self.cpu_seconds.record((used.max(0.0) * 1e9) as Nanos);
+        }
+        self.recent_loads.push_back(loads);
         let workload = (0..stream_count(&self.spec.workload))
             .any(|i| stream_rate(&self.spec.workload, i) > 0.0);
         self.marking = workload || self.requests.len() > 0;

@@ -130,6 +130,11 @@ impl Metrics {
     }
 
     /// Whether something that began at `since` [ns] counts in the summary.
+    /// When the measured part of the run begins [ns].
+    pub fn warmup(&self) -> Nanos {
+        self.warmup
+    }
+
     pub fn measured(&self, since: Nanos) -> bool {
         since >= self.warmup
     }

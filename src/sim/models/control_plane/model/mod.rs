@@ -5,7 +5,8 @@
 //! 1. **Flow control** (`flow`: APF, max-inflight or the article's
 //!    queue): it runs, waits in a queue (until its wait limit), or gets
 //!    HTTP 429.
-//! 2. **Processing** in the API server (CPU time, holding its seats).
+//! 2. **Processing** in the API server (CPU time, holding its seats; the
+//!    server's cores are shared by all its work: `cpu`).
 //! 3. **Admission webhooks** (`admission`) for matching writes: mutating
 //!    ones one after another, then validating ones in parallel; each call
 //!    may time out and then fails the request (failurePolicy Fail) or is
@@ -22,7 +23,8 @@
 //!    then etcd serves it), then the cache's read lock for as long as the
 //!    walk over the objects in scope takes. A page with a `continue` token
 //!    is a quorum read at etcd.
-//! 5. **Response**: serialization, then the seats are freed.
+//! 5. **Response**: decoding what etcd returned and encoding the response
+//!    (CPU time), then the seats are freed.
 //!
 //! Every request ends exactly once: completed, rejected (429) or timed out /
 //! failed, which is what conservation checks.
@@ -36,6 +38,7 @@
 
 mod admission;
 mod cache;
+mod cpu;
 mod discovery;
 mod event;
 mod flow;
@@ -55,6 +58,7 @@ pub use metrics::{MetricClass, Metrics};
 pub use snapshot::{ControlPlaneSnapshot, InFlight, Stage};
 
 use admission::{Next, Settled};
+use cpu::{Cpu, CpuWork};
 use requests::{Outcome, Request, Requests};
 
 use super::spec::{ControlPlaneSpec, WebhookHandling};
@@ -74,9 +78,12 @@ use crate::sim::models::request::{ClientKind, RequestKind, Resource};
 #[derive(Debug, Clone)]
 struct ApiServer {
     flow: flow::FlowStage,
-    /// the API server's own CPU time per request [ns] (decoding, authn/z,
-    /// admission plugins), drawn at arrival
+    /// the handler's CPU time per request [ns of one core] (filters,
+    /// decoding, admission plugins, conversion, validation), drawn at arrival
     processing: DurationSampler,
+    /// …and a write's on top [ns of one core]
+    write_processing: DurationSampler,
+    cpu: Cpu,
     admission: admission::Admission,
     storage: storage::Storage,
     cache: cache::WatchCache,
@@ -87,6 +94,8 @@ impl ApiServer {
         Self {
             flow: flow::FlowStage::new(spec),
             processing: spec.processing.sampler(),
+            write_processing: spec.write_processing.sampler(),
+            cpu: Cpu::new(0, spec.api_server_cores()),
             admission: admission::Admission::new(spec),
             storage: storage::Storage::new(spec),
             cache: cache::WatchCache::new(spec),
@@ -117,6 +126,9 @@ pub struct ControlPlane {
     recent_loads: std::collections::VecDeque<Vec<ResourceLoad>>,
     /// a `LoadMark` is in the calendar (marks pause while nothing runs)
     marking: bool,
+    /// the cores busy in each measured second, a core counted as 1 s (the
+    /// latency histogram's unit: its quantiles come out in cores)
+    cpu_seconds: crate::sim::engine::histogram::LatencyHistogram,
 }
 
 impl ControlPlane {
@@ -136,6 +148,7 @@ impl ControlPlane {
             loads_at_warmup: None,
             recent_loads: Default::default(),
             marking: true,
+            cpu_seconds: Default::default(),
             spec: spec.clone(),
         };
         model.schedule_sources(cx);
@@ -192,8 +205,25 @@ impl ControlPlane {
                 mean_lent: l.mean_lent,
             })
             .collect();
+        let cores = self.spec.api_server_cores();
+        // The CPU is the first of the loads; measured from the warm-up's end.
+        let before = self.loads_at_warmup.as_ref().and_then(|l| l.first());
+        let cpu = self.server.cpu.reading(now);
+        let then = before.map_or(Default::default(), |l| l.reading);
+        let start = if before.is_some() {
+            self.metrics.warmup()
+        } else {
+            0
+        };
+        let seconds = now.saturating_sub(start) as f64 / 1e9;
         vec![crate::sim::ApiServerSummary {
             name: "apiserver-1".to_string(),
+            cores: cores.is_finite().then_some(cores),
+            cpu_mean: match seconds > 0.0 {
+                true => (cpu.used - then.used) / seconds,
+                false => 0.0,
+            },
+            cpu_p99: self.cpu_seconds.quantile(0.99),
             levels,
         }]
     }
@@ -249,7 +279,7 @@ impl ControlPlane {
                 }
             }
             CpEvent::QueueDeadline(expiry) => self.queue_deadline(cx, expiry),
-            CpEvent::Processed { ticket } => self.processed(cx, ticket),
+            CpEvent::Cpu { epoch } => self.cpu_done(cx, epoch),
             CpEvent::HookDone {
                 ticket,
                 hook,
@@ -271,12 +301,6 @@ impl ControlPlane {
             CpEvent::EtcdReceived { call } => self.etcd_received(cx, call),
             CpEvent::EtcdRetry { call } => self.server.storage.retry(cx, call),
             CpEvent::LockReleased { lock, holder } => self.lock_released(cx, lock, holder),
-            CpEvent::WatchDelivered { event } => {
-                if let Some(done_at) = self.server.cache.delivered(event) {
-                    let measured = self.metrics.measured(done_at);
-                    self.metrics[MetricClass::Watch].completed(cx.now, cx.now - done_at, measured);
-                }
-            }
             CpEvent::ProgressRequest { resource } => self.progress_request(cx, resource),
             CpEvent::ProgressNotified {
                 resource,
@@ -290,7 +314,6 @@ impl ControlPlane {
                     self.fall_back_to_etcd(cx, ticket);
                 }
             }
-            CpEvent::Respond { ticket } => self.end(cx, ticket, Outcome::Completed),
             CpEvent::ClientRetry {
                 kind,
                 retries,
@@ -344,12 +367,13 @@ impl ControlPlane {
         if kind.client == ClientKind::User && command_arrived.is_none() {
             self.metrics[MetricClass::User].arrived(measured);
         }
+        let cpu = self.handler_cpu(&kind, cx);
         let ticket = self.requests.admit(Request {
             kind,
             arrived: cx.now,
             command_arrived: command_arrived.unwrap_or(cx.now),
             grant: None,
-            cpu: self.server.processing.sample(cx.rng),
+            cpu,
             discovery_client,
             stage: Stage::Queued,
             stage_since: cx.now,
@@ -371,6 +395,15 @@ impl ControlPlane {
         }
         self.begin_all(cx, &mut started);
         self.started = started;
+    }
+
+    /// The handler's CPU time of a request of `kind` [ns of one core].
+    fn handler_cpu(&self, kind: &RequestKind, cx: &mut Cx<CpEvent>) -> Nanos {
+        let base = self.server.processing.sample(cx.rng);
+        match kind.verb.is_mutating() {
+            true => base.saturating_add(self.server.write_processing.sample(cx.rng)),
+            false => base,
+        }
     }
 
     /// A queued request's wait reached its limit.
@@ -412,12 +445,34 @@ impl ControlPlane {
             let queue_wait = &mut self.metrics[MetricClass::QueueWait];
             queue_wait.arrived(measured);
             queue_wait.completed(cx.now, wait, measured);
-            cx.after(
-                cpu,
-                CpEvent::Processed {
-                    ticket: grant.ticket,
-                },
-            );
+            let handler = CpuWork::Handler(grant.ticket);
+            self.server.cpu.run(cx, cpu, handler);
+        }
+    }
+
+    /// Work on the CPU is done: each piece's next step.
+    fn cpu_done(&mut self, cx: &mut Cx<CpEvent>, epoch: u32) {
+        let mut done = Vec::new();
+        self.server.cpu.woken(cx, epoch, &mut done);
+        for work in done {
+            match work {
+                CpuWork::Handler(ticket) => self.processed(cx, ticket),
+                CpuWork::Response(ticket) => self.end(cx, ticket, Outcome::Completed),
+                CpuWork::Dispatch(resource) => self.dispatched(cx, resource),
+            }
+        }
+    }
+
+    /// The watch dispatcher of `resource` (its index) sent its head event:
+    /// the event's watch latency is measured, the next event starts.
+    fn dispatched(&mut self, cx: &mut Cx<CpEvent>, resource: usize) {
+        let (sent, next) = self.server.cache.dispatched(cx.now, resource);
+        if let Some(done_at) = sent {
+            let measured = self.metrics.measured(done_at);
+            self.metrics[MetricClass::Watch].completed(cx.now, cx.now - done_at, measured);
+        }
+        if let Some(cost) = next {
+            self.server.cpu.run(cx, cost, CpuWork::Dispatch(resource));
         }
     }
 
@@ -429,7 +484,7 @@ impl ControlPlane {
         };
         if kind.resource == Resource::Discovery {
             // Served from memory: only the response to write.
-            self.respond(cx, ticket, kind.objects);
+            self.respond(cx, ticket, kind.objects, 0);
             return;
         }
         if !self.server.admission.begin(ticket, &kind, &self.spec) {
@@ -508,16 +563,21 @@ impl ControlPlane {
         }
     }
 
-    /// Step 5: serializes the response of `objects` objects, then ends the
-    /// request.
-    fn respond(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, objects: u32) {
+    /// Step 5: decodes the `decoded` objects etcd returned and encodes
+    /// the response of `objects` objects on the CPU, then ends the request.
+    fn respond(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, objects: u32, decoded: u32) {
         let Some(kind) = self.requests.enter(ticket, Stage::Responding, cx.now) else {
             return;
         };
-        let kib = objects as f64 * kind.resource.object_kib();
+        let kib = kind.resource.object_kib();
+        let encode = match kind.client {
+            ClientKind::User => self.spec.serialize_json_per_kib,
+            _ => self.spec.serialize_per_kib,
+        };
+        let seconds = kib * (objects as f64 * encode + decoded as f64 * self.spec.decode_per_kib);
         // saturating: a custom source may LIST 4 billion objects
-        let serialize = from_secs(kib * self.spec.serialize_per_kib);
-        cx.after(serialize, CpEvent::Respond { ticket });
+        let work = from_secs(seconds);
+        self.server.cpu.run(cx, work, CpuWork::Response(ticket));
     }
 
     /// The request gives its seats back to the flow control that gave them.

@@ -47,7 +47,13 @@ impl ControlPlane {
         let changed = self.spec.apply(change);
         let spec = &self.spec;
         match change {
-            C::Nodes(_) => self.schedule_sources(cx),
+            C::Nodes(_) => {
+                self.schedule_sources(cx);
+                // Cores sized by the nodes follow them.
+                let cores = self.spec.api_server_cores();
+                self.server.cpu.set_cores(cx, cores);
+            }
+            C::ApiServerCores(_) => self.server.cpu.set_cores(cx, spec.api_server_cores()),
             C::Namespaces(_) => {
                 self.schedule_sources(cx);
                 if self.spec.cache_locking == CacheLocking::NamespaceShards {

@@ -41,6 +41,9 @@ pub struct InFlight {
 /// Everything the diagram draws at one instant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ControlPlaneSnapshot {
+    /// the API server's cores busy now, and its cores (`None`: unlimited)
+    pub cpu_busy: f64,
+    pub cpu_cores: Option<f64>,
     /// flow control: each level (or limit) with its seats, in use, waiting
     pub limits: Vec<LimitSnapshot>,
     /// webhook calls in flight (including those waiting for a slot)
@@ -68,7 +71,10 @@ impl ControlPlane {
     pub fn snapshot(&self, every: u64, max: usize) -> ControlPlaneSnapshot {
         let every = every.max(1);
         let server = &self.server;
+        let cores = self.spec.api_server_cores();
         ControlPlaneSnapshot {
+            cpu_busy: server.cpu.busy_cores(),
+            cpu_cores: cores.is_finite().then_some(cores),
             limits: server.flow.snapshot(),
             webhook_calls: server.admission.calls_in_flight(),
             webhook_waiting: server.admission.calls_waiting() as u32,

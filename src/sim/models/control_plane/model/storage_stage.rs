@@ -7,6 +7,7 @@
 //! etcd. The stages' own state is in [`super::storage`] and [`super::cache`].
 
 use super::cache::{Freshness, LockId};
+use super::cpu::CpuWork;
 use super::event::CpEvent;
 use super::requests::Outcome;
 use super::snapshot::Stage;
@@ -66,17 +67,20 @@ impl ControlPlane {
                 self.server
                     .cache
                     .write(cx, call.done_at, call.resource, namespace, &self.spec);
+                // The write's reply carries the object as stored: decoded.
                 for ticket in tickets {
-                    self.respond(cx, ticket, 1);
+                    self.respond(cx, ticket, 1, 1);
                 }
             }
             Received::Read { call, tickets } => {
                 for ticket in tickets {
                     match self.requests.get(ticket) {
                         // The objects came back from etcd: write the response.
+                        // Every object read is decoded (a selector filters
+                        // only after decoding).
                         Some(r) if call.returns_objects => {
                             let objects = r.kind.objects;
-                            self.respond(cx, ticket, objects);
+                            self.respond(cx, ticket, objects, objects);
                         }
                         Some(_) => self.wait_until_fresh(cx, ticket, call.resource, call.done_at),
                         None => {}
@@ -102,10 +106,14 @@ impl ControlPlane {
             .and_then(|ticket| self.requests.get(ticket))
             .map(|r| r.kind.objects)
         {
-            self.respond(cx, holder.id, objects);
+            // The cache holds decoded objects: only the response to encode.
+            self.respond(cx, holder.id, objects, 0);
         }
         for ticket in released.fresh {
             self.cache_fresh(cx, ticket);
+        }
+        if let Some((resource, cost)) = released.dispatch {
+            self.server.cpu.run(cx, cost, CpuWork::Dispatch(resource));
         }
     }
 
