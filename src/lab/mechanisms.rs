@@ -74,7 +74,7 @@ const APF: &[Control] = &[
 ];
 
 /// Every mechanism, in the order the page explains them.
-pub const MECHANISMS: [Mechanism; 9] = [
+pub const MECHANISMS: [Mechanism; 10] = [
     Mechanism {
         title: "API Priority and Fairness",
         article: false,
@@ -100,6 +100,15 @@ pub const MECHANISMS: [Mechanism; 9] = [
         source: "article.md A1 (not in upstream Kubernetes)",
         tip: "try-article-queue",
         controls: FLOW_CONTROL,
+        part: Part::FlowControl,
+    },
+    Mechanism {
+        title: "The API server's CPU",
+        article: false,
+        what: "Every request's handler (1 ms, and 6 ms more for a write), every response's encoding (per KiB, more as JSON for kubectl) and each resource's watch dispatcher share the API server's cores. While fewer run than there are cores each runs at full speed; with more, all of them slow down alike, so seats are held longer and queues grow. APF's seats bound how many run at once: each gets at least cores / seats of a core, which is what keeps a flood from starving everyone.",
+        source: "costs: the protobuf proposal's benchmark and kubernetes#77127 (fitted); cores: kube-up's get-master-size",
+        tip: "try-cpu",
+        controls: &[Control::ApiServerCores, Control::Nodes],
         part: Part::FlowControl,
     },
     Mechanism {

@@ -250,6 +250,7 @@ impl Diagram {
         });
         self.draw_clients(&ctx);
         self.draw_flow_control(&ctx, snapshot);
+        self.draw_cpu(&ctx, snapshot);
         self.draw_webhooks(&ctx, snapshot);
         self.draw_cache(&ctx, snapshot);
         self.draw_etcd(&ctx, snapshot);
@@ -369,6 +370,28 @@ impl Diagram {
                 "right",
             );
         }
+    }
+
+    /// The API server's cores busy: a row under the levels (wide), or
+    /// beside the flow control's title (tall).
+    fn draw_cpu(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        let text = match s.cpu_cores {
+            Some(cores) => format!("CPU {:.1}/{cores} cores", s.cpu_busy),
+            None => "CPU unlimited".to_owned(),
+        };
+        if self.layout == Layout::Tall {
+            self.label(ctx, &text, 314.0, 96.0, "right");
+            return;
+        }
+        let (x, y, w, h) = self.layout.level_box(8);
+        self.panel(ctx, x, y, w, h);
+        self.label(ctx, "apiserver-1", x + 5.0, y + 12.0, "left");
+        self.label(ctx, &text, x + w - 5.0, y + 12.0, "right");
+        let busy = match s.cpu_cores {
+            Some(cores) if cores > 0.0 => s.cpu_busy / cores,
+            _ => 0.0,
+        };
+        self.bar(ctx, (x + 5.0, y + 17.0, w - 10.0), busy, self.palette.bar);
     }
 
     fn draw_webhooks(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {

@@ -34,6 +34,7 @@ pub enum Control {
     EtcdConnections,
     EtcdFsyncLatency,
     Namespaces,
+    ApiServerCores,
     Speed,
     FlowControl,
     WebhookHandling,
@@ -49,7 +50,7 @@ pub enum Control {
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 21;
+pub const COUNT: usize = 22;
 
 /// One control, everything about it.
 pub struct Row {

@@ -254,6 +254,26 @@ pub static CONTROLS: [Row; super::COUNT] = [
         }),
     },
     Row {
+        control: Control::ApiServerCores,
+        label: "API server cores",
+        hint: "Shared by every request's handler, every response and the watch dispatchers. Default: the cores kube-up gives the control plane for the nodes (32 at 1,000, 64 beyond 3,000).",
+        key: "api-server-cores",
+        input: Input::Slider {
+            range: range(1.0, 256.0, true, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.api_server_cores",
+            // The cores it has, sized by the nodes unless set.
+            read: |s| s.api_server_cores().min(256.0),
+            change: |v| C::ApiServerCores(whole(v)),
+            absorb: |c| match *c {
+                C::ApiServerCores(n) if n > 0 => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
         control: Control::Speed,
         label: "Speed",
         hint: "Simulated seconds per real second.",

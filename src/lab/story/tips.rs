@@ -9,7 +9,7 @@ use crate::lab::view::ChartClass;
 use crate::sim::models::control_plane::MetricClass;
 
 use Bound::{Above, Below};
-use Measure::{Failed, FailedShare, InUse, Nominal, P50, P99, Seats, Waiting};
+use Measure::{Busy, Failed, FailedShare, InUse, Nominal, P50, P99, Rejected, Seats, Waiting};
 use MetricClass as M;
 
 /// Every tip's story.
@@ -132,19 +132,20 @@ pub const TIPS: &[Story] = &[
                 ],
             },
             Step {
-                text: "At 4 and 4 (a new run), node-high's share is 2 seats, and it borrows \
-                       2 more that idle levels lend: it keeps up, no 429s.",
+                text: "At 8 and 8 (a new run), node-high's share is 3 seats, and it borrows \
+                       more that idle levels lend: each renewal holds a seat for its 7 ms of \
+                       CPU, so 500 a second need about 4, and it keeps up: no 429s.",
                 acts: &[
                     Act::Reset,
-                    Act::Set(Control::MaxRequestsInflight, 4.0),
-                    Act::Set(Control::MaxMutatingRequestsInflight, 4.0),
+                    Act::Set(Control::MaxRequestsInflight, 8.0),
+                    Act::Set(Control::MaxMutatingRequestsInflight, 8.0),
                 ],
                 chart: ChartClass::Mutating,
                 speed: 2.0,
                 until: Some(40.0),
                 promises: &[
                     p(M::Mutating, Failed, Below(1.0)),
-                    p(M::Mutating, Seats("node-high"), Above(2.0)),
+                    p(M::Mutating, Seats("node-high"), Above(3.0)),
                 ],
             },
         ],
@@ -155,14 +156,14 @@ pub const TIPS: &[Story] = &[
         preset: "k8s-1.32",
         steps: &[Step {
             text: "Max inflight (APF off) at 5,000 nodes with max-mutating-requests-inflight \
-                   lowered to 3: over the limit a write gets 429 at once, and its client \
+                   lowered to 8 (the writes keep about 4 busy): over the limit a write gets 429 at once, and its client \
                    retries it a second later (client-go honours the Retry-After), so a quarter \
                    to two-fifths of the attempts are 429s. The writes admitted stay fast: \
                    there is no queue to wait in.",
             acts: &[
                 Act::Choose(Control::FlowControl, "max-inflight"),
                 Act::Set(Control::Nodes, 5_000.0),
-                Act::Set(Control::MaxMutatingRequestsInflight, 3.0),
+                Act::Set(Control::MaxMutatingRequestsInflight, 8.0),
             ],
             chart: ChartClass::Mutating,
             speed: 2.0,
@@ -179,20 +180,20 @@ pub const TIPS: &[Story] = &[
         title: "Try: the article's priority queue",
         preset: "k8s-1.32-article",
         steps: &[Step {
-            text: "The article's version at 5,000 nodes with both inflight limits at 1 (2 \
-                   workers): its priority queue serves every write before any read, so the \
+            text: "The article's version at 5,000 nodes with both inflight limits at 3 (6 \
+                   workers, the writes keeping about 4 busy): its priority queue serves every write before any read, so the \
                    reads wait behind the writes, while the writes stay fast.",
             acts: &[
                 Act::Set(Control::Nodes, 5_000.0),
-                Act::Set(Control::MaxRequestsInflight, 1.0),
-                Act::Set(Control::MaxMutatingRequestsInflight, 1.0),
+                Act::Set(Control::MaxRequestsInflight, 3.0),
+                Act::Set(Control::MaxMutatingRequestsInflight, 3.0),
             ],
             chart: ChartClass::Read,
             speed: 2.0,
             until: Some(20.0),
             promises: &[
                 p(M::ReadSingle, P99, Above(0.05)),
-                p(M::Mutating, P99, Below(0.05)),
+                p(M::Mutating, P99, Below(0.1)),
             ],
         }],
     },
@@ -211,7 +212,7 @@ pub const TIPS: &[Story] = &[
             until: Some(20.0),
             promises: &[
                 p(M::Mutating, P99, Above(1.0)),
-                p(M::Mutating, InUse("workload-high"), Above(5.0)),
+                p(M::Mutating, InUse("workload-high"), Above(3.0)),
                 p(M::ReadSingle, P99, Below(0.05)),
             ],
         }],
@@ -238,6 +239,51 @@ pub const TIPS: &[Story] = &[
         }],
     },
     Story {
+        id: "try-cpu",
+        title: "Try: a flood on an API server of 4 cores",
+        preset: "greedy-tenant",
+        steps: &[
+            Step {
+                text: "The greedy tenant's cluster before its flood: 1,000 nodes' requests \
+                       cost the API server about one of its 32 cores.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(18.0),
+                promises: &[p(M::Mutating, Busy("CPU of apiserver-1"), Below(0.1))],
+            },
+            Step {
+                text: "Now 4 cores, and from 20 s one service account sends 30,000 writes a \
+                       second, 7 ms of CPU each: it would need 210 cores. Every core is busy \
+                       and every request runs slower, but APF's seats bound how many run at \
+                       once, so each still gets a share of a core: the flood is turned away \
+                       with 429s while the reads stay inside their 1 s SLO.",
+                acts: &[Act::Set(Control::ApiServerCores, 4.0)],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(40.0),
+                promises: &[
+                    p(M::Mutating, Busy("CPU of apiserver-1"), Above(0.95)),
+                    p(M::Mutating, Rejected, Above(1_000.0)),
+                    p(M::ReadSingle, P99, Below(1.0)),
+                ],
+            },
+            Step {
+                text: "64 cores: the flood is still turned away, since its level has only so \
+                       many seats, but the cores are no longer all busy. What limits it now \
+                       is its level's seats, not the CPU.",
+                acts: &[Act::Set(Control::ApiServerCores, 64.0)],
+                chart: ChartClass::Read,
+                speed: 2.0,
+                until: Some(60.0),
+                promises: &[
+                    p(M::Mutating, Busy("CPU of apiserver-1"), Below(0.7)),
+                    p(M::Mutating, Busy("workload-low seats"), Above(0.9)),
+                ],
+            },
+        ],
+    },
+    Story {
         id: "try-watch-cache",
         title: "Try: the watch cache at 15,000 nodes",
         preset: "k8s-1.32",
@@ -260,7 +306,7 @@ pub const TIPS: &[Story] = &[
                    one namespace would no longer share a lock with writes in another, but \
                    this cluster's LISTs are cluster-wide, and a cluster-wide LIST walks every \
                    shard in turn: the LIST p99 stays where it was with one lock per resource \
-                   (about 40 ms).",
+                   (about 80 ms).",
             acts: &[
                 Act::Set(Control::Nodes, 15_000.0),
                 Act::Choose(Control::CacheLocking, "namespace-shards"),
@@ -268,7 +314,7 @@ pub const TIPS: &[Story] = &[
             chart: ChartClass::List,
             speed: 1.0,
             until: Some(15.0),
-            promises: &[p(M::List, P99, Above(0.03)), p(M::List, P99, Below(0.05))],
+            promises: &[p(M::List, P99, Above(0.05)), p(M::List, P99, Below(0.12))],
         }],
     },
     Story {
