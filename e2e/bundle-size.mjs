@@ -67,10 +67,18 @@ export const TARGET_BYTES = 250_000;
  *  model keeps each second, the review's APF fixes, and in the page the
  *  "Limit now" readout, the comparison table's row and the stories' Busy
  *  promises. The precomputed table first grew 12 KB with every probe's
- *  bottleneck; only the answer's is kept now (3.9 -> 4.6 KB). The guards
- *  are these sizes plus 1% (a CI build has measured up to 2 KB more). */
-export const STARTUP_GUARD_BYTES = 356_000;
-export const WORKER_GUARD_BYTES = 289_000;
+ *  bottleneck; only the answer's is kept now (3.9 -> 4.6 KB).
+ *
+ *  Issue 17's CPU grew the start-up 352.6 -> 357.0 KB and the worker
+ *  285.7 -> 290.3 KB: the API server's cores as processor sharing (the
+ *  pipe's heap generalised into engine/sharing.rs, so the wire and the
+ *  CPU share one copy), the CPU stage and its event, the dispatchers'
+ *  queues, the new costs and their checks, the cores slider's row, the
+ *  diagram's CPU row, and the CPU's mechanism and its three-step story
+ *  (its text is a good part of it). The guards are these sizes plus 1%
+ *  (a CI build has measured up to 2 KB more). */
+export const STARTUP_GUARD_BYTES = 360_600;
+export const WORKER_GUARD_BYTES = 293_200;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;

@@ -234,7 +234,7 @@ impl Diagram {
                 ctx.set_text_align("left");
                 for (title, x, y) in [
                     ("Clients ↓", 6.0, 16.0),
-                    ("Flow control ↓  seats in use/seats", 6.0, 96.0),
+                    ("Flow control ↓  in use/seats", 6.0, 96.0),
                     ("Webhooks", 6.0, 252.0),
                     ("etcd client", 114.0, 252.0),
                     ("etcd", 228.0, 252.0),
@@ -308,7 +308,7 @@ impl Diagram {
             let (x, y, w, h) = self.layout.level_box(i);
             self.panel(ctx, x, y, w, h);
             self.label(ctx, limit.name, x + 5.0, y + 12.0, "left");
-            // The tall layout's title says "seats in use / seats".
+            // The tall layout's title says "in use / seats".
             let unit = if self.layout == Layout::Wide {
                 " seats"
             } else {
@@ -375,18 +375,20 @@ impl Diagram {
     /// The API server's cores busy: a row under the levels (wide), or
     /// beside the flow control's title (tall).
     fn draw_cpu(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
-        let text = match s.cpu_cores {
-            Some(cores) => format!("CPU {:.1}/{cores} cores", s.cpu_busy),
-            None => "CPU unlimited".to_owned(),
+        let cores = match s.cpu_cores {
+            Some(cores) => format!("{:.1}/{cores} cores", s.cpu_busy),
+            None => "unlimited".to_owned(),
         };
         if self.layout == Layout::Tall {
-            self.label(ctx, &text, 314.0, 96.0, "right");
+            // Beside the flow control's title: "CPU 2.0/32" (no room for "cores").
+            let short = cores.trim_end_matches(" cores");
+            self.label(ctx, &format!("CPU {short}"), 314.0, 96.0, "right");
             return;
         }
         let (x, y, w, h) = self.layout.level_box(8);
         self.panel(ctx, x, y, w, h);
-        self.label(ctx, "apiserver-1", x + 5.0, y + 12.0, "left");
-        self.label(ctx, &text, x + w - 5.0, y + 12.0, "right");
+        self.label(ctx, "apiserver-1 CPU", x + 5.0, y + 12.0, "left");
+        self.label(ctx, &cores, x + w - 5.0, y + 12.0, "right");
         let busy = match s.cpu_cores {
             Some(cores) if cores > 0.0 => s.cpu_busy / cores,
             _ => 0.0,
