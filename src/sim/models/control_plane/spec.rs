@@ -384,7 +384,7 @@ pub struct ControlPlaneSpec {
     #[serde(default = "default_discovery")]
     pub discovery: Discovery,
     /// the handler's CPU time per request [s of one core]: filters,
-    /// authentication and authorization, audit, encoding (assumption:
+    /// authentication and authorization, audit (assumption:
     /// lognormal, mean 1 ms, cv 0.5)
     #[serde(default = "default_processing")]
     pub processing: DurationLaw,

@@ -39,6 +39,7 @@
 mod admission;
 mod cache;
 mod cpu;
+mod cpu_stage;
 mod discovery;
 mod event;
 mod flow;
@@ -397,15 +398,6 @@ impl ControlPlane {
         self.started = started;
     }
 
-    /// The handler's CPU time of a request of `kind` [ns of one core].
-    fn handler_cpu(&self, kind: &RequestKind, cx: &mut Cx<CpEvent>) -> Nanos {
-        let base = self.server.processing.sample(cx.rng);
-        match kind.verb.is_mutating() {
-            true => base.saturating_add(self.server.write_processing.sample(cx.rng)),
-            false => base,
-        }
-    }
-
     /// A queued request's wait reached its limit.
     fn queue_deadline(&mut self, cx: &mut Cx<CpEvent>, expiry: Expiry) {
         let expired = self.server.flow.expire(cx.now, &expiry);
@@ -447,32 +439,6 @@ impl ControlPlane {
             queue_wait.completed(cx.now, wait, measured);
             let handler = CpuWork::Handler(grant.ticket);
             self.server.cpu.run(cx, cpu, handler);
-        }
-    }
-
-    /// Work on the CPU is done: each piece's next step.
-    fn cpu_done(&mut self, cx: &mut Cx<CpEvent>, epoch: u32) {
-        let mut done = Vec::new();
-        self.server.cpu.woken(cx, epoch, &mut done);
-        for work in done {
-            match work {
-                CpuWork::Handler(ticket) => self.processed(cx, ticket),
-                CpuWork::Response(ticket) => self.end(cx, ticket, Outcome::Completed),
-                CpuWork::Dispatch(resource) => self.dispatched(cx, resource),
-            }
-        }
-    }
-
-    /// The watch dispatcher of `resource` (its index) sent its head event:
-    /// the event's watch latency is measured, the next event starts.
-    fn dispatched(&mut self, cx: &mut Cx<CpEvent>, resource: usize) {
-        let (sent, next) = self.server.cache.dispatched(cx.now, resource);
-        if let Some(done_at) = sent {
-            let measured = self.metrics.measured(done_at);
-            self.metrics[MetricClass::Watch].completed(cx.now, cx.now - done_at, measured);
-        }
-        if let Some(cost) = next {
-            self.server.cpu.run(cx, cost, CpuWork::Dispatch(resource));
         }
     }
 

@@ -1,0 +1,47 @@
+//! Steps 2 and 5 on the API server's CPU, as the control plane drives
+//! them: a request's handler time, and what each finished piece of CPU
+//! work ([`super::cpu`]) lets happen next.
+
+use super::cpu::CpuWork;
+use super::requests::Outcome;
+use super::{ControlPlane, CpEvent, MetricClass};
+use crate::sim::engine::context::Cx;
+use crate::sim::engine::time::Nanos;
+use crate::sim::models::request::RequestKind;
+
+impl ControlPlane {
+    /// The handler's CPU time of a request of `kind` [ns of one core].
+    pub(super) fn handler_cpu(&self, kind: &RequestKind, cx: &mut Cx<CpEvent>) -> Nanos {
+        let base = self.server.processing.sample(cx.rng);
+        match kind.verb.is_mutating() {
+            true => base.saturating_add(self.server.write_processing.sample(cx.rng)),
+            false => base,
+        }
+    }
+
+    /// Work on the CPU is done: each piece's next step.
+    pub(super) fn cpu_done(&mut self, cx: &mut Cx<CpEvent>, epoch: u32) {
+        let mut done = Vec::new();
+        self.server.cpu.woken(cx, epoch, &mut done);
+        for work in done {
+            match work {
+                CpuWork::Handler(ticket) => self.processed(cx, ticket),
+                CpuWork::Response(ticket) => self.end(cx, ticket, Outcome::Completed),
+                CpuWork::Dispatch(resource) => self.dispatched(cx, resource),
+            }
+        }
+    }
+
+    /// The watch dispatcher of `resource` (its index) sent its head event:
+    /// the event's watch latency is measured, the next event starts.
+    fn dispatched(&mut self, cx: &mut Cx<CpEvent>, resource: usize) {
+        let (sent, next) = self.server.cache.dispatched(cx.now, resource);
+        if let Some(done_at) = sent {
+            let measured = self.metrics.measured(done_at);
+            self.metrics[MetricClass::Watch].completed(cx.now, cx.now - done_at, measured);
+        }
+        if let Some(cost) = next {
+            self.server.cpu.run(cx, cost, CpuWork::Dispatch(resource));
+        }
+    }
+}
