@@ -19,9 +19,10 @@ fn bottleneck_of(scenario: &Scenario) -> cplab::sim::models::control_plane::Bott
     sim.summary().bottleneck.expect("something was busy")
 }
 
-/// Upstream 1.32 at its capacity (`cplab capacity k8s-1.32`: load × 33.4,
-/// 4,936 requests/s, seed 1): the API server's 32 cores are the resource at
-/// their limit, and the seats fill because every request runs slower. With
+/// Upstream 1.32 at its capacity (`cplab capacity k8s-1.32`: load × 90.1,
+/// 13,308 requests/s, seed 1): the busiest of its three API servers' 32
+/// cores (apiserver-2's, which the load balancer gave the controller-manager) are the resource at their limit, and the seats fill
+/// because every request runs slower. With
 /// the CPU unlimited (a what-if: `cpu_limited = false`) the same load
 /// leaves every resource below 90%: it was the CPU. The idle preset names
 /// nothing as its limit.
@@ -30,14 +31,14 @@ fn at_capacity_upstream_is_limited_by_its_cpu() {
     let at = |cpu_limited: bool| {
         let mut at_capacity = shipped("k8s-1.32");
         let spec = at_capacity.control_plane.as_mut().expect("a control plane");
-        spec.workload.load_factor *= 33.4;
+        spec.workload.load_factor *= 90.1;
         spec.cpu_limited = cpu_limited;
         at_capacity.duration = 25.0;
         at_capacity.warmup = 5.0;
         bottleneck_of(&at_capacity)
     };
     let b = at(true);
-    assert_eq!(b.resource, "CPU of apiserver-1", "{b:?}");
+    assert!(b.resource.starts_with("CPU of apiserver-"), "{b:?}");
     assert!(b.saturated && b.utilisation > 0.95, "{b:?}");
     let b = at(false);
     assert!(!b.saturated, "{b:?}");
@@ -88,6 +89,11 @@ fn a_dispatcher_that_cannot_keep_up_is_the_limit() {
     let spec = slow.control_plane.as_mut().expect("a control plane");
     spec.watch_cache.dispatch_base = 0.012;
     let b = bottleneck_of(&slow);
-    assert_eq!(b.resource, "leases watch dispatcher", "{b:?}");
+    // Each of the three API servers' dispatchers sends every event.
+    assert!(
+        b.resource
+            .starts_with("leases watch dispatcher on apiserver-"),
+        "{b:?}"
+    );
     assert!(b.saturated && b.utilisation <= 1.0 + 1e-9, "{b:?}");
 }

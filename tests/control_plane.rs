@@ -357,6 +357,9 @@ fn change() -> impl Strategy<Value = ControlPlaneChange> {
         (1.0f64..100.0).prop_map(ControlPlaneChange::FsyncSpike),
         Just(ControlPlaneChange::LeaderElection),
         (0.0f64..1.0).prop_map(ControlPlaneChange::RestartStorm),
+        (1u8..4).prop_map(ControlPlaneChange::ApiServers),
+        (0.0f64..0.02).prop_map(ControlPlaneChange::GoawayChance),
+        (1u8..4).prop_map(ControlPlaneChange::RestartApiServer),
     ]
 }
 
@@ -366,10 +369,13 @@ proptest! {
     #[test]
     fn requests_are_conserved_under_random_changes(
         nodes in 1u32..1_500,
+        servers in 1u8..4,
         seed in any::<u64>(),
         steps in prop::collection::vec((0.0f64..3.0, prop::option::of(change())), 1..10),
     ) {
-        let mut sim = Simulation::new(&scenario(ControlPlaneSpec::upstream(nodes), 60.0, 0.0), seed).expect("valid");
+        let mut spec = ControlPlaneSpec::upstream(nodes);
+        spec.api_servers = servers;
+        let mut sim = Simulation::new(&scenario(spec, 60.0, 0.0), seed).expect("valid");
         // Seats in use never exceed a level's seats, except right after the
         // limits were cut (requests already running keep their seats).
         let mut limits_cut = false;

@@ -457,6 +457,28 @@ mod cli {
 
     fn print_table(summary: &RunSummary) {
         print_classes(summary);
+        if !summary.api_servers.is_empty() {
+            println!();
+            println!(
+                "{:<16} {:>9} {:>11} {:>8} {:>9} {:>8} {:>8}",
+                "API server", "phase", "connected", "restarts", "cores", "CPU mean", "CPU p99"
+            );
+            for server in &summary.api_servers {
+                let cores = server
+                    .cores
+                    .map_or("unlimited".to_owned(), |c| format!("{c}"));
+                println!(
+                    "{:<16} {:>9} {:>11} {:>8} {:>9} {:>8.2} {:>8.2}",
+                    server.name,
+                    server.phase,
+                    server.connections,
+                    server.restarts,
+                    cores,
+                    server.cpu_mean,
+                    server.cpu_p99
+                );
+            }
+        }
         for server in summary.api_servers.iter().filter(|s| !s.levels.is_empty()) {
             println!();
             println!(

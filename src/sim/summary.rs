@@ -44,6 +44,17 @@ pub struct RunSummary {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiServerSummary {
     pub name: String,
+    /// "serving", "draining" (leaving the load balancer) or "stopped", at
+    /// the end
+    #[serde(default)]
+    pub phase: String,
+    /// clients whose connection is on it at the end (kubelets,
+    /// controllers, operators; kubectl connects per command)
+    #[serde(default)]
+    pub connections: u32,
+    /// times it restarted
+    #[serde(default)]
+    pub restarts: u32,
     /// its cores (`null` when its CPU is not limited)
     #[serde(default)]
     pub cores: Option<f64>,

@@ -473,6 +473,9 @@ mod tests {
             Change::ControlPlane(C::RestartStorm(0.25)),
             Change::ControlPlane(C::SeatBorrowing(false)),
             Change::ControlPlane(C::ApiServerCores(16)),
+            Change::ControlPlane(C::ApiServers(3)),
+            Change::ControlPlane(C::GoawayChance(0.001)),
+            Change::ControlPlane(C::RestartApiServer(2)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -481,7 +484,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            21,
+            24,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

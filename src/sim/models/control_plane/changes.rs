@@ -6,7 +6,7 @@
 //! (`nodes = 5000`, `slow_webhook = 50.0`, `leader_election = true`): a new
 //! change is a new timeline key.
 
-use super::spec::{ControlPlaneSpec, Discovery, WebhookHandling};
+use super::spec::{ControlPlaneSpec, Discovery, MAX_API_SERVERS, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::sim::models::watch_cache::CacheLocking;
@@ -54,6 +54,15 @@ pub enum ControlPlaneChange {
     SeatBorrowing(bool),
     /// cores of the API server (0: by the nodes, as kube-up sizes it)
     ApiServerCores(u32),
+    /// API servers behind the load balancer, 1 to 10: a new one starts
+    /// (its caches re-list), a removed one drains and stops
+    ApiServers(u8),
+    /// `--goaway-chance`, 0 to 0.02
+    GoawayChance(f64),
+    /// fault: API server number N (from 1; 0: the next in turn, the
+    /// serving one restarted least, as a rolling upgrade goes) restarts: it
+    /// drains, stops, comes back, re-lists
+    RestartApiServer(u8),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -96,6 +105,16 @@ impl ControlPlaneChange {
             ControlPlaneChange::ApiServerCores(n) => {
                 within("API server cores", n as f64, 0.0, 1_024.0)
             }
+            ControlPlaneChange::ApiServers(n) => {
+                within("API servers", n as f64, 1.0, MAX_API_SERVERS as f64)
+            }
+            ControlPlaneChange::GoawayChance(p) => within("goaway chance", p, 0.0, 0.02),
+            ControlPlaneChange::RestartApiServer(n) => within(
+                "API server to restart",
+                n as f64,
+                0.0,
+                MAX_API_SERVERS as f64,
+            ),
             ControlPlaneChange::SlowWebhook(f) if f == f64::INFINITY => Ok(()),
             ControlPlaneChange::SlowWebhook(f) => within("webhook slowdown", f, 1.0, 10_000.0),
             ControlPlaneChange::FsyncSpike(f) => within("fsync spike", f, 1.0, 10_000.0),
@@ -151,12 +170,18 @@ impl ControlPlaneSpec {
             C::ConsistentListFromCache(on) => set(&mut self.consistent_list_from_cache, on),
             C::SeatBorrowing(on) => set(&mut self.seat_borrowing, on),
             C::ApiServerCores(n) => set(&mut self.api_server_cores, n),
+            C::ApiServers(n) => set(&mut self.api_servers, n),
+            C::GoawayChance(p) => set(&mut self.goaway_chance, p),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources
                 .get_mut(index as usize)
                 .is_some_and(|source| set(&mut source.rate, rate)),
-            C::SlowWebhook(_) | C::FsyncSpike(_) | C::LeaderElection | C::RestartStorm(_) => false,
+            C::SlowWebhook(_)
+            | C::FsyncSpike(_)
+            | C::LeaderElection
+            | C::RestartStorm(_)
+            | C::RestartApiServer(_) => false,
         }
     }
 }

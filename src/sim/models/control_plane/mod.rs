@@ -14,6 +14,6 @@ pub mod workload;
 pub use changes::ControlPlaneChange;
 pub use model::{
     Bottleneck, ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, LockId, MetricClass,
-    Metrics, ResourceId, ResourceLoad, ResourceUse, Stage,
+    Metrics, Phase, ResourceId, ResourceLoad, ResourceUse, ServerSnapshot, Stage,
 };
 pub use spec::{ControlPlaneSpec, Discovery, WebhookHandling, WorkloadSpec};

@@ -54,6 +54,8 @@ pub(super) enum Settled {
 
 #[derive(Debug, Clone)]
 pub(super) struct Admission {
+    /// the API server it belongs to (its index)
+    server: u8,
     /// each webhook's response time and timeout [ns], in the spec's order
     hooks: Vec<(DurationSampler, Nanos)>,
     /// webhook latency multiplier (slow-webhook fault); infinite = hang
@@ -94,8 +96,9 @@ fn matching(spec: &ControlPlaneSpec, request: &RequestKind, kind: WebhookType) -
 }
 
 impl Admission {
-    pub fn new(spec: &ControlPlaneSpec) -> Self {
+    pub fn new(server: u8, spec: &ControlPlaneSpec) -> Self {
         Self {
+            server,
             hooks: samplers(spec),
             slowdown: 1.0,
             slots_busy: 0,
@@ -219,6 +222,7 @@ impl Admission {
         cx.at(
             cx.now + after,
             CpEvent::HookDone {
+                server: self.server,
                 ticket,
                 hook,
                 started: asked,

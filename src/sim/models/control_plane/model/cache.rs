@@ -58,6 +58,13 @@ pub struct LockId {
 
 #[derive(Debug, Clone)]
 pub(super) struct WatchCache {
+    /// the API server it belongs to (its index)
+    server: u8,
+    /// per resource, whether the cache has its objects (a restarted API
+    /// server's caches re-list first: reads go to etcd meanwhile)
+    ready: [bool; Resource::ALL.len()],
+    /// the fraction of the watchers connected to this API server
+    watcher_share: f64,
     locks: Vec<RwLock>,
     /// each of `locks` busy over time: see [`blocking`]
     held: Vec<Load>,
@@ -120,8 +127,11 @@ fn blocking(lock: &RwLock) -> f64 {
 }
 
 impl WatchCache {
-    pub fn new(spec: &ControlPlaneSpec) -> Self {
+    pub fn new(server: u8, spec: &ControlPlaneSpec) -> Self {
         let mut cache = Self {
+            server,
+            ready: [true; Resource::ALL.len()],
+            watcher_share: 1.0,
             locks: Vec::new(),
             held: Vec::new(),
             retired_locks: Vec::new(),
@@ -180,7 +190,15 @@ impl WatchCache {
             None => true,
         };
         if granted {
-            cx.after(holder.hold, CpEvent::LockReleased { lock, holder });
+            let server = self.server;
+            cx.after(
+                holder.hold,
+                CpEvent::LockReleased {
+                    server,
+                    lock,
+                    holder,
+                },
+            );
         }
     }
 
@@ -275,14 +293,19 @@ impl WatchCache {
         self.waiting[r].push((ticket, revision_at));
         cx.after(
             FRESHNESS_TIMEOUT,
-            CpEvent::FreshnessTimeout { ticket, resource },
+            CpEvent::FreshnessTimeout {
+                server: self.server,
+                ticket,
+                resource,
+            },
         );
         if !self.requester_scheduled[r] {
             // Its timer fired while nobody waited (it was reset to fire at
             // once), or is still running from its last request.
             let next = self.last_progress_request[r]
                 .map_or(cx.now, |last| cx.now.max(last + PROGRESS_REQUEST_PERIOD));
-            cx.at(next, CpEvent::ProgressRequest { resource });
+            let server = self.server;
+            cx.at(next, CpEvent::ProgressRequest { server, resource });
             self.requester_scheduled[r] = true;
         }
         Freshness::Waiting
@@ -300,7 +323,10 @@ impl WatchCache {
         self.last_progress_request[r] = Some(cx.now);
         cx.after(
             PROGRESS_REQUEST_PERIOD,
-            CpEvent::ProgressRequest { resource },
+            CpEvent::ProgressRequest {
+                server: self.server,
+                resource,
+            },
         );
         self.requester_scheduled[r] = true;
         true
@@ -349,7 +375,15 @@ impl WatchCache {
             }
         }
         for next in granted {
-            cx.after(next.hold, CpEvent::LockReleased { lock, holder: next });
+            let server = self.server;
+            cx.after(
+                next.hold,
+                CpEvent::LockReleased {
+                    server,
+                    lock,
+                    holder: next,
+                },
+            );
         }
         let mut released = Released::default();
         if !holder.write {
@@ -385,7 +419,9 @@ impl WatchCache {
         let cost = from_secs(
             spec.decode_per_kib * resource.object_kib()
                 + cache.dispatch_base
-                + cache.dispatch_per_watcher * interested_watchers(resource) as f64,
+                + cache.dispatch_per_watcher
+                    * interested_watchers(resource) as f64
+                    * self.watcher_share,
         );
         let queue = &mut self.dispatching[r];
         queue.push_back((holder.id, cost));
@@ -411,6 +447,28 @@ impl WatchCache {
             self.dispatcher_busy[r].set_used(now, 0.0);
         }
         (sent.map(|(done_at, ..)| done_at), next)
+    }
+
+    /// Whether the cache of `resource` has its objects (else its reads go
+    /// to etcd: `ResilientWatchCacheInitialization`, beta since 1.31).
+    pub fn is_ready(&self, resource: Resource) -> bool {
+        self.ready[resource.index()]
+    }
+
+    /// The caches start over empty (a restart): every resource re-lists.
+    pub fn unready(&mut self) {
+        self.ready = [false; Resource::ALL.len()];
+    }
+
+    /// `resource`'s re-list is in: the cache serves it again.
+    pub fn relisted(&mut self, resource: Resource) {
+        self.ready[resource.index()] = true;
+    }
+
+    /// This API server has `share` (0 to 1) of the watchers: each event's
+    /// dispatch costs that much of the per-watcher work.
+    pub fn set_watcher_share(&mut self, share: f64) {
+        self.watcher_share = share;
     }
 
     /// Watch events in the pipeline (progress notifications left out).

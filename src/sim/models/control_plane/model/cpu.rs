@@ -21,6 +21,7 @@ use crate::sim::engine::context::Cx;
 use crate::sim::engine::load::{Load, LoadReading};
 use crate::sim::engine::sharing::{Share, Sharing};
 use crate::sim::engine::time::Nanos;
+use crate::sim::models::request::Resource;
 
 /// What a piece of CPU work is for: what happens when it is done.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,11 +32,15 @@ pub(super) enum CpuWork {
     Response(u64),
     /// the watch dispatcher of the resource of this index, its head event
     Dispatch(usize),
+    /// a restarted server's cache decoding the re-list of a resource
+    Relisted(Resource),
 }
 
 /// One API server's cores and the work on them.
 #[derive(Debug, Clone)]
 pub(super) struct Cpu {
+    /// the API server it belongs to (its index)
+    server: u8,
     /// cores; infinite when the CPU is not limited
     cores: f64,
     sharing: Sharing,
@@ -47,9 +52,10 @@ pub(super) struct Cpu {
 }
 
 impl Cpu {
-    /// `cores` from `now` [ns] on (infinite: unlimited).
-    pub(super) fn new(now: Nanos, cores: f64) -> Self {
+    /// API server `server`'s `cores` from `now` [ns] on (infinite: unlimited).
+    pub(super) fn new(server: u8, now: Nanos, cores: f64) -> Self {
         Self {
+            server,
             cores,
             sharing: Sharing::default(),
             work: IdMap::default(),
@@ -78,9 +84,10 @@ impl Cpu {
             .set_used(now, if self.limited() { used } else { 0.0 });
     }
 
-    fn schedule(cx: &mut Cx<CpEvent>, next: Option<(Nanos, u32)>) {
+    fn schedule(&self, cx: &mut Cx<CpEvent>, next: Option<(Nanos, u32)>) {
         if let Some((at, epoch)) = next {
-            cx.at(at, CpEvent::Cpu { epoch });
+            let server = self.server;
+            cx.at(at, CpEvent::Cpu { server, epoch });
         }
     }
 
@@ -91,7 +98,7 @@ impl Cpu {
         self.work.insert(id, what);
         let next = self.sharing.enter(cx.now, id, cpu as f64, self.share());
         self.note(cx.now);
-        Self::schedule(cx, next);
+        self.schedule(cx, next);
     }
 
     /// A wake-up: the work done goes to `done`.
@@ -101,7 +108,7 @@ impl Cpu {
             .sharing
             .wake(cx.now, epoch, self.share(), &mut finished);
         self.note(cx.now);
-        Self::schedule(cx, next);
+        self.schedule(cx, next);
         done.extend(
             finished
                 .drain(..)
@@ -120,7 +127,7 @@ impl Cpu {
         self.cores = cores;
         self.load.set_capacity(cx.now, Self::capacity(cores));
         let next = self.sharing.reshare(cx.now, before, self.share());
-        Self::schedule(cx, next);
+        self.schedule(cx, next);
         self.note(cx.now);
     }
 

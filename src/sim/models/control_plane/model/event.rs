@@ -1,5 +1,6 @@
 //! The control plane's events: each names what happens and to whom (a
-//! request's ticket, an etcd call's id, a lock, a starting client).
+//! request's ticket, an etcd call's id, a lock, a starting client), and on
+//! which API server (`server`, its index; an etcd call's id carries it).
 
 use super::cache::LockId;
 use crate::sim::engine::time::Nanos;
@@ -15,13 +16,15 @@ pub enum CpEvent {
     Etcd(EtcdEvent),
     /// the next request of a workload source
     Arrival { source: u16, generation: u32 },
-    /// a queued request's wait for seats reaches its limit
-    QueueDeadline(Expiry),
+    /// a queued request's wait for seats on API server `server` reaches
+    /// its limit
+    QueueDeadline { server: u8, expiry: Expiry },
     /// the API server's CPU has work done (a wake-up of an older `epoch`
     /// is stale: the work on the CPU changed since)
-    Cpu { epoch: u32 },
+    Cpu { server: u8, epoch: u32 },
     /// a webhook call of request `ticket` returns (or times out)
     HookDone {
+        server: u8,
         ticket: u64,
         hook: u8,
         /// when the call was asked for [ns]
@@ -30,7 +33,11 @@ pub enum CpEvent {
     },
     /// one way of an etcd connection (of the storage's client `generation`)
     /// has a message across
-    EtcdWire { wake: Wake, generation: u32 },
+    EtcdWire {
+        server: u8,
+        wake: Wake,
+        generation: u32,
+    },
     /// an etcd call reaches the cluster
     EtcdArrives { call: u64 },
     /// etcd's reply to a call is fully received by the API server
@@ -38,17 +45,26 @@ pub enum CpEvent {
     /// an etcd call that failed is sent again
     EtcdRetry { call: u64 },
     /// a hold on a watch cache lock ends
-    LockReleased { lock: LockId, holder: Holder },
+    LockReleased {
+        server: u8,
+        lock: LockId,
+        holder: Holder,
+    },
     /// the progress requester of `resource`'s cache takes its turn
-    ProgressRequest { resource: Resource },
+    ProgressRequest { server: u8, resource: Resource },
     /// etcd's progress notification (of its state at `revision_at` [ns])
     /// reaches `resource`'s cache
     ProgressNotified {
+        server: u8,
         resource: Resource,
         revision_at: Nanos,
     },
     /// consistent reader `ticket` has waited 3 s for `resource`'s cache
-    FreshnessTimeout { ticket: u64, resource: Resource },
+    FreshnessTimeout {
+        server: u8,
+        ticket: u64,
+        resource: Resource,
+    },
     /// the seats a finished write held on for its watch notifications are
     /// free
     FinalSeatsFree { ticket: u64 },
@@ -69,6 +85,9 @@ pub enum CpEvent {
         retries: u8,
         discovery_client: Option<u32>,
     },
+    /// a restarted (or new) API server `server` is back: its caches
+    /// re-list
+    ServerStarts { server: u8 },
     /// a client (re)starts and discovers the API
     DiscoveryStart { client: u32 },
     /// a starting client's rate limiter lets its next discovery request go

@@ -28,18 +28,23 @@ use crate::sim::models::request::Resource;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The API server a resource is of (its index), as its name says it:
+/// `None` when the control plane runs one, whose resources keep their
+/// plain names ("node-high seats", not "node-high seats on apiserver-1").
+pub type On = Option<u8>;
+
 /// A finite resource of the control plane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ResourceId {
-    /// the API server's cores
-    ApiServerCpu,
+    /// an API server's cores
+    ApiServerCpu(On),
     /// APF's limited levels' seats together: the server concurrency limit
-    ServerSeats,
+    ServerSeats(On),
     /// one limit of the flow control, by name: an APF level's seats,
     /// max-inflight's read-only or mutating slots, the article's workers
-    Limit(&'static str),
+    Limit(&'static str, On),
     /// the article's dedicated webhook slots (not upstream)
-    WebhookSlots,
+    WebhookSlots(On),
     /// the etcd leader's cores serving reads
     EtcdCores,
     /// etcd's apply loop (one goroutine)
@@ -47,42 +52,73 @@ pub enum ResourceId {
     /// one way of one etcd connection: the resource type whose client
     /// owns it (`None`: the article's shared pool) and its place there
     EtcdConnection {
+        server: On,
         owner: Option<Resource>,
         index: u16,
         way: Way,
     },
     /// a resource's watch cache lock (all its shards together)
-    CacheLock(Resource),
+    CacheLock(Resource, On),
     /// a resource's watch dispatcher (serial: it sends each event to
     /// every interested watcher in turn)
-    Dispatcher(Resource),
+    Dispatcher(Resource, On),
+}
+
+impl ResourceId {
+    /// Whether it is an API server's CPU.
+    fn is_cpu(&self) -> bool {
+        matches!(self, ResourceId::ApiServerCpu(_))
+    }
+}
+
+/// " on apiserver-N", or nothing for the only API server.
+struct OnServer(On);
+
+impl fmt::Display for OnServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(i) => write!(f, " on apiserver-{}", i + 1),
+            None => Ok(()),
+        }
+    }
 }
 
 impl fmt::Display for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match *self {
-            ResourceId::ApiServerCpu => write!(f, "CPU of apiserver-1"),
-            ResourceId::ServerSeats => write!(f, "APF seats"),
-            ResourceId::Limit(name) => match name {
-                "read-only" | "mutating" => write!(f, "{name} inflight slots"),
-                "workers" => write!(f, "the article queue's workers"),
-                level => write!(f, "{level} seats"),
-            },
-            ResourceId::WebhookSlots => write!(f, "webhook slots"),
+            ResourceId::ApiServerCpu(on) => write!(f, "CPU of apiserver-{}", on.unwrap_or(0) + 1),
+            ResourceId::ServerSeats(on) => write!(f, "APF seats{}", OnServer(on)),
+            ResourceId::Limit(name, on) => {
+                let on = OnServer(on);
+                match name {
+                    "read-only" | "mutating" => write!(f, "{name} inflight slots{on}"),
+                    "workers" => write!(f, "the article queue's workers{on}"),
+                    level => write!(f, "{level} seats{on}"),
+                }
+            }
+            ResourceId::WebhookSlots(on) => write!(f, "webhook slots{}", OnServer(on)),
             ResourceId::EtcdCores => write!(f, "etcd cores"),
             ResourceId::EtcdApply => write!(f, "etcd apply"),
-            ResourceId::EtcdConnection { owner, index, way } => {
+            ResourceId::EtcdConnection {
+                server,
+                owner,
+                index,
+                way,
+            } => {
                 let way = match way {
                     Way::Out => "to etcd",
                     Way::In => "from etcd",
                 };
+                let on = OnServer(server);
                 match owner {
-                    Some(r) => write!(f, "{} etcd connection {}, {way}", r.name(), index + 1),
-                    None => write!(f, "etcd pool connection {}, {way}", index + 1),
+                    Some(r) => write!(f, "{} etcd connection {}{on}, {way}", r.name(), index + 1),
+                    None => write!(f, "etcd pool connection {}{on}, {way}", index + 1),
                 }
             }
-            ResourceId::CacheLock(r) => write!(f, "{} cache lock", r.name()),
-            ResourceId::Dispatcher(r) => write!(f, "{} watch dispatcher", r.name()),
+            ResourceId::CacheLock(r, on) => write!(f, "{} cache lock{}", r.name(), OnServer(on)),
+            ResourceId::Dispatcher(r, on) => {
+                write!(f, "{} watch dispatcher{}", r.name(), OnServer(on))
+            }
         }
     }
 }
@@ -160,18 +196,28 @@ pub fn ranking(before: &[ResourceLoad], after: &[ResourceLoad]) -> Vec<(Resource
 /// The bottleneck of a ranking, `None` if nothing was busy at all.
 pub fn bottleneck(ranked: &[(ResourceId, f64)]) -> Option<Bottleneck> {
     let &(top, top_use) = ranked.first().filter(|(_, u)| *u > 0.0)?;
-    let all_seats = ranked
-        .iter()
-        .find(|(r, _)| *r == ResourceId::ServerSeats)
-        .map(|&(_, u)| u);
-    let cpu = ranked
-        .iter()
-        .find(|(r, _)| *r == ResourceId::ApiServerCpu)
-        .map_or(0.0, |&(_, u)| u);
-    let (resource, utilisation) = match (top, all_seats) {
-        _ if cpu >= SATURATED => (ResourceId::ApiServerCpu, cpu),
-        (ResourceId::Limit(_), Some(seats)) if seats >= SATURATED && seats >= top_use - 0.05 => {
-            (ResourceId::ServerSeats, seats)
+    // The busiest CPU (ranked busiest first).
+    let cpu = ranked.iter().find(|(r, _)| r.is_cpu()).copied();
+    let (resource, utilisation) = match (top, cpu) {
+        // A saturated CPU slows every request on its server: seats are held
+        // longer and fill because of it. It is named over seats, and over
+        // anything within 5 points of it (not over etcd apply at 99% while
+        // it is at 90%).
+        (ResourceId::Limit(..) | ResourceId::ServerSeats(_), Some((cpu, u))) if u >= SATURATED => {
+            (cpu, u)
+        }
+        (_, Some((cpu, u))) if u >= SATURATED && u >= top_use - 0.05 => (cpu, u),
+        (ResourceId::Limit(_, on), _) => {
+            let all_seats = ranked
+                .iter()
+                .find(|(r, _)| *r == ResourceId::ServerSeats(on))
+                .map(|&(_, u)| u);
+            match all_seats {
+                Some(seats) if seats >= SATURATED && seats >= top_use - 0.05 => {
+                    (ResourceId::ServerSeats(on), seats)
+                }
+                _ => (top, top_use),
+            }
         }
         _ => (top, top_use),
     };
@@ -204,32 +250,45 @@ pub(crate) fn reading_of(resource: ResourceId, used: f64, capacity: f64) -> Reso
 }
 
 impl ControlPlane {
-    /// Every finite resource's integrals up to `now`.
+    /// The API server `index`'s resources are named after it when the
+    /// control plane runs several.
+    pub(super) fn on(&self, index: usize) -> On {
+        (self.servers.len() > 1).then_some(index as u8)
+    }
+
+    /// Every finite resource's integrals up to `now`: each API server's
+    /// (the CPUs first, in server order), then etcd's, then each server's
+    /// etcd connections and caches.
     pub fn loads(&self, now: Nanos) -> Vec<ResourceLoad> {
-        let server = &self.server;
-        let mut loads = vec![ResourceLoad {
-            resource: ResourceId::ApiServerCpu,
-            reading: server.cpu.reading(now),
-        }];
-        let limits = server.flow.loads(now);
-        if server.flow.is_apf() {
-            let all = limits
-                .iter()
-                .fold(LoadReading::default(), |sum, (_, r)| sum.plus(*r));
+        let mut loads = Vec::new();
+        for (i, server) in self.servers.iter().enumerate() {
             loads.push(ResourceLoad {
-                resource: ResourceId::ServerSeats,
-                reading: all,
+                resource: ResourceId::ApiServerCpu(self.on(i)),
+                reading: server.cpu.reading(now),
             });
         }
-        loads.extend(limits.into_iter().map(|(name, reading)| ResourceLoad {
-            resource: ResourceId::Limit(name),
-            reading,
-        }));
-        if let Some(reading) = server.admission.slots_reading(now, &self.spec) {
-            loads.push(ResourceLoad {
-                resource: ResourceId::WebhookSlots,
+        for (i, server) in self.servers.iter().enumerate() {
+            let on = self.on(i);
+            let limits = server.flow.loads(now);
+            if server.flow.is_apf() {
+                let all = limits
+                    .iter()
+                    .fold(LoadReading::default(), |sum, (_, r)| sum.plus(*r));
+                loads.push(ResourceLoad {
+                    resource: ResourceId::ServerSeats(on),
+                    reading: all,
+                });
+            }
+            loads.extend(limits.into_iter().map(|(name, reading)| ResourceLoad {
+                resource: ResourceId::Limit(name, on),
                 reading,
-            });
+            }));
+            if let Some(reading) = server.admission.slots_reading(now, &self.spec) {
+                loads.push(ResourceLoad {
+                    resource: ResourceId::WebhookSlots(on),
+                    reading,
+                });
+            }
         }
         loads.push(ResourceLoad {
             resource: ResourceId::EtcdCores,
@@ -239,37 +298,41 @@ impl ControlPlane {
             resource: ResourceId::EtcdApply,
             reading: self.etcd.apply_reading(now),
         });
-        let client = server.storage.client();
-        let endpoints = client.endpoints() as usize;
-        loads.extend(client.pipe_readings(now).map(|(connection, way, reading)| {
-            let owner = client
-                .owner(connection)
-                .and_then(|r| Resource::ALL.get(r).copied());
-            let index = match owner {
-                Some(_) => connection % endpoints,
-                None => connection,
-            };
-            ResourceLoad {
-                resource: ResourceId::EtcdConnection {
-                    owner,
-                    index: index as u16,
-                    way,
-                },
-                reading,
+        for (i, server) in self.servers.iter().enumerate() {
+            let on = self.on(i);
+            let client = server.storage.client();
+            let endpoints = client.endpoints() as usize;
+            loads.extend(client.pipe_readings(now).map(|(connection, way, reading)| {
+                let owner = client
+                    .owner(connection)
+                    .and_then(|r| Resource::ALL.get(r).copied());
+                let index = match owner {
+                    Some(_) => connection % endpoints,
+                    None => connection,
+                };
+                ResourceLoad {
+                    resource: ResourceId::EtcdConnection {
+                        server: on,
+                        owner,
+                        index: index as u16,
+                        way,
+                    },
+                    reading,
+                }
+            }));
+            for (resource, reading) in Resource::ALL.iter().zip(server.cache.held_readings(now)) {
+                loads.push(ResourceLoad {
+                    resource: ResourceId::CacheLock(*resource, on),
+                    reading,
+                });
             }
-        }));
-        for (resource, reading) in Resource::ALL.iter().zip(server.cache.held_readings(now)) {
-            loads.push(ResourceLoad {
-                resource: ResourceId::CacheLock(*resource),
-                reading,
-            });
-        }
-        let dispatchers = server.cache.dispatcher_readings(now);
-        for (resource, reading) in Resource::ALL.iter().zip(dispatchers) {
-            loads.push(ResourceLoad {
-                resource: ResourceId::Dispatcher(*resource),
-                reading,
-            });
+            let dispatchers = server.cache.dispatcher_readings(now);
+            for (resource, reading) in Resource::ALL.iter().zip(dispatchers) {
+                loads.push(ResourceLoad {
+                    resource: ResourceId::Dispatcher(*resource, on),
+                    reading,
+                });
+            }
         }
         loads
     }
@@ -284,12 +347,19 @@ impl ControlPlane {
             self.recent_loads.pop_front();
         }
         let loads = self.loads(cx.now);
-        // The CPU is listed first; its busy cores over the last second.
-        if let (Some(last), Some(cpu)) = (self.recent_loads.back(), loads.first())
-            && self.metrics.measured(cx.now.saturating_sub(NANOS_PER_SEC))
-        {
-            let used = cpu.reading.used - last[0].reading.used;
-            self.cpu_seconds.record((used.max(0.0) * 1e9) as Nanos);
+        // Each CPU's busy cores over the last second (a reading after the
+        // marks paused covers more than a second: it is left out).
+        let measured = self.metrics.measured(cx.now.saturating_sub(NANOS_PER_SEC));
+        for server in &mut self.servers {
+            let used = server.cpu.reading(cx.now).used;
+            if let Some((at, then)) = server.cpu_mark
+                && measured
+                && cx.now - at == NANOS_PER_SEC
+            {
+                let cores = used - then;
+                server.cpu_seconds.record((cores.max(0.0) * 1e9) as Nanos);
+            }
+            server.cpu_mark = Some((cx.now, used));
         }
         self.recent_loads.push_back(loads);
         let workload = (0..stream_count(&self.spec.workload))
@@ -327,12 +397,12 @@ mod tests {
     #[test]
     fn the_busiest_resource_is_the_bottleneck_and_full_seats_are_all_seats() {
         let after = [
-            load(ResourceId::ServerSeats, 97.0, 100.0),
-            load(ResourceId::Limit("node-high"), 10.0, 10.0),
+            load(ResourceId::ServerSeats(None), 97.0, 100.0),
+            load(ResourceId::Limit("node-high", None), 10.0, 10.0),
             load(ResourceId::EtcdApply, 0.6, 1.0),
         ];
         let ranked = ranking(&[], &after);
-        assert_eq!(ranked[0].0, ResourceId::Limit("node-high"));
+        assert_eq!(ranked[0].0, ResourceId::Limit("node-high", None));
         let b = bottleneck(&ranked).unwrap();
         assert_eq!((b.resource.as_str(), b.utilisation), ("APF seats", 0.97));
         assert!(b.saturated);
@@ -340,8 +410,8 @@ mod tests {
 
         // Seats with room elsewhere: the level itself is the limit.
         let after = [
-            load(ResourceId::ServerSeats, 50.0, 100.0),
-            load(ResourceId::Limit("node-high"), 10.0, 10.0),
+            load(ResourceId::ServerSeats(None), 50.0, 100.0),
+            load(ResourceId::Limit("node-high", None), 10.0, 10.0),
             load(ResourceId::EtcdApply, 0.6, 1.0),
         ];
         let b = bottleneck(&ranking(&[], &after)).unwrap();
@@ -349,12 +419,36 @@ mod tests {
 
         // A quiet control plane: the busiest is named, and not saturated.
         let after = [
-            load(ResourceId::ServerSeats, 0.5, 100.0),
-            load(ResourceId::Limit("global-default"), 0.6, 100.0),
+            load(ResourceId::ServerSeats(None), 0.5, 100.0),
+            load(ResourceId::Limit("global-default", None), 0.6, 100.0),
         ];
         let b = bottleneck(&ranking(&[], &after)).unwrap();
         assert_eq!(b.resource, "global-default seats");
         assert!(!b.saturated);
+
+        // A saturated CPU is named over seats, and over what is within 5
+        // points of it, not over etcd apply at 99%.
+        let after = [
+            load(ResourceId::Limit("node-high", Some(1)), 10.0, 10.0),
+            load(ResourceId::ApiServerCpu(Some(1)), 9.2, 10.0),
+            load(ResourceId::ApiServerCpu(Some(0)), 5.0, 10.0),
+        ];
+        let b = bottleneck(&ranking(&[], &after)).unwrap();
+        assert_eq!(b.resource, "CPU of apiserver-2");
+        let after = [
+            load(ResourceId::EtcdApply, 0.99, 1.0),
+            load(ResourceId::ApiServerCpu(None), 9.0, 10.0),
+        ];
+        assert_eq!(
+            bottleneck(&ranking(&[], &after)).unwrap().resource,
+            "etcd apply"
+        );
+        let after = [
+            load(ResourceId::EtcdApply, 0.97, 1.0),
+            load(ResourceId::ApiServerCpu(None), 9.3, 10.0),
+        ];
+        let b = bottleneck(&ranking(&[], &after)).unwrap();
+        assert_eq!(b.resource, "CPU of apiserver-1");
     }
 
     /// Utilisation is over the window between the readings: etcd apply
@@ -379,17 +473,33 @@ mod tests {
     #[test]
     fn resources_are_named_as_the_readout_shows_them() {
         let names = [
-            (ResourceId::Limit("workload-low"), "workload-low seats"),
-            (ResourceId::Limit("mutating"), "mutating inflight slots"),
+            (
+                ResourceId::Limit("workload-low", None),
+                "workload-low seats",
+            ),
+            (
+                ResourceId::Limit("mutating", None),
+                "mutating inflight slots",
+            ),
             (
                 ResourceId::EtcdConnection {
+                    server: None,
                     owner: Some(Resource::Pods),
                     index: 1,
                     way: Way::In,
                 },
                 "pods etcd connection 2, from etcd",
             ),
-            (ResourceId::CacheLock(Resource::Pods), "pods cache lock"),
+            (
+                ResourceId::CacheLock(Resource::Pods, None),
+                "pods cache lock",
+            ),
+            (
+                ResourceId::Limit("node-high", Some(1)),
+                "node-high seats on apiserver-2",
+            ),
+            (ResourceId::ApiServerCpu(Some(2)), "CPU of apiserver-3"),
+            (ResourceId::ApiServerCpu(None), "CPU of apiserver-1"),
         ];
         for (id, name) in names {
             assert_eq!(id.to_string(), name);

@@ -33,8 +33,9 @@
 //! request from one stage to the next, and every handler is given the
 //! event's context ([`Cx`]: its time, the calendar, the random numbers).
 //! The stages of one API server are grouped in `ApiServer`; the model
-//! runs one, and the etcd cluster, the clients starting (`discovery`)
-//! and the metrics are the control plane's.
+//! runs 1 to 10 of them behind a load balancer (`replicas`), and the etcd
+//! cluster, the clients starting (`discovery`) and the metrics are the
+//! control plane's.
 
 mod admission;
 mod cache;
@@ -46,6 +47,7 @@ mod flow;
 pub mod loads;
 mod metrics;
 mod reconfigure;
+mod replicas;
 mod requests;
 mod snapshot;
 mod storage;
@@ -56,11 +58,14 @@ pub use cache::LockId;
 pub use event::CpEvent;
 pub use loads::{Bottleneck, ResourceId, ResourceLoad, ResourceUse};
 pub use metrics::{MetricClass, Metrics};
-pub use snapshot::{ControlPlaneSnapshot, InFlight, Stage};
+pub use replicas::Phase;
+pub use snapshot::{ControlPlaneSnapshot, InFlight, ServerSnapshot, Stage};
 
 use admission::{Next, Settled};
 use cpu::{Cpu, CpuWork};
+use replicas::Balancer;
 use requests::{Outcome, Request, Requests};
+use storage::server_of_call;
 
 use super::spec::{ControlPlaneSpec, WebhookHandling};
 use super::workload::{stream_count, stream_rate, stream_request};
@@ -88,18 +93,36 @@ struct ApiServer {
     admission: admission::Admission,
     storage: storage::Storage,
     cache: cache::WatchCache,
+    phase: Phase,
+    /// it drains to restart (else to stop for good: removed)
+    restarting: bool,
+    /// times it stopped to restart
+    restarts: u32,
+    /// requests on it now
+    requests: u32,
+    /// its CPU's reading at the last mark: (when [ns], core·s)
+    cpu_mark: Option<(Nanos, f64)>,
+    /// the cores busy in each measured second, a core counted as 1 s (the
+    /// latency histogram's unit: its quantiles come out in cores)
+    cpu_seconds: crate::sim::engine::histogram::LatencyHistogram,
 }
 
 impl ApiServer {
-    fn new(spec: &ControlPlaneSpec) -> Self {
+    fn new(index: u8, now: Nanos, spec: &ControlPlaneSpec) -> Self {
         Self {
             flow: flow::FlowStage::new(spec),
             processing: spec.processing.sampler(),
             write_processing: spec.write_processing.sampler(),
-            cpu: Cpu::new(0, spec.api_server_cores()),
-            admission: admission::Admission::new(spec),
-            storage: storage::Storage::new(spec),
-            cache: cache::WatchCache::new(spec),
+            cpu: Cpu::new(index, now, spec.api_server_cores()),
+            admission: admission::Admission::new(index, spec),
+            storage: storage::Storage::new(index, spec),
+            cache: cache::WatchCache::new(index, spec),
+            phase: Phase::Serving,
+            restarting: false,
+            restarts: 0,
+            requests: 0,
+            cpu_mark: None,
+            cpu_seconds: Default::default(),
         }
     }
 }
@@ -111,25 +134,28 @@ pub struct ControlPlane {
     /// the workload's arrivals in the calendar belong to this generation
     /// (a change of rates starts a new one: older arrivals are dropped)
     generation: u32,
-    server: ApiServer,
+    /// the API servers, by index (a removed one stays, stopped)
+    servers: Vec<ApiServer>,
+    balancer: Balancer,
+    /// scratch: which servers serve, by index
+    serving: Vec<bool>,
     etcd: Etcd,
     requests: Requests,
     discovery: discovery::Discovery,
     metrics: Metrics,
-    /// seats of finished writes held for their watch notifications, by ticket
-    held: IdMap<u64, Grant>,
+    /// seats of finished writes held for their watch notifications, by
+    /// ticket, with their server
+    held: IdMap<u64, (u8, Grant)>,
     /// scratch buffers, reused so that handling an event allocates nothing
     started: Vec<Grant>,
     replies: Vec<EtcdReply>,
+    replies_for_server: Vec<EtcdReply>,
     /// every resource's use at the end of the warm-up (none before it)
     loads_at_warmup: Option<Vec<ResourceLoad>>,
     /// every resource's use at each of the last seconds, oldest first
     recent_loads: std::collections::VecDeque<Vec<ResourceLoad>>,
     /// a `LoadMark` is in the calendar (marks pause while nothing runs)
     marking: bool,
-    /// the cores busy in each measured second, a core counted as 1 s (the
-    /// latency histogram's unit: its quantiles come out in cores)
-    cpu_seconds: crate::sim::engine::histogram::LatencyHistogram,
 }
 
 impl ControlPlane {
@@ -138,7 +164,11 @@ impl ControlPlane {
     pub fn new(spec: &ControlPlaneSpec, warmup: Nanos, cx: &mut Cx<CpEvent>) -> Self {
         let mut model = Self {
             generation: 0,
-            server: ApiServer::new(spec),
+            servers: (0..spec.api_servers)
+                .map(|i| ApiServer::new(i, cx.now, spec))
+                .collect(),
+            balancer: Balancer::new(spec.workload.nodes, spec.api_servers as usize),
+            serving: vec![true; spec.api_servers as usize],
             etcd: Etcd::new(&spec.etcd),
             requests: Requests::default(),
             discovery: discovery::Discovery::default(),
@@ -146,12 +176,13 @@ impl ControlPlane {
             held: IdMap::default(),
             started: Vec::new(),
             replies: Vec::new(),
+            replies_for_server: Vec::new(),
             loads_at_warmup: None,
             recent_loads: Default::default(),
             marking: true,
-            cpu_seconds: Default::default(),
             spec: spec.clone(),
         };
+        model.share_watchers();
         model.schedule_sources(cx);
         if warmup > 0 {
             cx.after(warmup, CpEvent::WarmupOver);
@@ -186,47 +217,76 @@ impl ControlPlane {
         &self.spec
     }
 
-    /// The flow control's limits now (for drawing and readouts).
+    /// The flow control's limits now, every serving API server's together
+    /// (for drawing and readouts).
     pub fn limits(&self) -> Vec<LimitSnapshot> {
-        self.server.flow.snapshot()
+        let mut limits: Vec<LimitSnapshot> = Vec::new();
+        for server in self.servers.iter().filter(|s| s.phase != Phase::Stopped) {
+            let theirs = server.flow.snapshot();
+            if limits.is_empty() {
+                limits = theirs;
+                continue;
+            }
+            for (sum, one) in limits.iter_mut().zip(theirs) {
+                sum.nominal += one.nominal;
+                sum.seats += one.seats;
+                sum.in_use += one.in_use;
+                sum.waiting += one.waiting;
+            }
+        }
+        limits
     }
 
     /// Each API server's resources over the run so far.
     pub fn api_servers(&self, now: Nanos) -> Vec<crate::sim::ApiServerSummary> {
-        let levels = self
-            .server
-            .flow
-            .level_seats(now)
-            .into_iter()
-            .map(|l| crate::sim::LevelSeatsSummary {
-                level: l.name.to_string(),
-                nominal_seats: l.nominal,
-                seats: l.current,
-                mean_borrowed: l.mean_borrowed,
-                mean_lent: l.mean_lent,
-            })
-            .collect();
         let cores = self.spec.api_server_cores();
-        // The CPU is the first of the loads; measured from the warm-up's end.
-        let before = self.loads_at_warmup.as_ref().and_then(|l| l.first());
-        let cpu = self.server.cpu.reading(now);
-        let then = before.map_or(Default::default(), |l| l.reading);
-        let start = if before.is_some() {
-            self.metrics.warmup()
-        } else {
-            0
+        let start = match self.loads_at_warmup {
+            Some(_) => self.metrics.warmup(),
+            None => 0,
         };
         let seconds = now.saturating_sub(start) as f64 / 1e9;
-        vec![crate::sim::ApiServerSummary {
-            name: "apiserver-1".to_string(),
-            cores: cores.is_finite().then_some(cores),
-            cpu_mean: match seconds > 0.0 {
-                true => (cpu.used - then.used) / seconds,
-                false => 0.0,
-            },
-            cpu_p99: self.cpu_seconds.quantile(0.99),
-            levels,
-        }]
+        let connections = self.balancer.connections(self.servers.len());
+        self.servers
+            .iter()
+            .enumerate()
+            .map(|(i, server)| {
+                let levels = server
+                    .flow
+                    .level_seats(now)
+                    .into_iter()
+                    .map(|l| crate::sim::LevelSeatsSummary {
+                        level: l.name.to_string(),
+                        nominal_seats: l.nominal,
+                        seats: l.current,
+                        mean_borrowed: l.mean_borrowed,
+                        mean_lent: l.mean_lent,
+                    })
+                    .collect();
+                // Measured from the warm-up's end.
+                let then = self
+                    .loads_at_warmup
+                    .as_ref()
+                    .and_then(|l| {
+                        let cpu = ResourceId::ApiServerCpu(self.on(i));
+                        l.iter().find(|l| l.resource == cpu)
+                    })
+                    .map_or(Default::default(), |l| l.reading);
+                let used = server.cpu.reading(now).used - then.used;
+                crate::sim::ApiServerSummary {
+                    name: server_name(i),
+                    phase: server.phase.name().to_string(),
+                    connections: connections[i],
+                    restarts: server.restarts,
+                    cores: cores.is_finite().then_some(cores),
+                    cpu_mean: match seconds > 0.0 {
+                        true => used / seconds,
+                        false => 0.0,
+                    },
+                    cpu_p99: server.cpu_seconds.quantile(0.99),
+                    levels,
+                }
+            })
+            .collect()
     }
 
     /// Every class's metrics.
@@ -243,10 +303,17 @@ impl ControlPlane {
     /// from the model's own state, once per metric class they count in (a
     /// person's request is also a `user` one).
     pub fn in_system(&self) -> u64 {
+        let servers: u64 = self
+            .servers
+            .iter()
+            .map(|s| {
+                s.admission.calls_in_flight()
+                    + s.cache.events_in_flight() as u64
+                    + s.cache.readers_waiting() as u64
+            })
+            .sum();
         (self.requests.unanswered() + self.requests.users()) as u64
-            + self.server.admission.calls_in_flight()
-            + self.server.cache.events_in_flight() as u64
-            + self.server.cache.readers_waiting() as u64
+            + servers
             + self.discovery.clients_starting() as u64
     }
 
@@ -266,7 +333,7 @@ impl ControlPlane {
                 let mut replies = std::mem::take(&mut self.replies);
                 self.etcd
                     .handle(cx.now, event, &mut *cx.calendar, cx.rng, &mut replies);
-                self.server.storage.replies(cx, &mut replies);
+                self.route_replies(cx, &mut replies);
                 self.replies = replies;
             }
             CpEvent::Arrival { source, generation } => {
@@ -279,39 +346,59 @@ impl ControlPlane {
                     self.arrive(cx, request, None, 0, None);
                 }
             }
-            CpEvent::QueueDeadline(expiry) => self.queue_deadline(cx, expiry),
-            CpEvent::Cpu { epoch } => self.cpu_done(cx, epoch),
+            CpEvent::QueueDeadline { server, expiry } => self.queue_deadline(cx, server, expiry),
+            CpEvent::Cpu { server, epoch } => self.cpu_done(cx, server, epoch),
             CpEvent::HookDone {
+                server,
                 ticket,
                 hook,
                 started,
                 timed_out,
-            } => self.hook_done(cx, ticket, hook, started, timed_out),
+            } => self.hook_done(cx, server, ticket, hook, started, timed_out),
             CpEvent::EtcdArrives { call } => {
-                if let Some(op) = self.server.storage.op_of(call) {
+                let storage = &self.servers[server_of_call(call)].storage;
+                if let Some(op) = storage.op_of(call) {
                     let mut replies = std::mem::take(&mut self.replies);
                     self.etcd
                         .submit(cx.now, op, &mut *cx.calendar, cx.rng, &mut replies);
-                    self.server.storage.replies(cx, &mut replies);
+                    self.route_replies(cx, &mut replies);
                     self.replies = replies;
                 }
             }
-            CpEvent::EtcdWire { wake, generation } => {
-                self.server.storage.woken(cx, generation, wake)
-            }
+            CpEvent::EtcdWire {
+                server,
+                wake,
+                generation,
+            } => self.servers[server as usize]
+                .storage
+                .woken(cx, generation, wake),
             CpEvent::EtcdReceived { call } => self.etcd_received(cx, call),
-            CpEvent::EtcdRetry { call } => self.server.storage.retry(cx, call),
-            CpEvent::LockReleased { lock, holder } => self.lock_released(cx, lock, holder),
-            CpEvent::ProgressRequest { resource } => self.progress_request(cx, resource),
+            CpEvent::EtcdRetry { call } => {
+                self.servers[server_of_call(call)].storage.retry(cx, call)
+            }
+            CpEvent::LockReleased {
+                server,
+                lock,
+                holder,
+            } => self.lock_released(cx, server, lock, holder),
+            CpEvent::ProgressRequest { server, resource } => {
+                self.progress_request(cx, server, resource)
+            }
             CpEvent::ProgressNotified {
+                server,
                 resource,
                 revision_at,
             } => {
-                let cache = &mut self.server.cache;
+                let cache = &mut self.servers[server as usize].cache;
                 cache.progress_notified(cx, revision_at, resource, &self.spec);
             }
-            CpEvent::FreshnessTimeout { ticket, resource } => {
-                if self.server.cache.give_up_waiting(ticket, resource) {
+            CpEvent::FreshnessTimeout {
+                server,
+                ticket,
+                resource,
+            } => {
+                let cache = &mut self.servers[server as usize].cache;
+                if cache.give_up_waiting(ticket, resource) {
                     self.fall_back_to_etcd(cx, ticket);
                 }
             }
@@ -323,8 +410,10 @@ impl ControlPlane {
             CpEvent::TimeoutSweep => self.timeout_sweep(cx),
             CpEvent::SeatDivision => {
                 let mut started = std::mem::take(&mut self.started);
-                self.server.flow.divide_seats(cx.now, &mut started);
-                self.begin_all(cx, &mut started);
+                for server in 0..self.servers.len() {
+                    self.servers[server].flow.divide_seats(cx.now, &mut started);
+                    self.begin_all(cx, server as u8, &mut started);
+                }
                 self.started = started;
                 cx.after(ADJUSTMENT_PERIOD, CpEvent::SeatDivision);
             }
@@ -332,13 +421,16 @@ impl ControlPlane {
             CpEvent::LoadMark => self.mark_loads(cx),
             CpEvent::RequestDeadline { ticket } => self.request_deadline(cx, ticket),
             CpEvent::FinalSeatsFree { ticket } => {
-                if let Some(grant) = self.held.remove(&ticket) {
+                if let Some((server, grant)) = self.held.remove(&ticket) {
                     let mut started = std::mem::take(&mut self.started);
-                    self.server.flow.release_final(cx.now, &grant, &mut started);
-                    self.begin_all(cx, &mut started);
+                    self.servers[server as usize]
+                        .flow
+                        .release_final(cx.now, &grant, &mut started);
+                    self.begin_all(cx, server, &mut started);
                     self.started = started;
                 }
             }
+            CpEvent::ServerStarts { server } => self.server_starts(cx, server),
             CpEvent::DiscoveryStart { client } => {
                 self.discovery
                     .start(cx, client, &self.spec, &mut self.metrics)
@@ -351,9 +443,29 @@ impl ControlPlane {
         }
     }
 
-    /// Step 1: a request reaches the API server and meets flow control. A
-    /// later page continues the command that began at `command_arrived`
-    /// [ns].
+    /// etcd answered these calls now: each goes back to its API server.
+    fn route_replies(&mut self, cx: &mut Cx<CpEvent>, replies: &mut Vec<EtcdReply>) {
+        if self.servers.len() == 1 {
+            self.servers[0].storage.replies(cx, replies);
+            return;
+        }
+        let call = |reply: &EtcdReply| match *reply {
+            EtcdReply::Done(id) | EtcdReply::Unavailable(id) => server_of_call(id),
+        };
+        let mut theirs = std::mem::take(&mut self.replies_for_server);
+        for (i, server) in self.servers.iter_mut().enumerate() {
+            theirs.extend(replies.iter().filter(|r| call(r) == i).copied());
+            if !theirs.is_empty() {
+                server.storage.replies(cx, &mut theirs);
+            }
+        }
+        replies.clear();
+        self.replies_for_server = theirs;
+    }
+
+    /// Step 1: a request reaches an API server (its client's connection's,
+    /// or the load balancer's pick) and meets flow control. A later page
+    /// continues the command that began at `command_arrived` [ns].
     fn arrive(
         &mut self,
         cx: &mut Cx<CpEvent>,
@@ -368,9 +480,13 @@ impl ControlPlane {
         if kind.client == ClientKind::User && command_arrived.is_none() {
             self.metrics[MetricClass::User].arrived(measured);
         }
-        let cpu = self.handler_cpu(&kind, cx);
+        let route = self.balancer.route(kind.client, cx.rng, &self.serving);
+        let (server, connection) = route.unwrap_or((0, None));
+        let cpu = self.handler_cpu(server, &kind, cx);
         let ticket = self.requests.admit(Request {
             kind,
+            server,
+            connection,
             arrived: cx.now,
             command_arrived: command_arrived.unwrap_or(cx.now),
             grant: None,
@@ -381,26 +497,35 @@ impl ControlPlane {
             retries,
             answered: false,
         });
+        self.servers[server as usize].requests += 1;
+        if route.is_none() {
+            // No API server serves: the connection is refused.
+            self.end(cx, ticket, Outcome::TimedOut);
+            return;
+        }
         let facts = self.work_facts(&kind);
         let mut started = std::mem::take(&mut self.started);
-        match self
-            .server
+        match self.servers[server as usize]
             .flow
             .arrive(cx.now, ticket, &kind, &facts, &mut started)
         {
             FlowAdmission::Run(grant) => started.push(grant),
-            FlowAdmission::Wait { place, deadline } => {
-                cx.at(deadline, CpEvent::QueueDeadline(Expiry { ticket, place }))
-            }
+            FlowAdmission::Wait { place, deadline } => cx.at(
+                deadline,
+                CpEvent::QueueDeadline {
+                    server,
+                    expiry: Expiry { ticket, place },
+                },
+            ),
             FlowAdmission::Reject => self.end(cx, ticket, Outcome::Rejected),
         }
-        self.begin_all(cx, &mut started);
+        self.begin_all(cx, server, &mut started);
         self.started = started;
     }
 
-    /// A queued request's wait reached its limit.
-    fn queue_deadline(&mut self, cx: &mut Cx<CpEvent>, expiry: Expiry) {
-        let expired = self.server.flow.expire(cx.now, &expiry);
+    /// A queued request's wait on API server `server` reached its limit.
+    fn queue_deadline(&mut self, cx: &mut Cx<CpEvent>, server: u8, expiry: Expiry) {
+        let expired = self.servers[server as usize].flow.expire(cx.now, &expiry);
         // Still queued but in neither flow control: it waited in one dropped
         // by two quick switches, which will never start it. It leaves with a
         // 429 at its deadline (before, it stayed in flight forever).
@@ -413,9 +538,9 @@ impl ControlPlane {
         }
     }
 
-    /// Step 2: requests granted seats start their processing, their CPU
-    /// time passing while they hold their seats.
-    fn begin_all(&mut self, cx: &mut Cx<CpEvent>, started: &mut Vec<Grant>) {
+    /// Step 2: requests granted seats on API server `server` start their
+    /// processing, their CPU time passing while they hold their seats.
+    fn begin_all(&mut self, cx: &mut Cx<CpEvent>, server: u8, started: &mut Vec<Grant>) {
         for grant in started.drain(..) {
             let Some(request) = self.requests.get_mut(grant.ticket) else {
                 continue;
@@ -438,14 +563,23 @@ impl ControlPlane {
             queue_wait.arrived(measured);
             queue_wait.completed(cx.now, wait, measured);
             let handler = CpuWork::Handler(grant.ticket);
-            self.server.cpu.run(cx, cpu, handler);
+            self.servers[server as usize].cpu.run(cx, cpu, handler);
         }
+    }
+
+    /// The API server request `ticket` is on (`None`: it has ended).
+    fn server_of(&self, ticket: u64) -> Option<usize> {
+        self.requests.get(ticket).map(|r| r.server as usize)
     }
 
     /// Step 3: the request's processing is done; webhooks for matching
     /// writes, then storage.
     fn processed(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(kind) = self.requests.get(ticket).map(|r| r.kind) else {
+        let Some((kind, server)) = self
+            .requests
+            .get(ticket)
+            .map(|r| (r.kind, r.server as usize))
+        else {
             return;
         };
         if kind.resource == Resource::Discovery {
@@ -453,7 +587,10 @@ impl ControlPlane {
             self.respond(cx, ticket, kind.objects, 0);
             return;
         }
-        if !self.server.admission.begin(ticket, &kind, &self.spec) {
+        if !self.servers[server]
+            .admission
+            .begin(ticket, &kind, &self.spec)
+        {
             self.storage(cx, ticket);
             return;
         }
@@ -467,15 +604,18 @@ impl ControlPlane {
 
     /// Calls the request's next webhooks, or sends it on (or fails it).
     fn next_hooks(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(kind) = self.requests.get(ticket).map(|r| r.kind) else {
+        let Some((kind, server)) = self
+            .requests
+            .get(ticket)
+            .map(|r| (r.kind, r.server as usize))
+        else {
             return;
         };
-        match self.server.admission.next(ticket, &kind, &self.spec) {
+        let admission = &mut self.servers[server].admission;
+        match admission.next(ticket, &kind, &self.spec) {
             Next::Call(hooks) => {
                 for hook in hooks {
-                    self.server
-                        .admission
-                        .call(cx, ticket, hook, &self.spec, &mut self.metrics);
+                    admission.call(cx, ticket, hook, &self.spec, &mut self.metrics);
                 }
             }
             Next::Failed => self.end(cx, ticket, Outcome::TimedOut),
@@ -486,12 +626,14 @@ impl ControlPlane {
     fn hook_done(
         &mut self,
         cx: &mut Cx<CpEvent>,
+        server: u8,
         ticket: u64,
         hook: u8,
         started: Nanos,
         timed_out: bool,
     ) {
-        let freed = self.server.admission.returned(
+        let s = server as usize;
+        let freed = self.servers[s].admission.returned(
             cx.now,
             started,
             timed_out,
@@ -502,15 +644,15 @@ impl ControlPlane {
             // The next call waiting for the freed slot takes it; calls of
             // requests past their request timeout are dropped on the way
             // (which bounds the queue).
-            while let Some((next, next_hook)) = self.server.admission.pop_waiting() {
+            while let Some((next, next_hook)) = self.servers[s].admission.pop_waiting() {
                 if self.requests.expired(cx.now, next, self.request_timeout()) {
-                    self.server
+                    self.servers[s]
                         .admission
                         .drop_waiting(cx.now, &mut self.metrics);
                     self.end(cx, next, Outcome::TimedOut);
                     continue;
                 }
-                self.server
+                self.servers[s]
                     .admission
                     .start_waiting(cx, next, next_hook, &self.spec);
                 break;
@@ -519,8 +661,7 @@ impl ControlPlane {
         if self.requests.get(ticket).is_none() {
             return;
         }
-        if self
-            .server
+        if self.servers[s]
             .admission
             .settle(ticket, hook, timed_out, &self.spec)
             == Settled::Next
@@ -532,6 +673,9 @@ impl ControlPlane {
     /// Step 5: decodes the `decoded` objects etcd returned and encodes
     /// the response of `objects` objects on the CPU, then ends the request.
     fn respond(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, objects: u32, decoded: u32) {
+        let Some(server) = self.server_of(ticket) else {
+            return;
+        };
         let Some(kind) = self.requests.enter(ticket, Stage::Responding, cx.now) else {
             return;
         };
@@ -543,23 +687,31 @@ impl ControlPlane {
         let seconds = kib * (objects as f64 * encode + decoded as f64 * self.spec.decode_per_kib);
         // saturating: a custom source may LIST 4 billion objects
         let work = from_secs(seconds);
-        self.server.cpu.run(cx, work, CpuWork::Response(ticket));
+        self.servers[server]
+            .cpu
+            .run(cx, work, CpuWork::Response(ticket));
     }
 
     /// The request gives its seats back to the flow control that gave them.
     fn release_seats(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(grant) = self.requests.get_mut(ticket).and_then(|r| r.grant.take()) else {
+        let Some(request) = self.requests.get_mut(ticket) else {
+            return;
+        };
+        let server = request.server;
+        let Some(grant) = request.grant.take() else {
             return;
         };
         let mut started = std::mem::take(&mut self.started);
-        self.server.flow.release(cx.now, &grant, &mut started);
-        self.begin_all(cx, &mut started);
+        self.servers[server as usize]
+            .flow
+            .release(cx.now, &grant, &mut started);
+        self.begin_all(cx, server, &mut started);
         self.started = started;
         // A write's watch notifications keep seats a little longer.
         if let Slot::Apf { work, .. } | Slot::Exempt { work } = grant.slot
             && work.additional_latency > 0
         {
-            self.held.insert(ticket, grant);
+            self.held.insert(ticket, (server, grant));
             cx.after(work.additional_latency, CpEvent::FinalSeatsFree { ticket });
         }
     }
@@ -570,7 +722,18 @@ impl ControlPlane {
         let Some(request) = self.requests.remove(ticket) else {
             return;
         };
-        self.server.admission.forget(ticket);
+        let server = request.server as usize;
+        self.servers[server].admission.forget(ticket);
+        self.servers[server].requests -= 1;
+        self.left(cx, server, &request, outcome);
+        if self.servers[server].phase == Phase::Draining {
+            self.maybe_stop(cx, server);
+        }
+    }
+
+    /// What a request's end means to its client: counted, retried, the
+    /// next page asked for, its connection perhaps sent away (GOAWAY).
+    fn left(&mut self, cx: &mut Cx<CpEvent>, server: usize, request: &Request, outcome: Outcome) {
         if request.answered {
             // Its client had its 504 already.
             return;
@@ -580,7 +743,7 @@ impl ControlPlane {
         // and the same request comes back that many seconds later.
         let retry = outcome == Outcome::Rejected && request.retries < self.spec.client_retries;
         if retry {
-            let wait = self.server.flow.retry_after(&request.kind);
+            let wait = self.servers[server].flow.retry_after(&request.kind);
             cx.after(
                 wait.saturating_mul(1_000_000_000),
                 CpEvent::ClientRetry {
@@ -609,6 +772,14 @@ impl ControlPlane {
         if let Some(client) = request.discovery_client.filter(|_| !retry) {
             self.discovery.answered(cx, client, &mut self.metrics);
         }
+        // `--goaway-chance`: the answer tells the client to reconnect.
+        if let Some(connection) = request.connection
+            && self.spec.goaway_chance > 0.0
+            && cx.rng.uniform() < self.spec.goaway_chance
+            && self.balancer.reconnect(connection, &self.serving)
+        {
+            self.share_watchers();
+        }
         // A page's answer carries the `continue` token: its client asks
         // for the next page at once (client-go's pager, kubectl).
         if outcome == Outcome::Completed
@@ -617,4 +788,9 @@ impl ControlPlane {
             self.arrive(cx, next, None, 0, Some(request.command_arrived));
         }
     }
+}
+
+/// The name of API server number `index` (from 0).
+pub fn server_name(index: usize) -> String {
+    format!("apiserver-{}", index + 1)
 }

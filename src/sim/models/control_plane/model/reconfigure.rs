@@ -33,11 +33,16 @@ impl ControlPlane {
                 spec.max_requests_inflight,
                 spec.max_mutating_requests_inflight,
             );
-            self.server
-                .flow
-                .set_inflight_limits(cx.now, read_only, mutating, &mut started);
+            for server in 0..self.servers.len() {
+                self.servers[server].flow.set_inflight_limits(
+                    cx.now,
+                    read_only,
+                    mutating,
+                    &mut started,
+                );
+                self.begin_all(cx, server as u8, &mut started);
+            }
         }
-        self.begin_all(cx, &mut started);
     }
 
     /// Makes one change; whether it changed the inflight flags (which the
@@ -47,51 +52,88 @@ impl ControlPlane {
         let changed = self.spec.apply(change);
         let spec = &self.spec;
         match change {
-            C::Nodes(_) => {
+            C::Nodes(nodes) => {
                 self.schedule_sources(cx);
+                self.balancer.set_nodes(nodes, &self.serving);
+                self.share_watchers();
                 // Cores sized by the nodes follow them.
                 let cores = self.spec.api_server_cores();
-                self.server.cpu.set_cores(cx, cores);
+                for server in &mut self.servers {
+                    server.cpu.set_cores(cx, cores);
+                }
             }
-            C::ApiServerCores(_) => self.server.cpu.set_cores(cx, spec.api_server_cores()),
+            C::ApiServerCores(_) => {
+                for server in &mut self.servers {
+                    server.cpu.set_cores(cx, spec.api_server_cores());
+                }
+            }
+            C::ApiServers(count) => self.set_server_count(cx, count),
+            C::RestartApiServer(0) => {
+                if let Some(next) = self.next_to_restart() {
+                    self.restart_server(cx, next)
+                }
+            }
+            C::RestartApiServer(number) => self.restart_server(cx, number - 1),
             C::Namespaces(_) => {
                 self.schedule_sources(cx);
                 if self.spec.cache_locking == CacheLocking::NamespaceShards {
-                    self.server.cache.lay_out(cx.now, &self.spec);
+                    for server in &mut self.servers {
+                        server.cache.lay_out(cx.now, &self.spec);
+                    }
                 }
             }
             C::MaxRequestsInflight(_) | C::MaxMutatingRequestsInflight(_) => return true,
-            C::WebhookLatency(_) | C::WebhookTimeout(_) => self.server.admission.set_webhooks(spec),
+            C::WebhookLatency(_) | C::WebhookTimeout(_) => {
+                for server in &mut self.servers {
+                    server.admission.set_webhooks(spec);
+                }
+            }
             C::EtcdConnections(_) => {
                 if spec.etcd_client.kind == EtcdClientKind::Pool {
-                    self.server.storage.replace_client(cx, spec);
+                    for server in &mut self.servers {
+                        server.storage.replace_client(cx, spec);
+                    }
                 }
             }
             C::FsyncLatency(_) => self.etcd.set_fsync_law(&spec.etcd.fsync),
             C::FlowControl(kind) => {
                 if changed {
-                    self.server.flow.switch(cx.now, spec, kind);
+                    for server in &mut self.servers {
+                        server.flow.switch(cx.now, spec, kind);
+                    }
                 }
             }
             C::CacheLocking(_) => {
                 if changed {
-                    self.server.cache.lay_out(cx.now, spec);
+                    for server in &mut self.servers {
+                        server.cache.lay_out(cx.now, spec);
+                    }
                 }
             }
             C::EtcdClient(_) => {
                 if changed {
-                    self.server.storage.replace_client(cx, spec);
+                    for server in &mut self.servers {
+                        server.storage.replace_client(cx, spec);
+                    }
                 }
             }
             C::SeatBorrowing(on) => {
                 if changed {
                     let mut started = std::mem::take(&mut self.started);
-                    self.server.flow.set_borrowing(cx.now, on, &mut started);
-                    self.begin_all(cx, &mut started);
+                    for server in 0..self.servers.len() {
+                        self.servers[server]
+                            .flow
+                            .set_borrowing(cx.now, on, &mut started);
+                        self.begin_all(cx, server as u8, &mut started);
+                    }
                     self.started = started;
                 }
             }
-            C::SlowWebhook(factor) => self.server.admission.set_slowdown(factor),
+            C::SlowWebhook(factor) => {
+                for server in &mut self.servers {
+                    server.admission.set_slowdown(factor);
+                }
+            }
             C::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
             C::LeaderElection => self.etcd.start_election(cx.now, &mut *cx.calendar),
             C::RestartStorm(fraction) => restart_storm(cx, fraction, spec),
@@ -102,9 +144,11 @@ impl ControlPlane {
                 }
             }
             C::WebhookConcurrency(_) | C::WebhookHandling(_) => {
-                self.server.admission.note_slots(cx.now, spec)
+                for server in &mut self.servers {
+                    server.admission.note_slots(cx.now, spec);
+                }
             }
-            C::Discovery(_) | C::ConsistentListFromCache(_) => {}
+            C::GoawayChance(_) | C::Discovery(_) | C::ConsistentListFromCache(_) => {}
         }
         false
     }

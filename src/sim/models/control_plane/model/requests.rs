@@ -1,5 +1,6 @@
 //! The requests in the API server, by ticket, and how each one ends.
 
+use super::replicas::Connection;
 use super::snapshot::Stage;
 use crate::sim::IdMap;
 use crate::sim::engine::time::Nanos;
@@ -10,6 +11,10 @@ use crate::sim::models::request::{ClientKind, RequestKind};
 #[derive(Debug, Clone)]
 pub(super) struct Request {
     pub kind: RequestKind,
+    /// the API server it is on (its index)
+    pub server: u8,
+    /// its client's connection (`None`: one of its own, kubectl's)
+    pub connection: Option<Connection>,
     /// when it reached the API server [ns]
     pub arrived: Nanos,
     /// when its command's first request did: a LIST's later pages continue

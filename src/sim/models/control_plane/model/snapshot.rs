@@ -1,11 +1,11 @@
 //! What the diagram draws: every component's state and a sample of the
 //! requests in flight, with their stage and times.
 
-use super::ControlPlane;
+use super::{ControlPlane, Phase};
 use crate::sim::engine::time::to_secs;
 use crate::sim::models::etcd::EtcdSnapshot;
 use crate::sim::models::flow_control::LimitSnapshot;
-use crate::sim::models::request::{ClientKind, RequestClass};
+use crate::sim::models::request::{ClientKind, RequestClass, Resource};
 use crate::sim::models::watch_cache::RwLock;
 
 /// Where a request is on its path (for drawing).
@@ -38,13 +38,37 @@ pub struct InFlight {
     pub stage_since: f64,
 }
 
+/// One API server as the diagram draws it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSnapshot {
+    pub phase: super::Phase,
+    /// clients whose connection is on it (kubelets, controllers, operators)
+    pub connections: u32,
+    /// requests on it now
+    pub requests: u32,
+    /// its cores busy now, and its cores (`None`: unlimited)
+    pub cpu_busy: f64,
+    pub cores: Option<f64>,
+    /// APF's seats in use and its limited levels' seats now
+    pub seats_in_use: u32,
+    pub seats: u32,
+    /// times it restarted
+    pub restarts: u32,
+    /// its watch caches are still re-listing
+    pub relisting: bool,
+}
+
 /// Everything the diagram draws at one instant.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ControlPlaneSnapshot {
-    /// the API server's cores busy now, and its cores (`None`: unlimited)
+    /// the API servers' cores busy now, together, and their cores
+    /// (`None`: unlimited)
     pub cpu_busy: f64,
     pub cpu_cores: Option<f64>,
-    /// flow control: each level (or limit) with its seats, in use, waiting
+    /// each API server
+    pub servers: Vec<ServerSnapshot>,
+    /// flow control: each level (or limit) with its seats, in use, waiting,
+    /// every running API server's together
     pub limits: Vec<LimitSnapshot>,
     /// webhook calls in flight (including those waiting for a slot)
     pub webhook_calls: u64,
@@ -56,7 +80,7 @@ pub struct ControlPlaneSnapshot {
     /// streams in use per resource's etcd client upstream (its endpoints'
     /// connections together), per connection of the article's pool
     pub etcd_streams: Vec<u32>,
-    /// the etcd client's connections in all
+    /// the etcd clients' connections in all
     pub etcd_connections: u32,
     pub etcd: EtcdSnapshot,
     /// a sample of requests in flight (1 in `every`, at most `max`)
@@ -65,23 +89,66 @@ pub struct ControlPlaneSnapshot {
     pub in_flight: u64,
 }
 
+/// `a` plus `b`, element by element (the longer's length).
+fn add(mut a: Vec<u32>, b: Vec<u32>) -> Vec<u32> {
+    if a.len() < b.len() {
+        a.resize(b.len(), 0);
+    }
+    for (x, y) in a.iter_mut().zip(b) {
+        *x += y;
+    }
+    a
+}
+
 impl ControlPlane {
     /// The state of every component now, with 1 in `every` requests in
     /// flight (at most `max` of them) for the animation.
     pub fn snapshot(&self, every: u64, max: usize) -> ControlPlaneSnapshot {
         let every = every.max(1);
-        let server = &self.server;
         let cores = self.spec.api_server_cores();
+        let running = || self.servers.iter().filter(|s| s.phase != Phase::Stopped);
+        let connections = self.balancer.connections(self.servers.len());
+        let servers: Vec<ServerSnapshot> = self
+            .servers
+            .iter()
+            .zip(connections)
+            .map(|(server, connections)| {
+                let (seats_in_use, seats) = server
+                    .flow
+                    .snapshot()
+                    .iter()
+                    .filter(|l| l.seats > 0)
+                    .fold((0, 0), |(u, s), l| (u + l.in_use, s + l.seats));
+                ServerSnapshot {
+                    phase: server.phase,
+                    connections,
+                    requests: server.requests,
+                    cpu_busy: server.cpu.busy_cores(),
+                    cores: cores.is_finite().then_some(cores),
+                    seats_in_use,
+                    seats,
+                    restarts: server.restarts,
+                    relisting: server.phase == Phase::Serving
+                        && Resource::ALL.iter().any(|&r| !server.cache.is_ready(r)),
+                }
+            })
+            .collect();
+        let running_cores = cores * running().count() as f64;
         ControlPlaneSnapshot {
-            cpu_busy: server.cpu.busy_cores(),
-            cpu_cores: cores.is_finite().then_some(cores),
-            limits: server.flow.snapshot(),
-            webhook_calls: server.admission.calls_in_flight(),
-            webhook_waiting: server.admission.calls_waiting() as u32,
-            cache_holders: server.cache.per_resource(RwLock::holders),
-            cache_waiters: server.cache.per_resource(RwLock::waiters),
-            etcd_streams: server.storage.streams_in_use(),
-            etcd_connections: server.storage.connections() as u32,
+            cpu_busy: servers.iter().map(|s| s.cpu_busy).sum(),
+            cpu_cores: running_cores.is_finite().then_some(running_cores),
+            servers,
+            limits: self.limits(),
+            webhook_calls: running().map(|s| s.admission.calls_in_flight()).sum(),
+            webhook_waiting: running().map(|s| s.admission.calls_waiting() as u32).sum(),
+            cache_holders: running().fold(Vec::new(), |sum, s| {
+                add(sum, s.cache.per_resource(RwLock::holders))
+            }),
+            cache_waiters: running().fold(Vec::new(), |sum, s| {
+                add(sum, s.cache.per_resource(RwLock::waiters))
+            }),
+            etcd_streams: running().fold(Vec::new(), |sum, s| add(sum, s.storage.streams_in_use())),
+            etcd_connections: running().map(|s| s.storage.connections() as u32).sum(),
             etcd: self.etcd.snapshot(),
             requests: self
                 .requests

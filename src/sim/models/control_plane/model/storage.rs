@@ -23,6 +23,8 @@ pub(super) enum CallFor {
     /// a read shared by the requests waiting in `shared_reads` (the
     /// article's coalescing)
     Shared(SharedRead),
+    /// a restarted API server's cache re-listing a resource
+    Relist(Resource),
 }
 
 /// A read that the article's proxy can share between requests.
@@ -36,6 +38,15 @@ pub(super) enum SharedRead {
         namespace: u32,
         objects: u32,
     },
+}
+
+/// An etcd call's id carries its API server in its top bits: the events
+/// about it find their way back without a table.
+const CALL_SERVER_SHIFT: u32 = 56;
+
+/// The API server (its index) whose storage made call `id`.
+pub(super) fn server_of_call(id: u64) -> usize {
+    (id >> CALL_SERVER_SHIFT) as usize
 }
 
 /// Where a read is served from (kubernetes.md, watch cache).
@@ -131,6 +142,8 @@ pub(super) enum Received {
 
 #[derive(Debug, Clone)]
 pub(super) struct Storage {
+    /// the API server it belongs to (its index)
+    server: u8,
     client: EtcdClient,
     /// the previous client, finishing its calls after a switch
     retired_client: Option<EtcdClient>,
@@ -148,13 +161,14 @@ pub(super) struct Storage {
 }
 
 impl Storage {
-    pub fn new(spec: &ControlPlaneSpec) -> Self {
+    pub fn new(server: u8, spec: &ControlPlaneSpec) -> Self {
         Self {
+            server,
             client: EtcdClient::new(0, &spec.etcd_client, Resource::ALL.len()),
             retired_client: None,
             client_generation: 0,
             calls: IdMap::default(),
-            next_call: 0,
+            next_call: (server as u64) << CALL_SERVER_SHIFT,
             shared_reads: IdMap::default(),
             across: Vec::new(),
             unreceived_writes: Default::default(),
@@ -200,6 +214,22 @@ impl Storage {
         // other read in flight is the same.
         let shareable = !matches!(kind.page, Page::Continue { .. });
         self.read(cx, ticket, key, op, (0.1, kib + 0.1), shareable);
+    }
+
+    /// The cache re-lists `resource`: every one of its `objects` objects
+    /// read from etcd in one consistent LIST (the reflector's first LIST,
+    /// unpaginated from the cacher).
+    pub fn relist(&mut self, cx: &mut Cx<CpEvent>, resource: Resource, objects: u64) {
+        let kib = objects as f64 * resource.object_kib();
+        let op = EtcdOp::Read {
+            token: 0,
+            kib: kib.ceil().min(u32::MAX as f64) as u32,
+            linearizable: true,
+        };
+        let purpose = CallFor::Relist(resource);
+        let mut call = EtcdCall::new(purpose, resource, op, (0.1, kib + 0.1), cx.now);
+        call.returns_objects = true;
+        self.new_call(cx, call);
     }
 
     /// Sends a read for request `ticket`, or lets it ride on the same read
@@ -263,7 +293,15 @@ impl Storage {
 
     fn schedule(&self, cx: &mut Cx<CpEvent>, generation: u32, wake: Option<Wake>) {
         if let Some(wake) = wake {
-            cx.at(wake.at, CpEvent::EtcdWire { wake, generation });
+            let server = self.server;
+            cx.at(
+                wake.at,
+                CpEvent::EtcdWire {
+                    server,
+                    wake,
+                    generation,
+                },
+            );
         }
     }
 
@@ -392,7 +430,7 @@ impl Storage {
             let now = cx.now;
             let past_deadline = |delay: Nanos| match call.purpose {
                 CallFor::Request(ticket) => expired(now + delay, ticket),
-                CallFor::Shared(_) => false,
+                CallFor::Shared(_) | CallFor::Relist(_) => false,
             };
             let write = matches!(call.op, EtcdOp::Write { .. });
             let (kind, endpoints) = (self.client.kind(), self.client.endpoints());
@@ -424,6 +462,7 @@ impl Storage {
         match purpose {
             CallFor::Request(ticket) => vec![ticket],
             CallFor::Shared(key) => self.shared_reads.remove(&key).unwrap_or_default(),
+            CallFor::Relist(_) => Vec::new(),
         }
     }
 

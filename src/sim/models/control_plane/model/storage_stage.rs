@@ -11,8 +11,8 @@ use super::cpu::CpuWork;
 use super::event::CpEvent;
 use super::requests::Outcome;
 use super::snapshot::Stage;
-use super::storage::{CallFor, ReadPath, Received, read_path};
-use super::{ControlPlane, MetricClass};
+use super::storage::{CallFor, ReadPath, Received, read_path, server_of_call};
+use super::{ControlPlane, MetricClass, Phase};
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::request::Resource;
@@ -21,15 +21,25 @@ use crate::sim::models::watch_cache::Holder;
 impl ControlPlane {
     /// Step 4: the storage stage of a request, its write or read.
     pub(super) fn storage(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
+        let Some(server) = self.server_of(ticket) else {
+            return;
+        };
         let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) else {
             return;
         };
-        let storage = &mut self.server.storage;
+        let server = &mut self.servers[server];
+        let storage = &mut server.storage;
         if kind.verb.is_mutating() {
             storage.write(cx, ticket, kind.resource);
             return;
         }
-        match read_path(&kind, self.spec.lists_from_cache()) {
+        // A cache still re-listing after a restart sends its reads to etcd
+        // (`ResilientWatchCacheInitialization`, beta and on since 1.31).
+        let path = match server.cache.is_ready(kind.resource) {
+            true => read_path(&kind, self.spec.lists_from_cache()),
+            false => ReadPath::Etcd,
+        };
+        match path {
             ReadPath::Cache => self.read_from_cache(cx, ticket),
             ReadPath::RevisionThenCache => storage.read_revision(cx, ticket, &kind),
             ReadPath::Etcd => storage.read_objects(cx, ticket, &kind),
@@ -39,8 +49,8 @@ impl ControlPlane {
     pub(super) fn etcd_received(&mut self, cx: &mut Cx<CpEvent>, call: u64) {
         let timeout = self.request_timeout();
         let requests = &self.requests;
-        let received = self
-            .server
+        let server = server_of_call(call);
+        let received = self.servers[server]
             .storage
             .received(cx, call, |at, ticket| requests.expired(at, ticket, timeout));
         match received {
@@ -55,22 +65,35 @@ impl ControlPlane {
                 let writes = &mut self.metrics[MetricClass::EtcdWrite];
                 writes.arrived(measured);
                 writes.completed(cx.now, cx.now - call.sent_at, measured);
-                // The watch event reaches the cache; the request responds.
-                let measured = self.metrics.measured(call.done_at);
-                self.metrics[MetricClass::Watch].arrived(measured);
+                // The watch event reaches every running API server's cache
+                // (each has its own watch on etcd); the request responds.
                 let namespace = match call.purpose {
                     CallFor::Request(ticket) => {
                         self.requests.get(ticket).map_or(0, |r| r.kind.namespace)
                     }
-                    CallFor::Shared(_) => 0,
+                    CallFor::Shared(_) | CallFor::Relist(_) => 0,
                 };
-                self.server
-                    .cache
-                    .write(cx, call.done_at, call.resource, namespace, &self.spec);
+                let measured = self.metrics.measured(call.done_at);
+                for server in self
+                    .servers
+                    .iter_mut()
+                    .filter(|s| s.phase != Phase::Stopped)
+                {
+                    self.metrics[MetricClass::Watch].arrived(measured);
+                    let cache = &mut server.cache;
+                    cache.write(cx, call.done_at, call.resource, namespace, &self.spec);
+                }
                 // The write's reply carries the object as stored: decoded.
                 for ticket in tickets {
                     self.respond(cx, ticket, 1, 1);
                 }
+            }
+            Received::Read { call, .. } if matches!(call.purpose, CallFor::Relist(_)) => {
+                // The re-listed objects are decoded into the cache.
+                let kib = call.reply_kib.max(0.0);
+                let work = from_secs(kib * self.spec.decode_per_kib);
+                let relisted = CpuWork::Relisted(call.resource);
+                self.servers[server].cpu.run(cx, work, relisted);
             }
             Received::Read { call, tickets } => {
                 for ticket in tickets {
@@ -91,16 +114,48 @@ impl ControlPlane {
     }
 
     pub(super) fn read_from_cache(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
+        let Some(server) = self.server_of(ticket) else {
+            return;
+        };
         if let Some(kind) = self.requests.enter(ticket, Stage::Cache, cx.now) {
-            self.server.cache.read(cx, ticket, &kind, &self.spec);
+            self.servers[server]
+                .cache
+                .read(cx, ticket, &kind, &self.spec);
         }
     }
 
-    pub(super) fn lock_released(&mut self, cx: &mut Cx<CpEvent>, lock: LockId, holder: Holder) {
-        let storage = &self.server.storage;
-        let known_through = |resource, at| storage.known_through(resource, at);
-        let cache = &mut self.server.cache;
-        let released = cache.released(cx, lock, holder, &self.spec, known_through);
+    /// How far a cache can know itself current for `resource` at the etcd
+    /// time `at` [ns]: not past a write, by any API server, whose watch
+    /// event is still on its way.
+    fn known_through(&self, resource: Resource, at: Nanos) -> Nanos {
+        self.servers
+            .iter()
+            .map(|s| s.storage.known_through(resource, at))
+            .min()
+            .unwrap_or(at)
+    }
+
+    pub(super) fn lock_released(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        server: u8,
+        lock: LockId,
+        holder: Holder,
+    ) {
+        let s = server as usize;
+        let released = {
+            let (before, rest) = self.servers.split_at_mut(s);
+            let (this, after) = rest.split_first_mut().expect("the server exists");
+            let others = before.iter().chain(after.iter());
+            let known_through = |resource, at| {
+                others
+                    .clone()
+                    .map(|o| o.storage.known_through(resource, at))
+                    .fold(this.storage.known_through(resource, at), Nanos::min)
+            };
+            this.cache
+                .released(cx, lock, holder, &self.spec, known_through)
+        };
         if let Some(objects) = released
             .reader
             .and_then(|ticket| self.requests.get(ticket))
@@ -113,7 +168,9 @@ impl ControlPlane {
             self.cache_fresh(cx, ticket);
         }
         if let Some((resource, cost)) = released.dispatch {
-            self.server.cpu.run(cx, cost, CpuWork::Dispatch(resource));
+            self.servers[s]
+                .cpu
+                .run(cx, cost, CpuWork::Dispatch(resource));
         }
     }
 
@@ -121,19 +178,23 @@ impl ControlPlane {
     /// readers wait it asks etcd, whose notification comes back a round
     /// trip later. A member without a leader cancels the watch streams
     /// (`WithRequireLeader`): then none comes back.
-    pub(super) fn progress_request(&mut self, cx: &mut Cx<CpEvent>, resource: Resource) {
-        if !self.server.cache.progress_request(cx, resource) || !self.etcd.has_leader() {
+    pub(super) fn progress_request(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        server: u8,
+        resource: Resource,
+    ) {
+        let cache = &mut self.servers[server as usize].cache;
+        if !cache.progress_request(cx, resource) || !self.etcd.has_leader() {
             return;
         }
         let rtt = from_secs(self.spec.etcd_client.rtt.mean());
         // etcd answers once the watch has sent every event before it.
-        let revision_at = self
-            .server
-            .storage
-            .known_through(resource, cx.now + rtt / 2);
+        let revision_at = self.known_through(resource, cx.now + rtt / 2);
         cx.after(
             rtt,
             CpEvent::ProgressNotified {
+                server,
                 resource,
                 revision_at,
             },
@@ -152,10 +213,10 @@ impl ControlPlane {
         let Some(request) = self.requests.get(ticket) else {
             return;
         };
-        let measured = self.metrics.measured(request.arrived);
+        let (measured, server) = (self.metrics.measured(request.arrived), request.server);
         self.metrics[MetricClass::CacheWait].arrived(measured);
         self.requests.enter(ticket, Stage::Cache, cx.now);
-        let cache = &mut self.server.cache;
+        let cache = &mut self.servers[server as usize].cache;
         if cache.wait_until_fresh(cx, ticket, resource, revision_at) == Freshness::Fresh {
             self.cache_fresh(cx, ticket);
         }
@@ -178,10 +239,11 @@ impl ControlPlane {
         let Some(request) = self.requests.get(ticket) else {
             return;
         };
-        let measured = self.metrics.measured(request.arrived);
+        let (measured, server) = (self.metrics.measured(request.arrived), request.server);
         self.metrics[MetricClass::CacheWait].timed_out(cx.now, measured);
         if let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) {
-            self.server.storage.read_objects(cx, ticket, &kind);
+            let storage = &mut self.servers[server as usize].storage;
+            storage.read_objects(cx, ticket, &kind);
         }
     }
 }
