@@ -131,6 +131,11 @@ fn every_slider_reaches_the_scenario_and_the_model_at_both_ends() {
             let mut moved = start.clone();
             moved.set(row.control, end);
             let changes = moved.changes_since(&start);
+            if start.get(row.control) == end {
+                // At its default already (GOAWAY's chance is 0): no change.
+                assert!(changes.is_empty(), "{:?}: {changes:?}", row.control);
+                continue;
+            }
             assert_eq!(changes.len(), 1, "{:?}: {changes:?}", row.control);
             assert!(matches!(changes[0], Change::ControlPlane(_)));
             let mut sim = Simulation::new(&start.scenario().expect("valid"), 1).expect("runs");

@@ -148,7 +148,8 @@ fn fair_queuing_confines_a_greedy_tenant() {
 /// waiting for the cache to reach etcd's revision (`watch_cache.go`,
 /// `waitUntilFreshAndBlock`; up to one 100 ms progress request,
 /// `watch_progress.go`). For the users' small LISTs that wait is the
-/// latency KEP-2340 accepts for consistency: 1.32's p99 is the higher.
+/// latency KEP-2340 accepts for consistency; 1.30's LISTs read and decode
+/// every pod from etcd, and its median is twice 1.32's.
 #[test]
 fn the_ab_panels_b_is_never_a_and_its_first_view_shows_a_difference() {
     use cplab::lab::params::Params;
@@ -160,18 +161,20 @@ fn the_ab_panels_b_is_never_a_and_its_first_view_shows_a_difference() {
         chosen.view.ab_preset = entry.id;
         assert_ne!(chosen.b_preset(), entry.id, "choosing A's own preset");
     }
-    let list_p99 = |p: &Params| {
+    let list_p50 = |p: &Params| {
         let scenario = p.scenario().expect("valid");
         let mut sim = Simulation::new(&scenario, p.run.seed).expect("runs");
         sim.run_to_end();
-        sim.summary().classes["list"].p99_s
+        sim.summary().classes["list"].p50_s
     };
     let a = Params::default();
     let b = a.b_side().expect("B runs");
-    let (pa, pb) = (list_p99(&a), list_p99(&b));
-    // Measured with seed 1: 101.9 ms against 17.5 ms (6.0 ms for A while
-    // the model read from the cache without waiting for it).
-    assert!(pa > 2.0 * pb, "LIST p99: A {pa} s, B {pb} s");
+    let (pa, pb) = (list_p50(&a), list_p50(&b));
+    // Measured with seed 1: 18.8 ms against 37.4 ms. (With one API server
+    // the difference was in the tail, 1.32's the higher, 101.9 ms against
+    // 17.5: three servers' caches each ask for progress on their own, so
+    // the wait is mostly short.)
+    assert!(pb > 1.6 * pa, "LIST p50: A {pa} s, B {pb} s");
 }
 
 /// The page's view of `preset` with `moves` (each a control and its value,
@@ -208,11 +211,17 @@ fn per_second(count: u64) -> f64 {
 #[test]
 fn tip_apf_node_high_runs_out_of_seats_at_two_and_two() {
     use cplab::lab::Control::{
-        MaxMutatingRequestsInflight as Mutating, MaxRequestsInflight as ReadOnly, Nodes,
+        ApiServers, MaxMutatingRequestsInflight as Mutating, MaxRequestsInflight as ReadOnly, Nodes,
     };
+    // One API server, as the tip says: the inflight flags are per server.
     let starved = run_on_page(
         "k8s-1.32",
-        &[(Nodes, 5_000.0), (ReadOnly, 2.0), (Mutating, 2.0)],
+        &[
+            (ApiServers, 1.0),
+            (Nodes, 5_000.0),
+            (ReadOnly, 2.0),
+            (Mutating, 2.0),
+        ],
     );
     let m = &starved["mutating"];
     assert!(
@@ -222,14 +231,22 @@ fn tip_apf_node_high_runs_out_of_seats_at_two_and_two() {
     assert!(m.p99_s > 1.0, "writes wait seconds: {m:?}");
     let enough = run_on_page(
         "k8s-1.32",
-        &[(Nodes, 5_000.0), (ReadOnly, 8.0), (Mutating, 8.0)],
+        &[
+            (ApiServers, 1.0),
+            (Nodes, 5_000.0),
+            (ReadOnly, 8.0),
+            (Mutating, 8.0),
+        ],
     );
     let m = &enough["mutating"];
     assert!(
         m.rejected == 0 && m.p99_s < 0.1,
         "3 seats and borrowing keep up: {m:?}"
     );
-    let old_tip = run_on_page("k8s-1.32", &[(Nodes, 5_000.0), (ReadOnly, 20.0)]);
+    let old_tip = run_on_page(
+        "k8s-1.32",
+        &[(ApiServers, 1.0), (Nodes, 5_000.0), (ReadOnly, 20.0)],
+    );
     assert_eq!(old_tip["mutating"].rejected, 0, "the old tip did nothing");
 }
 
@@ -240,10 +257,17 @@ fn tip_apf_node_high_runs_out_of_seats_at_two_and_two() {
 /// the run, where a quarter were before clients retried.
 #[test]
 fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
-    use cplab::lab::Control::{FlowControl, MaxMutatingRequestsInflight as Mutating, Nodes};
+    use cplab::lab::Control::{
+        ApiServers, FlowControl, MaxMutatingRequestsInflight as Mutating, Nodes,
+    };
     let classes = run_on_page(
         "k8s-1.32",
-        &[(FlowControl, 1.0), (Nodes, 5_000.0), (Mutating, 8.0)],
+        &[
+            (ApiServers, 1.0),
+            (FlowControl, 1.0),
+            (Nodes, 5_000.0),
+            (Mutating, 8.0),
+        ],
     );
     let m = &classes["mutating"];
     let share = m.rejected as f64 / m.arrived as f64;
@@ -263,12 +287,17 @@ fn tip_max_inflight_rejects_at_once_instead_of_queueing() {
 #[test]
 fn tip_article_queue_makes_reads_wait_behind_writes() {
     use cplab::lab::Control::{
-        MaxMutatingRequestsInflight as Mutating, MaxRequestsInflight as ReadOnly, Nodes,
+        ApiServers, MaxMutatingRequestsInflight as Mutating, MaxRequestsInflight as ReadOnly, Nodes,
     };
-    let base = run_on_page("k8s-1.32-article", &[(Nodes, 5_000.0)]);
+    let base = run_on_page("k8s-1.32-article", &[(ApiServers, 1.0), (Nodes, 5_000.0)]);
     let two = run_on_page(
         "k8s-1.32-article",
-        &[(Nodes, 5_000.0), (ReadOnly, 3.0), (Mutating, 3.0)],
+        &[
+            (ApiServers, 1.0),
+            (Nodes, 5_000.0),
+            (ReadOnly, 3.0),
+            (Mutating, 3.0),
+        ],
     );
     let (before, after) = (base["read-single"].p99_s, two["read-single"].p99_s);
     assert!(
@@ -316,28 +345,21 @@ fn tip_article_pool_gives_up_on_writes_in_a_leader_election() {
     );
 }
 
-/// The 1.32 guide: a consistent LIST's tail is its wait for the cache to
-/// reach etcd's revision; at 5,000 nodes a namespace's 1,500 pods come in
-/// three pages of 500, the later two from etcd (v0.32 `cacher.go`), so the
-/// LIST median grows, while more pod writes carry the cache forward and the
-/// tail shrinks. Measured with seed 1: p50 18.9 → 61.2 ms, p99 106.0 →
-/// 75.3 ms (each page's encoding is CPU time now: 500 pods, 10 ms as JSON).
+/// The 1.32 guide: at 5,000 nodes a namespace's 1,500 pods come in three
+/// pages of 500, the later two from etcd (v0.32 `cacher.go`), so the LIST
+/// median and tail grow (each page's encoding is CPU time: 500 pods, 10 ms
+/// as JSON). A consistent LIST's tail at 1,000 nodes is its wait for the
+/// cache to reach etcd's revision. Measured with seed 1, three API
+/// servers: p50 18.8 → 60.9 ms, p99 37.6 → 63.0 ms.
 #[test]
-fn guide_at_5000_nodes_the_list_median_grows_and_its_tail_shrinks() {
+fn guide_at_5000_nodes_the_list_median_and_tail_grow() {
     use cplab::lab::Control::Nodes;
     let small = run_on_page("k8s-1.32", &[]);
     let big = run_on_page("k8s-1.32", &[(Nodes, 5_000.0)]);
     let (before, after) = (small["list"], big["list"]);
     assert!(after.p50_s > 3.0 * before.p50_s, "{before:?} → {after:?}");
-    assert!(after.p99_s < 0.8 * before.p99_s, "{before:?} → {after:?}");
+    assert!(after.p99_s > before.p99_s, "{before:?} → {after:?}");
+    // The wait for the cache: at most about one progress request's 100 ms.
     let wait = small["cache-wait"];
-    assert!(
-        wait.p99_s > 0.05 && wait.p99_s > 0.5 * before.p99_s,
-        "{wait:?}"
-    );
-    assert!(
-        big["cache-wait"].p99_s < wait.p99_s,
-        "{:?}",
-        big["cache-wait"]
-    );
+    assert!(wait.p99_s > 0.01 && wait.p99_s < 0.11, "{wait:?}");
 }

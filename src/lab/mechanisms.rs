@@ -74,7 +74,7 @@ const APF: &[Control] = &[
 ];
 
 /// Every mechanism, in the order the page explains them.
-pub const MECHANISMS: [Mechanism; 10] = [
+pub const MECHANISMS: [Mechanism; 11] = [
     Mechanism {
         title: "API Priority and Fairness",
         article: false,
@@ -105,10 +105,19 @@ pub const MECHANISMS: [Mechanism; 10] = [
     Mechanism {
         title: "The API server's CPU",
         article: false,
-        what: "Every request's handler (1 ms, and 6 ms more for a write), every response's encoding (per KiB, more as JSON for kubectl) and each resource's watch dispatcher share the API server's cores. While fewer run than there are cores each runs at full speed; with more, all of them slow down alike, so seats are held longer and queues grow. APF's seats bound how many run at once: each gets at least cores / seats of a core, which is what keeps a flood from starving everyone.",
+        what: "Every request's handler (1 ms, and 6 ms more for a write), every response's encoding (per KiB, more as JSON for kubectl) and each resource's watch dispatcher share the API server's cores. While fewer run than there are cores each runs at full speed; with more, all of them slow down alike, so seats are held longer and queues grow. APF's seats bound how many requests run at once, so each gets about cores / seats of a core (the watch dispatchers and exempt requests hold no seat and come on top), which is what keeps a flood from starving everyone. Each API server has its own cores.",
         source: "costs: the protobuf proposal's benchmark and kubernetes#77127 (fitted); cores: kube-up's get-master-size",
         tip: "try-cpu",
         controls: &[Control::ApiServerCores, Control::Nodes],
+        part: Part::FlowControl,
+    },
+    Mechanism {
+        title: "API servers behind a load balancer",
+        article: false,
+        what: "Each API server has its own seats (the inflight flags are per server), cores, watch caches and etcd connections. Kubelets, controllers and operators keep one long-lived HTTP/2 connection and stay on the server they first reached; kubectl connects per command. A restart sends a server's clients to the others, and they stay there after it is back: only --goaway-chance, which tells a client now and then to reconnect, evens them out again.",
+        source: "kubeadm's HA topology (3 control-plane nodes); apiserver filters/goaway.go",
+        tip: "try-replicas",
+        controls: &[Control::ApiServers, Control::RestartApiServer],
         part: Part::FlowControl,
     },
     Mechanism {

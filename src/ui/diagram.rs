@@ -14,7 +14,9 @@
 
 use crate::lab::charts::diagram::{Layout, level_row};
 use crate::lab::format::thousands;
-use crate::sim::models::control_plane::{ControlPlaneSnapshot, InFlight, Stage};
+use crate::sim::models::control_plane::{
+    ControlPlaneSnapshot, InFlight, Phase, ServerSnapshot, Stage,
+};
 use crate::sim::models::request::{RequestClass, Resource};
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
@@ -251,6 +253,7 @@ impl Diagram {
         self.draw_clients(&ctx);
         self.draw_flow_control(&ctx, snapshot);
         self.draw_cpu(&ctx, snapshot);
+        self.draw_servers(&ctx, snapshot);
         self.draw_webhooks(&ctx, snapshot);
         self.draw_cache(&ctx, snapshot);
         self.draw_etcd(&ctx, snapshot);
@@ -387,13 +390,82 @@ impl Diagram {
         }
         let (x, y, w, h) = self.layout.level_box(8);
         self.panel(ctx, x, y, w, h);
-        self.label(ctx, "apiserver-1 CPU", x + 5.0, y + 12.0, "left");
+        let title = match s.servers.len() {
+            1 => "apiserver-1 CPU",
+            _ => "CPU, all servers",
+        };
+        self.label(ctx, title, x + 5.0, y + 12.0, "left");
         self.label(ctx, &cores, x + w - 5.0, y + 12.0, "right");
         let busy = match s.cpu_cores {
             Some(cores) if cores > 0.0 => s.cpu_busy / cores,
             _ => 0.0,
         };
         self.bar(ctx, (x + 5.0, y + 17.0, w - 10.0), busy, self.palette.bar);
+    }
+
+    /// The API servers behind the load balancer: each one's clients
+    /// connected, its CPU busy, and whether it drains, is stopped or
+    /// re-lists its caches.
+    fn draw_servers(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        let (x, y, w, h) = self.layout.servers_box();
+        self.panel(ctx, x, y, w, h);
+        let state = |server: &ServerSnapshot| match server.phase {
+            Phase::Draining => Some("draining"),
+            Phase::Stopped => Some("stopped"),
+            Phase::Serving if server.relisting => Some("re-listing"),
+            Phase::Serving => None,
+        };
+        let busy = |server: &ServerSnapshot| match server.cores {
+            Some(cores) if cores > 0.0 => server.cpu_busy / cores,
+            _ => 0.0,
+        };
+        if self.layout == Layout::Wide {
+            self.label(ctx, "API servers  (clients)", x + 5.0, y + 13.0, "left");
+            for (i, server) in s.servers.iter().enumerate() {
+                let row = y + 20.0 + i as f64 * 19.5;
+                let name = match state(server) {
+                    Some(state) => format!("{} {state}", i + 1),
+                    None => format!("apiserver-{}", i + 1),
+                };
+                self.label(ctx, &name, x + 5.0, row + 10.0, "left");
+                self.label(
+                    ctx,
+                    &thousands(server.connections as u64),
+                    x + w - 5.0,
+                    row + 10.0,
+                    "right",
+                );
+                self.bar(
+                    ctx,
+                    (x + 5.0, row + 12.0, w - 10.0),
+                    busy(server),
+                    self.palette.bar,
+                );
+            }
+            return;
+        }
+        // Tall: one cell per server across the bottom.
+        let n = s.servers.len().max(1);
+        let cell = (w - 10.0) / n as f64;
+        self.label(ctx, "API servers (clients)", x + 5.0, y + 11.0, "left");
+        for (i, server) in s.servers.iter().enumerate() {
+            let left = x + 5.0 + i as f64 * cell;
+            let text = match (state(server), cell) {
+                (Some(state), c) if c >= 90.0 => format!("{} {state}", i + 1),
+                (Some(_), _) => format!("{}×", i + 1),
+                (None, c) if c >= 40.0 => {
+                    format!("{}: {}", i + 1, thousands(server.connections as u64))
+                }
+                (None, _) => format!("{}", i + 1),
+            };
+            self.label(ctx, &text, left, y + 27.0, "left");
+            self.bar(
+                ctx,
+                (left, y + 32.0, cell - 4.0),
+                busy(server),
+                self.palette.bar,
+            );
+        }
     }
 
     fn draw_webhooks(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {

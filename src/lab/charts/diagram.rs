@@ -94,6 +94,15 @@ impl Layout {
         self.grid(Part::Etcd).cell(0)
     }
 
+    /// The API servers' box: under the webhooks (wide), at the bottom
+    /// (tall). One row (wide) or cell (tall) per server.
+    pub fn servers_box(self) -> Rect {
+        match self {
+            Layout::Wide => (392.0, 118.0, 152.0, 218.0),
+            Layout::Tall => (6.0, 452.0, 308.0, 44.0),
+        }
+    }
+
     /// Where the etcd client's connections are drawn from (top left).
     pub fn streams_origin(self) -> (f64, f64) {
         match self {
@@ -111,13 +120,15 @@ impl Layout {
                 y if y < 240.0 => Some(Part::FlowControl),
                 y if y < 356.0 && x < 110.0 => Some(Part::Webhooks),
                 y if y < 356.0 => Some(Part::Etcd),
-                y if y < 460.0 => Some(Part::WatchCache),
-                _ => None,
+                y if y < 450.0 => Some(Part::WatchCache),
+                // The API servers, whose stages the flow control's part is.
+                _ => Some(Part::FlowControl),
             },
             Layout::Wide => match x {
                 x if x < 150.0 => Some(Part::Clients),
                 x if x < 390.0 => Some(Part::FlowControl),
-                x if x < 540.0 => Some(Part::Webhooks),
+                x if x < 546.0 && y >= 116.0 => Some(Part::FlowControl),
+                x if x < 546.0 => Some(Part::Webhooks),
                 x if x < 700.0 => Some(Part::WatchCache),
                 _ => Some(Part::Etcd),
             },
@@ -165,6 +176,7 @@ mod tests {
         all.extend((0..6).map(|i| (Part::WatchCache, layout.cache_box(i))));
         all.push((Part::Webhooks, layout.webhooks_box()));
         all.push((Part::Etcd, layout.etcd_box()));
+        all.push((Part::FlowControl, layout.servers_box()));
         all
     }
 

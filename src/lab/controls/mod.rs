@@ -35,6 +35,8 @@ pub enum Control {
     EtcdFsyncLatency,
     Namespaces,
     ApiServerCores,
+    ApiServers,
+    GoawayChance,
     Speed,
     FlowControl,
     WebhookHandling,
@@ -47,10 +49,11 @@ pub enum Control {
     FsyncSpike,
     LeaderElection,
     RestartStorm,
+    RestartApiServer,
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 22;
+pub const COUNT: usize = 25;
 
 /// One control, everything about it.
 pub struct Row {

@@ -5,6 +5,7 @@
 use super::{
     Binding, Choice, Control, Fault, Input, Origin, Range, Row, Setting, pick, place, whole,
 };
+use crate::sim::models::control_plane::spec::MAX_API_SERVERS;
 use crate::sim::models::control_plane::{ControlPlaneChange as C, Discovery, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
@@ -274,6 +275,44 @@ pub static CONTROLS: [Row; super::COUNT] = [
         }),
     },
     Row {
+        control: Control::ApiServers,
+        label: "API servers",
+        hint: "Replicas behind the load balancer, each with its own seats, CPU, watch cache and etcd connections. Kubelets and controllers stay on the one they connected to. Default 3 for Kubernetes (one per control-plane node), 1 for the single binary.",
+        key: "api-servers",
+        input: Input::Slider {
+            range: range(1.0, MAX_API_SERVERS as f64, false, true),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.api_servers",
+            read: |s| s.api_servers as f64,
+            change: |v| C::ApiServers(whole(v).clamp(1, MAX_API_SERVERS as u32) as u8),
+            absorb: |c| match *c {
+                C::ApiServers(n) => Some(n as f64),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::GoawayChance,
+        label: "GOAWAY chance",
+        hint: "--goaway-chance: the chance an answer tells its client to reconnect through the load balancer, which evens the servers' connections out over time. Default 0 (off); upstream allows up to 0.02 and suggests 0.001.",
+        key: "goaway-chance",
+        input: Input::Slider {
+            range: range(0.0, 0.02, false, false),
+            unit: "",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.goaway_chance",
+            read: |s| s.goaway_chance,
+            change: C::GoawayChance,
+            absorb: |c| match *c {
+                C::GoawayChance(p) => Some(p),
+                _ => None,
+            },
+        }),
+    },
+    Row {
         control: Control::Speed,
         label: "Speed",
         hint: "Simulated seconds per real second.",
@@ -463,6 +502,17 @@ pub static CONTROLS: [Row; super::COUNT] = [
         binding: Binding::Fault(Fault {
             change: |_| C::RestartStorm(RESTART_FRACTION),
             absorb: |c| matches!(c, C::RestartStorm(_)).then_some(1.0),
+        }),
+    },
+    Row {
+        control: Control::RestartApiServer,
+        label: "Restart an API server",
+        hint: "The next API server in turn restarts, as in a rolling upgrade: its clients reconnect to the others, it finishes its requests, stops for 20 s and comes back with empty watch caches that re-list from etcd.",
+        key: "restart-api-server",
+        input: Input::Press,
+        binding: Binding::Fault(Fault {
+            change: |_| C::RestartApiServer(0),
+            absorb: |c| matches!(c, C::RestartApiServer(_)).then_some(1.0),
         }),
     },
 ];

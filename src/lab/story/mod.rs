@@ -71,6 +71,8 @@ pub enum Measure {
     /// how busy this resource (as "Limit now" names it) was over the last
     /// 10 s, 0 to 1
     Busy(&'static str),
+    /// clients connected to this API server ("apiserver-2") at the pause
+    Connections(&'static str),
 }
 
 /// Which side of its bound a promise's measure must be.
@@ -165,6 +167,14 @@ impl Promise {
                 .into_iter()
                 .find(|(r, _)| r.to_string() == resource)
                 .map_or(f64::NAN, |(_, busy)| busy),
+            Measure::Connections(server) => sim
+                .control_plane_snapshot(u64::MAX, 0)
+                .and_then(|s| {
+                    let index = (1..=s.servers.len())
+                        .find(|i| server.strip_prefix("apiserver-") == Some(&i.to_string()))?;
+                    Some(s.servers[index - 1].connections as f64)
+                })
+                .unwrap_or(f64::NAN),
             Measure::Waiting(level)
             | Measure::InUse(level)
             | Measure::Seats(level)
@@ -211,6 +221,7 @@ impl Promise {
             Measure::Seats(level) => format!("{level}'s seats"),
             Measure::Nominal(level) => format!("{level}'s nominal seats"),
             Measure::Busy(resource) => format!("{resource} busy"),
+            Measure::Connections(server) => format!("clients connected to {server}"),
         }
     }
 
@@ -224,9 +235,11 @@ impl Promise {
             }
             Measure::Busy(_) => "–".to_owned(),
             Measure::FailedShare => "–".to_owned(),
-            Measure::Waiting(_) | Measure::InUse(_) | Measure::Seats(_) | Measure::Nominal(_) => {
-                super::format::significant(value)
-            }
+            Measure::Waiting(_)
+            | Measure::InUse(_)
+            | Measure::Seats(_)
+            | Measure::Nominal(_)
+            | Measure::Connections(_) => super::format::significant(value),
         }
     }
 }

@@ -9,7 +9,9 @@ use crate::lab::view::ChartClass;
 use crate::sim::models::control_plane::MetricClass;
 
 use Bound::{Above, Below};
-use Measure::{Busy, Failed, FailedShare, InUse, Nominal, P50, P99, Rejected, Seats, Waiting};
+use Measure::{
+    Busy, Connections, Failed, FailedShare, InUse, Nominal, P50, P99, Rejected, Seats, Waiting,
+};
 use MetricClass as M;
 
 /// Every tip's story.
@@ -44,11 +46,12 @@ pub const TIPS: &[Story] = &[
         preset: "k8s-1.32",
         steps: &[
             Step {
-                text: "With APF on, the two inflight flags only set the server's total seats, \
-                       shared out by level: at the defaults (400 + 200) global-default, the \
-                       users' level, has a nominal share of 49 of the 600 (and borrows more \
-                       while the others are idle).",
-                acts: &[],
+                text: "One API server (the flags are per server). With APF on, the two \
+                       inflight flags only set the server's total seats, shared out by \
+                       level: at the defaults (400 + 200) global-default, the users' level, \
+                       has a nominal share of 49 of the 600 (and borrows more while the \
+                       others are idle).",
+                acts: &[Act::Set(Control::ApiServers, 1.0)],
                 chart: ChartClass::Read,
                 speed: 2.0,
                 until: Some(6.0),
@@ -112,13 +115,14 @@ pub const TIPS: &[Story] = &[
         preset: "k8s-1.32",
         steps: &[
             Step {
-                text: "5,000 nodes, and both inflight limits lowered to 2: APF's seats are their \
+                text: "One API server at 5,000 nodes, both inflight limits lowered to 2: APF's seats are their \
                        sum, 4, shared out by level (each share rounded up), and node-high's share \
                        is 1 seat for the kubelets' lease renewals, about 500 a second. It cannot \
                        borrow: every level that could lend used its own seats at some moment of \
                        each 10 s, and upstream lets a level keep what it used. Its queues \
                        overflow within about 30 s: hundreds of 429s a second.",
                 acts: &[
+                    Act::Set(Control::ApiServers, 1.0),
                     Act::Set(Control::Nodes, 5_000.0),
                     Act::Set(Control::MaxRequestsInflight, 2.0),
                     Act::Set(Control::MaxMutatingRequestsInflight, 2.0),
@@ -137,6 +141,7 @@ pub const TIPS: &[Story] = &[
                        CPU, so 500 a second need about 4, and it keeps up: no 429s.",
                 acts: &[
                     Act::Reset,
+                    Act::Set(Control::ApiServers, 1.0),
                     Act::Set(Control::MaxRequestsInflight, 8.0),
                     Act::Set(Control::MaxMutatingRequestsInflight, 8.0),
                 ],
@@ -155,12 +160,13 @@ pub const TIPS: &[Story] = &[
         title: "Try: max inflight",
         preset: "k8s-1.32",
         steps: &[Step {
-            text: "Max inflight (APF off) at 5,000 nodes with max-mutating-requests-inflight \
+            text: "Max inflight (APF off) on one API server at 5,000 nodes with max-mutating-requests-inflight \
                    lowered to 8 (the writes keep about 4 busy): over the limit a write gets 429 at once, and its client \
                    retries it a second later (client-go honours the Retry-After), so a quarter \
                    to two-fifths of the attempts are 429s. The writes admitted stay fast: \
                    there is no queue to wait in.",
             acts: &[
+                Act::Set(Control::ApiServers, 1.0),
                 Act::Choose(Control::FlowControl, "max-inflight"),
                 Act::Set(Control::Nodes, 5_000.0),
                 Act::Set(Control::MaxMutatingRequestsInflight, 8.0),
@@ -180,10 +186,11 @@ pub const TIPS: &[Story] = &[
         title: "Try: the article's priority queue",
         preset: "k8s-1.32-article",
         steps: &[Step {
-            text: "The article's version at 5,000 nodes with both inflight limits at 3 (6 \
+            text: "The article's version on one API server at 5,000 nodes with both inflight limits at 3 (6 \
                    workers, the writes keeping about 4 busy): its priority queue serves every write before any read, so the \
                    reads wait behind the writes, while the writes stay fast.",
             acts: &[
+                Act::Set(Control::ApiServers, 1.0),
                 Act::Set(Control::Nodes, 5_000.0),
                 Act::Set(Control::MaxRequestsInflight, 3.0),
                 Act::Set(Control::MaxMutatingRequestsInflight, 3.0),
@@ -279,6 +286,55 @@ pub const TIPS: &[Story] = &[
                 promises: &[
                     p(M::Mutating, Busy("CPU of apiserver-1"), Below(0.7)),
                     p(M::Mutating, Busy("workload-low seats"), Above(0.9)),
+                ],
+            },
+        ],
+    },
+    Story {
+        id: "try-replicas",
+        title: "Try: restart one of three API servers",
+        preset: "k8s-1.32",
+        steps: &[
+            Step {
+                text: "Three API servers behind a load balancer. Each kubelet, the \
+                       controller-manager, the scheduler and each operator holds one \
+                       connection, put round-robin: about a third of the 1,022 clients on each.",
+                acts: &[],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(15.0),
+                promises: &[
+                    p(M::Mutating, Connections("apiserver-1"), Above(300.0)),
+                    p(M::Mutating, Connections("apiserver-1"), Below(380.0)),
+                ],
+            },
+            Step {
+                text: "Restart apiserver-1, as a rolling upgrade does: it leaves the load \
+                       balancer, its clients reconnect to the other two at once, and it \
+                       finishes its requests and stops for 20 s. The others now carry \
+                       half the cluster each.",
+                acts: &[Act::Press(Control::RestartApiServer)],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(30.0),
+                promises: &[
+                    p(M::Mutating, Connections("apiserver-1"), Below(1.0)),
+                    p(M::Mutating, Connections("apiserver-2"), Above(480.0)),
+                    p(M::Mutating, P99, Below(1.0)),
+                ],
+            },
+            Step {
+                text: "It is back and its caches have re-listed from etcd, but its old \
+                       clients stay where they went: long-lived connections move only when \
+                       they close. Only kubectl, which connects per command, reaches it. \
+                       --goaway-chance is what turns connections over.",
+                acts: &[],
+                chart: ChartClass::List,
+                speed: 2.0,
+                until: Some(70.0),
+                promises: &[
+                    p(M::Mutating, Connections("apiserver-1"), Below(1.0)),
+                    p(M::Mutating, Connections("apiserver-3"), Above(480.0)),
                 ],
             },
         ],

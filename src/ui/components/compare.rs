@@ -119,7 +119,7 @@ pub fn compare(props: &CompareProps) -> Html {
             </table>
             </div>
             <ul class="caveats">
-                <li>{ "The model runs one API server of 32 cores (what kube-up gives 1,000 nodes), each write costing it 7 ms of CPU as fitted to SIG Scalability's 5,000-node density test: every column runs out of CPU before its seats or etcd (the last row), so the article's mechanisms barely move its capacity. The article's control planes have 3 API servers; the model's one is not yet several. Read the absolute throughput with that in mind." }</li>
+                <li>{ "The model runs three API servers of 32 cores each for Kubernetes (what kube-up gives 1,000 nodes; one for the single binary), each write costing 7 ms of CPU as fitted to SIG Scalability's 5,000-node density test: every column runs out of the CPU of its busiest server (the one the controller-manager is connected to) before its seats or etcd (the last row), so the article's mechanisms barely move its capacity. Read the absolute throughput with that in mind." }</li>
                 <li>{ "The 1.30 column differs from 1.32 by one upstream change: before 1.31, etcd served every consistent LIST, a quorum read whose reply crosses the resource's etcd connections. The article does not mention it." }</li>
                 <li>{ "The article's Nomad column is modelled as Kubernetes' request path with the store in-process (one raft member, no network hop, no webhooks): the architecture the article contrasts, not Nomad itself." }</li>
                 <li>{ "Sources: the article's figures from article.md; the method of each row under its name; the capacity search in src/sim/studies/capacity.rs (probes of 60 s, confirmed over 90 s)." }</li>
