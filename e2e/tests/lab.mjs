@@ -274,6 +274,35 @@ export default [
     }
   }],
 
+  ['restarting an API server moves its clients to the others, and they stay there after it is back', async ({ base, open }) => {
+    const { page } = await open({ width: 1280, height: 900 });
+    await page.goto(`${base}?story=none&speed=5`);
+    // "apiserver-1 341 · apiserver-2 341 · apiserver-3 340 clients"
+    const servers = async () => {
+      const text = await readout(page, 'servers-now');
+      return [...text.matchAll(/apiserver-(\d+) (\d+|draining|stopped)/g)].map((m) => m[2]);
+    };
+    await waitForSimTime(page, 8);
+    const before = await servers();
+    check(before.length === 3 && before.every((c) => Number(c) > 300 && Number(c) < 380), `three servers share the clients: ${before}`);
+    await page.getByRole('button', { name: 'Restart an API server', exact: true }).click();
+    const t = clockSeconds(await readout(page, 'sim-time'));
+    await waitForSimTime(page, t + 3);
+    const during = await servers();
+    check(['draining', 'stopped'].includes(during[0]), `apiserver-1 restarts: ${during}`);
+    check(Number(during[1]) + Number(during[2]) === 1022 && Number(during[1]) > 480 && Number(during[2]) > 480,
+      `its clients move to the other two: ${during}`);
+    await screenshot(page, 'lab-restart-1280');
+    // Back after its 20 s, with its caches re-listed; its clients stay away.
+    await waitForSimTime(page, t + 40);
+    const after = await servers();
+    check(after[0] === '0' && Number(after[1]) > 480, `the imbalance stays: ${after}`);
+    await page.setViewportSize({ width: 360, height: 740 });
+    await page.getByTestId('diagram').scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500);
+    await screenshot(page, 'lab-restart-360');
+  }],
+
   ['an outage does not read as an improvement: when requests fail, the readouts say what share', async ({ base, open }) => {
     const { page } = await open();
     await page.goto(`${base}?preset=slow-webhook&webhook-handling=dedicated&speed=10`);

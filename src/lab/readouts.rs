@@ -1,6 +1,6 @@
 //! The numbers the page's readouts show, computed from a run's live windows.
 
-use crate::sim::models::control_plane::{Bottleneck, MetricClass};
+use crate::sim::models::control_plane::{Bottleneck, MetricClass, Phase, ServerSnapshot};
 use crate::sim::{ClassMetrics, LatencyHistogram, Nanos, Simulation, to_secs};
 
 /// The readouts summarise this many of the most recent 1-second windows.
@@ -82,6 +82,29 @@ pub fn limit_text(limit: Option<&Bottleneck>) -> String {
     }
 }
 
+/// Each API server's clients, or its state, for the diagram's legend
+/// ("apiserver-1 stopped · apiserver-2 511 · apiserver-3 511 clients");
+/// nothing for a single server.
+pub fn servers_text(servers: &[ServerSnapshot]) -> String {
+    if servers.len() < 2 {
+        return String::new();
+    }
+    let each: Vec<String> = servers
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let state = match s.phase {
+                Phase::Draining => "draining".to_owned(),
+                Phase::Stopped => "stopped".to_owned(),
+                Phase::Serving if s.relisting => format!("{} re-listing", s.connections),
+                Phase::Serving => s.connections.to_string(),
+            };
+            format!("apiserver-{} {state}", i + 1)
+        })
+        .collect();
+    format!("{} clients", each.join(" · "))
+}
+
 /// The readouts of `sim` over its last `windows` seconds (speed and
 /// `limited` are the caller's to fill: they are about the page, not the run).
 pub fn recent(sim: &Simulation, windows: usize) -> Readouts {
@@ -156,5 +179,30 @@ mod tests {
             "none (busiest: etcd cores, 0.5%)"
         );
         assert_eq!(limit_text(None), "–");
+    }
+
+    #[test]
+    fn the_servers_line_says_each_ones_clients_or_state() {
+        let server = |phase, connections, relisting| ServerSnapshot {
+            phase,
+            connections,
+            requests: 0,
+            cpu_busy: 0.0,
+            cores: Some(32.0),
+            seats_in_use: 0,
+            seats: 600,
+            restarts: 0,
+            relisting,
+        };
+        assert_eq!(servers_text(&[server(Phase::Serving, 10, false)]), "");
+        let three = [
+            server(Phase::Stopped, 0, false),
+            server(Phase::Serving, 511, true),
+            server(Phase::Serving, 511, false),
+        ];
+        assert_eq!(
+            servers_text(&three),
+            "apiserver-1 stopped · apiserver-2 511 re-listing · apiserver-3 511 clients"
+        );
     }
 }

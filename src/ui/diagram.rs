@@ -412,7 +412,7 @@ impl Diagram {
         let state = |server: &ServerSnapshot| match server.phase {
             Phase::Draining => Some("draining"),
             Phase::Stopped => Some("stopped"),
-            Phase::Serving if server.relisting => Some("re-listing"),
+            Phase::Serving if server.relisting => Some("relist"),
             Phase::Serving => None,
         };
         let busy = |server: &ServerSnapshot| match server.cores {
@@ -424,17 +424,14 @@ impl Diagram {
             for (i, server) in s.servers.iter().enumerate() {
                 let row = y + 20.0 + i as f64 * 19.5;
                 let name = match state(server) {
-                    Some(state) => format!("{} {state}", i + 1),
+                    Some(state) => format!("apiserver-{} {state}", i + 1),
                     None => format!("apiserver-{}", i + 1),
                 };
                 self.label(ctx, &name, x + 5.0, row + 10.0, "left");
-                self.label(
-                    ctx,
-                    &thousands(server.connections as u64),
-                    x + w - 5.0,
-                    row + 10.0,
-                    "right",
-                );
+                if server.phase == Phase::Serving {
+                    let clients = thousands(server.connections as u64);
+                    self.label(ctx, &clients, x + w - 5.0, row + 10.0, "right");
+                }
                 self.bar(
                     ctx,
                     (x + 5.0, row + 12.0, w - 10.0),
@@ -520,10 +517,16 @@ impl Diagram {
             ctx.fill_rect(x, y + 30.0 - h, 8.0, h);
         }
         let connections = s.etcd_connections as usize;
-        let text = if connections > n {
-            format!("{n} clients, {connections} connections")
-        } else {
-            format!("{connections} connections")
+        let servers = s
+            .servers
+            .iter()
+            .filter(|s| s.phase != Phase::Stopped)
+            .count();
+        // Each running API server has a client per resource (upstream).
+        let text = match (connections > n, servers > 1, self.layout) {
+            (true, _, Layout::Tall) | (false, ..) => format!("{connections} connections"),
+            (true, true, Layout::Wide) => format!("{servers} × {n} clients, {connections} conns"),
+            (true, false, Layout::Wide) => format!("{n} clients, {connections} connections"),
         };
         self.label(
             ctx,

@@ -175,6 +175,9 @@ pub fn show_readouts(run: &LiveRun, refs: &ReadoutRefs) {
     set(&refs.timeouts, format::rate(values.timeout_rate));
     set(&refs.sim_time, format::clock(values.sim_time));
     set(&refs.limit, readouts::limit_text(run.limit_now().as_ref()));
+    if let Some(snapshot) = run.simulation().control_plane_snapshot(u64::MAX, 0) {
+        set(&refs.servers, readouts::servers_text(&snapshot.servers));
+    }
     if let Some(note) = refs.failed_note.cast::<web_sys::HtmlElement>() {
         let text = values.completed_only();
         note.set_hidden(text.is_none());

@@ -296,18 +296,18 @@ pub static CONTROLS: [Row; super::COUNT] = [
     Row {
         control: Control::GoawayChance,
         label: "GOAWAY chance",
-        hint: "--goaway-chance: the chance an answer tells its client to reconnect through the load balancer, which evens the servers' connections out over time. Default 0 (off); upstream allows up to 0.02 and suggests 0.001.",
+        hint: "--goaway-chance, in percent: the chance an answer tells its client to reconnect through the load balancer, which evens the servers' connections out over time. Default 0 (off); upstream allows up to 2% (0.02) and suggests 0.1%.",
         key: "goaway-chance",
         input: Input::Slider {
-            range: range(0.0, 0.02, false, false),
-            unit: "",
+            range: range(0.0, 2.0, false, false),
+            unit: "%",
         },
         binding: Binding::Setting(Setting {
             path: "control_plane.goaway_chance",
-            read: |s| s.goaway_chance,
-            change: C::GoawayChance,
+            read: |s| s.goaway_chance * 100.0,
+            change: |v| C::GoawayChance(v / 100.0),
             absorb: |c| match *c {
-                C::GoawayChance(p) => Some(p),
+                C::GoawayChance(p) => Some(p * 100.0),
                 _ => None,
             },
         }),

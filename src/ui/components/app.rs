@@ -127,7 +127,7 @@ pub fn app() -> Html {
                     <Tabs {panel} ondispatch={ondispatch.clone()} />
                     <div id="panel-lab" role="tabpanel" aria-labelledby="tab-lab" hidden={panel != Panel::Lab}>
                         <Readouts refs={figures.readouts.clone()} />
-                        <DiagramView canvas={figures.diagram.clone()} ondispatch={ondispatch.clone()} limit={figures.readouts.limit.clone()} />
+                        <DiagramView canvas={figures.diagram.clone()} ondispatch={ondispatch.clone()} limit={figures.readouts.limit.clone()} servers={figures.readouts.servers.clone()} />
                         <Charts refs={figures.charts.clone()} class={params.view.chart} flow_control={flow_control} ondispatch={ondispatch.clone()} />
                         <p class="note">
                             { format!("Readouts summarise the last {READOUT_WINDOWS} simulated seconds of API requests. \

@@ -14,6 +14,9 @@ pub struct DiagramProps {
     /// where the refresher writes what limits the control plane now
     #[prop_or_default]
     pub limit: Option<NodeRef>,
+    /// where the API servers' line goes
+    #[prop_or_default]
+    pub servers: Option<NodeRef>,
 }
 
 /// The request path's canvas; the animation loop draws it (`ui/diagram.rs`).
@@ -75,6 +78,9 @@ pub fn diagram_view(props: &DiagramProps) -> Html {
                     <span class="limit-now" title="the finite resource busiest over the last 10 simulated seconds (seats, etcd's cores and apply loop, its connections, the watch cache's locks and dispatchers), from the model's own utilisations; at 90% or more it is what limits the control plane">
                         { "Limit now: " }<strong data-testid="limit-now" ref={limit.clone()}>{ "–" }</strong>
                     </span>
+                }
+                if let Some(servers) = &props.servers {
+                    <span class="servers-now" data-testid="servers-now" ref={servers.clone()}></span>
                 }
                 <span class="note">{ "Dots are a sample of real requests, placed by their stage; hops back to the clients are real 429s (vermillion) and timeouts (orange). Click a part to have it explained." }</span>
             </figcaption>

@@ -17,6 +17,9 @@ pub struct ReadoutRefs {
     /// the resource that limits the control plane now (shown in the
     /// diagram's legend, where it costs no height)
     pub limit: NodeRef,
+    /// each API server's clients or state (in the legend too; empty for
+    /// a single server)
+    pub servers: NodeRef,
 }
 
 #[derive(Properties, PartialEq)]
