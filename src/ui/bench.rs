@@ -127,14 +127,18 @@ fn engine() -> String {
     }
 }
 
-/// The upstream control plane at 5,000 nodes for 60 simulated seconds.
+/// The upstream control plane at 5,000 nodes, three API servers (as the
+/// Kubernetes presets run it), for 60 simulated seconds.
 fn model() -> String {
     let nodes = number("nodes", 1..=15_000, 5_000) as u32;
     let seconds = number("seconds", 1..=MAX_SIMULATED_SECONDS, 60) as f64;
     let scenario = Scenario {
         name: format!("upstream, {nodes} nodes"),
         duration: seconds,
-        control_plane: Some(ControlPlaneSpec::upstream(nodes)),
+        control_plane: Some(ControlPlaneSpec {
+            api_servers: 3,
+            ..ControlPlaneSpec::upstream(nodes)
+        }),
         ..Scenario::default()
     };
     match fastest(&scenario, runs()) {
