@@ -242,3 +242,48 @@ fn servers_added_start_empty_and_removed_ones_drain_and_stop() {
     sim.run_to_end();
     conserved(&sim);
 }
+
+#[test]
+fn a_server_removed_and_wanted_back_before_it_stopped_serves_again() {
+    let mut sim = Simulation::new(&scenario(three(500), 60.0), 3).expect("valid");
+    sim.run_for(10.0);
+    for count in [2, 3] {
+        sim.reconfigure(Change::ControlPlane(ControlPlaneChange::ApiServers(count)))
+            .expect("valid");
+    }
+    sim.run_for(20.0);
+    conserved(&sim);
+    let snapshot = sim.control_plane_snapshot(1_000, 0).expect("control plane");
+    assert!(
+        snapshot.servers.iter().all(|s| s.phase == Phase::Serving),
+        "{:?}",
+        snapshot.servers
+    );
+}
+
+#[test]
+fn a_relist_that_meets_a_leader_election_lists_again_until_it_has_the_objects() {
+    // The article's pool client gives up on a read after three attempts.
+    let mut spec = three(500);
+    spec.etcd_client.kind = cplab::sim::models::etcd::client::EtcdClientKind::Pool;
+    let mut sim = Simulation::new(&scenario(spec, 120.0), 4).expect("valid");
+    sim.run_for(10.0);
+    let restart = ControlPlaneChange::RestartApiServer(3);
+    sim.reconfigure(Change::ControlPlane(restart))
+        .expect("valid");
+    // It drains at once and is back 20 s later, just after etcd lost its
+    // leader: its re-lists meet an etcd without one.
+    sim.run_for(19.95);
+    sim.reconfigure(Change::ControlPlane(ControlPlaneChange::LeaderElection))
+        .expect("valid");
+    sim.run_for(40.0);
+    conserved(&sim);
+    let snapshot = sim.control_plane_snapshot(1_000, 0).expect("control plane");
+    let server = &snapshot.servers[2];
+    assert_eq!(server.phase, Phase::Serving);
+    assert_eq!(server.restarts, 1);
+    assert!(
+        !server.relisting,
+        "its caches have their objects: {server:?}"
+    );
+}

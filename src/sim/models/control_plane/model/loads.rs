@@ -69,6 +69,52 @@ impl ResourceId {
     fn is_cpu(&self) -> bool {
         matches!(self, ResourceId::ApiServerCpu(_))
     }
+
+    /// The API server it is of (`Some(None)` for the only one), `None`
+    /// for etcd's own.
+    fn server(&self) -> Option<On> {
+        match *self {
+            ResourceId::ApiServerCpu(on)
+            | ResourceId::ServerSeats(on)
+            | ResourceId::Limit(_, on)
+            | ResourceId::WebhookSlots(on)
+            | ResourceId::CacheLock(_, on)
+            | ResourceId::Dispatcher(_, on)
+            | ResourceId::EtcdConnection { server: on, .. } => Some(on),
+            ResourceId::EtcdCores | ResourceId::EtcdApply => None,
+        }
+    }
+
+    /// The same resource whatever the number of servers: the first
+    /// server's resources are named plainly while it is the only one, and
+    /// after "on apiserver-1" (readings taken before a second server came
+    /// must still match).
+    pub fn same(&self, other: &ResourceId) -> bool {
+        let plain = |id: &ResourceId| {
+            let first = |on: On| on.filter(|&i| i > 0);
+            match *id {
+                ResourceId::ApiServerCpu(on) => ResourceId::ApiServerCpu(first(on)),
+                ResourceId::ServerSeats(on) => ResourceId::ServerSeats(first(on)),
+                ResourceId::Limit(name, on) => ResourceId::Limit(name, first(on)),
+                ResourceId::WebhookSlots(on) => ResourceId::WebhookSlots(first(on)),
+                ResourceId::CacheLock(r, on) => ResourceId::CacheLock(r, first(on)),
+                ResourceId::Dispatcher(r, on) => ResourceId::Dispatcher(r, first(on)),
+                ResourceId::EtcdConnection {
+                    server,
+                    owner,
+                    index,
+                    way,
+                } => ResourceId::EtcdConnection {
+                    server: first(server),
+                    owner,
+                    index,
+                    way,
+                },
+                other => other,
+            }
+        };
+        plain(self) == plain(other)
+    }
 }
 
 /// " on apiserver-N", or nothing for the only API server.
@@ -175,7 +221,7 @@ pub fn ranking(before: &[ResourceLoad], after: &[ResourceLoad]) -> Vec<(Resource
         .map(|now| {
             let then = before
                 .iter()
-                .find(|b| b.resource == now.resource)
+                .find(|b| b.resource.same(&now.resource))
                 .map_or(LoadReading::default(), |b| b.reading);
             (now.resource, now.reading.since(then))
         })
@@ -196,8 +242,15 @@ pub fn ranking(before: &[ResourceLoad], after: &[ResourceLoad]) -> Vec<(Resource
 /// The bottleneck of a ranking, `None` if nothing was busy at all.
 pub fn bottleneck(ranked: &[(ResourceId, f64)]) -> Option<Bottleneck> {
     let &(top, top_use) = ranked.first().filter(|(_, u)| *u > 0.0)?;
-    // The busiest CPU (ranked busiest first).
-    let cpu = ranked.iter().find(|(r, _)| r.is_cpu()).copied();
+    // The CPU of the top resource's server, or the busiest CPU (ranked
+    // busiest first) for etcd's own.
+    let cpu = match top.server() {
+        Some(on) => ranked
+            .iter()
+            .find(|(r, _)| *r == ResourceId::ApiServerCpu(on)),
+        None => ranked.iter().find(|(r, _)| r.is_cpu()),
+    }
+    .copied();
     let (resource, utilisation) = match (top, cpu) {
         // A saturated CPU slows every request on its server: seats are held
         // longer and fill because of it. It is named over seats, and over
@@ -435,6 +488,21 @@ mod tests {
         ];
         let b = bottleneck(&ranking(&[], &after)).unwrap();
         assert_eq!(b.resource, "CPU of apiserver-2");
+        // Another server's busy CPU does not explain a level full here.
+        let after = [
+            load(ResourceId::Limit("node-high", Some(0)), 10.0, 10.0),
+            load(ResourceId::ApiServerCpu(Some(2)), 9.1, 10.0),
+            load(ResourceId::ApiServerCpu(Some(0)), 4.0, 10.0),
+        ];
+        let b = bottleneck(&ranking(&[], &after)).unwrap();
+        assert_eq!(b.resource, "node-high seats on apiserver-1");
+        // A reading before a second server came still matches its first's.
+        let before = [
+            load(ResourceId::EtcdApply, 0.0, 1.0),
+            load(ResourceId::ApiServerCpu(None), 5.0, 10.0),
+        ];
+        let after = [load(ResourceId::ApiServerCpu(Some(0)), 6.0, 20.0)];
+        assert_eq!(ranking(&before, &after)[0].1, 0.1);
         let after = [
             load(ResourceId::EtcdApply, 0.99, 1.0),
             load(ResourceId::ApiServerCpu(None), 9.0, 10.0),

@@ -268,7 +268,7 @@ impl ControlPlane {
                     .as_ref()
                     .and_then(|l| {
                         let cpu = ResourceId::ApiServerCpu(self.on(i));
-                        l.iter().find(|l| l.resource == cpu)
+                        l.iter().find(|l| l.resource.same(&cpu))
                     })
                     .map_or(Default::default(), |l| l.reading);
                 let used = server.cpu.reading(now).used - then.used;

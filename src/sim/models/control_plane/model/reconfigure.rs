@@ -67,7 +67,11 @@ impl ControlPlane {
                     server.cpu.set_cores(cx, spec.api_server_cores());
                 }
             }
-            C::ApiServers(count) => self.set_server_count(cx, count),
+            C::ApiServers(count) => {
+                if changed {
+                    self.set_server_count(cx, count)
+                }
+            }
             C::RestartApiServer(0) => {
                 if let Some(next) = self.next_to_restart() {
                     self.restart_server(cx, next)

@@ -317,10 +317,23 @@ impl ControlPlane {
             self.serving.push(false);
         }
         for index in 0..self.servers.len() {
-            if index < count {
-                self.server_starts(cx, index as u8);
-            } else if self.drain(cx, index) {
-                self.maybe_stop(cx, index);
+            let server = &mut self.servers[index];
+            match (index < count, server.phase) {
+                // Kept, or back before it stopped: it stays in the load
+                // balancer (its clients have moved; new ones come).
+                (true, Phase::Draining) if !server.restarting => {
+                    server.phase = Phase::Serving;
+                    self.note_serving();
+                    self.share_watchers();
+                }
+                // A restart in progress comes back in its own time.
+                (true, Phase::Stopped) if !server.restarting => self.server_starts(cx, index as u8),
+                (true, _) => {}
+                (false, _) => {
+                    if self.drain(cx, index) {
+                        self.maybe_stop(cx, index);
+                    }
+                }
             }
         }
     }

@@ -44,6 +44,9 @@ pub(super) enum SharedRead {
 /// about it find their way back without a table.
 const CALL_SERVER_SHIFT: u32 = 56;
 
+/// How long a failed re-list waits before it lists again [ns].
+const RELIST_RETRY: Nanos = 1_000_000_000;
+
 /// The API server (its index) whose storage made call `id`.
 pub(super) fn server_of_call(id: u64) -> usize {
     (id >> CALL_SERVER_SHIFT) as usize
@@ -442,6 +445,12 @@ impl Storage {
                         c.attempt += 1;
                     }
                     cx.at(now + delay, CpEvent::EtcdRetry { call: id });
+                    Received::Nothing
+                }
+                // A cache's re-list never gives up: its reflector lists
+                // again until it has the objects (every second here).
+                None if matches!(call.purpose, CallFor::Relist(_)) => {
+                    cx.at(now + RELIST_RETRY, CpEvent::EtcdRetry { call: id });
                     Received::Nothing
                 }
                 None => {
