@@ -174,15 +174,16 @@ export default [
     await dragSlider(page, 'Webhook latency', 0.35);
 
     // Namespaces down to 1: every user LIST returns every pod, which kubectl
-    // asks for 500 at a time: 2.5 LISTs a second become 150 requests (wait
-    // for whole windows).
+    // asks for 500 at a time: 2.5 LISTs a second become up to 150 requests
+    // (wait for whole windows; on one API server, pages read from etcd one
+    // after another, so the window holds +80 to +150 of them).
     const servedRate = async () => perSecond(await readout(page, 'throughput'));
     await waitFor(page, 20);
     const spread = await servedRate();
     check((await dragSlider(page, 'Namespaces', 0)) === '1', 'Namespaces reaches 1');
     await waitFor(page, 20);
     const oneNamespace = await servedRate();
-    check(oneNamespace > spread + 100, `1 namespace: ${oneNamespace} req/s vs ${spread} req/s with 100`);
+    check(oneNamespace > spread + 50, `1 namespace: ${oneNamespace} req/s vs ${spread} req/s with 100`);
     await dragSlider(page, 'Namespaces', 0.5);
 
     // The article's etcd pool: 1 or 100 connections hardly matter when
