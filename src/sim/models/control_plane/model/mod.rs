@@ -46,6 +46,8 @@ mod event;
 mod flow;
 pub mod loads;
 mod metrics;
+mod outcome;
+mod readings;
 mod reconfigure;
 mod replicas;
 mod requests;
@@ -75,9 +77,7 @@ use crate::sim::engine::random::DurationSampler;
 use crate::sim::engine::time::{Nanos, from_secs};
 use crate::sim::models::etcd::{Etcd, EtcdReply};
 use crate::sim::models::flow_control::apf::borrowing::ADJUSTMENT_PERIOD;
-use crate::sim::models::flow_control::{
-    Admission as FlowAdmission, Expiry, Grant, LimitSnapshot, Slot,
-};
+use crate::sim::models::flow_control::{Admission as FlowAdmission, Expiry, Grant, Slot};
 use crate::sim::models::request::{ClientKind, RequestKind, Resource};
 
 /// The stages of one API server.
@@ -215,78 +215,6 @@ impl ControlPlane {
     /// The specification with every change applied so far.
     pub fn spec(&self) -> &ControlPlaneSpec {
         &self.spec
-    }
-
-    /// The flow control's limits now, every serving API server's together
-    /// (for drawing and readouts).
-    pub fn limits(&self) -> Vec<LimitSnapshot> {
-        let mut limits: Vec<LimitSnapshot> = Vec::new();
-        for server in self.servers.iter().filter(|s| s.phase != Phase::Stopped) {
-            let theirs = server.flow.snapshot();
-            if limits.is_empty() {
-                limits = theirs;
-                continue;
-            }
-            for (sum, one) in limits.iter_mut().zip(theirs) {
-                sum.nominal += one.nominal;
-                sum.seats += one.seats;
-                sum.in_use += one.in_use;
-                sum.waiting += one.waiting;
-            }
-        }
-        limits
-    }
-
-    /// Each API server's resources over the run so far.
-    pub fn api_servers(&self, now: Nanos) -> Vec<crate::sim::ApiServerSummary> {
-        let cores = self.spec.api_server_cores();
-        let start = match self.loads_at_warmup {
-            Some(_) => self.metrics.warmup(),
-            None => 0,
-        };
-        let seconds = now.saturating_sub(start) as f64 / 1e9;
-        let connections = self.balancer.connections(self.servers.len());
-        self.servers
-            .iter()
-            .enumerate()
-            .map(|(i, server)| {
-                let levels = server
-                    .flow
-                    .level_seats(now)
-                    .into_iter()
-                    .map(|l| crate::sim::LevelSeatsSummary {
-                        level: l.name.to_string(),
-                        nominal_seats: l.nominal,
-                        seats: l.current,
-                        mean_borrowed: l.mean_borrowed,
-                        mean_lent: l.mean_lent,
-                    })
-                    .collect();
-                // Measured from the warm-up's end.
-                let then = self
-                    .loads_at_warmup
-                    .as_ref()
-                    .and_then(|l| {
-                        let cpu = ResourceId::ApiServerCpu(self.on(i));
-                        l.iter().find(|l| l.resource.same(&cpu))
-                    })
-                    .map_or(Default::default(), |l| l.reading);
-                let used = server.cpu.reading(now).used - then.used;
-                crate::sim::ApiServerSummary {
-                    name: server_name(i),
-                    phase: server.phase.name().to_string(),
-                    connections: connections[i],
-                    restarts: server.restarts,
-                    cores: cores.is_finite().then_some(cores),
-                    cpu_mean: match seconds > 0.0 {
-                        true => used / seconds,
-                        false => 0.0,
-                    },
-                    cpu_p99: server.cpu_seconds.quantile(0.99),
-                    levels,
-                }
-            })
-            .collect()
     }
 
     /// Every class's metrics.
@@ -728,64 +656,6 @@ impl ControlPlane {
         self.left(cx, server, &request, outcome);
         if self.servers[server].phase == Phase::Draining {
             self.maybe_stop(cx, server);
-        }
-    }
-
-    /// What a request's end means to its client: counted, retried, the
-    /// next page asked for, its connection perhaps sent away (GOAWAY).
-    fn left(&mut self, cx: &mut Cx<CpEvent>, server: usize, request: &Request, outcome: Outcome) {
-        if request.answered {
-            // Its client had its 504 already.
-            return;
-        }
-        // client-go retries a 429 that carries a Retry-After, up to 10 times
-        // (`rest/request.go`, `rest/with_retry.go`): the rejection is counted,
-        // and the same request comes back that many seconds later.
-        let retry = outcome == Outcome::Rejected && request.retries < self.spec.client_retries;
-        if retry {
-            let wait = self.servers[server].flow.retry_after(&request.kind);
-            cx.after(
-                wait.saturating_mul(1_000_000_000),
-                CpEvent::ClientRetry {
-                    kind: request.kind,
-                    retries: request.retries + 1,
-                    discovery_client: request.discovery_client,
-                },
-            );
-        }
-        let now = cx.now;
-        let mut count = |class: MetricClass, arrived: Nanos| {
-            let measured = self.metrics.measured(arrived);
-            let metrics = &mut self.metrics[class];
-            match outcome {
-                Outcome::Completed => metrics.completed(now, now - arrived, measured),
-                Outcome::Rejected => metrics.rejected(now, measured),
-                Outcome::TimedOut => metrics.timed_out(now, measured),
-            }
-        };
-        count(MetricClass::from(request.kind.class()), request.arrived);
-        // A person's command ends with its last page, or any page's failure.
-        let command_goes_on = outcome == Outcome::Completed && request.kind.next_page().is_some();
-        if request.kind.client == ClientKind::User && !command_goes_on {
-            count(MetricClass::User, request.command_arrived);
-        }
-        if let Some(client) = request.discovery_client.filter(|_| !retry) {
-            self.discovery.answered(cx, client, &mut self.metrics);
-        }
-        // `--goaway-chance`: the answer tells the client to reconnect.
-        if let Some(connection) = request.connection
-            && self.spec.goaway_chance > 0.0
-            && cx.rng.uniform() < self.spec.goaway_chance
-            && self.balancer.reconnect(connection, &self.serving)
-        {
-            self.share_watchers();
-        }
-        // A page's answer carries the `continue` token: its client asks
-        // for the next page at once (client-go's pager, kubectl).
-        if outcome == Outcome::Completed
-            && let Some(next) = request.kind.next_page()
-        {
-            self.arrive(cx, next, None, 0, Some(request.command_arrived));
         }
     }
 }
