@@ -5,10 +5,11 @@
 //! covered by these tests as it is added.
 #![cfg(not(target_arch = "wasm32"))]
 
-use cplab::lab::controls::Input;
+use cplab::lab::controls::{Binding, Input, Setting};
 use cplab::lab::live::LiveRun;
 use cplab::lab::state::Action;
 use cplab::lab::{CONTROLS, Control, Params};
+use cplab::sim::models::control_plane::ControlPlaneSpec;
 use cplab::sim::studies::catalog::CATALOG;
 use cplab::sim::{Change, Simulation};
 use proptest::prelude::*;
@@ -33,7 +34,14 @@ impl Move {
     fn applied_to(self, p: &mut Params) {
         let row = self.control.row();
         let value = match row.input {
-            Input::Slider { range, .. } => range.from_position(self.at as f64),
+            // As the page moves a slider: what it sizes follows it.
+            Input::Slider { range, .. } => {
+                *p = p.reduce(Action::Set(
+                    self.control,
+                    range.from_position(self.at as f64),
+                ));
+                return;
+            }
             Input::Switch(choices) => (self.at as usize % choices.len()) as f64,
             Input::Toggle => (self.at % 2) as f64,
             Input::Press => p.get(self.control) + (self.at % 3) as f64,
@@ -67,6 +75,16 @@ fn webhook_sliders_returned_to_base(a: &Params, b: &Params) -> bool {
     [Control::WebhookLatency, Control::WebhookTimeout]
         .into_iter()
         .any(|c| a.get(c) != base.get(c) && b.get(c) == base.get(c))
+}
+
+/// The spec with its cores as the model runs them: "sized by the nodes"
+/// (0) and the same count set outright are one machine until the nodes
+/// move, and the moved nodes are in both specs.
+fn cores_resolved(mut spec: ControlPlaneSpec) -> ControlPlaneSpec {
+    if spec.cpu_limited {
+        spec.api_server_cores = spec.api_server_cores() as u32;
+    }
+    spec
 }
 
 proptest! {
@@ -118,7 +136,10 @@ proptest! {
             prop_assert!(sim.reconfigure(change).is_ok(), "{change:?}");
         }
         let fresh = Simulation::new(&b.scenario().expect("valid"), 1).expect("runs");
-        prop_assert_eq!(sim.scenario().control_plane, fresh.scenario().control_plane);
+        prop_assert_eq!(
+            sim.scenario().control_plane.map(cores_resolved),
+            fresh.scenario().control_plane.map(cores_resolved)
+        );
     }
 }
 
@@ -128,22 +149,33 @@ fn every_slider_reaches_the_scenario_and_the_model_at_both_ends() {
         let range = row.range().expect("a slider");
         for end in [range.min, range.max] {
             let start = Params::default();
-            let mut moved = start.clone();
-            moved.set(row.control, end);
+            let moved = start.reduce(Action::Set(row.control, end));
             let changes = moved.changes_since(&start);
             if start.get(row.control) == end {
                 // At its default already (GOAWAY's chance is 0): no change.
                 assert!(changes.is_empty(), "{:?}: {changes:?}", row.control);
                 continue;
             }
-            assert_eq!(changes.len(), 1, "{:?}: {changes:?}", row.control);
-            assert!(matches!(changes[0], Change::ControlPlane(_)));
+            // Its own change, and one for each setting it sizes (the nodes
+            // move the cores).
+            let sized = CONTROLS
+                .iter()
+                .filter(|r| matches!(&r.binding, Binding::Setting(Setting { sized_by: Some(s), .. }) if s.control == row.control))
+                .count();
+            assert!(
+                (1..=1 + sized).contains(&changes.len()),
+                "{:?}: {changes:?}",
+                row.control
+            );
+            assert!(changes.contains(&Change::ControlPlane(row.change(end).expect("a setting"))));
             let mut sim = Simulation::new(&start.scenario().expect("valid"), 1).expect("runs");
-            sim.reconfigure(changes[0]).expect("in range");
+            for change in changes {
+                sim.reconfigure(change).expect("in range");
+            }
             let fresh = moved.scenario().expect("valid");
             assert_eq!(
-                sim.scenario().control_plane,
-                fresh.control_plane,
+                sim.scenario().control_plane.map(cores_resolved),
+                fresh.control_plane.map(cores_resolved),
                 "{:?}",
                 row.control
             );

@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use cplab::lab::controls::Input;
+use cplab::lab::state::Action;
 use cplab::lab::url::{from_query, to_query};
 use cplab::lab::view::Sweep;
 use cplab::lab::{CONTROLS, ChartClass, Control, Figure, Panel, Params};
@@ -50,11 +51,12 @@ prop_compose! {
         let mut p = Params::for_preset(preset).expect("shipped preset");
         for (control, position) in positions {
             let range = control.row().range().expect("a slider");
-            p.set(control, range.from_position(position as f64));
+            // As the page moves a slider: what it sizes follows it.
+            p = p.reduce(Action::Set(control, range.from_position(position as f64)));
         }
         for (control, t) in exact.into_iter().zip(exact_values) {
             let r = control.row().range().expect("a slider");
-            p.set(control, r.clamp(r.min + t * (r.max - r.min)).unwrap_or(r.min));
+            p = p.reduce(Action::Set(control, r.min + t * (r.max - r.min)));
         }
         for (control, choice) in switches {
             p.set(control, (choice % control.row().choices().len()) as f64);

@@ -14,7 +14,7 @@
 //! simulation. Every control is a row of the control table (`controls`):
 //! nothing here names one.
 
-use super::controls::{Binding, CONTROLS, COUNT, Control, Input, Part};
+use super::controls::{Binding, CONTROLS, COUNT, Control, Input, Part, Setting};
 use super::story::StoryAt;
 use super::view::{ChartClass, Figure, Panel, Sweep};
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
@@ -61,12 +61,31 @@ impl Values {
         self
     }
 
-    /// Sets on `spec` every setting that differs between `self` and `base`.
+    /// Sets on `spec` every setting that differs between `self` and `base`;
+    /// then pins each setting sized by another (the cores by the nodes)
+    /// that the new size would move away from what its control shows.
     pub fn apply_differences(&self, base: &Values, spec: &mut ControlPlaneSpec) {
         for row in CONTROLS.iter() {
             if let Binding::Setting(setting) = &row.binding {
                 let value = self[row.control];
                 if !row.same(value, base[row.control]) {
+                    spec.apply((setting.change)(value));
+                }
+            }
+        }
+        for row in CONTROLS.iter() {
+            if let Binding::Setting(
+                setting @ Setting {
+                    sized_by: Some(_), ..
+                },
+            ) = &row.binding
+            {
+                let value = self[row.control];
+                let read = (setting.read)(spec);
+                if !row.same(
+                    value,
+                    row.range().and_then(|r| r.clamp(read)).unwrap_or(read),
+                ) {
                     spec.apply((setting.change)(value));
                 }
             }
@@ -329,6 +348,28 @@ impl Params {
         }
     }
 
+    /// Moves the settings `control` sizes (the cores, by the nodes) that
+    /// showed the size for its value `before`, to the size for its value
+    /// now: the reader moving the nodes sees the cores kube-up would give.
+    pub fn follow(&mut self, control: Control, before: f64) {
+        for row in CONTROLS.iter() {
+            let Binding::Setting(Setting {
+                sized_by: Some(sized),
+                ..
+            }) = &row.binding
+            else {
+                continue;
+            };
+            let size = |value| {
+                let size = (sized.size)(value);
+                row.range().and_then(|r| r.clamp(size)).unwrap_or(size)
+            };
+            if sized.control == control && row.same(self.get(row.control), size(before)) {
+                self.set(row.control, size(self.get(control)));
+            }
+        }
+    }
+
     /// Sets the controls a change of the model sets, as the page shows
     /// them (`apply(C::FlowControl(MaxInflight))` picks the switch's choice).
     pub fn apply(&mut self, change: ControlPlaneChange) {
@@ -470,6 +511,7 @@ fn counterpart(a: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::lab::state::Action;
     use crate::sim::Simulation;
     use crate::sim::models::control_plane::ControlPlaneChange as C;
 
@@ -495,15 +537,14 @@ mod tests {
     #[test]
     fn a_moved_control_reaches_the_scenario_and_the_running_model() {
         let before = Params::default();
-        let mut after = before.clone();
-        after.set(Control::Nodes, 5_000.0);
+        let mut after = before.reduce(Action::Set(Control::Nodes, 5_000.0));
         after.apply(C::ConsistentListFromCache(false));
         let scenario = after.scenario().expect("valid");
         let spec = scenario.control_plane.as_ref().expect("control plane");
         assert_eq!(spec.workload.nodes, 5_000);
         assert!(!spec.consistent_list_from_cache);
         let changes = after.changes_since(&before);
-        assert_eq!(changes.len(), 2);
+        assert_eq!(changes.len(), 3, "the nodes, the cores they size, the list");
         let mut sim = Simulation::new(&before.scenario().expect("valid"), 1).expect("valid");
         for change in changes {
             sim.reconfigure(change).expect("valid");

@@ -115,6 +115,7 @@ impl Params {
             Action::Set(control, value) => {
                 if let Some(value) = control.row().range().and_then(|r| r.clamp(value)) {
                     next.set(control, value);
+                    next.follow(control, self.get(control));
                 }
             }
             Action::Choose(control, choice) => {
@@ -214,6 +215,34 @@ impl Params {
 mod tests {
     use super::*;
     use crate::sim::models::control_plane::{ControlPlaneChange as C, WebhookHandling};
+
+    /// The cores kube-up gives follow the nodes until the reader sets the
+    /// cores; then they stay, and the scenario runs what the slider shows.
+    #[test]
+    fn the_cores_follow_the_nodes_until_the_reader_sets_them() {
+        let cores = |p: &Params| {
+            let spec = p
+                .scenario()
+                .expect("valid")
+                .control_plane
+                .expect("a control plane");
+            (p.get(Control::ApiServerCores), spec.api_server_cores())
+        };
+        let start = Params::default();
+        assert_eq!(cores(&start), (32.0, 32.0), "kube-up's size at 1,000 nodes");
+        let big = start.reduce(Action::Set(Control::Nodes, 5_000.0));
+        assert_eq!(cores(&big), (64.0, 64.0));
+        let small = big.reduce(Action::Set(Control::Nodes, 50.0));
+        assert_eq!(cores(&small), (4.0, 4.0));
+        let set = start.reduce(Action::Set(Control::ApiServerCores, 8.0));
+        let set_big = set.reduce(Action::Set(Control::Nodes, 5_000.0));
+        assert_eq!(cores(&set_big), (8.0, 8.0), "the reader's cores stay");
+        // Set back to the size at 1,000 nodes, then more nodes: still 32.
+        let back = big
+            .reduce(Action::Set(Control::ApiServerCores, 32.0))
+            .reduce(Action::Set(Control::Nodes, 6_000.0));
+        assert_eq!(cores(&back), (32.0, 32.0));
+    }
 
     #[test]
     fn controls_produce_the_right_reconfigure() {

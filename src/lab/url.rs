@@ -356,6 +356,16 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
             None => read_view(&mut params, &base, key, value, &mut note),
         }
     }
+    // A setting the link leaves out, sized by one it gives (the cores by
+    // the nodes), follows it as it does when the reader moves the slider.
+    let given = |control: Control| pairs.iter().any(|(k, _)| k == control.row().key);
+    for control in Control::all().filter(|c| given(*c)) {
+        let mut followed = params.clone();
+        followed.follow(control, base.get(control));
+        for other in Control::all().filter(|c| !given(*c)) {
+            params.set(other, followed.get(other));
+        }
+    }
     // The sweep's range follows its slider's range.
     let sweep = &mut params.view.sweep;
     if let Some(range) = sweep.control.row().range() {
@@ -419,8 +429,9 @@ mod tests {
         assert_eq!((story.story.id, story.step), (FIRST_VISIT, 0));
         assert_eq!(to_query(&first), "story=first-visit");
         assert_eq!(from_query("story=first-visit").0, first);
-        let mut p = Params::for_preset("k8s-1.30").expect("preset");
-        p.set(Control::Nodes, 5_000.0);
+        let mut p = Params::for_preset("k8s-1.30")
+            .expect("preset")
+            .reduce(Action::Set(Control::Nodes, 5_000.0));
         p.set(Control::Speed, 2.5);
         p.set(Control::SlowWebhook, 1.0);
         p.apply(C::FlowControl(FlowControlKind::ArticleQueue));
@@ -434,6 +445,18 @@ mod tests {
         let (back, notices) = from_query(&format!("?{query}"));
         assert_eq!(back, p);
         assert!(notices.is_empty(), "{notices:?}");
+    }
+
+    /// A link that gives the nodes and not the cores gets the cores the
+    /// nodes size, as the slider would; a link's own cores stay.
+    #[test]
+    fn a_link_without_the_cores_sizes_them_by_its_nodes() {
+        let (sized, _) = from_query("preset=k8s-1.30&nodes=5000");
+        assert_eq!(sized.get(Control::ApiServerCores), 64.0);
+        let (set, _) = from_query("preset=k8s-1.30&nodes=5000&api-server-cores=32");
+        assert_eq!(set.get(Control::ApiServerCores), 32.0);
+        let (first, _) = from_query("preset=k8s-1.30&api-server-cores=32&nodes=5000");
+        assert_eq!(first.get(Control::ApiServerCores), 32.0, "in either order");
     }
 
     #[test]

@@ -138,6 +138,17 @@ pub struct Setting {
     pub change: fn(f64) -> ControlPlaneChange,
     /// the value a change of the model (the timeline's) sets it to
     pub absorb: fn(&ControlPlaneChange) -> Option<f64>,
+    /// the other control that sizes its default, if one does
+    pub sized_by: Option<SizedBy>,
+}
+
+/// A default sized by another control (the cores kube-up gives for the
+/// nodes): while this control shows the size for that control's value, it
+/// follows that control when the reader moves it.
+pub struct SizedBy {
+    pub control: Control,
+    /// this control's default for that control's value
+    pub size: fn(f64) -> f64,
 }
 
 /// A fault: its change on the running model.

@@ -3,9 +3,10 @@
 //! and faults first).
 
 use super::{
-    Binding, Choice, Control, Fault, Input, Origin, Range, Row, Setting, pick, place, whole,
+    Binding, Choice, Control, Fault, Input, Origin, Range, Row, Setting, SizedBy, pick, place,
+    whole,
 };
-use crate::sim::models::control_plane::spec::MAX_API_SERVERS;
+use crate::sim::models::control_plane::spec::{MAX_API_SERVERS, master_size};
 use crate::sim::models::control_plane::{ControlPlaneChange as C, Discovery, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
@@ -99,6 +100,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::Nodes(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -118,6 +120,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::MaxRequestsInflight(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -137,6 +140,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::MaxMutatingRequestsInflight(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -156,6 +160,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::WebhookConcurrency(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -176,6 +181,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::WebhookLatency(s) => Some(s * 1e3),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -195,6 +201,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::WebhookTimeout(s) => Some(s),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -214,6 +221,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::EtcdConnections(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -233,6 +241,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::FsyncLatency(s) => Some(s * 1e3),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -252,6 +261,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::Namespaces(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -272,6 +282,10 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::ApiServerCores(n) if n > 0 => Some(n as f64),
                 _ => None,
             },
+            sized_by: Some(SizedBy {
+                control: Control::Nodes,
+                size: |nodes| master_size(whole(nodes)) as f64,
+            }),
         }),
     },
     Row {
@@ -291,6 +305,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::ApiServers(n) => Some(n as f64),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -310,6 +325,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::GoawayChance(p) => Some(p * 100.0),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -341,6 +357,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::FlowControl(kind) => Some(place(&FLOW_CONTROLS, kind)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -360,6 +377,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::WebhookHandling(handling) => Some(place(&WEBHOOK_HANDLINGS, handling)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -379,6 +397,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::CacheLocking(locking) => Some(place(&CACHE_LOCKINGS, locking)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -398,6 +417,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::EtcdClient(kind) => Some(place(&ETCD_CLIENTS, kind)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -417,6 +437,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::Discovery(discovery) => Some(place(&DISCOVERIES, discovery)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -436,6 +457,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::ConsistentListFromCache(on) => Some(place(&CONSISTENT_LISTS, on)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
@@ -452,6 +474,7 @@ pub static CONTROLS: [Row; super::COUNT] = [
                 C::SeatBorrowing(on) => Some(place(&SEAT_BORROWINGS, on)),
                 _ => None,
             },
+            sized_by: None,
         }),
     },
     Row {
