@@ -84,6 +84,9 @@ fn cores_resolved(mut spec: ControlPlaneSpec) -> ControlPlaneSpec {
     if spec.cpu_limited {
         spec.api_server_cores = spec.api_server_cores() as u32;
     }
+    if let Some(gib) = spec.memory_limit_gib() {
+        spec.api_server_memory_gib = gib;
+    }
     spec
 }
 

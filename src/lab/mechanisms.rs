@@ -74,7 +74,7 @@ const APF: &[Control] = &[
 ];
 
 /// Every mechanism, in the order the page explains them.
-pub const MECHANISMS: [Mechanism; 11] = [
+pub const MECHANISMS: [Mechanism; 12] = [
     Mechanism {
         title: "API Priority and Fairness",
         article: false,
@@ -109,6 +109,15 @@ pub const MECHANISMS: [Mechanism; 11] = [
         source: "costs: the protobuf proposal's benchmark and kubernetes#77127 (fitted); cores: kube-up's get-master-size",
         tip: "try-cpu",
         controls: &[Control::ApiServerCores, Control::Nodes],
+        part: Part::FlowControl,
+    },
+    Mechanism {
+        title: "The API server's memory",
+        article: false,
+        what: "An API server's heap holds its watch cache (every object it caches, about three bytes of heap per stored byte) and the responses it is building: before the first byte of a LIST goes out, its whole response is in memory, three times the objects' size, with etcd's raw reply on top when it came from etcd. APF bounds how many requests run, not how much memory they hold, so a storm of large LISTs can take the heap past its limit. The OOM killer then kills the server: every request on it fails, its clients reconnect to the others, and it comes back with empty caches whose re-lists are another spike.",
+        source: "fitted to the API-streaming blog's synthetic test (kubernetes.io, 2024-12-17: 16 informers' LISTs of 0.4 GB took a server to about 20 GB); limit: kube-up's n1-standard VM, 3.75 GiB a core",
+        tip: "list-storm",
+        controls: &[Control::ApiServerMemory, Control::ConsistentList],
         part: Part::FlowControl,
     },
     Mechanism {

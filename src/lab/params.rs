@@ -544,7 +544,11 @@ mod tests {
         assert_eq!(spec.workload.nodes, 5_000);
         assert!(!spec.consistent_list_from_cache);
         let changes = after.changes_since(&before);
-        assert_eq!(changes.len(), 3, "the nodes, the cores they size, the list");
+        assert_eq!(
+            changes.len(),
+            4,
+            "the nodes, the cores and memory they size, the list"
+        );
         let mut sim = Simulation::new(&before.scenario().expect("valid"), 1).expect("valid");
         for change in changes {
             sim.reconfigure(change).expect("valid");

@@ -193,6 +193,9 @@ mod tests {
             seats: 600,
             restarts: 0,
             relisting,
+            memory_gib: 1.0,
+            memory_limit_gib: Some(120.0),
+            oom_kills: 0,
         };
         assert_eq!(servers_text(&[server(Phase::Serving, 10, false)]), "");
         let three = [

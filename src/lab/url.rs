@@ -34,7 +34,7 @@
 //! Anything else, or a value out of its range, is ignored or clamped, and
 //! reported as a [`Notice`] the page shows.
 
-use super::controls::{Control, Input, Range};
+use super::controls::{Binding, Control, Input, Range, Setting};
 use super::params::{Base, DEFAULT_PRESET, Params};
 use super::state::Action;
 use super::story::{FIRST_VISIT, Story};
@@ -95,8 +95,28 @@ pub fn to_query(p: &Params) -> String {
     if preset != DEFAULT_PRESET {
         pairs.push(("preset".into(), preset.into()));
     }
+    // What a link leaving a setting out gives: the base's, or for one
+    // sized by a control the link moves, its size for that control's value
+    // (as `from_query` reads it).
+    let sizes = |control: Control| {
+        super::controls::CONTROLS.iter().any(|row| {
+            matches!(&row.binding, Binding::Setting(Setting { sized_by: Some(s), .. }) if s.control == control)
+        })
+    };
+    let mut followed = base.clone();
+    for driver in Control::all().filter(|&c| sizes(c) && p.get(c) != base.get(c)) {
+        let before = followed.get(driver);
+        followed.set(driver, p.get(driver));
+        followed.follow(driver, before);
+    }
     for row in super::controls::CONTROLS.iter() {
-        let (value, theirs) = (p.get(row.control), base.get(row.control));
+        let value = p.get(row.control);
+        let theirs = match row.binding {
+            Binding::Setting(Setting {
+                sized_by: Some(_), ..
+            }) => followed.get(row.control),
+            _ => base.get(row.control),
+        };
         let written = match row.input {
             Input::Slider { .. } => (value != theirs).then(|| number(value)),
             Input::Switch(choices) => (value != theirs)

@@ -64,6 +64,15 @@ pub struct ApiServerSummary {
     /// the 99th percentile of the cores busy in each measured second
     #[serde(default)]
     pub cpu_p99: f64,
+    /// its memory limit [GiB] (`null` when unlimited)
+    #[serde(default)]
+    pub memory_limit_gib: Option<f64>,
+    /// the most memory it held at once, over the whole run [GiB]
+    #[serde(default)]
+    pub peak_memory_gib: f64,
+    /// times the OOM killer killed it (each also counts as a restart)
+    #[serde(default)]
+    pub oom_kills: u32,
     /// APF's limited priority levels (none for the other flow controls)
     pub levels: Vec<LevelSeatsSummary>,
 }

@@ -476,6 +476,7 @@ mod tests {
             Change::ControlPlane(C::ApiServers(3)),
             Change::ControlPlane(C::GoawayChance(0.001)),
             Change::ControlPlane(C::RestartApiServer(2)),
+            Change::ControlPlane(C::ApiServerMemory(6.5)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -484,7 +485,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            24,
+            25,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

@@ -35,6 +35,7 @@ pub enum Control {
     EtcdFsyncLatency,
     Namespaces,
     ApiServerCores,
+    ApiServerMemory,
     ApiServers,
     GoawayChance,
     Speed,
@@ -53,7 +54,7 @@ pub enum Control {
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 25;
+pub const COUNT: usize = 26;
 
 /// One control, everything about it.
 pub struct Row {

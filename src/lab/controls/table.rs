@@ -6,7 +6,7 @@ use super::{
     Binding, Choice, Control, Fault, Input, Origin, Range, Row, Setting, SizedBy, pick, place,
     whole,
 };
-use crate::sim::models::control_plane::spec::{MAX_API_SERVERS, master_size};
+use crate::sim::models::control_plane::spec::{MAX_API_SERVERS, master_memory_gib, master_size};
 use crate::sim::models::control_plane::{ControlPlaneChange as C, Discovery, WebhookHandling};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
@@ -285,6 +285,30 @@ pub static CONTROLS: [Row; super::COUNT] = [
             sized_by: Some(SizedBy {
                 control: Control::Nodes,
                 size: |nodes| master_size(whole(nodes)) as f64,
+            }),
+        }),
+    },
+    Row {
+        control: Control::ApiServerMemory,
+        label: "API server memory",
+        hint: "Each API server's memory limit. Its watch cache and the responses it is building fill it; past it the OOM killer kills the server: every request on it fails, its clients go to the others and it restarts with empty caches. Default: the memory of the VM kube-up gives the control plane for the nodes (n1-standard, 3.75 GiB a core: 120 GiB at 1,000 nodes).",
+        key: "api-server-memory",
+        input: Input::Slider {
+            range: range(1.0, 1_024.0, true, false),
+            unit: " GiB",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.api_server_memory_gib",
+            // Its limit, sized by the nodes unless set.
+            read: |s| s.memory_limit_gib().unwrap_or(1_024.0).min(1_024.0),
+            change: C::ApiServerMemory,
+            absorb: |c| match *c {
+                C::ApiServerMemory(gib) if gib > 0.0 => Some(gib),
+                _ => None,
+            },
+            sized_by: Some(SizedBy {
+                control: Control::Nodes,
+                size: |nodes| master_memory_gib(whole(nodes)),
             }),
         }),
     },

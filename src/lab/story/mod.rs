@@ -73,6 +73,10 @@ pub enum Measure {
     Busy(&'static str),
     /// clients connected to this API server ("apiserver-2") at the pause
     Connections(&'static str),
+    /// the most memory this API server held at once so far [GiB]
+    PeakMemory(&'static str),
+    /// times the OOM killer killed this API server so far
+    OomKills(&'static str),
 }
 
 /// Which side of its bound a promise's measure must be.
@@ -167,6 +171,16 @@ impl Promise {
                 .into_iter()
                 .find(|(r, _)| r.to_string() == resource)
                 .map_or(f64::NAN, |(_, busy)| busy),
+            Measure::PeakMemory(server) | Measure::OomKills(server) => {
+                let summary = sim.summary();
+                let Some(s) = summary.api_servers.iter().find(|s| s.name == server) else {
+                    return f64::NAN;
+                };
+                match self.measure {
+                    Measure::PeakMemory(_) => s.peak_memory_gib,
+                    _ => s.oom_kills as f64,
+                }
+            }
             Measure::Connections(server) => sim
                 .control_plane_snapshot(u64::MAX, 0)
                 .and_then(|s| {
@@ -222,6 +236,8 @@ impl Promise {
             Measure::Nominal(level) => format!("{level}'s nominal seats"),
             Measure::Busy(resource) => format!("{resource} busy"),
             Measure::Connections(server) => format!("clients connected to {server}"),
+            Measure::PeakMemory(server) => format!("{server}'s peak memory"),
+            Measure::OomKills(server) => format!("times {server} was OOM-killed"),
         }
     }
 
@@ -239,7 +255,9 @@ impl Promise {
             | Measure::InUse(_)
             | Measure::Seats(_)
             | Measure::Nominal(_)
-            | Measure::Connections(_) => super::format::significant(value),
+            | Measure::Connections(_)
+            | Measure::OomKills(_) => super::format::significant(value),
+            Measure::PeakMemory(_) => format!("{} GiB", super::format::significant(value)),
         }
     }
 }

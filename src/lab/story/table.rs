@@ -16,7 +16,9 @@ pub(super) const fn p(class: MetricClass, measure: Measure, bound: Bound) -> Pro
 }
 
 use Bound::{Above, Below};
-use Measure::{Busy, Completed, Failed, InUse, P99, Rejected, Seats, Waiting};
+use Measure::{
+    Busy, Completed, Failed, InUse, OomKills, P99, PeakMemory, Rejected, Seats, Waiting,
+};
 use MetricClass as M;
 
 /// The shipped scenarios' stories, the first visit's first.
@@ -249,7 +251,28 @@ pub const SCENARIOS: &[Story] = &[
                 chart: ChartClass::List,
                 speed: 2.0,
                 until: Some(60.0),
-                promises: &[p(M::List, P99, Above(1.0)), p(M::Mutating, P99, Below(0.2))],
+                promises: &[
+                    p(M::List, P99, Above(1.0)),
+                    p(M::Mutating, P99, Below(0.2)),
+                    p(M::List, PeakMemory("apiserver-1"), Above(4.0)),
+                ],
+            },
+            Step {
+                text: "Each of those LISTs holds etcd's 120 MB reply, and three times that for \
+                       its response, until its last byte is written, and several are built at \
+                       once: the heap has passed 4 GiB. Give the API server 4 GiB, a small \
+                       control-plane node. Past it the OOM killer kills the server: every \
+                       request on it fails, and with one API server there is none for 20 s; it \
+                       comes back with empty caches that re-list from etcd, and the storm takes \
+                       it down again. APF bounds how many LISTs run, not the memory they hold.",
+                acts: &[Act::Set(Control::ApiServerMemory, 4.0)],
+                chart: ChartClass::Mutating,
+                speed: 2.0,
+                until: Some(80.0),
+                promises: &[
+                    p(M::Mutating, OomKills("apiserver-1"), Above(0.5)),
+                    p(M::Mutating, Failed, Above(10.0)),
+                ],
             },
         ],
     },

@@ -159,6 +159,19 @@ impl Sharing {
         self.next(share)
     }
 
+    /// Keeps only the jobs `keep` names, at `now`: the others leave
+    /// unfinished. Returns the next wake-up (pending ones become stale).
+    pub fn retain(
+        &mut self,
+        now: Nanos,
+        share: Share,
+        keep: impl Fn(u64) -> bool,
+    ) -> Option<(Nanos, u32)> {
+        self.advance(now, share);
+        self.jobs.retain(|&Reverse((_, id))| keep(id));
+        self.next(share)
+    }
+
     /// Removes and returns every job's id; pending wake-ups become stale.
     pub fn take_all(&mut self) -> Vec<u64> {
         self.epoch = self.epoch.wrapping_add(1);

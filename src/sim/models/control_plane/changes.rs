@@ -6,7 +6,9 @@
 //! (`nodes = 5000`, `slow_webhook = 50.0`, `leader_election = true`): a new
 //! change is a new timeline key.
 
-use super::spec::{ControlPlaneSpec, Discovery, MAX_API_SERVERS, WebhookHandling};
+use super::spec::{
+    ControlPlaneSpec, Discovery, MAX_API_SERVERS, UNLIMITED_MEMORY_GIB, WebhookHandling,
+};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::sim::models::watch_cache::CacheLocking;
@@ -63,6 +65,9 @@ pub enum ControlPlaneChange {
     /// serving one restarted least, as a rolling upgrade goes) restarts: it
     /// drains, stops, comes back, re-lists
     RestartApiServer(u8),
+    /// each API server's memory limit [GiB] (0: the control-plane VM's for
+    /// the nodes); a server now past it is killed
+    ApiServerMemory(f64),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -109,6 +114,9 @@ impl ControlPlaneChange {
                 within("API servers", n as f64, 1.0, MAX_API_SERVERS as f64)
             }
             ControlPlaneChange::GoawayChance(p) => within("goaway chance", p, 0.0, 0.02),
+            ControlPlaneChange::ApiServerMemory(gib) => {
+                within("API server memory", gib, 0.0, UNLIMITED_MEMORY_GIB)
+            }
             ControlPlaneChange::RestartApiServer(n) => within(
                 "API server to restart",
                 n as f64,
@@ -172,6 +180,7 @@ impl ControlPlaneSpec {
             C::ApiServerCores(n) => set(&mut self.api_server_cores, n),
             C::ApiServers(n) => set(&mut self.api_servers, n),
             C::GoawayChance(p) => set(&mut self.goaway_chance, p),
+            C::ApiServerMemory(gib) => set(&mut self.api_server_memory_gib, gib),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources

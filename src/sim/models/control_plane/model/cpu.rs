@@ -131,6 +131,18 @@ impl Cpu {
         self.note(cx.now);
     }
 
+    /// The work `keep` does not keep is dropped now (its process died);
+    /// the rest goes on where it was.
+    pub(super) fn abandon(&mut self, cx: &mut Cx<CpEvent>, keep: impl Fn(CpuWork) -> bool) {
+        let work = &self.work;
+        let next = self.sharing.retain(cx.now, self.share(), |id| {
+            work.get(&id).is_some_and(|&w| keep(w))
+        });
+        self.work.retain(|_, w| keep(*w));
+        self.note(cx.now);
+        self.schedule(cx, next);
+    }
+
     /// Cores in use now (0 when unlimited).
     pub(super) fn busy_cores(&self) -> f64 {
         match self.limited() {

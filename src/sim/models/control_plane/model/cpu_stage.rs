@@ -37,9 +37,7 @@ impl ControlPlane {
                 CpuWork::Handler(ticket) => self.processed(cx, ticket),
                 CpuWork::Response(ticket) => self.end(cx, ticket, Outcome::Completed),
                 CpuWork::Dispatch(resource) => self.dispatched(cx, server, resource),
-                CpuWork::Relisted(resource) => {
-                    self.servers[server as usize].cache.relisted(resource)
-                }
+                CpuWork::Relisted(resource) => self.relisted(cx, server as usize, resource),
             }
         }
     }

@@ -45,6 +45,7 @@ mod discovery;
 mod event;
 mod flow;
 pub mod loads;
+mod memory;
 mod metrics;
 mod outcome;
 mod readings;
@@ -90,6 +91,7 @@ struct ApiServer {
     /// …and a write's on top [ns of one core]
     write_processing: DurationSampler,
     cpu: Cpu,
+    memory: memory::Memory,
     admission: admission::Admission,
     storage: storage::Storage,
     cache: cache::WatchCache,
@@ -114,6 +116,7 @@ impl ApiServer {
             processing: spec.processing.sampler(),
             write_processing: spec.write_processing.sampler(),
             cpu: Cpu::new(index, now, spec.api_server_cores()),
+            memory: Default::default(),
             admission: admission::Admission::new(index, spec),
             storage: storage::Storage::new(index, spec),
             cache: cache::WatchCache::new(index, spec),
@@ -424,6 +427,7 @@ impl ControlPlane {
             stage_since: cx.now,
             retries,
             answered: false,
+            memory: 0.0,
         });
         self.servers[server as usize].requests += 1;
         if route.is_none() {
@@ -615,6 +619,11 @@ impl ControlPlane {
         let seconds = kib * (objects as f64 * encode + decoded as f64 * self.spec.decode_per_kib);
         // saturating: a custom source may LIST 4 billion objects
         let work = from_secs(seconds);
+        let bytes = memory::response_bytes(&self.spec, kib, objects, decoded);
+        if !self.hold_memory(cx, ticket, bytes) {
+            // Its server ran out of memory building it.
+            return;
+        }
         self.servers[server]
             .cpu
             .run(cx, work, CpuWork::Response(ticket));
@@ -653,6 +662,7 @@ impl ControlPlane {
         let server = request.server as usize;
         self.servers[server].admission.forget(ticket);
         self.servers[server].requests -= 1;
+        self.release_memory(server, request.memory);
         self.left(cx, server, &request, outcome);
         if self.servers[server].phase == Phase::Draining {
             self.maybe_stop(cx, server);

@@ -4,6 +4,7 @@
 
 use super::{ControlPlane, Phase, ResourceId, server_name};
 use crate::sim::engine::time::Nanos;
+use crate::sim::models::control_plane::spec::GIB;
 use crate::sim::models::flow_control::LimitSnapshot;
 
 impl ControlPlane {
@@ -73,6 +74,9 @@ impl ControlPlane {
                         false => 0.0,
                     },
                     cpu_p99: server.cpu_seconds.quantile(0.99),
+                    memory_limit_gib: self.spec.memory_limit_gib(),
+                    peak_memory_gib: server.memory.peak() / GIB,
+                    oom_kills: server.memory.kills,
                     levels,
                 }
             })

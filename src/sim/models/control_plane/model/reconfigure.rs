@@ -56,17 +56,19 @@ impl ControlPlane {
                 self.schedule_sources(cx);
                 self.balancer.set_nodes(nodes, &self.serving);
                 self.share_watchers();
-                // Cores sized by the nodes follow them.
+                // Cores and memory sized by the nodes follow them.
                 let cores = self.spec.api_server_cores();
                 for server in &mut self.servers {
                     server.cpu.set_cores(cx, cores);
                 }
+                self.check_all_memory(cx);
             }
             C::ApiServerCores(_) => {
                 for server in &mut self.servers {
                     server.cpu.set_cores(cx, spec.api_server_cores());
                 }
             }
+            C::ApiServerMemory(_) => self.check_all_memory(cx),
             C::ApiServers(count) => {
                 if changed {
                     self.set_server_count(cx, count)

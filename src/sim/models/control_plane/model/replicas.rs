@@ -199,7 +199,7 @@ impl Balancer {
 
 impl ControlPlane {
     /// Which servers serve, for the load balancer.
-    fn note_serving(&mut self) {
+    pub(super) fn note_serving(&mut self) {
         self.serving.clear();
         self.serving
             .extend(self.servers.iter().map(|s| s.phase == Phase::Serving));

@@ -34,6 +34,8 @@ pub(super) struct Request {
     /// its client got a 504 at `--request-timeout`; its handler goes on
     /// (holding its seats) until it ends, unmeasured
     pub answered: bool,
+    /// memory its response holds on its server until it ends [bytes]
+    pub memory: f64,
 }
 
 /// How a request ends: exactly once, one of these.

@@ -3,6 +3,7 @@
 
 use super::{ControlPlane, Phase};
 use crate::sim::engine::time::to_secs;
+use crate::sim::models::control_plane::spec::GIB;
 use crate::sim::models::etcd::EtcdSnapshot;
 use crate::sim::models::flow_control::LimitSnapshot;
 use crate::sim::models::request::{ClientKind, RequestClass, Resource};
@@ -56,6 +57,11 @@ pub struct ServerSnapshot {
     pub restarts: u32,
     /// its watch caches are still re-listing
     pub relisting: bool,
+    /// its memory in use now, and its limit [GiB] (`None`: unlimited)
+    pub memory_gib: f64,
+    pub memory_limit_gib: Option<f64>,
+    /// times the OOM killer killed it
+    pub oom_kills: u32,
 }
 
 /// Everything the diagram draws at one instant.
@@ -112,7 +118,8 @@ impl ControlPlane {
             .servers
             .iter()
             .zip(connections)
-            .map(|(server, connections)| {
+            .enumerate()
+            .map(|(i, (server, connections))| {
                 let (seats_in_use, seats) = server
                     .flow
                     .snapshot()
@@ -130,6 +137,9 @@ impl ControlPlane {
                     restarts: server.restarts,
                     relisting: server.phase == Phase::Serving
                         && Resource::ALL.iter().any(|&r| !server.cache.is_ready(r)),
+                    memory_gib: self.memory_in_use(i) / GIB,
+                    memory_limit_gib: self.spec.memory_limit_gib(),
+                    oom_kills: server.memory.kills,
                 }
             })
             .collect();

@@ -91,9 +91,14 @@ impl ControlPlane {
             Received::Read { call, .. } if matches!(call.purpose, CallFor::Relist(_)) => {
                 // The re-listed objects are decoded into the cache.
                 let kib = call.reply_kib.max(0.0);
+                if self.servers[server].phase == Phase::Stopped {
+                    // The re-list of a life that ended.
+                    return;
+                }
                 let work = from_secs(kib * self.spec.decode_per_kib);
                 let relisted = CpuWork::Relisted(call.resource);
                 self.servers[server].cpu.run(cx, work, relisted);
+                self.hold_relist(cx, server, call.resource, kib);
             }
             Received::Read { call, tickets } => {
                 for ticket in tickets {

@@ -259,6 +259,40 @@ pub struct ControlPlaneSpec {
     /// after it, served from etcd meanwhile)
     #[serde(default = "default_api_server_restart")]
     pub api_server_restart: f64,
+    /// each API server's memory limit [GiB]; past it the server is
+    /// killed (the kernel's OOM killer) and restarts like a restarted one.
+    /// 0 (the default) gives it the memory of the control-plane VM kube-up
+    /// makes for the nodes: an n1-standard machine of `get-master-size`'s
+    /// cores, 3.75 GiB per core (Google Compute Engine's n1-standard
+    /// machine types; kubeadm's static pod sets no memory limit, so the
+    /// machine's memory is the limit). The textbook reductions leave it
+    /// unlimited (1e9 GiB)
+    #[serde(default)]
+    pub api_server_memory_gib: f64,
+    /// what an API server's heap holds whatever it serves [GiB]: the Go
+    /// runtime, the API's schemas, its informers, its connections'
+    /// buffers. Default 0.5 (assumption: the API-streaming blog's server
+    /// settles near 2 GB with 0.4 GB of secrets in its watch cache, which
+    /// leaves under 1 GB for everything else; kubernetes.io/blog
+    /// 2024-12-17 `kube-apiserver-api-streaming`)
+    #[serde(default = "default_base_memory")]
+    pub api_server_base_memory_gib: f64,
+    /// bytes of heap per byte of stored object, for the objects in the
+    /// watch cache (decoded Go structs, their cached serialisations, the
+    /// event history). Default 3 (assumption, between protobuf-decoded
+    /// built-in types and the 5.2× kubernetes/kubernetes#142062 measured
+    /// for custom resources decoded as `Unstructured`)
+    #[serde(default = "default_memory_factor")]
+    pub watch_cache_memory_factor: f64,
+    /// bytes of heap a LIST holds per byte of the objects it returns while
+    /// its response is built and written (the objects copied, converted,
+    /// encoded into one buffer before the first byte goes out); a LIST
+    /// from etcd holds etcd's raw reply on top. Default 3: fitted to the
+    /// API-streaming blog's synthetic test, where 16 informers' LISTs of
+    /// 0.4 GB of secrets took one server to about 20 GB, 20 / (16 × 0.4)
+    /// ≈ 3.1 (`tests/calibration.rs`)
+    #[serde(default = "default_memory_factor")]
+    pub response_memory_factor: f64,
     pub workload: WorkloadSpec,
     #[serde(default)]
     pub etcd: EtcdSpec,
@@ -271,6 +305,12 @@ fn default_api_servers() -> u8 {
 }
 fn default_api_server_restart() -> f64 {
     20.0
+}
+fn default_base_memory() -> f64 {
+    0.5
+}
+fn default_memory_factor() -> f64 {
+    3.0
 }
 fn default_flow_control() -> FlowControlKind {
     FlowControlKind::Apf
@@ -344,6 +384,19 @@ pub fn master_size(nodes: u32) -> u32 {
     }
 }
 
+/// Memory of the control-plane VM kube-up makes for `nodes` nodes [GiB]:
+/// an n1-standard machine has 3.75 GiB per core (Google Compute Engine's
+/// machine types), its cores `get-master-size`'s.
+pub fn master_memory_gib(nodes: u32) -> f64 {
+    master_size(nodes) as f64 * 3.75
+}
+
+/// Bytes in a GiB.
+pub const GIB: f64 = 1_073_741_824.0;
+
+/// The memory limit that stands for none [GiB].
+pub const UNLIMITED_MEMORY_GIB: f64 = 1e9;
+
 impl ControlPlaneSpec {
     /// Upstream defaults (1.32) for a cluster of `nodes` nodes.
     pub fn upstream(nodes: u32) -> Self {
@@ -374,6 +427,10 @@ impl ControlPlaneSpec {
             api_servers: default_api_servers(),
             goaway_chance: 0.0,
             api_server_restart: default_api_server_restart(),
+            api_server_memory_gib: 0.0,
+            api_server_base_memory_gib: default_base_memory(),
+            watch_cache_memory_factor: default_memory_factor(),
+            response_memory_factor: default_memory_factor(),
             workload: WorkloadSpec::with_nodes(nodes),
             etcd: EtcdSpec::default(),
             etcd_client: EtcdClientSpec::default(),
@@ -405,6 +462,7 @@ impl ControlPlaneSpec {
         spec.decode_per_kib = 0.0;
         // …whose servers are the workers, not cores.
         spec.cpu_limited = false;
+        spec.api_server_memory_gib = UNLIMITED_MEMORY_GIB;
         spec.workload.derived = false;
         spec.workload.sources = vec![CustomSource {
             name: "station".into(),
@@ -426,6 +484,22 @@ impl ControlPlaneSpec {
     /// `Supports(storage.RequestWatchProgress)`).
     pub fn lists_from_cache(&self) -> bool {
         self.consistent_list_from_cache && self.etcd.supports_watch_progress()
+    }
+
+    /// Each API server's memory limit [bytes]: its own, or the
+    /// control-plane VM's for the nodes.
+    pub fn api_server_memory(&self) -> f64 {
+        let gib = match self.api_server_memory_gib {
+            0.0 => master_memory_gib(self.workload.nodes),
+            gib => gib,
+        };
+        gib * GIB
+    }
+
+    /// Each API server's memory limit [GiB], `None` when unlimited.
+    pub fn memory_limit_gib(&self) -> Option<f64> {
+        let gib = self.api_server_memory() / GIB;
+        (gib < UNLIMITED_MEMORY_GIB).then_some(gib)
     }
 
     /// The API server's cores: its own, or by the nodes; infinite when its
@@ -532,6 +606,35 @@ impl ControlPlaneSpec {
                     self.api_server_restart
                 ),
             ));
+        }
+        for (name, value, range) in [
+            (
+                "api_server_memory_gib",
+                self.api_server_memory_gib,
+                0.0..=UNLIMITED_MEMORY_GIB,
+            ),
+            (
+                "api_server_base_memory_gib",
+                self.api_server_base_memory_gib,
+                0.0..=1_024.0,
+            ),
+            (
+                "watch_cache_memory_factor",
+                self.watch_cache_memory_factor,
+                0.0..=100.0,
+            ),
+            (
+                "response_memory_factor",
+                self.response_memory_factor,
+                0.0..=100.0,
+            ),
+        ] {
+            if !(value.is_finite() && range.contains(&value)) {
+                return Err((
+                    name.into(),
+                    format!("must be {} to {}, got {value}", range.start(), range.end()),
+                ));
+            }
         }
         if self.webhooks.len() > 32 {
             return Err(("webhooks".into(), "at most 32 webhooks".into()));

@@ -313,7 +313,11 @@ impl Apf {
         let WaitPlace::Apf { level, queue } = expiry.place else {
             return false;
         };
-        let entry = &mut self.levels[level as usize];
+        // A wait of a flow control since replaced may name a level this
+        // one does not have.
+        let Some(entry) = self.levels.get_mut(level as usize) else {
+            return false;
+        };
         let dropped = entry
             .queues
             .as_mut()
