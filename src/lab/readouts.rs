@@ -1,5 +1,6 @@
 //! The numbers the page's readouts show, computed from a run's live windows.
 
+use super::format::significant;
 use crate::sim::models::control_plane::{Bottleneck, MetricClass, Phase, ServerSnapshot};
 use crate::sim::{ClassMetrics, LatencyHistogram, Nanos, Simulation, to_secs};
 
@@ -82,12 +83,14 @@ pub fn limit_text(limit: Option<&Bottleneck>) -> String {
     }
 }
 
-/// Each API server's clients, or its state, for the diagram's legend
-/// ("apiserver-1 stopped · apiserver-2 511 · apiserver-3 511 clients");
-/// nothing for a single server.
+/// Each API server's clients, or its state, and its memory, for the
+/// diagram's legend ("apiserver-1 stopped · apiserver-2 511 ·
+/// apiserver-3 511 clients · memory 0 (OOM-killed 1×), 1.2, 1.1 of
+/// 120 GiB"); a single server's memory only.
 pub fn servers_text(servers: &[ServerSnapshot]) -> String {
+    let memory = memory_text(servers);
     if servers.len() < 2 {
-        return String::new();
+        return memory;
     }
     let each: Vec<String> = servers
         .iter()
@@ -102,7 +105,32 @@ pub fn servers_text(servers: &[ServerSnapshot]) -> String {
             format!("apiserver-{} {state}", i + 1)
         })
         .collect();
-    format!("{} clients", each.join(" · "))
+    match memory.is_empty() {
+        true => format!("{} clients", each.join(" · ")),
+        false => format!("{} clients · {memory}", each.join(" · ")),
+    }
+}
+
+/// Each API server's memory in use against the limit they share, with
+/// the times the OOM killer killed it; nothing when unlimited.
+fn memory_text(servers: &[ServerSnapshot]) -> String {
+    let Some(limit) = servers.first().and_then(|s| s.memory_limit_gib) else {
+        return String::new();
+    };
+    let each: Vec<String> = servers
+        .iter()
+        .map(|s| {
+            let used = match s.memory_gib {
+                0.0 => "0".to_owned(),
+                gib => significant(gib),
+            };
+            match s.oom_kills {
+                0 => used,
+                n => format!("{used} (OOM-killed {n}×)"),
+            }
+        })
+        .collect();
+    format!("memory {} of {} GiB", each.join(", "), significant(limit))
 }
 
 /// The readouts of `sim` over its last `windows` seconds (speed and
@@ -195,17 +223,24 @@ mod tests {
             relisting,
             memory_gib: 1.0,
             memory_limit_gib: Some(120.0),
+            peak_memory_gib: 1.0,
             oom_kills: 0,
         };
-        assert_eq!(servers_text(&[server(Phase::Serving, 10, false)]), "");
+        assert_eq!(
+            servers_text(&[server(Phase::Serving, 10, false)]),
+            "memory 1.00 of 120 GiB"
+        );
+        let mut killed = server(Phase::Stopped, 0, false);
+        (killed.memory_gib, killed.oom_kills) = (0.0, 2);
         let three = [
-            server(Phase::Stopped, 0, false),
+            killed,
             server(Phase::Serving, 511, true),
             server(Phase::Serving, 511, false),
         ];
         assert_eq!(
             servers_text(&three),
-            "apiserver-1 stopped · apiserver-2 511 re-listing · apiserver-3 511 clients"
+            "apiserver-1 stopped · apiserver-2 511 re-listing · apiserver-3 511 clients · \
+             memory 0 (OOM-killed 2×), 1.00, 1.00 of 120 GiB"
         );
     }
 }

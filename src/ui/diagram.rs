@@ -403,21 +403,39 @@ impl Diagram {
         self.bar(ctx, (x + 5.0, y + 17.0, w - 10.0), busy, self.palette.bar);
     }
 
+    /// A server's CPU busy (left) and memory against its limit (right),
+    /// side by side in `w`.
+    fn cpu_and_memory(
+        &self,
+        ctx: &CanvasRenderingContext2d,
+        (x, y, w): (f64, f64, f64),
+        server: &ServerSnapshot,
+    ) {
+        let busy = match server.cores {
+            Some(cores) if cores > 0.0 => server.cpu_busy / cores,
+            _ => 0.0,
+        };
+        let memory = match server.memory_limit_gib {
+            Some(limit) if limit > 0.0 => server.memory_gib / limit,
+            _ => 0.0,
+        };
+        let half = (w - 3.0) / 2.0;
+        self.bar(ctx, (x, y, half), busy, self.palette.bar);
+        self.bar(ctx, (x + half + 3.0, y, half), memory, self.palette.queue);
+    }
+
     /// The API servers behind the load balancer: each one's clients
-    /// connected, its CPU busy, and whether it drains, is stopped or
-    /// re-lists its caches.
+    /// connected, its CPU busy and memory used, and whether it drains, is
+    /// stopped (or was killed for its memory) or re-lists its caches.
     fn draw_servers(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
         let (x, y, w, h) = self.layout.servers_box();
         self.panel(ctx, x, y, w, h);
         let state = |server: &ServerSnapshot| match server.phase {
             Phase::Draining => Some("draining"),
+            Phase::Stopped if server.oom_kills > 0 => Some("OOM-killed"),
             Phase::Stopped => Some("stopped"),
             Phase::Serving if server.relisting => Some("relist"),
             Phase::Serving => None,
-        };
-        let busy = |server: &ServerSnapshot| match server.cores {
-            Some(cores) if cores > 0.0 => server.cpu_busy / cores,
-            _ => 0.0,
         };
         if self.layout == Layout::Wide {
             self.label(ctx, "API servers  (clients)", x + 5.0, y + 13.0, "left");
@@ -428,16 +446,18 @@ impl Diagram {
                     None => format!("apiserver-{}", i + 1),
                 };
                 self.label(ctx, &name, x + 5.0, row + 10.0, "left");
-                if server.phase == Phase::Serving {
-                    let clients = thousands(server.connections as u64);
+                let clients = thousands(server.connections as u64);
+                // Its clients, where they fit beside its name and state
+                // (the legend's line says them too).
+                let fits = text_px(ctx, &name) + text_px(ctx, &clients) + 6.0 <= w - 10.0;
+                if server.phase == Phase::Serving && fits {
                     self.label(ctx, &clients, x + w - 5.0, row + 10.0, "right");
                 }
-                self.bar(
-                    ctx,
-                    (x + 5.0, row + 12.0, w - 10.0),
-                    busy(server),
-                    self.palette.bar,
-                );
+                self.cpu_and_memory(ctx, (x + 5.0, row + 12.0, w - 10.0), server);
+            }
+            if s.servers.len() < 10 {
+                let below = y + 20.0 + s.servers.len() as f64 * 19.5 + 10.0;
+                self.label(ctx, "CPU | memory", x + 5.0, below, "left");
             }
             return;
         }
@@ -445,6 +465,7 @@ impl Diagram {
         let n = s.servers.len().max(1);
         let cell = (w - 10.0) / n as f64;
         self.label(ctx, "API servers (clients)", x + 5.0, y + 11.0, "left");
+        self.label(ctx, "CPU | memory", x + w - 5.0, y + 11.0, "right");
         for (i, server) in s.servers.iter().enumerate() {
             let left = x + 5.0 + i as f64 * cell;
             let text = match (state(server), cell) {
@@ -456,12 +477,7 @@ impl Diagram {
                 (None, _) => format!("{}", i + 1),
             };
             self.label(ctx, &text, left, y + 27.0, "left");
-            self.bar(
-                ctx,
-                (left, y + 32.0, cell - 4.0),
-                busy(server),
-                self.palette.bar,
-            );
+            self.cpu_and_memory(ctx, (left, y + 32.0, cell - 4.0), server);
         }
     }
 

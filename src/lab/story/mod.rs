@@ -171,22 +171,19 @@ impl Promise {
                 .into_iter()
                 .find(|(r, _)| r.to_string() == resource)
                 .map_or(f64::NAN, |(_, busy)| busy),
-            Measure::PeakMemory(server) | Measure::OomKills(server) => {
-                let summary = sim.summary();
-                let Some(s) = summary.api_servers.iter().find(|s| s.name == server) else {
-                    return f64::NAN;
-                };
-                match self.measure {
-                    Measure::PeakMemory(_) => s.peak_memory_gib,
-                    _ => s.oom_kills as f64,
-                }
-            }
-            Measure::Connections(server) => sim
+            Measure::Connections(server)
+            | Measure::PeakMemory(server)
+            | Measure::OomKills(server) => sim
                 .control_plane_snapshot(u64::MAX, 0)
                 .and_then(|s| {
                     let index = (1..=s.servers.len())
                         .find(|i| server.strip_prefix("apiserver-") == Some(&i.to_string()))?;
-                    Some(s.servers[index - 1].connections as f64)
+                    let s = &s.servers[index - 1];
+                    Some(match self.measure {
+                        Measure::PeakMemory(_) => s.peak_memory_gib,
+                        Measure::OomKills(_) => s.oom_kills as f64,
+                        _ => s.connections as f64,
+                    })
                 })
                 .unwrap_or(f64::NAN),
             Measure::Waiting(level)

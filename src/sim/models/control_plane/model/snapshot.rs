@@ -60,6 +60,8 @@ pub struct ServerSnapshot {
     /// its memory in use now, and its limit [GiB] (`None`: unlimited)
     pub memory_gib: f64,
     pub memory_limit_gib: Option<f64>,
+    /// the most memory it held at once so far [GiB]
+    pub peak_memory_gib: f64,
     /// times the OOM killer killed it
     pub oom_kills: u32,
 }
@@ -139,6 +141,7 @@ impl ControlPlane {
                         && Resource::ALL.iter().any(|&r| !server.cache.is_ready(r)),
                     memory_gib: self.memory_in_use(i) / GIB,
                     memory_limit_gib: self.spec.memory_limit_gib(),
+                    peak_memory_gib: server.memory.peak() / GIB,
                     oom_kills: server.memory.kills,
                 }
             })
