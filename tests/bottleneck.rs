@@ -97,3 +97,29 @@ fn a_dispatcher_that_cannot_keep_up_is_the_limit() {
     );
     assert!(b.saturated && b.utilisation <= 1.0 + 1e-9, "{b:?}");
 }
+
+/// `cplab run --json`'s `etcd`: each member's cores busy. The leader
+/// serves the reads and applies every write; a follower applies every
+/// write too, so it is busy with the apply alone. The leader's cores are
+/// the ones the ranking reads as "etcd cores" and "etcd apply".
+#[test]
+fn each_etcd_member_reports_its_cores_and_the_leader_is_the_busiest() {
+    let mut scenario = shipped("k8s-1.30");
+    scenario.duration = 40.0;
+    let mut sim = Simulation::new(&scenario, 1).unwrap_or_else(|e| panic!("{e}"));
+    sim.run_to_end();
+    let summary = sim.summary();
+    let members = &summary.etcd;
+    assert_eq!(members.len(), 3, "the presets run 3 members: {members:?}");
+    let roles: Vec<&str> = members.iter().map(|m| m.role.as_str()).collect();
+    assert_eq!(roles, ["leader", "follower", "follower"]);
+    let (leader, follower) = (members[0].cpu_mean, members[1].cpu_mean);
+    assert_eq!(follower, members[2].cpu_mean);
+    // 1.30 sends consistent LISTs to etcd: the leader's reads are most of
+    // its work, the apply a small part (about 100 writes/s of 22.5 µs).
+    assert!(follower > 0.0 && leader > 2.0 * follower, "{members:?}");
+    assert!(follower < 0.05, "{members:?}");
+    let json = serde_json::to_value(&summary).expect("json");
+    assert_eq!(json["etcd"][0]["name"], "etcd-1");
+    assert!(json["etcd"][0]["cpu_mean"].as_f64().is_some());
+}

@@ -90,7 +90,9 @@ pub use engine::timeseries::{Recent, WindowRing, WindowSummary};
 pub use models::station::{StationChange, StationSnapshot, StationSpec};
 pub use scenario::{Scenario, ScenarioError};
 pub use simulation::{Advance, Change, Simulation, Snapshot};
-pub use summary::{ApiServerSummary, LevelSeatsSummary, RunSummary, SummaryRows};
+pub use summary::{
+    ApiServerSummary, EtcdMemberSummary, LevelSeatsSummary, RunSummary, SummaryRows,
+};
 
 /// A map of what is in flight (requests, etcd calls, cache events, starting
 /// clients), keyed by id. The models look these up and never iterate them

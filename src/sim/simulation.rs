@@ -489,20 +489,26 @@ impl Simulation {
 
     /// The summary's figures in the model's order (see [`SummaryRows`]).
     pub fn summary_rows(&self) -> SummaryRows {
-        let (utilisation, clients, api_servers, bottleneck) = match &self.model {
+        let (utilisation, clients, api_servers, etcd, bottleneck) = match &self.model {
             Model::Station { station, .. } => (
                 Some(station.utilisation(self.now)),
                 Vec::new(),
                 Vec::new(),
+                Vec::new(),
                 None,
             ),
-            Model::ClosedLoop { bench, .. } => {
-                (None, bench.client_summaries(self.now), Vec::new(), None)
-            }
+            Model::ClosedLoop { bench, .. } => (
+                None,
+                bench.client_summaries(self.now),
+                Vec::new(),
+                Vec::new(),
+                None,
+            ),
             Model::ControlPlane { model, .. } => (
                 None,
                 Vec::new(),
                 model.api_servers(self.now),
+                model.etcd_members(self.now),
                 model.bottleneck(self.now),
             ),
         };
@@ -520,6 +526,7 @@ impl Simulation {
                 .collect(),
             clients,
             api_servers,
+            etcd,
             bottleneck,
         }
     }

@@ -34,6 +34,9 @@ pub struct RunSummary {
     /// per API server (a control plane's): its priority levels' seats
     #[serde(default)]
     pub api_servers: Vec<ApiServerSummary>,
+    /// per etcd member (a control plane's): its cores busy
+    #[serde(default)]
+    pub etcd: Vec<EtcdMemberSummary>,
     /// a control plane's busiest resources over the measured period, and
     /// the one that limits it
     #[serde(default)]
@@ -77,6 +80,19 @@ pub struct ApiServerSummary {
     pub levels: Vec<LevelSeatsSummary>,
 }
 
+/// One etcd member's CPU over a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EtcdMemberSummary {
+    /// `etcd-1` (the leader at the start) to `etcd-N`
+    pub name: String,
+    /// "leader" or "follower"
+    pub role: String,
+    /// cores busy over the measured part of the run, time-weighted mean:
+    /// the leader's serve the reads and run the apply loop; a follower's
+    /// run its apply loop, which applies every write as the leader's does
+    pub cpu_mean: f64,
+}
+
 /// A priority level's seats over a run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LevelSeatsSummary {
@@ -94,7 +110,7 @@ pub struct LevelSeatsSummary {
 impl Serialize for RunSummary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let terse = serializer.is_human_readable();
-        let mut out = serializer.serialize_struct("RunSummary", 10)?;
+        let mut out = serializer.serialize_struct("RunSummary", 11)?;
         out.serialize_field("scenario", &self.scenario)?;
         out.serialize_field("seed", &self.seed)?;
         out.serialize_field("simulated_s", &self.simulated_s)?;
@@ -115,6 +131,11 @@ impl Serialize for RunSummary {
             out.skip_field("api_servers")?;
         } else {
             out.serialize_field("api_servers", &self.api_servers)?;
+        }
+        if terse && self.etcd.is_empty() {
+            out.skip_field("etcd")?;
+        } else {
+            out.serialize_field("etcd", &self.etcd)?;
         }
         if terse && self.bottleneck.is_none() {
             out.skip_field("bottleneck")?;
@@ -145,6 +166,7 @@ pub struct SummaryRows {
     /// per closed-loop client, in the scenario's order
     pub clients: Vec<(String, ClientSummary)>,
     pub api_servers: Vec<ApiServerSummary>,
+    pub etcd: Vec<EtcdMemberSummary>,
     pub bottleneck: Option<Bottleneck>,
 }
 
@@ -160,6 +182,7 @@ impl From<SummaryRows> for RunSummary {
             classes: rows.classes.into_iter().collect(),
             clients: rows.clients.into_iter().collect(),
             api_servers: rows.api_servers,
+            etcd: rows.etcd,
             bottleneck: rows.bottleneck,
         }
     }

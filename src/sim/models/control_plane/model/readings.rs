@@ -28,6 +28,38 @@ impl ControlPlane {
         limits
     }
 
+    /// Each etcd member's cores busy over the measured part of the run so
+    /// far. The model runs the cluster's reads and apply loop once, on the
+    /// leader; every member applies every write, so a follower's apply
+    /// loop is as busy as the leader's.
+    pub fn etcd_members(&self, now: Nanos) -> Vec<crate::sim::EtcdMemberSummary> {
+        let start = match self.loads_at_warmup {
+            Some(_) => self.metrics.warmup(),
+            None => 0,
+        };
+        let seconds = now.saturating_sub(start) as f64 / 1e9;
+        let since_warmup = |resource: ResourceId, reading: f64| {
+            let then = self
+                .loads_at_warmup
+                .as_ref()
+                .and_then(|l| l.iter().find(|l| l.resource.same(&resource)))
+                .map_or(0.0, |l| l.reading.used);
+            match seconds > 0.0 {
+                true => (reading - then) / seconds,
+                false => 0.0,
+            }
+        };
+        let reads = since_warmup(ResourceId::EtcdCores, self.etcd.cores_reading(now).used);
+        let apply = since_warmup(ResourceId::EtcdApply, self.etcd.apply_reading(now).used);
+        (0..self.spec.etcd.members)
+            .map(|member| crate::sim::EtcdMemberSummary {
+                name: format!("etcd-{}", member + 1),
+                role: if member == 0 { "leader" } else { "follower" }.to_owned(),
+                cpu_mean: if member == 0 { reads + apply } else { apply },
+            })
+            .collect()
+    }
+
     /// Each API server's resources over the run so far.
     pub fn api_servers(&self, now: Nanos) -> Vec<crate::sim::ApiServerSummary> {
         let cores = self.spec.api_server_cores();
