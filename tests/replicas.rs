@@ -261,6 +261,31 @@ fn a_server_removed_and_wanted_back_before_it_stopped_serves_again() {
     );
 }
 
+/// A server removed while it restarted stays stopped, and starts when the
+/// count takes it back (it stayed stopped for good before: its restart
+/// was still marked as pending).
+#[test]
+fn a_server_removed_while_it_restarted_starts_when_wanted_back() {
+    let mut sim = Simulation::new(&scenario(three(500), 90.0), 3).expect("valid");
+    sim.run_for(10.0);
+    let change = |c| Change::ControlPlane(c);
+    sim.reconfigure(change(ControlPlaneChange::RestartApiServer(3)))
+        .expect("valid");
+    sim.run_for(5.0);
+    sim.reconfigure(change(ControlPlaneChange::ApiServers(2)))
+        .expect("valid");
+    // Past its 20 s restart: it stays stopped, being removed.
+    sim.run_for(25.0);
+    let phase =
+        |sim: &Simulation| sim.control_plane_snapshot(1_000, 0).expect("cp").servers[2].phase;
+    assert_eq!(phase(&sim), Phase::Stopped);
+    sim.reconfigure(change(ControlPlaneChange::ApiServers(3)))
+        .expect("valid");
+    sim.run_for(5.0);
+    assert_eq!(phase(&sim), Phase::Serving);
+    conserved(&sim);
+}
+
 #[test]
 fn a_relist_that_meets_a_leader_election_lists_again_until_it_has_the_objects() {
     // The article's pool client gives up on a read after three attempts.

@@ -26,11 +26,12 @@ pub(super) struct FlowStage {
 }
 
 impl FlowStage {
-    pub fn new(spec: &ControlPlaneSpec) -> Self {
+    /// The flow control of a server (re)started at `now` [ns].
+    pub fn new(spec: &ControlPlaneSpec, now: Nanos) -> Self {
         Self {
-            current: flow_control(spec, spec.flow_control, 0),
+            current: flow_control(spec, spec.flow_control, now),
             retired: None,
-            current_since: 0,
+            current_since: now,
             retired_since: 0,
         }
     }

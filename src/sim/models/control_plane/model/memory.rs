@@ -171,11 +171,12 @@ impl ControlPlane {
         // watch dispatchers' events in flight still drain (they are counted
         // until they are sent), as do the webhook and etcd calls already
         // out: their answers find no request.
-        server.flow = FlowStage::new(&self.spec);
+        server.flow = FlowStage::new(&self.spec, cx.now);
         server
             .cpu
             .abandon(cx, |work| matches!(work, CpuWork::Dispatch(_)));
         server.cache.unready();
+        server.storage.orphan_relists();
         self.held.retain(|_, (s, _)| *s as usize != index);
         self.note_serving();
         self.balancer.evacuate(index as u8, &self.serving);

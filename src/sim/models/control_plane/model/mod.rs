@@ -112,7 +112,7 @@ struct ApiServer {
 impl ApiServer {
     fn new(index: u8, now: Nanos, spec: &ControlPlaneSpec) -> Self {
         Self {
-            flow: flow::FlowStage::new(spec),
+            flow: flow::FlowStage::new(spec, now),
             processing: spec.processing.sampler(),
             write_processing: spec.write_processing.sampler(),
             cpu: Cpu::new(index, now, spec.api_server_cores()),

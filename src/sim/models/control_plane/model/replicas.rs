@@ -265,6 +265,7 @@ impl ControlPlane {
         }
         server.phase = Phase::Stopped;
         server.cache.unready();
+        server.storage.orphan_relists();
         if server.restarting {
             server.restarts += 1;
             let after = from_secs(self.spec.api_server_restart);
@@ -286,7 +287,9 @@ impl ControlPlane {
             return;
         }
         if i >= self.spec.api_servers as usize {
-            // Removed while it restarted: it stays stopped.
+            // Removed while it restarted: it stays stopped (and starts
+            // when the count takes it back).
+            self.servers[i].restarting = false;
             return;
         }
         let server = &mut self.servers[i];

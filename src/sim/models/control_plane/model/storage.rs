@@ -25,6 +25,9 @@ pub(super) enum CallFor {
     Shared(SharedRead),
     /// a restarted API server's cache re-listing a resource
     Relist(Resource),
+    /// a re-list of a server's life that ended (it stopped or was
+    /// killed): its reply is dropped, and it is not sent again
+    Orphaned,
 }
 
 /// A read that the article's proxy can share between requests.
@@ -235,6 +238,16 @@ impl Storage {
         self.new_call(cx, call);
     }
 
+    /// The server's life ended: its re-lists in flight are orphaned (a
+    /// late reply must not make the next life's cache ready).
+    pub fn orphan_relists(&mut self) {
+        for call in self.calls.values_mut() {
+            if matches!(call.purpose, CallFor::Relist(_)) {
+                call.purpose = CallFor::Orphaned;
+            }
+        }
+    }
+
     /// Sends a read for request `ticket`, or lets it ride on the same read
     /// in flight (the article's proxy).
     fn read(
@@ -434,6 +447,7 @@ impl Storage {
             let past_deadline = |delay: Nanos| match call.purpose {
                 CallFor::Request(ticket) => expired(now + delay, ticket),
                 CallFor::Shared(_) | CallFor::Relist(_) => false,
+                CallFor::Orphaned => true,
             };
             let write = matches!(call.op, EtcdOp::Write { .. });
             let (kind, endpoints) = (self.client.kind(), self.client.endpoints());
@@ -471,7 +485,7 @@ impl Storage {
         match purpose {
             CallFor::Request(ticket) => vec![ticket],
             CallFor::Shared(key) => self.shared_reads.remove(&key).unwrap_or_default(),
-            CallFor::Relist(_) => Vec::new(),
+            CallFor::Relist(_) | CallFor::Orphaned => Vec::new(),
         }
     }
 

@@ -71,7 +71,7 @@ impl ControlPlane {
                     CallFor::Request(ticket) => {
                         self.requests.get(ticket).map_or(0, |r| r.kind.namespace)
                     }
-                    CallFor::Shared(_) | CallFor::Relist(_) => 0,
+                    CallFor::Shared(_) | CallFor::Relist(_) | CallFor::Orphaned => 0,
                 };
                 let measured = self.metrics.measured(call.done_at);
                 for server in self
@@ -91,10 +91,6 @@ impl ControlPlane {
             Received::Read { call, .. } if matches!(call.purpose, CallFor::Relist(_)) => {
                 // The re-listed objects are decoded into the cache.
                 let kib = call.reply_kib.max(0.0);
-                if self.servers[server].phase == Phase::Stopped {
-                    // The re-list of a life that ended.
-                    return;
-                }
                 let work = from_secs(kib * self.spec.decode_per_kib);
                 let relisted = CpuWork::Relisted(call.resource);
                 self.servers[server].cpu.run(cx, work, relisted);
