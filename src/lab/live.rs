@@ -13,7 +13,6 @@ use super::charts::figures;
 use super::params::Params;
 use super::readouts::{self, READOUT_WINDOWS, Readouts};
 use crate::sim::models::control_plane::Bottleneck;
-use crate::sim::models::control_plane::model::loads::bottleneck;
 use crate::sim::scenario::MAX_DURATION;
 use crate::sim::timeline::{MAX_ENTRIES, TimedChange};
 use crate::sim::{Change, Nanos, Scenario, ScenarioError, Simulation, from_secs, to_secs};
@@ -150,7 +149,7 @@ impl LiveRun {
     /// What limits the control plane over about the readouts' window
     /// (the last 10 simulated seconds), `None` before anything was busy.
     pub fn limit_now(&self) -> Option<Bottleneck> {
-        bottleneck(&self.simulation.recent_ranking(READOUT_WINDOWS))
+        self.simulation.recent_bottleneck(READOUT_WINDOWS)
     }
 
     fn mark(&mut self, at: Nanos, change: &Change) {

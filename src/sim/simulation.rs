@@ -426,6 +426,18 @@ impl Simulation {
         }
     }
 
+    /// What limits the control plane over the last `seconds` (at most
+    /// 10), `None` before anything was busy or for other models.
+    pub fn recent_bottleneck(
+        &self,
+        seconds: usize,
+    ) -> Option<crate::sim::models::control_plane::Bottleneck> {
+        match &self.model {
+            Model::ControlPlane { model, .. } => model.recent_bottleneck(self.now, seconds),
+            _ => None,
+        }
+    }
+
     /// Requests in the system now, counted from the model's own state (not
     /// from the metrics): what conservation is checked against.
     pub fn in_system(&self) -> u64 {

@@ -24,14 +24,16 @@
 
 use arbitrary::{Result, Unstructured};
 use cplab::sim::models::control_plane::spec::{
-    CustomSource, FailurePolicy, WebhookSpec, WebhookType,
+    CustomSource, FailurePolicy, ResourceSpec, WebhookSpec, WebhookType,
 };
 use cplab::sim::models::control_plane::{
     ControlPlaneChange as C, ControlPlaneSpec, Discovery, WebhookHandling,
 };
 use cplab::sim::models::etcd::client::EtcdClientKind;
 use cplab::sim::models::flow_control::FlowControlKind;
-use cplab::sim::models::request::{ClientKind, Resource, ResourceRule, Subresource, Verb};
+use cplab::sim::models::request::{
+    ClientKind, Resource, ResourceRef, ResourceRule, Subresource, Verb,
+};
 use cplab::sim::models::watch_cache::CacheLocking;
 use cplab::sim::scenario::MAX_DURATION;
 use cplab::sim::{
@@ -230,15 +232,51 @@ fn webhook(u: &mut Unstructured, i: usize) -> Result<WebhookSpec> {
     })
 }
 
+/// A built-in resource's figures, or a declared one (sometimes a name
+/// given twice, sometimes a figure left out).
+fn resource(u: &mut Unstructured, i: usize) -> Result<ResourceSpec> {
+    let names = [
+        "secrets",
+        "widgets.example.com",
+        "pods",
+        "nodes",
+        "events",
+        "Bad Name",
+    ];
+    let name = if u.arbitrary()? {
+        pick(u, &names)?.to_string()
+    } else {
+        format!("kind{i}")
+    };
+    let mut optional = |lo: f64, hi: f64| -> Result<Option<f64>> {
+        Ok(if u.arbitrary()? {
+            Some(num(u, lo, hi)?)
+        } else {
+            None
+        })
+    };
+    Ok(ResourceSpec {
+        name,
+        objects: optional(0.0, 2e8)?.map(|o| o as u64),
+        object_kib: optional(0.0, 2_000.0)?,
+        watchers: optional(0.0, 200_000.0)?.map(|w| w as u32),
+    })
+}
+
 fn source(u: &mut Unstructured, i: usize) -> Result<CustomSource> {
     Ok(CustomSource {
         name: format!("source-{i}"),
         rate: num(u, 0.0, 1e6)?,
         verb: pick(u, &VERBS)?,
-        resource: pick(u, &RESOURCES)?,
+        resource: pick(u, &RESOURCES)?.into(),
         subresource: pick(u, &Subresource::ALL)?,
         client: pick(u, &CLIENTS)?,
         objects: int(u, 0, 1_000_000)?,
+        matches: if u.arbitrary()? {
+            Some(int(u, 0, 1_000_000)?)
+        } else {
+            None
+        },
         users: int(u, 0, 100_000)?,
         limit: None,
     })
@@ -288,8 +326,18 @@ fn control_plane(u: &mut Unstructured) -> Result<ControlPlaneSpec> {
     maybe!(w.discovery_clients, int(u, 0, 100_000)?);
     maybe!(w.derived, u.arbitrary()?);
     if u.arbitrary::<bool>()? {
+        let n = u.int_in_range(0usize..=5)?;
+        w.resources = (0..n).map(|i| resource(u, i)).collect::<Result<_>>()?;
+    }
+    if u.arbitrary::<bool>()? {
         let n = u.int_in_range(0usize..=3)?;
         w.sources = (0..n).map(|i| source(u, i)).collect::<Result<_>>()?;
+        for source in &mut w.sources {
+            if u.arbitrary()? {
+                let declared = ["secrets", "widgets.example.com", "undeclared"];
+                source.resource = ResourceRef::Declared(pick(u, &declared)?.to_string());
+            }
+        }
     }
     let e = &mut s.etcd;
     maybe!(e.members, int(u, 1, 9)?);

@@ -28,7 +28,9 @@ impl Verb {
 }
 
 /// The resources the model distinguishes (each has its own watch cache and,
-/// upstream, its own etcd connection).
+/// upstream, its own etcd connection): the built-in ones, and up to
+/// [`Resource::MAX_DECLARED`] a scenario declares (`workload.resources`,
+/// a custom resource or any built-in kind the model does not name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Resource {
@@ -40,9 +42,14 @@ pub enum Resource {
     Deployments,
     /// `/api`, `/apis` and group-version discovery documents
     Discovery,
+    /// the scenario's `n`-th declared resource (0-based); a scenario
+    /// names it by its declared name (see [`ResourceRef`])
+    #[serde(skip)]
+    Declared(u8),
 }
 
 impl Resource {
+    /// The built-in resources.
     pub const ALL: [Resource; 7] = [
         Resource::Pods,
         Resource::Nodes,
@@ -53,11 +60,36 @@ impl Resource {
         Resource::Discovery,
     ];
 
+    /// The most resources a scenario declares.
+    pub const MAX_DECLARED: usize = 4;
+
+    /// Every resource's index is below this: per-resource tables are this long.
+    pub const SLOTS: usize = Self::ALL.len() + Self::MAX_DECLARED;
+
     pub fn index(self) -> usize {
-        self as usize
+        match self {
+            Resource::Pods => 0,
+            Resource::Nodes => 1,
+            Resource::Leases => 2,
+            Resource::Events => 3,
+            Resource::ConfigMaps => 4,
+            Resource::Deployments => 5,
+            Resource::Discovery => 6,
+            Resource::Declared(n) => Self::ALL.len() + n as usize,
+        }
     }
 
-    /// The resource as the API names it (`configmaps`).
+    /// The resource of index `index`, if it is one.
+    pub fn of_index(index: usize) -> Option<Resource> {
+        match index.checked_sub(Self::ALL.len()) {
+            None => Some(Self::ALL[index]),
+            Some(n) if n < Self::MAX_DECLARED => Some(Resource::Declared(n as u8)),
+            Some(_) => None,
+        }
+    }
+
+    /// The resource as the API names it (`configmaps`); a declared one's
+    /// slot (`declared-1`: the workload knows its name).
     pub fn name(self) -> &'static str {
         match self {
             Resource::Pods => "pods",
@@ -67,14 +99,19 @@ impl Resource {
             Resource::ConfigMaps => "configmaps",
             Resource::Deployments => "deployments",
             Resource::Discovery => "discovery",
+            Resource::Declared(n) => ["declared-1", "declared-2", "declared-3", "declared-4"]
+                .get(n as usize)
+                .copied()
+                .unwrap_or("declared"),
         }
     }
 
     /// Typical size of one object [KiB] (assumptions, for transfer and
     /// serialization costs: a pod of a few containers is ~4 KiB, a node
     /// with its images list ~12 KiB, a lease ~0.4 KiB; one group-version
-    /// discovery document ~5 KiB).
-    pub fn object_kib(self) -> f64 {
+    /// discovery document ~5 KiB). A scenario may set its own
+    /// (`workload.resources`); a declared resource always does.
+    pub fn default_object_kib(self) -> f64 {
         match self {
             Resource::Pods => 4.0,
             Resource::Nodes => 12.0,
@@ -83,6 +120,48 @@ impl Resource {
             Resource::ConfigMaps => 2.0,
             Resource::Deployments => 3.0,
             Resource::Discovery => 5.0,
+            Resource::Declared(_) => 1.0,
+        }
+    }
+}
+
+/// A resource as a scenario names it: a built-in one (`"pods"`) or one
+/// the workload declares (`"secrets"`, `"widgets.example.com"`). Written
+/// as its name (in TOML, and in the packed catalog, whose format cannot
+/// tell variants apart by their content).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(from = "String", into = "String")]
+pub enum ResourceRef {
+    BuiltIn(Resource),
+    Declared(String),
+}
+
+impl From<Resource> for ResourceRef {
+    fn from(resource: Resource) -> Self {
+        ResourceRef::BuiltIn(resource)
+    }
+}
+
+impl From<String> for ResourceRef {
+    fn from(name: String) -> Self {
+        match Resource::ALL.into_iter().find(|r| r.name() == name) {
+            Some(resource) => ResourceRef::BuiltIn(resource),
+            None => ResourceRef::Declared(name),
+        }
+    }
+}
+
+impl From<ResourceRef> for String {
+    fn from(name: ResourceRef) -> String {
+        name.to_string()
+    }
+}
+
+impl std::fmt::Display for ResourceRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ResourceRef::BuiltIn(r) => f.write_str(r.name()),
+            ResourceRef::Declared(name) => f.write_str(name),
         }
     }
 }
@@ -268,6 +347,10 @@ pub struct RequestKind {
     /// objects it returns: 1 for a single object, the matched count for a
     /// LIST (for a page, the page's)
     pub objects: u32,
+    /// objects it reads to find them: `objects`, or for a LIST with a
+    /// selector every object in its scope (for a page, the page's share),
+    /// since etcd knows no selector and the server filters what it decodes
+    pub scanned: u32,
     /// which page of a LIST it is
     pub page: Page,
 }
@@ -283,11 +366,20 @@ pub enum Page {
     /// `cacher.go` `computeListLimit`)
     #[default]
     Whole,
-    /// the first page, with `rest` objects after it
-    First { limit: u32, rest: u32 },
+    /// the first page, with `rest` objects after it, found among
+    /// `scanned_rest` more
+    First {
+        limit: u32,
+        rest: u32,
+        scanned_rest: u32,
+    },
     /// a later page (it carries a `continue` token), with `rest` objects
-    /// after it
-    Continue { limit: u32, rest: u32 },
+    /// after it, found among `scanned_rest` more
+    Continue {
+        limit: u32,
+        rest: u32,
+        scanned_rest: u32,
+    },
 }
 
 impl Page {
@@ -300,19 +392,46 @@ impl Page {
     }
 }
 
+/// One page of a LIST with `limit` a page: the objects it returns and
+/// the objects it reads for them, of the `matched` left among `scanned`.
+/// Upstream's etcd3 store reads chunk after chunk until the page holds
+/// `limit` matches or nothing remains (`store.go`, `GetList`): with the
+/// matches spread evenly a page reads its share of the scope, the last page
+/// reads to the end, and a selector that matches nothing reads everything
+/// in one page.
+fn page_of(limit: u32, matched: u32, scanned: u32) -> (u32, u32) {
+    let objects = matched.min(limit);
+    if objects == matched {
+        return (objects, scanned);
+    }
+    let share = (scanned as u64 * objects as u64).div_ceil(matched as u64) as u32;
+    (objects, share.clamp(objects.min(scanned), scanned))
+}
+
 impl RequestKind {
-    /// This LIST of `self.objects` asked for `limit` at a time (0: at
-    /// once): its first page (the only one, if they fit).
+    /// A single object, or a LIST of every object in scope (no selector).
+    pub fn scanning_what_it_returns(self) -> Self {
+        Self {
+            scanned: self.objects,
+            ..self
+        }
+    }
+
+    /// This LIST of `self.objects` (found among `self.scanned`) asked for
+    /// `limit` at a time (0: at once): its first page (the only one, if
+    /// they fit).
     pub fn paged(self, limit: u32) -> Self {
         if limit == 0 || self.verb != Verb::List {
             return self;
         }
-        let objects = self.objects.min(limit);
+        let (objects, scanned) = page_of(limit, self.objects, self.scanned);
         Self {
             objects,
+            scanned,
             page: Page::First {
                 limit,
                 rest: self.objects - objects,
+                scanned_rest: self.scanned - scanned,
             },
             ..self
         }
@@ -321,13 +440,24 @@ impl RequestKind {
     /// The page after this one, if its answer carried a `continue` token.
     pub fn next_page(&self) -> Option<Self> {
         match self.page {
-            Page::First { limit, rest } | Page::Continue { limit, rest } if rest > 0 => {
-                let objects = rest.min(limit);
+            Page::First {
+                limit,
+                rest,
+                scanned_rest,
+            }
+            | Page::Continue {
+                limit,
+                rest,
+                scanned_rest,
+            } if rest > 0 => {
+                let (objects, scanned) = page_of(limit, rest, scanned_rest);
                 Some(Self {
                     objects,
+                    scanned,
                     page: Page::Continue {
                         limit,
                         rest: rest - objects,
+                        scanned_rest: scanned_rest - scanned,
                     },
                     ..*self
                 })
@@ -348,6 +478,43 @@ impl RequestKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pages(kind: RequestKind) -> Vec<(u32, u32)> {
+        let mut kind = Some(kind);
+        std::iter::from_fn(|| {
+            let page = kind?;
+            kind = page.next_page();
+            Some((page.objects, page.scanned))
+        })
+        .collect()
+    }
+
+    /// A paged LIST with a selector: each page reads its share of the
+    /// scope (upstream's etcd3 `GetList` reads chunks until the page has
+    /// `limit` matches), every object in scope is read once, and a selector
+    /// matching nothing reads everything in one page.
+    #[test]
+    fn a_selector_spreads_the_scope_over_the_pages() {
+        let list = |objects, scanned| RequestKind {
+            verb: Verb::List,
+            resource: Resource::Pods,
+            subresource: Subresource::None,
+            client: ClientKind::User,
+            namespace: 0,
+            user: 0,
+            objects,
+            scanned,
+            page: Page::Whole,
+        };
+        let selected = pages(list(1_200, 10_000).paged(500));
+        assert_eq!(selected, [(500, 4_167), (500, 4_167), (200, 1_666)]);
+        assert_eq!(pages(list(0, 10_000).paged(500)), [(0, 10_000)]);
+        assert_eq!(
+            pages(list(1_200, 1_200).paged(500)),
+            [(500, 500), (500, 500), (200, 200)]
+        );
+        assert_eq!(pages(list(1_200, 10_000)), [(1_200, 10_000)]);
+    }
 
     fn rule(text: &str) -> ResourceRule {
         ResourceRule::try_from(text.to_owned()).expect("a valid rule")

@@ -20,7 +20,7 @@
 //! | user writes | 0.15 U | PATCH deployment | global-default |
 //! | operators | 0.7 O / 0.3 O | GET / UPDATE configmap | service-accounts |
 
-use super::spec::{CustomSource, WorkloadSpec};
+use super::spec::{CustomSource, DECLARED_WATCHERS, WorkloadSpec};
 use crate::sim::engine::random::SimRng;
 use crate::sim::models::request::{ClientKind, RequestKind, Resource, Subresource, Verb};
 
@@ -92,7 +92,7 @@ impl Source {
     pub fn request(self, w: &WorkloadSpec, rng: &mut SimRng) -> RequestKind {
         let namespace = rng.below(w.namespaces.max(1) as u64) as u32;
         let node = rng.below(w.nodes.max(1) as u64) as u32;
-        let pods = w.nodes as u64 * w.pods_per_node as u64;
+        let pods = stored_objects(Resource::Pods, w);
         let single = |verb, resource, client, namespace, user| RequestKind {
             verb,
             resource,
@@ -101,6 +101,7 @@ impl Source {
             namespace,
             user,
             objects: 1,
+            scanned: 1,
             page: Default::default(),
         };
         use ClientKind::*;
@@ -129,12 +130,14 @@ impl Source {
             Source::ControllerRelist => RequestKind {
                 objects: pods.min(u32::MAX as u64) as u32,
                 ..single(Verb::List, Pods, ControllerManager, ALL_NAMESPACES, 0)
-            },
+            }
+            .scanning_what_it_returns(),
             Source::UserGet => single(Verb::Get, Pods, User, namespace, rng.below(20) as u32),
             Source::UserList => RequestKind {
                 objects: (pods / w.namespaces.max(1) as u64).clamp(1, u32::MAX as u64) as u32,
                 ..single(Verb::List, Pods, User, namespace, rng.below(20) as u32)
             }
+            .scanning_what_it_returns()
             .paged(KUBECTL_CHUNK_SIZE),
             Source::UserPatch => single(
                 Verb::Patch,
@@ -191,15 +194,19 @@ pub fn stream_request(w: &WorkloadSpec, index: usize, rng: &mut SimRng) -> Optio
     }
 }
 
+/// A request of a custom source: a LIST returns what its selector
+/// matches and reads every object in scope.
 fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> RequestKind {
     RequestKind {
         verb: source.verb,
-        resource: source.resource,
+        // checked: the spec declares every source's resource
+        resource: w.resource(&source.resource).unwrap_or(Resource::Pods),
         subresource: source.subresource,
         client: source.client,
         namespace: rng.below(w.namespaces.max(1) as u64) as u32,
         user: rng.below(source.users.max(1) as u64) as u32,
-        objects: source.objects,
+        objects: source.matches.unwrap_or(source.objects).min(source.objects),
+        scanned: source.objects,
         page: Default::default(),
     }
     .paged(source.page_size())
@@ -207,8 +214,13 @@ fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> 
 
 /// Watchers interested in one event of `resource`: controllers' informers
 /// watch every pod; each kubelet watches only its own pods and node.
-/// (Assumptions: 20 informers on pods, 10 on nodes, 2 on leases.)
-pub fn interested_watchers(resource: Resource) -> u32 {
+/// (Assumptions: 20 informers on pods, 10 on nodes, 2 on leases; a
+/// declared resource's [`DECLARED_WATCHERS`].) A scenario may give its
+/// own (`workload.resources`).
+pub fn interested_watchers(resource: Resource, w: &WorkloadSpec) -> u32 {
+    if let Some(watchers) = w.spec_of(resource).and_then(|r| r.watchers) {
+        return watchers;
+    }
     match resource {
         Resource::Pods => 20 + 1,
         Resource::Nodes => 10 + 1,
@@ -216,6 +228,7 @@ pub fn interested_watchers(resource: Resource) -> u32 {
         Resource::Events => 1,
         Resource::ConfigMaps | Resource::Deployments => 5,
         Resource::Discovery => 0,
+        Resource::Declared(_) => DECLARED_WATCHERS,
     }
 }
 
@@ -223,20 +236,24 @@ pub fn interested_watchers(resource: Resource) -> u32 {
 /// `resource` (`pkg/util/flowcontrol/request/watch_tracker.go`): the
 /// kubelets' pod watches select `spec.nodeName`, which the watch cache
 /// indexes, and are left out (`getBuiltinIndexes`).
-pub fn tracked_watchers(resource: Resource) -> u32 {
-    match resource {
-        Resource::Pods => 20,
-        resource => interested_watchers(resource),
+pub fn tracked_watchers(resource: Resource, w: &WorkloadSpec) -> u32 {
+    match (resource, w.spec_of(resource).and_then(|r| r.watchers)) {
+        (Resource::Pods, None) => 20,
+        _ => interested_watchers(resource, w),
     }
 }
 
 /// Objects of `resource` in storage, every namespace: the figure APF's
-/// object-count tracker gives the LIST work estimator. Pods: N × P;
-/// nodes: N; leases: a kubelet's per node and the 2 leaders'; events: the
-/// last hour's (their TTL), 3 per pod created; config maps: 2 per
-/// namespace (`kube-root-ca.crt` and one more: assumption); deployments:
-/// one per 10 pods (assumption).
+/// object-count tracker gives the LIST work estimator. Unless the scenario
+/// gives its own (`workload.resources`): pods: N × P; nodes: N; leases: a
+/// kubelet's per node and the 2 leaders'; events: the last hour's (their
+/// TTL), 3 per pod created; config maps: 2 per namespace
+/// (`kube-root-ca.crt` and one more: assumption); deployments: one per 10
+/// pods (assumption).
 pub fn stored_objects(resource: Resource, w: &WorkloadSpec) -> u64 {
+    if let Some(objects) = w.spec_of(resource).and_then(|r| r.objects) {
+        return objects;
+    }
     let nodes = w.nodes as u64;
     let pods = nodes * w.pods_per_node as u64;
     match resource {
@@ -246,7 +263,7 @@ pub fn stored_objects(resource: Resource, w: &WorkloadSpec) -> u64 {
         Resource::Events => (3.0 * w.nodes as f64 * w.pod_churn_per_node_hour) as u64,
         Resource::ConfigMaps => 2 * w.namespaces as u64,
         Resource::Deployments => pods.div_ceil(10),
-        Resource::Discovery => 0,
+        Resource::Discovery | Resource::Declared(_) => 0,
     }
 }
 
@@ -316,10 +333,11 @@ mod tests {
             name: "list".into(),
             rate: 1.0,
             verb: Verb::List,
-            resource: Resource::Pods,
+            resource: Resource::Pods.into(),
             subresource: Subresource::None,
             client,
             objects: 1_200,
+            matches: None,
             users: 1,
             limit,
         };

@@ -62,7 +62,7 @@ pub(super) struct WatchCache {
     server: u8,
     /// per resource, whether the cache has its objects (a restarted API
     /// server's caches re-list first: reads go to etcd meanwhile)
-    ready: [bool; Resource::ALL.len()],
+    ready: [bool; Resource::SLOTS],
     /// the fraction of the watchers connected to this API server
     watcher_share: f64,
     locks: Vec<RwLock>,
@@ -75,23 +75,23 @@ pub(super) struct WatchCache {
     shards: u32,
     /// per resource, the events its dispatcher has yet to send, the one
     /// on the CPU first: (event, its CPU work [ns])
-    dispatching: [VecDeque<(u64, Nanos)>; Resource::ALL.len()],
+    dispatching: [VecDeque<(u64, Nanos)>; Resource::SLOTS],
     /// per resource, its dispatcher busy (an event on the CPU) over time
-    dispatcher_busy: [Load; Resource::ALL.len()],
+    dispatcher_busy: [Load; Resource::SLOTS],
     /// watch events (and progress notifications) in the cache's pipeline:
     /// the etcd time they carry [ns] and their resource
     events: IdMap<u64, (Nanos, Resource, Incoming)>,
     next_event: u64,
     /// per resource, the etcd time [ns] the cache has caught up to: the
     /// newest event or notification it applied (its `resourceVersion`)
-    caught_up: [Nanos; Resource::ALL.len()],
+    caught_up: [Nanos; Resource::SLOTS],
     /// per resource, the consistent readers waiting for the cache to reach
     /// their revision: (ticket, revision as etcd time [ns])
-    waiting: [Vec<(u64, Nanos)>; Resource::ALL.len()],
+    waiting: [Vec<(u64, Nanos)>; Resource::SLOTS],
     /// per resource, when its progress requester last asked etcd [ns]
-    last_progress_request: [Option<Nanos>; Resource::ALL.len()],
+    last_progress_request: [Option<Nanos>; Resource::SLOTS],
     /// per resource, whether its requester's next turn is scheduled
-    requester_scheduled: [bool; Resource::ALL.len()],
+    requester_scheduled: [bool; Resource::SLOTS],
     /// progress notifications among `events`
     notifications_in_flight: usize,
 }
@@ -130,7 +130,7 @@ impl WatchCache {
     pub fn new(server: u8, spec: &ControlPlaneSpec) -> Self {
         let mut cache = Self {
             server,
-            ready: [true; Resource::ALL.len()],
+            ready: [true; Resource::SLOTS],
             watcher_share: 1.0,
             locks: Vec::new(),
             held: Vec::new(),
@@ -138,13 +138,13 @@ impl WatchCache {
             layout: 0,
             shards: 1,
             dispatching: Default::default(),
-            dispatcher_busy: [Load::new(0, 1.0); Resource::ALL.len()],
+            dispatcher_busy: [Load::new(0, 1.0); Resource::SLOTS],
             events: IdMap::default(),
             next_event: 0,
-            caught_up: [0; Resource::ALL.len()],
+            caught_up: [0; Resource::SLOTS],
             waiting: Default::default(),
-            last_progress_request: [None; Resource::ALL.len()],
-            requester_scheduled: [false; Resource::ALL.len()],
+            last_progress_request: [None; Resource::SLOTS],
+            requester_scheduled: [false; Resource::SLOTS],
             notifications_in_flight: 0,
         };
         cache.lay_out(0, spec);
@@ -157,7 +157,7 @@ impl WatchCache {
             CacheLocking::PerResource => 1,
             CacheLocking::NamespaceShards => spec.workload.namespaces.clamp(1, MAX_SHARDS),
         };
-        let count = Resource::ALL.len() * self.shards as usize;
+        let count = spec.workload.all_resources().count() * self.shards as usize;
         let fresh = vec![RwLock::default(); count];
         self.retired_locks = std::mem::replace(&mut self.locks, fresh);
         self.held = vec![Load::new(now, 1.0); count];
@@ -215,8 +215,8 @@ impl WatchCache {
     ) {
         let cache = &spec.watch_cache;
         let walked = match kind.page {
-            Page::First { rest, .. } => kind.objects as f64 + rest as f64,
-            _ => kind.objects as f64,
+            Page::First { scanned_rest, .. } => kind.scanned as f64 + scanned_rest as f64,
+            _ => kind.scanned as f64,
         };
         let hold = from_secs(cache.read_base + cache.read_per_object * walked);
         let index = self.lock_index(kind.resource, kind.namespace);
@@ -417,10 +417,10 @@ impl WatchCache {
         // It decodes the event from etcd's watch first (the etcd3
         // watcher's goroutine, on the way to the cache).
         let cost = from_secs(
-            spec.decode_per_kib * resource.object_kib()
+            spec.decode_per_kib * spec.workload.object_kib(resource)
                 + cache.dispatch_base
                 + cache.dispatch_per_watcher
-                    * interested_watchers(resource) as f64
+                    * interested_watchers(resource, &spec.workload) as f64
                     * self.watcher_share,
         );
         let queue = &mut self.dispatching[r];
@@ -457,7 +457,7 @@ impl WatchCache {
 
     /// The caches start over empty (a restart): every resource re-lists.
     pub fn unready(&mut self) {
-        self.ready = [false; Resource::ALL.len()];
+        self.ready = [false; Resource::SLOTS];
     }
 
     /// `resource`'s re-list is in: the cache serves it again.

@@ -96,6 +96,7 @@ impl Discovery {
             namespace: 0,
             user: client,
             objects,
+            scanned: objects,
             page: Default::default(),
         })
     }

@@ -129,9 +129,22 @@ impl fmt::Display for OnServer {
     }
 }
 
+/// Names resources: a declared one by the name its workload gives it.
+pub type NameOf<'a> = &'a dyn Fn(Resource) -> &'a str;
+
+/// A resource id with the names to write it with.
+pub struct Named<'a>(pub ResourceId, pub NameOf<'a>);
+
 impl fmt::Display for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
+        Named(*self, &Resource::name).fmt(f)
+    }
+}
+
+impl fmt::Display for Named<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.1;
+        match self.0 {
             ResourceId::ApiServerCpu(on) => write!(f, "CPU of apiserver-{}", on.unwrap_or(0) + 1),
             ResourceId::ServerSeats(on) => write!(f, "APF seats{}", OnServer(on)),
             ResourceId::Limit(name, on) => {
@@ -157,13 +170,13 @@ impl fmt::Display for ResourceId {
                 };
                 let on = OnServer(server);
                 match owner {
-                    Some(r) => write!(f, "{} etcd connection {}{on}, {way}", r.name(), index + 1),
+                    Some(r) => write!(f, "{} etcd connection {}{on}, {way}", name(r), index + 1),
                     None => write!(f, "etcd pool connection {}{on}, {way}", index + 1),
                 }
             }
-            ResourceId::CacheLock(r, on) => write!(f, "{} cache lock{}", r.name(), OnServer(on)),
+            ResourceId::CacheLock(r, on) => write!(f, "{} cache lock{}", name(r), OnServer(on)),
             ResourceId::Dispatcher(r, on) => {
-                write!(f, "{} watch dispatcher{}", r.name(), OnServer(on))
+                write!(f, "{} watch dispatcher{}", name(r), OnServer(on))
             }
         }
     }
@@ -239,8 +252,14 @@ pub fn ranking(before: &[ResourceLoad], after: &[ResourceLoad]) -> Vec<(Resource
     ranked
 }
 
-/// The bottleneck of a ranking, `None` if nothing was busy at all.
+/// The bottleneck of a ranking, `None` if nothing was busy at all; no
+/// resource declared.
 pub fn bottleneck(ranked: &[(ResourceId, f64)]) -> Option<Bottleneck> {
+    bottleneck_named(ranked, &Resource::name)
+}
+
+/// The bottleneck of a ranking, with resources named by `name`.
+pub fn bottleneck_named(ranked: &[(ResourceId, f64)], name: NameOf) -> Option<Bottleneck> {
     let &(top, top_use) = ranked.first().filter(|(_, u)| *u > 0.0)?;
     // The CPU of the top resource's server, or the busiest CPU (ranked
     // busiest first) for etcd's own.
@@ -275,14 +294,14 @@ pub fn bottleneck(ranked: &[(ResourceId, f64)]) -> Option<Bottleneck> {
         _ => (top, top_use),
     };
     Some(Bottleneck {
-        resource: resource.to_string(),
+        resource: Named(resource, name).to_string(),
         utilisation,
         saturated: utilisation >= SATURATED,
         ranking: ranked
             .iter()
             .take(RANKED)
             .map(|(r, u)| ResourceUse {
-                resource: r.to_string(),
+                resource: Named(*r, name).to_string(),
                 utilisation: *u,
             })
             .collect(),
@@ -356,9 +375,7 @@ impl ControlPlane {
             let client = server.storage.client();
             let endpoints = client.endpoints() as usize;
             loads.extend(client.pipe_readings(now).map(|(connection, way, reading)| {
-                let owner = client
-                    .owner(connection)
-                    .and_then(|r| Resource::ALL.get(r).copied());
+                let owner = client.owner(connection).and_then(Resource::of_index);
                 let index = match owner {
                     Some(_) => connection % endpoints,
                     None => connection,
@@ -373,16 +390,17 @@ impl ControlPlane {
                     reading,
                 }
             }));
-            for (resource, reading) in Resource::ALL.iter().zip(server.cache.held_readings(now)) {
+            let resources = || self.spec.workload.all_resources();
+            for (resource, reading) in resources().zip(server.cache.held_readings(now)) {
                 loads.push(ResourceLoad {
-                    resource: ResourceId::CacheLock(*resource, on),
+                    resource: ResourceId::CacheLock(resource, on),
                     reading,
                 });
             }
             let dispatchers = server.cache.dispatcher_readings(now);
-            for (resource, reading) in Resource::ALL.iter().zip(dispatchers) {
+            for (resource, reading) in resources().zip(dispatchers) {
                 loads.push(ResourceLoad {
-                    resource: ResourceId::Dispatcher(*resource, on),
+                    resource: ResourceId::Dispatcher(resource, on),
                     reading,
                 });
             }
@@ -432,11 +450,20 @@ impl ControlPlane {
         ranking(then, &self.loads(now))
     }
 
+    /// What limited the control plane over the last `seconds` (at most 10).
+    pub fn recent_bottleneck(&self, now: Nanos, seconds: usize) -> Option<Bottleneck> {
+        let workload = &self.spec.workload;
+        let name = |r| workload.resource_name(r);
+        bottleneck_named(&self.recent_ranking(now, seconds), &name)
+    }
+
     /// What limited the measured part of the run so far (from the end of
     /// the warm-up, or the start), `None` before anything was busy.
     pub fn bottleneck(&self, now: Nanos) -> Option<Bottleneck> {
         let before = self.loads_at_warmup.as_deref().unwrap_or(&[]);
-        bottleneck(&ranking(before, &self.loads(now)))
+        let workload = &self.spec.workload;
+        let name = |r| workload.resource_name(r);
+        bottleneck_named(&ranking(before, &self.loads(now)), &name)
     }
 }
 

@@ -42,7 +42,7 @@ pub(super) struct Memory {
     /// held by the responses being built [bytes]
     responses: f64,
     /// held by each resource's re-list while it is decoded [bytes]
-    relisting: [f64; Resource::ALL.len()],
+    relisting: [f64; Resource::SLOTS],
     /// the most it held at once [bytes]
     peak: f64,
     /// times the OOM killer killed it
@@ -70,7 +70,7 @@ pub(super) fn response_bytes(
 /// Bytes the watch cache of `resource` holds once ready.
 fn cache_bytes(spec: &ControlPlaneSpec, resource: Resource) -> f64 {
     stored_objects(resource, &spec.workload) as f64
-        * resource.object_kib()
+        * spec.workload.object_kib(resource)
         * KIB
         * spec.watch_cache_memory_factor
 }
@@ -82,10 +82,9 @@ impl ControlPlane {
         if s.phase == Phase::Stopped {
             return 0.0;
         }
-        let caches: f64 = Resource::ALL
-            .iter()
-            .filter(|&&r| s.cache.is_ready(r))
-            .map(|&r| cache_bytes(&self.spec, r))
+        let caches: f64 = (self.spec.workload.all_resources())
+            .filter(|&r| s.cache.is_ready(r))
+            .map(|r| cache_bytes(&self.spec, r))
             .sum();
         let relisting: f64 = s.memory.relisting.iter().sum();
         self.spec.api_server_base_memory_gib * GIB + caches + relisting + s.memory.responses

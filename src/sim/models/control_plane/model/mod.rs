@@ -611,7 +611,7 @@ impl ControlPlane {
         let Some(kind) = self.requests.enter(ticket, Stage::Responding, cx.now) else {
             return;
         };
-        let kib = kind.resource.object_kib();
+        let kib = self.spec.workload.object_kib(kind.resource);
         let encode = match kind.client {
             ClientKind::User => self.spec.serialize_json_per_kib,
             _ => self.spec.serialize_per_kib,

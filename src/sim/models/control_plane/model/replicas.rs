@@ -22,7 +22,7 @@ use crate::sim::engine::context::Cx;
 use crate::sim::engine::random::SimRng;
 use crate::sim::engine::time::from_secs;
 use crate::sim::models::control_plane::workload::stored_objects;
-use crate::sim::models::request::{ClientKind, Resource};
+use crate::sim::models::request::ClientKind;
 
 /// Where an API server is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -296,10 +296,14 @@ impl ControlPlane {
         server.phase = Phase::Serving;
         server.restarting = false;
         server.cpu_mark = None;
-        for resource in Resource::ALL {
-            match stored_objects(resource, &self.spec.workload) {
+        let workload = &self.spec.workload;
+        for resource in workload.all_resources() {
+            match stored_objects(resource, workload) {
                 0 => server.cache.relisted(resource),
-                objects => server.storage.relist(cx, resource, objects),
+                objects => {
+                    let kib = workload.object_kib(resource);
+                    server.storage.relist(cx, resource, objects, kib)
+                }
             }
         }
         self.note_serving();

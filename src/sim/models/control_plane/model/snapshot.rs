@@ -6,7 +6,7 @@ use crate::sim::engine::time::to_secs;
 use crate::sim::models::control_plane::spec::GIB;
 use crate::sim::models::etcd::EtcdSnapshot;
 use crate::sim::models::flow_control::LimitSnapshot;
-use crate::sim::models::request::{ClientKind, RequestClass, Resource};
+use crate::sim::models::request::{ClientKind, RequestClass};
 use crate::sim::models::watch_cache::RwLock;
 
 /// Where a request is on its path (for drawing).
@@ -138,7 +138,11 @@ impl ControlPlane {
                     seats,
                     restarts: server.restarts,
                     relisting: server.phase == Phase::Serving
-                        && Resource::ALL.iter().any(|&r| !server.cache.is_ready(r)),
+                        && self
+                            .spec
+                            .workload
+                            .all_resources()
+                            .any(|r| !server.cache.is_ready(r)),
                     memory_gib: self.memory_in_use(i) / GIB,
                     memory_limit_gib: self.spec.memory_limit_gib(),
                     peak_memory_gib: server.memory.peak() / GIB,

@@ -163,14 +163,14 @@ pub(super) struct Storage {
     /// per resource, the writes etcd has done whose replies (and so, in
     /// the model, watch events) are on their way: (etcd time [ns], call),
     /// oldest first, as etcd answers in time order
-    unreceived_writes: [Vec<(Nanos, u64)>; Resource::ALL.len()],
+    unreceived_writes: [Vec<(Nanos, u64)>; Resource::SLOTS],
 }
 
 impl Storage {
     pub fn new(server: u8, spec: &ControlPlaneSpec) -> Self {
         Self {
             server,
-            client: EtcdClient::new(0, &spec.etcd_client, Resource::ALL.len()),
+            client: EtcdClient::new(0, &spec.etcd_client, spec.workload.all_resources().count()),
             retired_client: None,
             client_generation: 0,
             calls: IdMap::default(),
@@ -181,9 +181,8 @@ impl Storage {
         }
     }
 
-    /// Request `ticket` writes one object of `resource`.
-    pub fn write(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, resource: Resource) {
-        let kib = resource.object_kib();
+    /// Request `ticket` writes one object of `resource`, of `kib` [KiB].
+    pub fn write(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, resource: Resource, kib: f64) {
         let op = EtcdOp::Write { token: 0 };
         let call = EtcdCall::new(CallFor::Request(ticket), resource, op, (kib, 0.2), cx.now);
         self.new_call(cx, call);
@@ -201,11 +200,18 @@ impl Storage {
         self.read(cx, ticket, key, op, (0.1, 0.1), true);
     }
 
-    /// Request `ticket` of `kind` reads its objects (a page's, or every
-    /// one in scope) from etcd with a quorum read, sent back over the
-    /// resource's connection.
-    pub fn read_objects(&mut self, cx: &mut Cx<CpEvent>, ticket: u64, kind: &RequestKind) {
-        let kib = kind.objects as f64 * kind.resource.object_kib();
+    /// Request `ticket` of `kind` reads its objects of `object_kib` [KiB]
+    /// each (a page's, or every one in scope, matched by its selector or
+    /// not) from etcd with a quorum read, sent back over the resource's
+    /// connection.
+    pub fn read_objects(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        ticket: u64,
+        kind: &RequestKind,
+        object_kib: f64,
+    ) {
+        let kib = kind.scanned as f64 * object_kib;
         let op = EtcdOp::Read {
             token: 0,
             kib: kib.ceil() as u32,
@@ -214,7 +220,7 @@ impl Storage {
         let key = SharedRead::Range {
             resource: kind.resource,
             namespace: kind.namespace,
-            objects: kind.objects,
+            objects: kind.scanned,
         };
         // A later page reads from its own continue token's revision: no
         // other read in flight is the same.
@@ -223,10 +229,16 @@ impl Storage {
     }
 
     /// The cache re-lists `resource`: every one of its `objects` objects
-    /// read from etcd in one consistent LIST (the reflector's first LIST,
-    /// unpaginated from the cacher).
-    pub fn relist(&mut self, cx: &mut Cx<CpEvent>, resource: Resource, objects: u64) {
-        let kib = objects as f64 * resource.object_kib();
+    /// of `object_kib` [KiB] read from etcd in one consistent LIST (the
+    /// reflector's first LIST, unpaginated from the cacher).
+    pub fn relist(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        resource: Resource,
+        objects: u64,
+        object_kib: f64,
+    ) {
+        let kib = objects as f64 * object_kib;
         let op = EtcdOp::Read {
             token: 0,
             kib: kib.ceil().min(u32::MAX as f64) as u32,
@@ -354,7 +366,11 @@ impl Storage {
 
     /// A new etcd client for new calls; the old one finishes its calls.
     pub fn replace_client(&mut self, cx: &mut Cx<CpEvent>, spec: &ControlPlaneSpec) {
-        let fresh = EtcdClient::new(cx.now, &spec.etcd_client, Resource::ALL.len());
+        let fresh = EtcdClient::new(
+            cx.now,
+            &spec.etcd_client,
+            spec.workload.all_resources().count(),
+        );
         let retired = std::mem::replace(&mut self.client, fresh);
         let dropped = self.retired_client.replace(retired);
         self.client_generation = self.client_generation.wrapping_add(1);

@@ -30,7 +30,12 @@ impl ControlPlane {
         let server = &mut self.servers[server];
         let storage = &mut server.storage;
         if kind.verb.is_mutating() {
-            storage.write(cx, ticket, kind.resource);
+            storage.write(
+                cx,
+                ticket,
+                kind.resource,
+                self.spec.workload.object_kib(kind.resource),
+            );
             return;
         }
         // A cache still re-listing after a restart sends its reads to etcd
@@ -42,7 +47,12 @@ impl ControlPlane {
         match path {
             ReadPath::Cache => self.read_from_cache(cx, ticket),
             ReadPath::RevisionThenCache => storage.read_revision(cx, ticket, &kind),
-            ReadPath::Etcd => storage.read_objects(cx, ticket, &kind),
+            ReadPath::Etcd => storage.read_objects(
+                cx,
+                ticket,
+                &kind,
+                self.spec.workload.object_kib(kind.resource),
+            ),
         }
     }
 
@@ -103,8 +113,8 @@ impl ControlPlane {
                         // Every object read is decoded (a selector filters
                         // only after decoding).
                         Some(r) if call.returns_objects => {
-                            let objects = r.kind.objects;
-                            self.respond(cx, ticket, objects, objects);
+                            let (objects, read) = (r.kind.objects, r.kind.scanned);
+                            self.respond(cx, ticket, objects, read);
                         }
                         Some(_) => self.wait_until_fresh(cx, ticket, call.resource, call.done_at),
                         None => {}
@@ -244,7 +254,12 @@ impl ControlPlane {
         self.metrics[MetricClass::CacheWait].timed_out(cx.now, measured);
         if let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) {
             let storage = &mut self.servers[server as usize].storage;
-            storage.read_objects(cx, ticket, &kind);
+            storage.read_objects(
+                cx,
+                ticket,
+                &kind,
+                self.spec.workload.object_kib(kind.resource),
+            );
         }
     }
 }

@@ -69,7 +69,7 @@ impl ControlPlane {
             limit: kind.page.limit(),
             selective: false,
             watchers: if kind.verb.is_mutating() {
-                tracked_watchers(kind.resource)
+                tracked_watchers(kind.resource, &self.spec.workload)
             } else {
                 0
             },

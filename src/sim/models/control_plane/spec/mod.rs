@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 mod check;
 mod workload;
-pub use workload::{CustomSource, WorkloadSpec};
+pub use workload::{CustomSource, DECLARED_WATCHERS, ResourceSpec, WorkloadSpec};
 
 /// How admission webhooks are called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -469,10 +469,11 @@ impl ControlPlaneSpec {
             name: "station".into(),
             rate: station.arrival_rate,
             verb: Verb::Get,
-            resource: Resource::Discovery,
+            resource: Resource::Discovery.into(),
             subresource: Subresource::None,
             client: ClientKind::User,
             objects: 1,
+            matches: None,
             users: 1,
             limit: None,
         }];

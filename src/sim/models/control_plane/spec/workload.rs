@@ -3,7 +3,7 @@
 
 use super::default_true;
 use crate::sim::models::control_plane::workload::KUBECTL_CHUNK_SIZE;
-use crate::sim::models::request::{ClientKind, Resource, Subresource, Verb};
+use crate::sim::models::request::{ClientKind, Resource, ResourceRef, Subresource, Verb};
 use serde::{Deserialize, Serialize};
 
 /// The load, derived from the cluster's size.
@@ -50,7 +50,54 @@ pub struct WorkloadSpec {
     /// extra Poisson streams of one kind of request each
     #[serde(default)]
     pub sources: Vec<CustomSource>,
+    /// objects as data: a built-in resource's own count and size, or up to
+    /// four more resources (secrets, a CRD's objects) with theirs
+    #[serde(default)]
+    pub resources: Vec<ResourceSpec>,
 }
+
+/// One resource's objects, as a scenario declares them.
+///
+/// ```toml
+/// [[control_plane.workload.resources]]
+/// name = "secrets"          # a new resource: objects and object_kib required
+/// objects = 20000
+/// object_kib = 8
+/// [[control_plane.workload.resources]]
+/// name = "pods"             # a built-in one: what is given replaces the derived figure
+/// object_kib = 12
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceSpec {
+    /// the resource's plural name: a built-in one (`pods`, `nodes`,
+    /// `leases`, `events`, `configmaps`, `deployments`) or a new one
+    pub name: String,
+    /// objects stored, every namespace; a built-in's default is derived
+    /// from the cluster's size (see `stored_objects`)
+    #[serde(default)]
+    pub objects: Option<u64>,
+    /// mean size of one object as stored [KiB]; a built-in's default is
+    /// `Resource::default_object_kib`
+    #[serde(default)]
+    pub object_kib: Option<f64>,
+    /// watchers sent each event of it (informers); a built-in's default is
+    /// derived (see `interested_watchers`), a new one's is
+    /// [`DECLARED_WATCHERS`]
+    #[serde(default)]
+    pub watchers: Option<u32>,
+}
+
+/// Watchers of a declared resource's events unless it says: its operator
+/// and a few controllers (assumption).
+pub const DECLARED_WATCHERS: u32 = 3;
+
+/// The most objects a resource stores in the lab (a LIST's count is 32-bit).
+pub const MAX_OBJECTS: u64 = 100_000_000;
+
+/// etcd's largest request, 1.5 MiB (`--max-request-bytes`' default): no
+/// object is larger.
+pub const MAX_OBJECT_KIB: f64 = 1_536.0;
 
 /// A Poisson stream of one kind of request (a LIST storm, a greedy tenant,
 /// or the single stream of a textbook station).
@@ -61,7 +108,8 @@ pub struct CustomSource {
     /// requests per second
     pub rate: f64,
     pub verb: Verb,
-    pub resource: Resource,
+    /// a built-in resource or one `resources` declares
+    pub resource: ResourceRef,
     /// `status` or `binding`; default none
     #[serde(default)]
     pub subresource: Subresource,
@@ -69,6 +117,11 @@ pub struct CustomSource {
     /// objects in scope (a LIST's size); default 1
     #[serde(default = "one")]
     pub objects: u32,
+    /// objects a LIST's selector matches, of `objects` (default: all). The
+    /// others are read and decoded all the same: etcd knows no selector,
+    /// and the watch cache walks every object in scope
+    #[serde(default)]
+    pub matches: Option<u32>,
     /// distinct users sending it (flows of by-user schemas); default 1
     #[serde(default = "one")]
     pub users: u32,
@@ -92,6 +145,78 @@ impl CustomSource {
             (None, ClientKind::User) => KUBECTL_CHUNK_SIZE,
             (None, _) => 0,
         }
+    }
+}
+
+/// The built-in resources a scenario may give figures for (discovery
+/// documents are no stored objects).
+const BUILT_IN_NAMES: [&str; 6] = [
+    "pods",
+    "nodes",
+    "leases",
+    "events",
+    "configmaps",
+    "deployments",
+];
+
+fn built_in(name: &str) -> Option<Resource> {
+    Resource::ALL
+        .into_iter()
+        .find(|r| r.name() == name && BUILT_IN_NAMES.contains(&name))
+}
+
+impl WorkloadSpec {
+    fn check_resources(&self) -> Result<(), (&'static str, String)> {
+        let err = |text: String| Err(("resources", text));
+        for (i, r) in self.resources.iter().enumerate() {
+            let name = &r.name;
+            let valid_name = !name.is_empty()
+                && name.len() <= 253
+                && name.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'.'
+                });
+            if !valid_name {
+                return err(format!(
+                    "\"{name}\": a resource's name is a lowercase plural (letters, digits, '-' and '.'), like secrets or widgets.example.com"
+                ));
+            }
+            if name == "discovery" {
+                return err("\"discovery\": discovery documents are no stored objects".into());
+            }
+            if self.resources[..i].iter().any(|o| o.name == *name) {
+                return err(format!("\"{name}\" is declared twice"));
+            }
+            let new = built_in(name).is_none();
+            if new && (r.objects.is_none() || r.object_kib.is_none()) {
+                return err(format!(
+                    "\"{name}\" is no built-in resource: give its objects and object_kib"
+                ));
+            }
+            if let Some(objects) = r.objects.filter(|&o| o > MAX_OBJECTS) {
+                return err(format!(
+                    "\"{name}\": objects must be at most {MAX_OBJECTS}, got {objects}"
+                ));
+            }
+            let bad_size = |kib: &f64| !(kib.is_finite() && *kib > 0.0 && *kib <= MAX_OBJECT_KIB);
+            if let Some(kib) = r.object_kib.filter(bad_size) {
+                return err(format!(
+                    "\"{name}\": object_kib must be above 0 and at most {MAX_OBJECT_KIB} (etcd's request limit), got {kib}"
+                ));
+            }
+            if let Some(watchers) = r.watchers.filter(|&w| w > 100_000) {
+                return err(format!(
+                    "\"{name}\": watchers must be at most 100000, got {watchers}"
+                ));
+            }
+        }
+        let declared = self.declared().count();
+        if declared > Resource::MAX_DECLARED {
+            return err(format!(
+                "at most {} resources besides the built-in ones, got {declared}",
+                Resource::MAX_DECLARED
+            ));
+        }
+        Ok(())
     }
 }
 
@@ -142,7 +267,59 @@ impl WorkloadSpec {
             load_factor: default_load_factor(),
             derived: true,
             sources: Vec::new(),
+            resources: Vec::new(),
         }
+    }
+
+    /// The resource `name` names: a built-in one, or the one declared
+    /// under that name (`None`: neither).
+    pub fn resource(&self, name: &ResourceRef) -> Option<Resource> {
+        match name {
+            ResourceRef::BuiltIn(resource) => Some(*resource),
+            ResourceRef::Declared(name) => self
+                .declared()
+                .position(|r| r.name == *name)
+                .map(|n| Resource::Declared(n as u8)),
+        }
+    }
+
+    /// The resources this workload stores: the built-in ones, then the
+    /// declared ones.
+    pub fn all_resources(&self) -> impl Iterator<Item = Resource> + '_ {
+        let declared = self.declared().count();
+        Resource::ALL
+            .into_iter()
+            .chain((0..declared).map(|n| Resource::Declared(n as u8)))
+    }
+
+    /// The declared resources (those no built-in one is called), in order.
+    fn declared(&self) -> impl Iterator<Item = &ResourceSpec> + '_ {
+        self.resources
+            .iter()
+            .filter(|r| built_in(&r.name).is_none())
+    }
+
+    /// What the scenario says of `resource`, if anything.
+    pub fn spec_of(&self, resource: Resource) -> Option<&ResourceSpec> {
+        match resource {
+            Resource::Declared(n) => self.declared().nth(n as usize),
+            built_in => self.resources.iter().find(|r| r.name == built_in.name()),
+        }
+    }
+
+    /// `resource`'s name as the API gives it.
+    pub fn resource_name(&self, resource: Resource) -> &str {
+        match self.spec_of(resource) {
+            Some(spec) if matches!(resource, Resource::Declared(_)) => &spec.name,
+            _ => resource.name(),
+        }
+    }
+
+    /// Mean size of one object of `resource` [KiB].
+    pub fn object_kib(&self, resource: Resource) -> f64 {
+        self.spec_of(resource)
+            .and_then(|r| r.object_kib)
+            .unwrap_or_else(|| resource.default_object_kib())
     }
 
     pub fn check(&self) -> Result<(), (&'static str, String)> {
@@ -177,6 +354,7 @@ impl WorkloadSpec {
                 return Err((name, format!("must be a number in [0, {max}], got {value}")));
             }
         }
+        self.check_resources()?;
         if self.sources.len() > 64 {
             return Err(("sources", "at most 64 sources".into()));
         }
@@ -187,6 +365,28 @@ impl WorkloadSpec {
                     format!(
                         "{}: rate must be in [0, 1000000], got {}",
                         source.name, source.rate
+                    ),
+                ));
+            }
+            if self.resource(&source.resource).is_none() {
+                return Err((
+                    "sources",
+                    format!(
+                        "{}: resource \"{}\" is neither built in ({}) nor declared in workload.resources",
+                        source.name,
+                        source.resource,
+                        BUILT_IN_NAMES.join(", ")
+                    ),
+                ));
+            }
+            if source.matches.is_some_and(|m| m > source.objects) {
+                return Err((
+                    "sources",
+                    format!(
+                        "{}: matches ({}) must be at most objects ({})",
+                        source.name,
+                        source.matches.unwrap_or(0),
+                        source.objects
                     ),
                 ));
             }

@@ -225,6 +225,7 @@ mod tests {
             namespace: 0,
             user: 0,
             objects: 1,
+            scanned: 1,
             page: Default::default(),
         };
         assert_eq!(

@@ -397,6 +397,7 @@ mod tests {
             namespace: 0,
             user,
             objects: 1,
+            scanned: 1,
             page: Default::default(),
         }
     }

@@ -101,6 +101,7 @@ mod tests {
             namespace: 3,
             user: 0,
             objects,
+            scanned: objects,
             page: Default::default(),
         }
     }
