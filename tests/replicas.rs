@@ -312,3 +312,53 @@ fn a_relist_that_meets_a_leader_election_lists_again_until_it_has_the_objects() 
         "its caches have their objects: {server:?}"
     );
 }
+
+/// A server restarted again while it re-listed: the first life's re-lists
+/// are orphaned. Their late replies neither make the second life's caches
+/// ready before its own re-lists come back nor add to its heap (one
+/// re-list's worth, not two).
+#[test]
+fn a_relist_of_an_ended_life_neither_readies_nor_fills_the_next() {
+    let mut spec = three(500);
+    spec.workload.resources = vec![cplab::sim::models::control_plane::spec::ResourceSpec {
+        name: "widgets.example.com".into(),
+        objects: Some(400_000),
+        object_kib: Some(10.0),
+        watchers: None,
+    }];
+    let mut sim = Simulation::new(&scenario(spec, 200.0), 5).expect("valid");
+    let change = |c| Change::ControlPlane(c);
+    let server = |sim: &Simulation| {
+        let snapshot = sim.control_plane_snapshot(1_000, 0).expect("cp");
+        snapshot.servers[2].clone()
+    };
+    // Restarted at 10 s, back at 30 s and re-listing its 3.8 GiB of
+    // widgets (etcd's reply arrives about 39 s later), restarted again at
+    // 40 s, back at 60 s: the first life's reply arrives near 69 s.
+    let restart = |sim: &mut Simulation| {
+        sim.reconfigure(change(ControlPlaneChange::RestartApiServer(3)))
+            .expect("valid")
+    };
+    sim.run_for(10.0);
+    restart(&mut sim);
+    sim.run_for(30.0);
+    assert!(server(&sim).relisting);
+    restart(&mut sim);
+    sim.run_for(20.5);
+    for _ in 0..35 {
+        sim.run_for(1.0);
+        let s = server(&sim);
+        assert_eq!(s.phase, Phase::Serving);
+        assert!(s.relisting, "ready before its own re-list: {s:?}");
+        assert!(s.memory_gib < 2.0, "an orphaned reply filled it: {s:?}");
+    }
+    sim.run_for(80.0);
+    let s = server(&sim);
+    assert!(!s.relisting, "{s:?}");
+    let cache_gib = 400_000.0 * 10.0 * 3.0 / 1024.0 / 1024.0;
+    assert!(
+        (s.memory_gib - cache_gib).abs() < 0.1 * cache_gib + 1.0,
+        "one cache's worth: {s:?}"
+    );
+    conserved(&sim);
+}
