@@ -42,10 +42,17 @@ pub enum Resource {
     Deployments,
     /// `/api`, `/apis` and group-version discovery documents
     Discovery,
-    /// the scenario's `n`-th declared resource (0-based); a scenario
-    /// names it by its declared name (see [`ResourceRef`])
+    /// the scenario's declared resources, in order; a scenario names them
+    /// by their declared names (see [`ResourceRef`]). Fieldless, so that a
+    /// resource stays one byte and an index
     #[serde(skip)]
-    Declared(u8),
+    Declared1,
+    #[serde(skip)]
+    Declared2,
+    #[serde(skip)]
+    Declared3,
+    #[serde(skip)]
+    Declared4,
 }
 
 impl Resource {
@@ -66,26 +73,33 @@ impl Resource {
     /// Every resource's index is below this: per-resource tables are this long.
     pub const SLOTS: usize = Self::ALL.len() + Self::MAX_DECLARED;
 
+    const DECLARED: [Resource; Self::MAX_DECLARED] = [
+        Resource::Declared1,
+        Resource::Declared2,
+        Resource::Declared3,
+        Resource::Declared4,
+    ];
+
     pub fn index(self) -> usize {
-        match self {
-            Resource::Pods => 0,
-            Resource::Nodes => 1,
-            Resource::Leases => 2,
-            Resource::Events => 3,
-            Resource::ConfigMaps => 4,
-            Resource::Deployments => 5,
-            Resource::Discovery => 6,
-            Resource::Declared(n) => Self::ALL.len() + n as usize,
-        }
+        self as usize
     }
 
     /// The resource of index `index`, if it is one.
     pub fn of_index(index: usize) -> Option<Resource> {
         match index.checked_sub(Self::ALL.len()) {
-            None => Some(Self::ALL[index]),
-            Some(n) if n < Self::MAX_DECLARED => Some(Resource::Declared(n as u8)),
-            Some(_) => None,
+            None => Self::ALL.get(index).copied(),
+            Some(n) => Self::declared(n),
         }
+    }
+
+    /// The `n`-th declared resource (0-based), if there may be one.
+    pub fn declared(n: usize) -> Option<Resource> {
+        Self::DECLARED.get(n).copied()
+    }
+
+    /// Which declared resource it is (0-based), `None` for a built-in one.
+    pub fn declared_index(self) -> Option<usize> {
+        self.index().checked_sub(Self::ALL.len())
     }
 
     /// The resource as the API names it (`configmaps`); a declared one's
@@ -99,10 +113,10 @@ impl Resource {
             Resource::ConfigMaps => "configmaps",
             Resource::Deployments => "deployments",
             Resource::Discovery => "discovery",
-            Resource::Declared(n) => ["declared-1", "declared-2", "declared-3", "declared-4"]
-                .get(n as usize)
-                .copied()
-                .unwrap_or("declared"),
+            Resource::Declared1 => "declared-1",
+            Resource::Declared2 => "declared-2",
+            Resource::Declared3 => "declared-3",
+            Resource::Declared4 => "declared-4",
         }
     }
 
@@ -120,7 +134,7 @@ impl Resource {
             Resource::ConfigMaps => 2.0,
             Resource::Deployments => 3.0,
             Resource::Discovery => 5.0,
-            Resource::Declared(_) => 1.0,
+            _ => 1.0,
         }
     }
 }

@@ -228,7 +228,7 @@ pub fn interested_watchers(resource: Resource, w: &WorkloadSpec) -> u32 {
         Resource::Events => 1,
         Resource::ConfigMaps | Resource::Deployments => 5,
         Resource::Discovery => 0,
-        Resource::Declared(_) => DECLARED_WATCHERS,
+        _ => DECLARED_WATCHERS,
     }
 }
 
@@ -263,7 +263,7 @@ pub fn stored_objects(resource: Resource, w: &WorkloadSpec) -> u64 {
         Resource::Events => (3.0 * w.nodes as f64 * w.pod_churn_per_node_hour) as u64,
         Resource::ConfigMaps => 2 * w.namespaces as u64,
         Resource::Deployments => pods.div_ceil(10),
-        Resource::Discovery | Resource::Declared(_) => 0,
+        _ => 0,
     }
 }
 

@@ -279,7 +279,7 @@ impl WorkloadSpec {
             ResourceRef::Declared(name) => self
                 .declared()
                 .position(|r| r.name == *name)
-                .map(|n| Resource::Declared(n as u8)),
+                .and_then(Resource::declared),
         }
     }
 
@@ -289,7 +289,7 @@ impl WorkloadSpec {
         let declared = self.declared().count();
         Resource::ALL
             .into_iter()
-            .chain((0..declared).map(|n| Resource::Declared(n as u8)))
+            .chain((0..declared).filter_map(Resource::declared))
     }
 
     /// The declared resources (those no built-in one is called), in order.
@@ -301,16 +301,16 @@ impl WorkloadSpec {
 
     /// What the scenario says of `resource`, if anything.
     pub fn spec_of(&self, resource: Resource) -> Option<&ResourceSpec> {
-        match resource {
-            Resource::Declared(n) => self.declared().nth(n as usize),
-            built_in => self.resources.iter().find(|r| r.name == built_in.name()),
+        match resource.declared_index() {
+            Some(n) => self.declared().nth(n),
+            None => self.resources.iter().find(|r| r.name == resource.name()),
         }
     }
 
     /// `resource`'s name as the API gives it.
     pub fn resource_name(&self, resource: Resource) -> &str {
         match self.spec_of(resource) {
-            Some(spec) if matches!(resource, Resource::Declared(_)) => &spec.name,
+            Some(spec) if resource.declared_index().is_some() => &spec.name,
             _ => resource.name(),
         }
     }
