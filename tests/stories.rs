@@ -202,3 +202,32 @@ fn a_story_link_says_what_it_ignored_and_an_embed_tells_none() {
     let (lab, notices) = url::from_query("story=nope");
     assert!(lab.view.story.is_none() && notices[0].0.contains("no story called"));
 }
+
+/// `?question=ID` tells the question's story, a link in it names the
+/// question, an unknown one is a notice; every question cites its thread
+/// and ends on its answer (a last step that promises nothing more).
+#[test]
+fn a_question_link_tells_its_story_and_every_question_cites_its_thread() {
+    use cplab::lab::story::QUESTIONS;
+    assert!(QUESTIONS.len() >= 2);
+    for question in QUESTIONS {
+        let id = question.story.id;
+        let (params, notices) = url::from_query(&format!("question={id}"));
+        assert!(notices.is_empty(), "{id}: {notices:?}");
+        assert_eq!(params.view.story.as_ref().map(|a| a.story.id), Some(id));
+        assert_eq!(url::to_query(&params), format!("question={id}"));
+        let (label, address) = question.thread;
+        assert!(
+            address.starts_with("https://github.com/")
+                && address.ends_with(label.rsplit('#').next().unwrap())
+        );
+        let last = question.story.steps.last().expect("steps");
+        assert!(
+            last.promises.is_empty() && last.text.starts_with("The answer:"),
+            "{id}"
+        );
+        assert!(question.story.steps.iter().any(|s| !s.promises.is_empty()));
+    }
+    let (lab, notices) = url::from_query("question=nope");
+    assert!(lab.view.story.is_none() && notices[0].0.contains("no question called"));
+}

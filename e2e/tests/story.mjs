@@ -11,6 +11,10 @@ const STORY_SOURCE = ['table.rs', 'tips.rs']
 /** The stories' ids, as the tables in src/lab/story/ name them. */
 const STORIES = ['first-visit', ...[...STORY_SOURCE.matchAll(/^\s+id: "([a-z0-9.-]+)",$/gm)].map((m) => m[1])];
 
+/** The questions' ids (their stories'), as src/lab/story/questions.rs names them. */
+const QUESTION_SOURCE = readFileSync(new URL('../../src/lab/story/questions.rs', import.meta.url), 'utf8');
+const QUESTIONS = [...QUESTION_SOURCE.matchAll(/^\s+id: "([a-z0-9.-]+)",$/gm)].map((m) => m[1]);
+
 /** Walks the open story to its end; returns each step's promises' texts. */
 async function walk(page, id) {
   const card = page.getByTestId('story');
@@ -76,6 +80,36 @@ export default [
     check(seen.length > 0, `${id}: promises were checked`);
     console.log(`     ${seen.join('\n     ')}`);
   }]),
+
+  ...QUESTIONS.map((id) => [`question ${id}: its link tells its story, which cites the thread and keeps every promise in the page`, async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?question=${id}`);
+    const asked = page.getByTestId('story-question');
+    await asked.waitFor();
+    check((await asked.locator('a').getAttribute('href')).startsWith('https://github.com/'), `${id}: the thread is linked`);
+    check(new URL(page.url()).searchParams.get('question') === id, `the address says the question: ${page.url()}`);
+    const seen = await walk(page, id);
+    check(seen.length > 0, `${id}: promises were checked`);
+    console.log(`     ${seen.join('\n     ')}`);
+  }]),
+
+  ['the questions panel lists every question with its thread, and a question opens its story', async ({ base, open }) => {
+    const { page } = await open();
+    await page.goto(`${base}?story=none`);
+    const panel = page.getByTestId('questions');
+    await panel.locator('summary').click();
+    for (const id of QUESTIONS) {
+      const item = panel.getByTestId(`question-${id}`);
+      check(await item.isVisible(), `${id} is listed`);
+      check((await item.locator('a').textContent()).includes('#'), `${id} names its thread`);
+    }
+    check(QUESTIONS.length >= 2, `the questions were found: ${QUESTIONS}`);
+    await panel.getByTestId(`question-${QUESTIONS[0]}`).getByTestId('question-open').click();
+    const card = page.getByTestId('story');
+    await card.waitFor();
+    check(await page.getByTestId('story-question').isVisible(), 'the story card shows the question');
+    check(new URL(page.url()).searchParams.get('question') === QUESTIONS[0], `the address says the question: ${page.url()}`);
+  }],
 
   ['a teaching scenario offers its story, which sets its controls as a reader would', async ({ base, open }) => {
     const { page } = await open();

@@ -218,6 +218,8 @@ mod cli {
                 "Presets (the article's versions, 1,000 nodes)",
             ),
             (Group::Teaching, "Teaching scenarios"),
+            (Group::Case, "The article's case study"),
+            (Group::Question, "Questions people bring"),
             (Group::Example, "Examples"),
         ] {
             println!("{title}:");

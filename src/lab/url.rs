@@ -25,6 +25,7 @@
 //! | `embed` | `diagram`, `latency`, `diagram-chart`, `table` |
 //! | `controls` | comma-separated numeric keys an embed shows |
 //! | `story` | a story to tell from its first step (`first-visit`, `slow-webhook`, …), or `none` |
+//! | `question` | a question people bring, told as its story (`one-server-capacity`, …) |
 //!
 //! A link with nothing in it is a first visit: it opens the first-visit
 //! story. A link in a story names the story alone (it starts again from
@@ -37,7 +38,7 @@
 use super::controls::{Binding, Control, Input, Range, Setting};
 use super::params::{Base, DEFAULT_PRESET, Params};
 use super::state::Action;
-use super::story::{FIRST_VISIT, Story};
+use super::story::{FIRST_VISIT, Question, Story};
 use super::view::{ChartClass, Figure, Panel};
 use crate::sim::studies::catalog;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -85,7 +86,11 @@ pub fn to_query(p: &Params) -> String {
     // What the timeline moved travels as the reader had it: the timeline
     // moves it again at its time in the opened run.
     if let Some(at) = &p.view.story {
-        return format!("story={}", escape(at.story.id));
+        let key = match Question::find(at.story.id) {
+            Some(_) => "question",
+            None => "story",
+        };
+        return format!("{key}={}", escape(at.story.id));
     }
     let reader = p.as_set_by_reader();
     let p = &reader;
@@ -340,6 +345,7 @@ fn read_view(
         }
         "story" if value == "none" || Story::find(value).is_some() => {}
         "story" => note(format!("story: no story called “{}”.", shown(value))),
+        "question" => note(format!("question: no question called “{}”.", shown(value))),
         _ => note(format!(
             "“{}” is not a setting of this page; ignored.",
             shown(key)
@@ -356,7 +362,13 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
             notices.push(Notice(text));
         }
     };
-    let pairs = pairs_of(query, &mut note);
+    let mut pairs = pairs_of(query, &mut note);
+    // A question is told as its story.
+    for (key, value) in &mut pairs {
+        if key == "question" && Question::find(value).is_some() {
+            *key = "story".into();
+        }
+    }
     // The preset first: everything else is relative to it.
     let mut params = Params::default();
     if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "preset") {

@@ -477,6 +477,7 @@ mod tests {
             Change::ControlPlane(C::GoawayChance(0.001)),
             Change::ControlPlane(C::RestartApiServer(2)),
             Change::ControlPlane(C::ApiServerMemory(6.5)),
+            Change::ControlPlane(C::UserQps(17.0)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -485,7 +486,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            25,
+            26,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

@@ -34,6 +34,7 @@ pub enum Control {
     EtcdConnections,
     EtcdFsyncLatency,
     Namespaces,
+    UserRequests,
     ApiServerCores,
     ApiServerMemory,
     ApiServers,
@@ -54,7 +55,7 @@ pub enum Control {
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 26;
+pub const COUNT: usize = 27;
 
 /// One control, everything about it.
 pub struct Row {

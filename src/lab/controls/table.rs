@@ -265,6 +265,26 @@ pub static CONTROLS: [Row; super::COUNT] = [
         }),
     },
     Row {
+        control: Control::UserRequests,
+        label: "User requests",
+        hint: "kubectl-like requests per second from people and scripts: 60% GETs of a pod, 25% LISTs of a namespace's pods (500 a page), 15% PATCHes of a deployment. Default 10 (an assumption); 0.1 at the least here (a scenario may say 0).",
+        key: "user-requests",
+        input: Input::Slider {
+            range: range(0.1, 100_000.0, true, false),
+            unit: " req/s",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.workload.user_qps",
+            read: |s| s.workload.user_qps,
+            change: C::UserQps,
+            absorb: |c| match *c {
+                C::UserQps(qps) => Some(qps),
+                _ => None,
+            },
+            sized_by: None,
+        }),
+    },
+    Row {
         control: Control::ApiServerCores,
         label: "API server cores",
         hint: "Shared by every request's handler, every response and the watch dispatchers. Default: the cores kube-up gives the control plane for the nodes (32 at 1,000, 64 beyond 3,000).",

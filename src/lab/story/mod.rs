@@ -13,15 +13,21 @@
 //! A story is one row of [`SCENARIOS`] (`table.rs`) or of [`TIPS`]
 //! (`tips.rs`); a step is one row of its `steps`.
 
+mod questions;
 mod table;
 mod tips;
 
+pub use questions::{QUESTIONS, Question};
 pub use table::SCENARIOS;
 pub use tips::TIPS;
 
-/// Every story: the scenarios' (the first visit's first), then the tips'.
+/// Every story: the scenarios' (the first visit's first), the tips', then
+/// the questions'.
 pub fn all() -> impl Iterator<Item = &'static Story> {
-    SCENARIOS.iter().chain(TIPS)
+    SCENARIOS
+        .iter()
+        .chain(TIPS)
+        .chain(QUESTIONS.iter().map(|q| &q.story))
 }
 
 use super::controls::Control;

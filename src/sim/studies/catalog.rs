@@ -22,6 +22,8 @@ pub enum Group {
     Teaching,
     /// the article's case study
     Case,
+    /// a question people bring from a real incident, reproduced
+    Question,
     /// the textbook and fairness examples of the README
     Example,
 }
@@ -62,6 +64,11 @@ catalog![
     ("list-storm", Teaching, "teach-list-storm.toml"),
     ("greedy-tenant", Teaching, "teach-greedy-tenant.toml"),
     ("case-study-before", Case, "case-study-before.toml"),
+    (
+        "question-ignored-webhooks",
+        Question,
+        "question-ignored-webhooks.toml"
+    ),
     ("k8s-1.32-5000", Example, "k8s-1.32-upstream-5000.toml"),
     ("mm1", Example, "mm1.toml"),
     ("apf-different-widths", Example, "apf-different-widths.toml"),

@@ -9,6 +9,7 @@ use super::embed::Embed;
 use super::explanations::Explanations;
 use super::help::Help;
 use super::notices::Notices;
+use super::questions::Questions;
 use super::readouts::{ReadoutRefs, Readouts};
 use super::scenario_bar::ScenarioBar;
 use super::share::{ExportKind, Share};
@@ -112,6 +113,7 @@ pub fn app() -> Html {
             }
             <ScenarioBar params={(*params).clone()} ondispatch={ondispatch.clone()} />
             <Share params={(*params).clone()} ondispatch={ondispatch.clone()} {onexport} {onimport} import_error={import_error.clone()} />
+            <Questions ondispatch={ondispatch.clone()} />
             <div class="workbench">
                 if let Some(at) = story {
                     <StoryCard {at} playing={params.playback.playing} ondispatch={ondispatch.clone()} />

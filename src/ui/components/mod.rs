@@ -14,6 +14,7 @@ pub mod help;
 pub mod import_zone;
 pub mod notices;
 pub mod progress;
+pub mod questions;
 pub mod readouts;
 pub mod scenario_bar;
 pub mod share;

@@ -62,6 +62,7 @@ pub fn scenario_bar(props: &ScenarioBarProps) -> Html {
                     { group("The article's versions (1,000 nodes)", &[Group::Preset]) }
                     { group("Teaching scenarios", &[Group::Teaching]) }
                     { group("The article's case study", &[Group::Case]) }
+                    { group("Questions people bring", &[Group::Question]) }
                     { group("More", &[Group::Example]) }
                 </select>
             </label>

@@ -1,5 +1,5 @@
 use crate::lab::format;
-use crate::lab::story::StoryAt;
+use crate::lab::story::{Question, StoryAt};
 use crate::ui::state::Action;
 use yew::prelude::*;
 
@@ -46,6 +46,12 @@ pub fn story_card(props: &StoryCardProps) -> Html {
                 <span id="story-title" class="story-title">{ at.story.title }</span>
                 <span class="story-count">{ format!("Step {} of {total}", at.step + 1) }</span>
             </p>
+            if let Some(question) = Question::find(at.story.id) {
+                <p class="story-question" data-testid="story-question">
+                    <q>{ question.asked }</q>{ " " }
+                    <a href={question.thread.1} target="_blank" rel="noopener">{ question.thread.0 }</a>
+                </p>
+            }
             <p class="story-text" aria-live="polite">{ step.text }</p>
             if !step.promises.is_empty() {
                 <ul class="promises" aria-label="What you will see">

@@ -68,6 +68,8 @@ pub enum ControlPlaneChange {
     /// each API server's memory limit [GiB] (0: the control-plane VM's for
     /// the nodes); a server now past it is killed
     ApiServerMemory(f64),
+    /// kubectl-like user requests per second (`workload.user_qps`)
+    UserQps(f64),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -91,6 +93,7 @@ impl ControlPlaneChange {
         };
         match *self {
             ControlPlaneChange::Nodes(n) => within("nodes", n as f64, 1.0, 15_000.0),
+            ControlPlaneChange::UserQps(qps) => within("user requests", qps, 0.0, 100_000.0),
             ControlPlaneChange::MaxRequestsInflight(n) => {
                 within("max-requests-inflight", n as f64, 0.0, 100_000.0)
             }
@@ -181,6 +184,7 @@ impl ControlPlaneSpec {
             C::ApiServers(n) => set(&mut self.api_servers, n),
             C::GoawayChance(p) => set(&mut self.goaway_chance, p),
             C::ApiServerMemory(gib) => set(&mut self.api_server_memory_gib, gib),
+            C::UserQps(qps) => set(&mut self.workload.user_qps, qps),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources

@@ -80,6 +80,7 @@ impl ControlPlane {
                 }
             }
             C::RestartApiServer(number) => self.restart_server(cx, number - 1),
+            C::UserQps(_) => self.schedule_sources(cx),
             C::Namespaces(_) => {
                 self.schedule_sources(cx);
                 if self.spec.cache_locking == CacheLocking::NamespaceShards {

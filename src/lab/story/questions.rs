@@ -1,0 +1,214 @@
+//! Questions people bring from real incidents, each answered by a story
+//! that reproduces it: the question in the asker's words, the thread it
+//! comes from, and steps that set the controls as the reader would, show
+//! the chart or readout that answers it, and promise what the page will
+//! measure. The last step is the answer, written from what the earlier
+//! steps' promises check. `tests/stories.rs` walks every question's story
+//! natively and `e2e/tests/story.mjs` opens each by its `?question=` link.
+
+use super::table::p;
+use super::{Act, Bound, Measure, Step, Story};
+use crate::lab::controls::Control;
+use crate::lab::view::ChartClass;
+use crate::sim::models::control_plane::MetricClass;
+
+use Bound::{Above, Below};
+use Measure::{Busy, Completed, Failed, InUse, P99, Rejected};
+use MetricClass as M;
+
+/// A question, its thread and the story that answers it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Question {
+    /// the question as it is asked
+    pub asked: &'static str,
+    /// the thread it comes from: its name and address
+    pub thread: (&'static str, &'static str),
+    /// reproduces it and answers it; its id is the question's
+    /// `?question=` value
+    pub story: Story,
+}
+
+impl Question {
+    pub fn find(id: &str) -> Option<&'static Question> {
+        QUESTIONS.iter().find(|q| q.story.id == id)
+    }
+}
+
+/// Every question, in the order the panel lists them.
+pub const QUESTIONS: &[Question] = &[
+    Question {
+        asked: "How many requests per second can one API server take, and what limits it? \
+                (I measured 23 get pods commands a second; --max-requests-inflight did not help.)",
+        thread: (
+            "kubernetes/kubernetes#44471",
+            "https://github.com/kubernetes/kubernetes/issues/44471",
+        ),
+        story: Story {
+            id: "one-server-capacity",
+            title: "How much can one API server take?",
+            preset: "k8s-1.32",
+            steps: &[
+                Step {
+                    text: "One API server of Kubernetes 1.32 with kube-up's 32 cores for 1,000 \
+                           nodes serves the cluster's own requests and users sending 23 requests \
+                           a second, the asker's rate (60% GETs of a pod, 25% LISTs of a \
+                           namespace's pods, 15% PATCHes). Look at \"Limit now\" under the \
+                           diagram: nothing is near its limit, and the CPU is a few percent busy. \
+                           23 a second is not the server's limit.",
+                    acts: &[
+                        Act::Set(Control::ApiServers, 1.0),
+                        Act::Set(Control::UserRequests, 23.0),
+                    ],
+                    chart: ChartClass::Users,
+                    speed: 1.0,
+                    until: Some(10.0),
+                    promises: &[
+                        p(M::User, P99, Below(0.3)),
+                        p(M::User, Busy("CPU of apiserver-1"), Below(0.1)),
+                    ],
+                },
+                Step {
+                    text: "Now users send 3,000 requests a second. \"Limit now\" names \
+                           global-default's seats: API Priority and Fairness puts authenticated \
+                           users in the global-default level, which has 49 of the server's 600 \
+                           seats plus what it can borrow, and each LIST of pods takes several \
+                           seats. Its queues fill and it answers 429s, while the CPU is only half \
+                           busy.",
+                    acts: &[Act::Set(Control::UserRequests, 3_000.0)],
+                    chart: ChartClass::Users,
+                    speed: 2.0,
+                    until: Some(25.0),
+                    promises: &[
+                        p(M::User, Busy("global-default seats"), Above(0.95)),
+                        p(M::User, Rejected, Above(10.0)),
+                        p(M::User, Busy("CPU of apiserver-1"), Below(0.8)),
+                    ],
+                },
+                Step {
+                    text: "Raise --max-requests-inflight to 3,000: APF's seats are the two \
+                           inflight flags together, shared by the levels, so global-default's grow \
+                           fivefold. The 429s stop and the users' p99 falls back. Here the flag \
+                           helps because seats were the limit; with the asker's 23 a second, no \
+                           flag would have.",
+                    acts: &[Act::Set(Control::MaxRequestsInflight, 3_000.0)],
+                    chart: ChartClass::Users,
+                    speed: 2.0,
+                    until: Some(60.0),
+                    promises: &[
+                        p(M::User, Rejected, Below(1.0)),
+                        p(M::User, P99, Below(1.0)),
+                        p(M::User, Busy("CPU of apiserver-1"), Above(0.4)),
+                    ],
+                },
+                Step {
+                    text: "Double the users to 6,000 requests a second. Now \"Limit now\" names \
+                           the CPU of apiserver-1: every request's handler, every response's \
+                           encoding and every watch event share its 32 cores, so each request runs \
+                           slower, holds its seats longer, and the queues fill again. The server \
+                           completes between 4,000 and 5,500 user requests a second (about \
+                           4,800 with this seed) and turns the rest away with 429s: that is its \
+                           capacity for this mix.",
+                    acts: &[Act::Set(Control::UserRequests, 6_000.0)],
+                    chart: ChartClass::Users,
+                    speed: 2.0,
+                    until: Some(120.0),
+                    promises: &[
+                        p(M::User, Busy("CPU of apiserver-1"), Above(0.9)),
+                        p(M::User, P99, Above(2.0)),
+                        p(M::User, Completed, Above(4_000.0)),
+                        p(M::User, Completed, Below(5_500.0)),
+                        p(M::User, Rejected, Above(100.0)),
+                    ],
+                },
+                Step {
+                    text: "The answer: there is no single number, because what limits the server \
+                           depends on the requests. In this lab one 32-core API server of 1.32 \
+                           takes about 4,800 user requests a second of this mix on top of the \
+                           cluster's own, first limited by the seats APF gives the users' level \
+                           (which --max-requests-inflight raises) and then by its CPU (which only \
+                           more cores or more API servers raise). At 23 requests a second it is \
+                           nearly idle, so a client that cannot go faster is limited by itself.",
+                    acts: &[],
+                    chart: ChartClass::Users,
+                    speed: 1.0,
+                    until: None,
+                    promises: &[],
+                },
+            ],
+        },
+    },
+    Question {
+        asked: "My webhooks have failurePolicy Ignore, so why do pod creations still fail with \
+                \"Timeout: request did not complete within allowed duration\"?",
+        thread: (
+            "kubernetes/kubernetes#71508",
+            "https://github.com/kubernetes/kubernetes/issues/71508",
+        ),
+        story: Story {
+            id: "ignored-webhooks-still-fail",
+            title: "Why do ignored webhooks still fail pods?",
+            preset: "question-ignored-webhooks",
+            steps: &[
+                Step {
+                    text: "A 1.32 control plane during a rollout, with four mutating webhooks on \
+                           pod creation and one validating webhook, every one failurePolicy Ignore \
+                           with a 20 s timeout. They answer in milliseconds: pod creations are \
+                           fast and none fails.",
+                    acts: &[],
+                    chart: ChartClass::Mutating,
+                    speed: 1.0,
+                    until: Some(25.0),
+                    promises: &[
+                        p(M::Mutating, P99, Below(0.2)),
+                        p(M::Mutating, Failed, Below(0.1)),
+                    ],
+                },
+                Step {
+                    text: "At 30 s the webhooks' servers stop answering. Each call now hangs until \
+                           its 20 s timeout and is ignored, as Ignore says, and the next webhook is \
+                           called: mutating webhooks run one after another. Four of them take 80 \
+                           s, past the request's own 60 s timeout (--request-timeout), so the \
+                           client gets a 504 while the handler goes on, holding its seats. \
+                           workload-high's seats fill with hanging creations, and the rest are \
+                           turned away with 429s.",
+                    acts: &[],
+                    chart: ChartClass::Webhook,
+                    speed: 5.0,
+                    until: Some(100.0),
+                    promises: &[
+                        p(M::Mutating, Failed, Above(5.0)),
+                        p(M::Mutating, InUse("workload-high"), Above(90.0)),
+                        p(M::Webhook, Failed, Above(2.0)),
+                    ],
+                },
+                Step {
+                    text: "Set every webhook's timeout to 2 s and run again. The webhooks hang from \
+                           30 s as before, but five calls of 2 s take 10 s, well inside the \
+                           request's 60 s, and hold the seats a tenth as long: the pods are \
+                           created, about ten seconds late, and none fails.",
+                    acts: &[Act::Set(Control::WebhookTimeout, 2.0), Act::Reset],
+                    chart: ChartClass::Mutating,
+                    speed: 5.0,
+                    until: Some(100.0),
+                    promises: &[
+                        p(M::Mutating, Failed, Below(0.5)),
+                        p(M::Mutating, P99, Above(5.0)),
+                    ],
+                },
+                Step {
+                    text: "The answer: failurePolicy Ignore decides what a failed call means, not \
+                           how long it takes. The calls' timeouts add up, one mutating webhook \
+                           after another, against the request's one timeout; past it the client \
+                           gets a 504 whatever the policy, and the request still holds its seats \
+                           until its handler ends, so the level fills and other writes get 429s. \
+                           Keep the sum of the timeouts well under --request-timeout.",
+                    acts: &[],
+                    chart: ChartClass::Mutating,
+                    speed: 1.0,
+                    until: None,
+                    promises: &[],
+                },
+            ],
+        },
+    },
+];
