@@ -102,10 +102,14 @@ export const TARGET_BYTES = 250_000;
  *  checks and messages, their TOML and packed forms (in the worker both
  *  the import's reader and the export's writer), and every per-resource
  *  figure read from the workload. A declared resource as a payload-free
- *  variant (one byte, an index) saved 0.8 KB of the first try's growth. The
- *  guards are those sizes plus 1%. */
-export const STARTUP_GUARD_BYTES = 379_200;
-export const WORKER_GUARD_BYTES = 313_500;
+ *  variant (one byte, an index) saved 0.8 KB of the first try's growth.
+ *
+ *  Issue 18's questions (the panel, two questions' stories and their
+ *  texts, the User requests row, the question links) then grew them to
+ *  379.5 / 313.1 KB (+4.1 / +2.7 KB; the issue allows the panel 15 KB).
+ *  The guards are those sizes plus 1%. */
+export const STARTUP_GUARD_BYTES = 383_300;
+export const WORKER_GUARD_BYTES = 316_200;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;
