@@ -62,6 +62,10 @@ pub enum Measure {
     Failed,
     /// requests turned away with 429 per simulated second
     Rejected,
+    /// requests that timed out per simulated second (a 504 at
+    /// `--request-timeout`, or a webhook call's timeout under failurePolicy
+    /// Fail)
+    TimedOut,
     /// requests completed per simulated second
     Completed,
     /// the share of the requests ended that failed (429 or timeout), 0 to 1
@@ -168,6 +172,7 @@ impl Promise {
             Measure::P50 => latency(recent.p50),
             Measure::Failed => failed,
             Measure::Rejected => recent.rejected_rate,
+            Measure::TimedOut => recent.timeout_rate,
             Measure::Completed => recent.throughput,
             // (`failed_share` says 0 when nothing ended; a promise, nothing.)
             Measure::FailedShare if failed + recent.throughput > 0.0 => recent.failed_share(),
@@ -231,6 +236,7 @@ impl Promise {
             Measure::P50 => format!("{class} p50"),
             Measure::Failed => format!("{class} failures (429 or timeout)"),
             Measure::Rejected => format!("{class} 429s"),
+            Measure::TimedOut => format!("{class} timeouts"),
             Measure::Completed => format!("{class} completed"),
             Measure::FailedShare => format!("share of {class} requests failing"),
             Measure::Waiting(level) => format!("requests waiting in {level}"),
@@ -248,7 +254,9 @@ impl Promise {
     pub fn format(&self, value: f64) -> String {
         match self.measure {
             Measure::P99 | Measure::P50 => super::format::latency(value),
-            Measure::Failed | Measure::Rejected | Measure::Completed => super::format::rate(value),
+            Measure::Failed | Measure::Rejected | Measure::TimedOut | Measure::Completed => {
+                super::format::rate(value)
+            }
             Measure::FailedShare | Measure::Busy(_) if value.is_finite() => {
                 format!("{:.0}%", value * 100.0)
             }

@@ -13,7 +13,7 @@ use crate::lab::view::ChartClass;
 use crate::sim::models::control_plane::MetricClass;
 
 use Bound::{Above, Below};
-use Measure::{Busy, Completed, Failed, InUse, P99, Rejected};
+use Measure::{Busy, Completed, Failed, InUse, P99, Rejected, TimedOut, Waiting};
 use MetricClass as M;
 
 /// A question, its thread and the story that answers it.
@@ -202,6 +202,67 @@ pub const QUESTIONS: &[Question] = &[
                            gets a 504 whatever the policy, and the request still holds its seats \
                            until its handler ends, so the level fills and other writes get 429s. \
                            Keep the sum of the timeouts well under --request-timeout.",
+                    acts: &[],
+                    chart: ChartClass::Mutating,
+                    speed: 1.0,
+                    until: None,
+                    promises: &[],
+                },
+            ],
+        },
+    },
+    Question {
+        asked: "My request waited and then failed. Is that a 429 from API Priority and Fairness \
+                or a 504, and why after 15 s?",
+        thread: (
+            "kubernetes/kubernetes#119799",
+            "https://github.com/kubernetes/kubernetes/issues/119799",
+        ),
+        story: Story {
+            id: "429-or-504",
+            title: "A 429 or a 504?",
+            preset: "question-ignored-webhooks",
+            steps: &[
+                Step {
+                    text: "A 1.32 control plane during a rollout, with five admission webhooks on \
+                           pod creation, all failurePolicy Ignore with 20 s timeouts. Watch the \
+                           requests-per-second chart: completed, 429 and timed out are drawn \
+                           apart. Nothing fails yet.",
+                    acts: &[],
+                    chart: ChartClass::Mutating,
+                    speed: 1.0,
+                    until: Some(25.0),
+                    promises: &[p(M::Mutating, Failed, Below(0.1))],
+                },
+                Step {
+                    text: "At 30 s the webhooks hang. A creation that got its seats now runs for \
+                           100 s of webhook calls: at 60 s, --request-timeout, the timeout filter \
+                           answers 504 (the timed-out line; no webhook here can fail the request, \
+                           they are all Ignore) while the handler goes on, holding its seats. \
+                           Creations that arrive once workload-high's seats are all held wait in \
+                           its queues: after 15 s, a quarter of the request timeout, APF gives up \
+                           and answers 429 (the 429 line). They never ran. Switch the latency \
+                           chart to Users: the users' requests, in another level, stay fast.",
+                    acts: &[],
+                    chart: ChartClass::Mutating,
+                    speed: 5.0,
+                    until: Some(100.0),
+                    promises: &[
+                        p(M::Mutating, Rejected, Above(5.0)),
+                        p(M::Mutating, TimedOut, Above(0.1)),
+                        p(M::Mutating, Waiting("workload-high"), Above(50.0)),
+                        p(M::User, P99, Below(1.0)),
+                    ],
+                },
+                Step {
+                    text: "The answer: a 429 is APF's. The request waited in its priority level's \
+                           queue up to the queue-wait limit (a quarter of --request-timeout, 15 s \
+                           by default) or found the queue full, and never ran; a retry may \
+                           succeed. A 504 is the timeout filter's: the request was still \
+                           unanswered at --request-timeout (60 s), and its handler may still be \
+                           running and holding its seats. In the thread a LIST waited in \
+                           workload-low's queue for 60 s and got the 504, a bug in how APF timed \
+                           the wait, fixed by kubernetes#120222; the lab runs the fixed rule.",
                     acts: &[],
                     chart: ChartClass::Mutating,
                     speed: 1.0,
