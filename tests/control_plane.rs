@@ -654,3 +654,42 @@ fn a_first_page_from_the_cache_walks_every_object_in_scope() {
         "the second pages come from etcd: {list:?}"
     );
 }
+
+/// At `--request-timeout` a request still calling its admission webhooks
+/// ends: the call in flight runs under the request's context, which the
+/// deadline cancels, and the dispatcher stops whatever the failure policy
+/// (apiserver `pkg/admission/plugin/webhook/mutating/dispatcher.go`: "parent
+/// context is canceled or timed out, no point in continuing"). With five
+/// ignored webhooks hanging 20 s each (100 s of calls), no request stays
+/// in its webhooks past 60 s.
+#[test]
+fn a_request_past_its_timeout_stops_calling_webhooks() {
+    use cplab::sim::models::control_plane::Stage;
+    let scenario = cplab::sim::studies::catalog::find("question-ignored-webhooks")
+        .and_then(|e| e.scenario().ok())
+        .expect("shipped");
+    let mut sim = cplab::sim::Simulation::new(&scenario, 1).expect("valid");
+    sim.run_for(60.0);
+    let mut oldest: f64 = 0.0;
+    for _ in 0..60 {
+        sim.run_for(1.0);
+        let now = sim.now() as f64 / 1e9;
+        let snapshot = sim.control_plane_snapshot(1, usize::MAX).expect("cp");
+        for r in snapshot
+            .requests
+            .iter()
+            .filter(|r| r.stage == Stage::Webhooks)
+        {
+            oldest = oldest.max(now - r.arrived);
+        }
+        assert_eq!(sim.conservation(), Ok(()));
+    }
+    assert!(
+        oldest > 40.0,
+        "creations hang in their webhooks: {oldest} s"
+    );
+    assert!(
+        oldest <= 60.0 + 1e-6,
+        "past the request timeout: {oldest} s"
+    );
+}

@@ -287,6 +287,29 @@ objects = 100
     assert!(message.contains("lowercase plural"), "{message}");
 }
 
+/// A selector belongs to a LIST.
+#[test]
+fn a_selector_on_a_get_is_refused() {
+    let text = r#"
+name = "bad"
+duration = 10.0
+[control_plane.workload]
+nodes = 10
+[[control_plane.workload.sources]]
+name = "reader"
+rate = 1.0
+verb = "get"
+resource = "pods"
+client = "operator"
+matches = 0
+"#;
+    let message = Scenario::from_toml(text).expect_err("refused").to_string();
+    assert!(
+        message.contains("matches is a LIST's selector; a GET has none"),
+        "{message}"
+    );
+}
+
 /// A declared resource and a selector survive the scenario file: written
 /// and read back, the same scenario.
 #[test]

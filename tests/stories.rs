@@ -230,4 +230,17 @@ fn a_question_link_tells_its_story_and_every_question_cites_its_thread() {
     }
     let (lab, notices) = url::from_query("question=nope");
     assert!(lab.view.story.is_none() && notices[0].0.contains("no question called"));
+    // Two at once: the last is told, and the link says the other was not.
+    let (both, notices) = url::from_query("story=slow-webhook&question=429-or-504");
+    assert_eq!(both.view.story.map(|a| a.story.id), Some("429-or-504"));
+    assert!(notices[0].0.starts_with("question:"), "{notices:?}");
+    let (lab, notices) = url::from_query("question=429-or-504&story=none");
+    assert!(lab.view.story.is_none());
+    assert!(notices[0].0.contains("more than one"), "{notices:?}");
+    // Every story's id is its own: a link, Story::find and Question::find agree.
+    let ids: Vec<&str> = story::all().map(|s| s.id).collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
 }

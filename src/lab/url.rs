@@ -422,21 +422,33 @@ pub fn from_query(query: &str) -> (Params, Vec<Notice>) {
         None => None,
     };
     if let Some(id) = story {
+        let what = match Question::find(id) {
+            Some(_) => "question",
+            None => "story",
+        };
+        let told = pairs.iter().filter(|(k, _)| k == "story").count();
         let said = if params.view.embed.is_some() {
             Some(format!(
-                "story: an embedded figure tells no story; “{id}” ignored."
+                "{what}: an embedded figure tells no story; “{id}” ignored."
             ))
         } else {
             params = params.reduce(Action::BeginStory(id));
-            pairs.iter().any(|(k, _)| k != "story").then(|| {
+            let others = pairs.iter().any(|(k, _)| k != "story") || told > 1;
+            others.then(|| {
                 format!(
-                    "story: the story “{id}” starts from its own scenario and settings; the link's other keys were ignored."
+                    "{what}: “{id}” starts from its own scenario and settings; the link's other keys were ignored."
                 )
             })
         };
         if let Some(text) = said.filter(|_| notices.len() < MAX_NOTICES) {
             notices.push(Notice(text));
         }
+    } else if pairs.iter().filter(|(k, _)| k == "story").count() > 1 && notices.len() < MAX_NOTICES
+    {
+        notices.push(Notice(
+            "story: the link names more than one story or question; the last, “none”, was taken."
+                .into(),
+        ));
     }
     debug_assert!(matches!(params.run.base, Base::Preset(_)));
     (params, notices)

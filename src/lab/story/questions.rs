@@ -167,10 +167,11 @@ pub const QUESTIONS: &[Question] = &[
                     text: "At 30 s the webhooks' servers stop answering. Each call now hangs until \
                            its 20 s timeout and is ignored, as Ignore says, and the next webhook is \
                            called: mutating webhooks run one after another. Four of them take 80 \
-                           s, past the request's own 60 s timeout (--request-timeout), so the \
-                           client gets a 504 while the handler goes on, holding its seats. \
-                           workload-high's seats fill with hanging creations, and the rest are \
-                           turned away with 429s.",
+                           s, past the request's own 60 s timeout (--request-timeout): at 60 s \
+                           the client gets a 504, and the call in flight is cancelled with the \
+                           request, so the pod is not created. Until then each creation holds its \
+                           seats: workload-high's seats fill with hanging creations, and the rest \
+                           are turned away with 429s.",
                     acts: &[],
                     chart: ChartClass::Webhook,
                     speed: 5.0,
@@ -184,7 +185,7 @@ pub const QUESTIONS: &[Question] = &[
                 Step {
                     text: "Set every webhook's timeout to 2 s and run again. The webhooks hang from \
                            30 s as before, but five calls of 2 s take 10 s, well inside the \
-                           request's 60 s, and hold the seats a tenth as long: the pods are \
+                           request's 60 s, and hold the seats a sixth as long: the pods are \
                            created, about ten seconds late, and none fails.",
                     acts: &[Act::Set(Control::WebhookTimeout, 2.0), Act::Reset],
                     chart: ChartClass::Mutating,
@@ -199,9 +200,9 @@ pub const QUESTIONS: &[Question] = &[
                     text: "The answer: failurePolicy Ignore decides what a failed call means, not \
                            how long it takes. The calls' timeouts add up, one mutating webhook \
                            after another, against the request's one timeout; past it the client \
-                           gets a 504 whatever the policy, and the request still holds its seats \
-                           until its handler ends, so the level fills and other writes get 429s. \
-                           Keep the sum of the timeouts well under --request-timeout.",
+                           gets a 504 whatever the policy and the object is not created. Until \
+                           then the request holds its seats, so the level fills and other writes \
+                           get 429s. Keep the sum of the timeouts well under --request-timeout.",
                     acts: &[],
                     chart: ChartClass::Mutating,
                     speed: 1.0,
@@ -235,11 +236,11 @@ pub const QUESTIONS: &[Question] = &[
                     promises: &[p(M::Mutating, Failed, Below(0.1))],
                 },
                 Step {
-                    text: "At 30 s the webhooks hang. A creation that got its seats now runs for \
-                           100 s of webhook calls: at 60 s, --request-timeout, the timeout filter \
-                           answers 504 (the timed-out line; no webhook here can fail the request, \
-                           they are all Ignore) while the handler goes on, holding its seats. \
-                           Creations that arrive once workload-high's seats are all held wait in \
+                    text: "At 30 s the webhooks hang. A creation that got its seats now spends \
+                           20 s in each webhook call, holding its seats: at 60 s, \
+                           --request-timeout, the timeout filter answers 504 (the timed-out line; \
+                           no webhook here can fail the request, they are all Ignore) and the call \
+                           in flight is cancelled with the request. Creations that arrive once workload-high's seats are all held wait in \
                            its queues: after 15 s, a quarter of the request timeout, APF gives up \
                            and answers 429 (the 429 line). They never ran. Switch the latency \
                            chart to Users: the users' requests, in another level, stay fast.",
@@ -259,8 +260,8 @@ pub const QUESTIONS: &[Question] = &[
                            queue up to the queue-wait limit (a quarter of --request-timeout, 15 s \
                            by default) or found the queue full, and never ran; a retry may \
                            succeed. A 504 is the timeout filter's: the request was still \
-                           unanswered at --request-timeout (60 s), and its handler may still be \
-                           running and holding its seats. In the thread a LIST waited in \
+                           unanswered at --request-timeout (60 s); a handler calling webhooks \
+                           stops then, one writing to etcd may still finish. In the thread a LIST waited in \
                            workload-low's queue for 60 s and got the 504, a bug in how APF timed \
                            the wait, fixed by kubernetes#120222; the lab runs the fixed rule.",
                     acts: &[],

@@ -7,7 +7,7 @@
 
 use super::event::CpEvent;
 use super::storage::{ReadPath, read_path};
-use super::{ControlPlane, MetricClass};
+use super::{ControlPlane, MetricClass, Outcome, Stage};
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::Nanos;
 use crate::sim::models::control_plane::workload::{stored_objects, tracked_watchers};
@@ -38,11 +38,17 @@ impl ControlPlane {
     /// Request `ticket` reached `--request-timeout`
     /// (`pkg/server/filters/timeout.go`): if it is still unanswered its
     /// client gets a 504 now, while its handler goes on in its goroutine,
-    /// holding its seats, until it ends (then unmeasured).
+    /// holding its seats, until it ends (then unmeasured). A handler in its
+    /// admission webhooks ends now: the call in flight runs under the
+    /// request's context, which the deadline cancels, and the dispatcher
+    /// gives up with a timeout whatever the failure policy ("parent context
+    /// is canceled or timed out, no point in continuing": apiserver
+    /// `pkg/admission/plugin/webhook/mutating/dispatcher.go`).
     pub(super) fn request_deadline(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
         let Some(request) = self.requests.answer_timed_out(ticket) else {
             return;
         };
+        let in_webhooks = request.stage == Stage::Webhooks;
         let class = MetricClass::from(request.kind.class());
         let measured = self.metrics.measured(request.arrived);
         self.metrics[class].timed_out(cx.now, measured);
@@ -53,6 +59,10 @@ impl ControlPlane {
         let client = request.discovery_client;
         if let Some(client) = client {
             self.discovery.answered(cx, client, &mut self.metrics);
+        }
+        if in_webhooks {
+            // (Answered already: its end counts nothing more.)
+            self.end(cx, ticket, Outcome::TimedOut);
         }
     }
 
@@ -67,7 +77,9 @@ impl ControlPlane {
             stored: stored_objects(kind.resource, &self.spec.workload),
             from_cache,
             limit: kind.page.limit(),
-            selective: false,
+            // A selector shows as objects read beyond those returned (a
+            // selector that matches every object in scope reads as none).
+            selective: kind.scanned > kind.objects,
             watchers: if kind.verb.is_mutating() {
                 tracked_watchers(kind.resource, &self.spec.workload)
             } else {

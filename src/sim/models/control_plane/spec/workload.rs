@@ -379,6 +379,16 @@ impl WorkloadSpec {
                     ),
                 ));
             }
+            if source.matches.is_some() && source.verb != Verb::List {
+                return Err((
+                    "sources",
+                    format!(
+                        "{}: matches is a LIST's selector; a {} has none",
+                        source.name,
+                        format!("{:?}", source.verb).to_uppercase()
+                    ),
+                ));
+            }
             if source.matches.is_some_and(|m| m > source.objects) {
                 return Err((
                     "sources",
