@@ -305,7 +305,7 @@ matches = 0
 "#;
     let message = Scenario::from_toml(text).expect_err("refused").to_string();
     assert!(
-        message.contains("matches is a LIST's selector; a GET has none"),
+        message.contains("matches is a LIST's selector; a Get request has none"),
         "{message}"
     );
 }

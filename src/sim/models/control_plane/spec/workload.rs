@@ -383,9 +383,8 @@ impl WorkloadSpec {
                 return Err((
                     "sources",
                     format!(
-                        "{}: matches is a LIST's selector; a {} has none",
-                        source.name,
-                        format!("{:?}", source.verb).to_uppercase()
+                        "{}: matches is a LIST's selector; a {:?} request has none",
+                        source.name, source.verb
                     ),
                 ));
             }
