@@ -14,7 +14,7 @@
 //! simulation. Every control is a row of the control table (`controls`):
 //! nothing here names one.
 
-use super::controls::{Binding, CONTROLS, COUNT, Control, Input, Part, Setting};
+use super::controls::{Binding, CONTROLS, COUNT, Control, Input, Part, Row, Setting};
 use super::story::StoryAt;
 use super::view::{ChartClass, Figure, Panel, Sweep};
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
@@ -401,11 +401,35 @@ impl Params {
                         changes.push(Change::ControlPlane(change));
                     }
                 }
-                _ if !row.same(now, then) => changes.push(Change::ControlPlane(change)),
+                _ if !row.same(now, then) || self.unpinned_by_its_size(row, before) => {
+                    changes.push(Change::ControlPlane(change))
+                }
                 _ => {}
             }
         }
         changes
+    }
+
+    /// Whether a setting sized by another control (the cores by the nodes)
+    /// shows the same value as `before` but would be moved by the model
+    /// to the size for the new value of what sizes it: the reader moved
+    /// the nodes, then set the cores back to what they were. The model
+    /// must be told the cores outright, as a new run of `self` pins them.
+    fn unpinned_by_its_size(&self, row: &Row, before: &Params) -> bool {
+        let Binding::Setting(Setting {
+            sized_by: Some(sized),
+            ..
+        }) = &row.binding
+        else {
+            return false;
+        };
+        let (now, then) = (self.get(sized.control), before.get(sized.control));
+        if sized.control.row().same(now, then) {
+            return false;
+        }
+        let size = (sized.size)(now);
+        let size = row.range().and_then(|r| r.clamp(size)).unwrap_or(size);
+        !row.same(self.get(row.control), size)
     }
 
     /// Mirrors on the controls a change of the model, so the page shows it

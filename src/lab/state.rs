@@ -244,6 +244,27 @@ mod tests {
         assert_eq!(cores(&back), (32.0, 32.0));
     }
 
+    /// Fewer nodes, then the cores set back to what they were: the slider
+    /// ends where it began, but the running model must still be told the
+    /// cores, or the nodes' change would size them down (found by
+    /// tests/controls.rs's property in CI).
+    #[test]
+    fn cores_set_back_after_the_nodes_moved_are_told_to_the_model() {
+        let start = Params::default();
+        let moved = start
+            .reduce(Action::Set(Control::Nodes, 1.0))
+            .reduce(Action::Set(Control::ApiServerCores, 32.0));
+        assert_eq!(
+            moved.get(Control::ApiServerCores),
+            start.get(Control::ApiServerCores)
+        );
+        let changes = moved.changes_since(&start);
+        assert!(
+            changes.contains(&Change::ControlPlane(C::ApiServerCores(32))),
+            "{changes:?}"
+        );
+    }
+
     #[test]
     fn controls_produce_the_right_reconfigure() {
         let start = Params::default();
