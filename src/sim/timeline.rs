@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn every_change_packs_and_unpacks_as_itself() {
-        use crate::sim::models::control_plane::{Discovery, WebhookHandling};
+        use crate::sim::models::control_plane::{CacheTimeout, Discovery, WebhookHandling};
         use crate::sim::models::etcd::client::EtcdClientKind;
         use crate::sim::models::flow_control::FlowControlKind;
         use crate::sim::models::watch_cache::CacheLocking;
@@ -478,6 +478,8 @@ mod tests {
             Change::ControlPlane(C::RestartApiServer(2)),
             Change::ControlPlane(C::ApiServerMemory(6.5)),
             Change::ControlPlane(C::UserQps(17.0)),
+            Change::ControlPlane(C::CacheTimeout(CacheTimeout::Reject)),
+            Change::ControlPlane(C::WatchCacheLag(5.0)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -486,7 +488,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            26,
+            28,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

@@ -16,7 +16,7 @@
 
 mod table;
 
-pub use table::{CONTROLS, FSYNC_SPIKE_FACTOR, RESTART_FRACTION, SLOW_WEBHOOK_FACTOR};
+pub use table::{CACHE_LAG, CONTROLS, FSYNC_SPIKE_FACTOR, RESTART_FRACTION, SLOW_WEBHOOK_FACTOR};
 
 use crate::sim::Change;
 use crate::sim::models::control_plane::{ControlPlaneChange, ControlPlaneSpec};
@@ -47,15 +47,17 @@ pub enum Control {
     Discovery,
     ConsistentList,
     SeatBorrowing,
+    CacheTimeout,
     SlowWebhook,
     FsyncSpike,
+    WatchCacheLag,
     LeaderElection,
     RestartStorm,
     RestartApiServer,
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 27;
+pub const COUNT: usize = 29;
 
 /// One control, everything about it.
 pub struct Row {

@@ -7,7 +7,9 @@ use super::{
     whole,
 };
 use crate::sim::models::control_plane::spec::{MAX_API_SERVERS, master_memory_gib, master_size};
-use crate::sim::models::control_plane::{ControlPlaneChange as C, Discovery, WebhookHandling};
+use crate::sim::models::control_plane::{
+    CacheTimeout, ControlPlaneChange as C, Discovery, WebhookHandling,
+};
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
 use crate::sim::models::watch_cache::CacheLocking;
@@ -18,6 +20,10 @@ pub const SLOW_WEBHOOK_FACTOR: f64 = 50.0;
 pub const FSYNC_SPIKE_FACTOR: f64 = 50.0;
 /// The restart storm restarts this fraction of the discovery clients.
 pub const RESTART_FRACTION: f64 = 0.5;
+/// The watch cache lag fault holds each event back this long [s]: past
+/// the 3 s a consistent LIST waits for the cache, so every one times out
+/// (kubernetes#138494 reproduces a cache behind with such a delay).
+pub const CACHE_LAG: f64 = 5.0;
 
 /// A slider's range.
 const fn range(min: f64, max: f64, logarithmic: bool, integer: bool) -> Range {
@@ -70,6 +76,7 @@ const ETCD_CLIENTS: [EtcdClientKind; 2] = [EtcdClientKind::PerResource, EtcdClie
 const DISCOVERIES: [Discovery; 2] = [Discovery::Aggregated, Discovery::Legacy];
 const CONSISTENT_LISTS: [bool; 2] = [true, false];
 const SEAT_BORROWINGS: [bool; 2] = [true, false];
+const CACHE_TIMEOUTS: [CacheTimeout; 2] = [CacheTimeout::Fallback, CacheTimeout::Reject];
 
 /// A toggle's value as the factor its fault applies (1 = off).
 fn factor(on: f64, factor: f64) -> f64 {
@@ -522,6 +529,26 @@ pub static CONTROLS: [Row; super::COUNT] = [
         }),
     },
     Row {
+        control: Control::CacheTimeout,
+        label: "Cache too far behind",
+        hint: "What a consistent LIST does when the watch cache has not reached etcd's revision after 3 s: read from etcd (upstream's default: the whole result read, decoded and held in memory), or get a 429 with Retry-After 3 (the alpha gate ConsistentListFromCacheSkipTimeoutFallback, kubernetes#138701, off by default).",
+        key: "cache-timeout",
+        input: Input::Switch(&[
+            upstream("Read etcd", "fallback"),
+            upstream("429 (alpha)", "reject"),
+        ]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.cache_timeout",
+            read: |s| place(&CACHE_TIMEOUTS, &s.cache_timeout),
+            change: |v| C::CacheTimeout(pick(&CACHE_TIMEOUTS, v)),
+            absorb: |c| match c {
+                C::CacheTimeout(timeout) => Some(place(&CACHE_TIMEOUTS, timeout)),
+                _ => None,
+            },
+            sized_by: None,
+        }),
+    },
+    Row {
         control: Control::SlowWebhook,
         label: "Slow webhook",
         hint: "Every webhook 50 times slower, until turned off.",
@@ -545,6 +572,20 @@ pub static CONTROLS: [Row; super::COUNT] = [
             change: |v| C::FsyncSpike(factor(v, FSYNC_SPIKE_FACTOR)),
             absorb: |c| match *c {
                 C::FsyncSpike(f) => Some(on(f)),
+                _ => None,
+            },
+        }),
+    },
+    Row {
+        control: Control::WatchCacheLag,
+        label: "Watch cache lag",
+        hint: "Every watch cache applies what its etcd watches bring 5 s late, until turned off (kubernetes#138494's way of making a cache fall behind): watchers hear of changes 5 s late, and consistent LISTs wait 3 s for the cache in vain.",
+        key: "cache-lag",
+        input: Input::Toggle,
+        binding: Binding::Fault(Fault {
+            change: |v| C::WatchCacheLag(if v != 0.0 { CACHE_LAG } else { 0.0 }),
+            absorb: |c| match *c {
+                C::WatchCacheLag(lag) => Some((lag > 0.0) as u8 as f64),
                 _ => None,
             },
         }),

@@ -13,7 +13,7 @@ use crate::lab::view::ChartClass;
 use crate::sim::models::control_plane::MetricClass;
 
 use Bound::{Above, Below};
-use Measure::{Busy, Completed, Failed, InUse, P99, Rejected, TimedOut, Waiting};
+use Measure::{Busy, Completed, Failed, InUse, P99, PeakMemory, Rejected, TimedOut, Waiting};
 use MetricClass as M;
 
 /// A question, its thread and the story that answers it.
@@ -266,6 +266,103 @@ pub const QUESTIONS: &[Question] = &[
                            the wait, fixed by kubernetes#120222; the lab runs the fixed rule.",
                     acts: &[],
                     chart: ChartClass::Mutating,
+                    speed: 1.0,
+                    until: None,
+                    promises: &[],
+                },
+            ],
+        },
+    },
+    Question {
+        asked: "Why did LIST latency and memory explode when the watch cache fell behind?",
+        thread: (
+            "kubernetes/kubernetes#138494",
+            "https://github.com/kubernetes/kubernetes/issues/138494",
+        ),
+        story: Story {
+            id: "stale-cache",
+            title: "Why did LISTs explode when the cache fell behind?",
+            preset: "question-stale-cache",
+            steps: &[
+                Step {
+                    text: "One API server of Kubernetes 1.32 at 1,000 nodes, and an operator \
+                           LISTing all 30,000 pods without a resourceVersion four times a \
+                           second. Such a LIST is consistent: the server reads etcd's current \
+                           revision, waits for its watch cache to reach it (within 100 ms here) \
+                           and answers from the cache. LISTs take well under a second, and etcd \
+                           is hardly busy.",
+                    acts: &[],
+                    chart: ChartClass::List,
+                    speed: 1.0,
+                    until: Some(25.0),
+                    promises: &[
+                        p(M::List, P99, Below(1.0)),
+                        p(
+                            M::List,
+                            Busy("pods etcd connection 3, from etcd"),
+                            Below(0.1),
+                        ),
+                        p(M::List, PeakMemory("apiserver-1"), Below(6.0)),
+                    ],
+                },
+                Step {
+                    text: "At 30 s the watch cache falls behind: it applies what etcd's watch \
+                           brings 5 s late (the Watch cache lag fault, the thread's artificial \
+                           delay). Watchers now hear of every change 5 s late. Each consistent \
+                           LIST waits 3 s for the cache in vain and then reads all 30,000 pods \
+                           from etcd: etcd reads and sends them down the pods connection, which \
+                           is busy most of the time now, and the API server decodes every one \
+                           and holds the raw reply and the objects while it writes the answer. \
+                           LIST latency passes 3 s, the LISTs hold their seats that long, and \
+                           the server's memory climbs by gigabytes.",
+                    acts: &[],
+                    chart: ChartClass::List,
+                    speed: 2.0,
+                    until: Some(70.0),
+                    promises: &[
+                        p(M::List, P99, Above(3.0)),
+                        p(M::Watch, P99, Above(4.0)),
+                        p(
+                            M::List,
+                            Busy("pods etcd connection 3, from etcd"),
+                            Above(0.4),
+                        ),
+                        p(M::List, PeakMemory("apiserver-1"), Above(8.0)),
+                    ],
+                },
+                Step {
+                    text: "Set \"Cache too far behind\" to 429 (alpha) and run again: the \
+                           ConsistentListFromCacheSkipTimeoutFallback gate that came of this \
+                           thread (kubernetes#138701) answers a LIST the cache could not serve in \
+                           3 s with a 429 and Retry-After 3 instead of reading etcd. etcd's pods \
+                           connection stays idle and the memory stays where it was, but no LIST \
+                           succeeds while the cache is behind: the operator's client retries \
+                           every 3 s, and each try still holds its seats for its 3 s wait.",
+                    acts: &[Act::Choose(Control::CacheTimeout, "reject"), Act::Reset],
+                    chart: ChartClass::List,
+                    speed: 2.0,
+                    until: Some(70.0),
+                    promises: &[
+                        p(M::List, Rejected, Above(5.0)),
+                        p(
+                            M::List,
+                            Busy("pods etcd connection 3, from etcd"),
+                            Below(0.1),
+                        ),
+                        p(M::List, PeakMemory("apiserver-1"), Below(6.0)),
+                    ],
+                },
+                Step {
+                    text: "The answer: a consistent LIST (no resourceVersion) is served from the \
+                           watch cache only once the cache has caught up with etcd; after 3 s of \
+                           waiting it falls back to etcd, which reads, sends and has the API \
+                           server decode the whole collection for every such LIST. A cache that \
+                           falls behind turns cheap LISTs from memory into full reads of etcd, \
+                           all at once, each holding its seats for 3 s first. The alpha gate \
+                           trades that load for 429s. A client that can say resourceVersion=0, \
+                           or an informer, never waits.",
+                    acts: &[],
+                    chart: ChartClass::List,
                     speed: 1.0,
                     until: None,
                     promises: &[],

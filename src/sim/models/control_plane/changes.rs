@@ -7,7 +7,8 @@
 //! change is a new timeline key.
 
 use super::spec::{
-    ControlPlaneSpec, Discovery, MAX_API_SERVERS, UNLIMITED_MEMORY_GIB, WebhookHandling,
+    CacheTimeout, ControlPlaneSpec, Discovery, MAX_API_SERVERS, UNLIMITED_MEMORY_GIB,
+    WebhookHandling,
 };
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::flow_control::FlowControlKind;
@@ -70,6 +71,12 @@ pub enum ControlPlaneChange {
     ApiServerMemory(f64),
     /// kubectl-like user requests per second (`workload.user_qps`)
     UserQps(f64),
+    /// what a consistent LIST becomes after 3 s waiting for the cache
+    CacheTimeout(CacheTimeout),
+    /// fault: every watch cache applies each event and progress
+    /// notification this late [s] (0 = off), as kubernetes#138494 stalls
+    /// the cache to reproduce a cache that fell behind
+    WatchCacheLag(f64),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -129,6 +136,7 @@ impl ControlPlaneChange {
             ControlPlaneChange::SlowWebhook(f) if f == f64::INFINITY => Ok(()),
             ControlPlaneChange::SlowWebhook(f) => within("webhook slowdown", f, 1.0, 10_000.0),
             ControlPlaneChange::FsyncSpike(f) => within("fsync spike", f, 1.0, 10_000.0),
+            ControlPlaneChange::WatchCacheLag(s) => within("watch cache lag", s, 0.0, 600.0),
             ControlPlaneChange::RestartStorm(f) => within("restart fraction", f, 0.0, 1.0),
             ControlPlaneChange::SourceRate { rate, .. } => within("source rate", rate, 0.0, 1e6),
             _ => Ok(()),
@@ -185,6 +193,7 @@ impl ControlPlaneSpec {
             C::GoawayChance(p) => set(&mut self.goaway_chance, p),
             C::ApiServerMemory(gib) => set(&mut self.api_server_memory_gib, gib),
             C::UserQps(qps) => set(&mut self.workload.user_qps, qps),
+            C::CacheTimeout(timeout) => set(&mut self.cache_timeout, timeout),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources
@@ -194,7 +203,8 @@ impl ControlPlaneSpec {
             | C::FsyncSpike(_)
             | C::LeaderElection
             | C::RestartStorm(_)
-            | C::RestartApiServer(_) => false,
+            | C::RestartApiServer(_)
+            | C::WatchCacheLag(_) => false,
         }
     }
 }

@@ -16,4 +16,4 @@ pub use model::{
     Bottleneck, ControlPlane, ControlPlaneSnapshot, CpEvent, InFlight, LockId, MetricClass,
     Metrics, Phase, ResourceId, ResourceLoad, ResourceUse, ServerSnapshot, Stage,
 };
-pub use spec::{ControlPlaneSpec, Discovery, WebhookHandling, WorkloadSpec};
+pub use spec::{CacheTimeout, ControlPlaneSpec, Discovery, WebhookHandling, WorkloadSpec};

@@ -94,6 +94,12 @@ pub(super) struct WatchCache {
     requester_scheduled: [bool; Resource::SLOTS],
     /// progress notifications among `events`
     notifications_in_flight: usize,
+    /// how late the cache applies what its watches bring (the lag fault,
+    /// 0 when off) [ns]
+    lag: Nanos,
+    /// when the last event held back by the lag is applied [ns]: events
+    /// keep their order when the lag shrinks
+    lagged_until: Nanos,
 }
 
 /// What a consistent read's wait for the cache came to.
@@ -146,6 +152,8 @@ impl WatchCache {
             last_progress_request: [None; Resource::SLOTS],
             requester_scheduled: [false; Resource::SLOTS],
             notifications_in_flight: 0,
+            lag: 0,
+            lagged_until: 0,
         };
         cache.lay_out(0, spec);
         cache
@@ -267,6 +275,43 @@ impl WatchCache {
         self.next_event += 1;
         self.events.insert(event, (revision_at, resource, incoming));
         self.notifications_in_flight += (incoming == Incoming::Progress) as usize;
+        let apply_at = (cx.now + self.lag).max(self.lagged_until);
+        if apply_at > cx.now {
+            // The stream stalls before the cache: what comes down it waits
+            // in order (etcd's watch keeps it), and the cache's revision
+            // stands still meanwhile.
+            self.lagged_until = apply_at;
+            let server = self.server;
+            cx.at(
+                apply_at,
+                CpEvent::CacheApplies {
+                    server,
+                    event,
+                    namespace,
+                },
+            );
+            return;
+        }
+        self.apply(cx, event, namespace, spec);
+    }
+
+    /// Sets how late the cache applies what comes down its watches [ns].
+    pub fn set_lag(&mut self, lag: Nanos) {
+        self.lag = lag;
+    }
+
+    /// Event `event`, held back by the lag, reaches the cache now: it
+    /// takes the write lock.
+    pub fn apply(
+        &mut self,
+        cx: &mut Cx<CpEvent>,
+        event: u64,
+        namespace: u32,
+        spec: &ControlPlaneSpec,
+    ) {
+        let Some(&(_, resource, _)) = self.events.get(&event) else {
+            return;
+        };
         let index = self.lock_index(resource, namespace);
         let holder = Holder {
             id: event,

@@ -59,6 +59,13 @@ pub enum CpEvent {
         resource: Resource,
         revision_at: Nanos,
     },
+    /// an event (or progress notification) the watch cache lag held back
+    /// reaches API server `server`'s cache
+    CacheApplies {
+        server: u8,
+        event: u64,
+        namespace: u32,
+    },
     /// consistent reader `ticket` has waited 3 s for `resource`'s cache
     FreshnessTimeout {
         server: u8,

@@ -159,6 +159,25 @@ pub struct ControlPlane {
     recent_loads: std::collections::VecDeque<Vec<ResourceLoad>>,
     /// a `LoadMark` is in the calendar (marks pause while nothing runs)
     marking: bool,
+    /// the faults in force, which a server added meanwhile takes too
+    faults: Faults,
+}
+
+/// The faults that stay on until turned off.
+#[derive(Debug, Clone, Copy)]
+struct Faults {
+    /// every webhook call's latency × this (1: off)
+    webhook_slowdown: f64,
+    /// how late the watch caches apply what their watches bring [ns]
+    cache_lag: Nanos,
+}
+
+impl ApiServer {
+    /// Puts the faults in force on this server.
+    fn suffer(&mut self, faults: Faults) {
+        self.admission.set_slowdown(faults.webhook_slowdown);
+        self.cache.set_lag(faults.cache_lag);
+    }
 }
 
 impl ControlPlane {
@@ -183,6 +202,10 @@ impl ControlPlane {
             loads_at_warmup: None,
             recent_loads: Default::default(),
             marking: true,
+            faults: Faults {
+                webhook_slowdown: 1.0,
+                cache_lag: 0,
+            },
             spec: spec.clone(),
         };
         model.share_watchers();
@@ -323,6 +346,14 @@ impl ControlPlane {
                 let cache = &mut self.servers[server as usize].cache;
                 cache.progress_notified(cx, revision_at, resource, &self.spec);
             }
+            CpEvent::CacheApplies {
+                server,
+                event,
+                namespace,
+            } => {
+                let cache = &mut self.servers[server as usize].cache;
+                cache.apply(cx, event, namespace, &self.spec);
+            }
             CpEvent::FreshnessTimeout {
                 server,
                 ticket,
@@ -330,7 +361,7 @@ impl ControlPlane {
             } => {
                 let cache = &mut self.servers[server as usize].cache;
                 if cache.give_up_waiting(ticket, resource) {
-                    self.fall_back_to_etcd(cx, ticket);
+                    self.cache_timed_out(cx, ticket);
                 }
             }
             CpEvent::ClientRetry {
@@ -427,6 +458,7 @@ impl ControlPlane {
             stage_since: cx.now,
             retries,
             answered: false,
+            retry_after: None,
             memory: 0.0,
         });
         self.servers[server as usize].requests += 1;

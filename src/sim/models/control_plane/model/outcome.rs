@@ -27,7 +27,10 @@ impl ControlPlane {
         // and the same request comes back that many seconds later.
         let retry = outcome == Outcome::Rejected && request.retries < self.spec.client_retries;
         if retry {
-            let wait = self.servers[server].flow.retry_after(&request.kind);
+            let wait = match request.retry_after {
+                Some(seconds) => seconds as u64,
+                None => self.servers[server].flow.retry_after(&request.kind),
+            };
             cx.after(
                 wait.saturating_mul(1_000_000_000),
                 CpEvent::ClientRetry {

@@ -10,6 +10,7 @@
 use super::discovery::restart_storm;
 use super::{ControlPlane, CpEvent};
 use crate::sim::engine::context::Cx;
+use crate::sim::engine::time::from_secs;
 use crate::sim::models::control_plane::changes::ControlPlaneChange;
 use crate::sim::models::etcd::client::EtcdClientKind;
 use crate::sim::models::watch_cache::CacheLocking;
@@ -137,8 +138,15 @@ impl ControlPlane {
                 }
             }
             C::SlowWebhook(factor) => {
+                self.faults.webhook_slowdown = factor;
                 for server in &mut self.servers {
-                    server.admission.set_slowdown(factor);
+                    server.suffer(self.faults);
+                }
+            }
+            C::WatchCacheLag(seconds) => {
+                self.faults.cache_lag = from_secs(seconds);
+                for server in &mut self.servers {
+                    server.suffer(self.faults);
                 }
             }
             C::FsyncSpike(factor) => self.etcd.set_fsync_factor(factor),
@@ -155,7 +163,10 @@ impl ControlPlane {
                     server.admission.note_slots(cx.now, spec);
                 }
             }
-            C::GoawayChance(_) | C::Discovery(_) | C::ConsistentListFromCache(_) => {}
+            C::GoawayChance(_)
+            | C::Discovery(_)
+            | C::ConsistentListFromCache(_)
+            | C::CacheTimeout(_) => {}
         }
         false
     }

@@ -318,6 +318,7 @@ impl ControlPlane {
         while self.servers.len() < count {
             let index = self.servers.len() as u8;
             let mut server = ApiServer::new(index, cx.now, &self.spec);
+            server.suffer(self.faults);
             server.phase = Phase::Stopped;
             server.cache.unready();
             self.servers.push(server);

@@ -36,6 +36,9 @@ pub(super) struct Request {
     pub answered: bool,
     /// memory its response holds on its server until it ends [bytes]
     pub memory: f64,
+    /// the Retry-After of its 429 when another stage than APF's gave it
+    /// (the watch cache's "temporarily behind": 3) [s]
+    pub retry_after: Option<u8>,
 }
 
 /// How a request ends: exactly once, one of these.

@@ -15,8 +15,14 @@ use super::storage::{CallFor, ReadPath, Received, read_path, server_of_call};
 use super::{ControlPlane, MetricClass, Phase};
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::{Nanos, from_secs};
+use crate::sim::models::control_plane::spec::CacheTimeout;
 use crate::sim::models::request::Resource;
 use crate::sim::models::watch_cache::Holder;
+
+/// The Retry-After of a consistent LIST the cache was too far behind for
+/// (`errors.NewTooManyRequests("watch cache is temporarily behind", 3)`,
+/// kubernetes#138701) [s].
+const CACHE_BEHIND_RETRY_AFTER: u8 = 3;
 
 impl ControlPlane {
     /// Step 4: the storage stage of a request, its write or read.
@@ -245,13 +251,20 @@ impl ControlPlane {
     }
 
     /// Consistent LIST `ticket` waited 3 s for the cache in vain: it is
-    /// served from etcd (`cacher.go`, the `fallback` of `GetList`).
-    pub(super) fn fall_back_to_etcd(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
-        let Some(request) = self.requests.get(ticket) else {
+    /// served from etcd (`cacher.go`, the `fallback` of `GetList`), or
+    /// with ConsistentListFromCacheSkipTimeoutFallback answered 429 with
+    /// Retry-After 3 (`delegator.go`, kubernetes#138701).
+    pub(super) fn cache_timed_out(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
+        let Some(request) = self.requests.get_mut(ticket) else {
             return;
         };
         let (measured, server) = (self.metrics.measured(request.arrived), request.server);
         self.metrics[MetricClass::CacheWait].timed_out(cx.now, measured);
+        if self.spec.cache_timeout == CacheTimeout::Reject {
+            request.retry_after = Some(CACHE_BEHIND_RETRY_AFTER);
+            self.end(cx, ticket, Outcome::Rejected);
+            return;
+        }
         if let Some(kind) = self.requests.enter(ticket, Stage::Etcd, cx.now) {
             let storage = &mut self.servers[server as usize].storage;
             storage.read_objects(

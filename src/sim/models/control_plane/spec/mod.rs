@@ -42,6 +42,18 @@ pub enum WebhookHandling {
     Dedicated,
 }
 
+/// What a consistent LIST that waited 3 s for the watch cache in vain
+/// becomes (`cacher.go`, `GetList`; `delegator.go` since kubernetes#138701).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CacheTimeout {
+    /// served from etcd: the whole result read, decoded and held
+    #[default]
+    Fallback,
+    /// a 429 "watch cache is temporarily behind" with Retry-After 3
+    Reject,
+}
+
 /// How clients discover the API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -187,6 +199,13 @@ pub struct ControlPlaneSpec {
     /// 1.31 (kubernetes.md). Default true; false models 1.30 and earlier.
     #[serde(default = "default_true")]
     pub consistent_list_from_cache: bool,
+    /// what a consistent LIST does when the watch cache has not reached
+    /// etcd's revision within 3 s: `fallback` to etcd (upstream's default,
+    /// `cacher.go` `GetList`), or `reject` it with a 429 and Retry-After 3
+    /// (the alpha gate ConsistentListFromCacheSkipTimeoutFallback,
+    /// kubernetes#138701, proposed in kubernetes#138494). Default fallback
+    #[serde(default)]
+    pub cache_timeout: CacheTimeout,
     /// APF's priority levels lend and borrow seats every 10 s by their
     /// demand (KEP-1040, on since 1.26 and not configurable: k8s.io/apiserver
     /// `apf_controller.go`). Default true; false keeps every level at its
@@ -416,6 +435,7 @@ impl ControlPlaneSpec {
             cache_locking: default_cache_locking(),
             watch_cache: WatchCacheSpec::default(),
             consistent_list_from_cache: true,
+            cache_timeout: CacheTimeout::default(),
             seat_borrowing: true,
             discovery: default_discovery(),
             processing: default_processing(),
