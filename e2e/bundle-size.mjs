@@ -107,9 +107,13 @@ export const TARGET_BYTES = 250_000;
  *  Issue 18's questions (the panel, two questions' stories and their
  *  texts, the User requests row, the question links) then grew them to
  *  379.5 / 313.1 KB (+4.1 / +2.7 KB; the issue allows the panel 15 KB).
- *  The guards are those sizes plus 1%. */
-export const STARTUP_GUARD_BYTES = 383_300;
-export const WORKER_GUARD_BYTES = 316_200;
+ *  The stale-cache question (its story, the Watch cache lag fault and the
+ *  Cache too far behind switch, the lag and the 429 in the model) then
+ *  grew them to 382.8 / 316.4 KB (+2.2 / +2.6 KB over the last build;
+ *  the questions so far +6.3 KB of the panel's 15). The guards are those
+ *  sizes plus 1%. */
+export const STARTUP_GUARD_BYTES = 386_600;
+export const WORKER_GUARD_BYTES = 319_600;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;
