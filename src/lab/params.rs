@@ -353,18 +353,10 @@ impl Params {
     /// now: the reader moving the nodes sees the cores kube-up would give.
     pub fn follow(&mut self, control: Control, before: f64) {
         for row in CONTROLS.iter() {
-            let Binding::Setting(Setting {
-                sized_by: Some(sized),
-                ..
-            }) = &row.binding
-            else {
+            let Some((sizer, size)) = row.sized() else {
                 continue;
             };
-            let size = |value| {
-                let size = (sized.size)(value);
-                row.range().and_then(|r| r.clamp(size)).unwrap_or(size)
-            };
-            if sized.control == control && row.same(self.get(row.control), size(before)) {
+            if sizer == control && row.same(self.get(row.control), size(before)) {
                 self.set(row.control, size(self.get(control)));
             }
         }
@@ -416,20 +408,11 @@ impl Params {
     /// the nodes, then set the cores back to what they were. The model
     /// must be told the cores outright, as a new run of `self` pins them.
     fn unpinned_by_its_size(&self, row: &Row, before: &Params) -> bool {
-        let Binding::Setting(Setting {
-            sized_by: Some(sized),
-            ..
-        }) = &row.binding
-        else {
+        let Some((sizer, size)) = row.sized() else {
             return false;
         };
-        let (now, then) = (self.get(sized.control), before.get(sized.control));
-        if sized.control.row().same(now, then) {
-            return false;
-        }
-        let size = (sized.size)(now);
-        let size = row.range().and_then(|r| r.clamp(size)).unwrap_or(size);
-        !row.same(self.get(row.control), size)
+        let (now, then) = (self.get(sizer), before.get(sizer));
+        !sizer.row().same(now, then) && !row.same(self.get(row.control), size(now))
     }
 
     /// Mirrors on the controls a change of the model, so the page shows it

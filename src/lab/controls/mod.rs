@@ -264,6 +264,24 @@ impl Control {
 }
 
 impl Row {
+    /// The control that sizes this one's default (the nodes, the cores),
+    /// and this control's size for a value of it, within this control's
+    /// range; `None` for a control no other sizes.
+    pub fn sized(&self) -> Option<(Control, impl Fn(f64) -> f64 + '_)> {
+        let Binding::Setting(Setting {
+            sized_by: Some(sized),
+            ..
+        }) = &self.binding
+        else {
+            return None;
+        };
+        let size = move |value| {
+            let size = (sized.size)(value);
+            self.range().and_then(|r| r.clamp(size)).unwrap_or(size)
+        };
+        Some((sized.control, size))
+    }
+
     /// Where the page keeps its value.
     pub fn part(&self) -> Part {
         match self.binding {

@@ -43,6 +43,7 @@ mod cpu;
 mod cpu_stage;
 mod discovery;
 mod event;
+mod faults;
 mod flow;
 pub mod loads;
 mod memory;
@@ -66,6 +67,7 @@ pub use snapshot::{ControlPlaneSnapshot, InFlight, ServerSnapshot, Stage};
 
 use admission::{Next, Settled};
 use cpu::{Cpu, CpuWork};
+use faults::Faults;
 use replicas::Balancer;
 use requests::{Outcome, Request, Requests};
 use storage::server_of_call;
@@ -163,23 +165,6 @@ pub struct ControlPlane {
     faults: Faults,
 }
 
-/// The faults that stay on until turned off.
-#[derive(Debug, Clone, Copy)]
-struct Faults {
-    /// every webhook call's latency × this (1: off)
-    webhook_slowdown: f64,
-    /// how late the watch caches apply what their watches bring [ns]
-    cache_lag: Nanos,
-}
-
-impl ApiServer {
-    /// Puts the faults in force on this server.
-    fn suffer(&mut self, faults: Faults) {
-        self.admission.set_slowdown(faults.webhook_slowdown);
-        self.cache.set_lag(faults.cache_lag);
-    }
-}
-
 impl ControlPlane {
     /// The model at time 0 (`cx.now`), its workload's first arrivals in
     /// the calendar; what arrives before `warmup` [ns] is not measured.
@@ -202,10 +187,7 @@ impl ControlPlane {
             loads_at_warmup: None,
             recent_loads: Default::default(),
             marking: true,
-            faults: Faults {
-                webhook_slowdown: 1.0,
-                cache_lag: 0,
-            },
+            faults: Faults::default(),
             spec: spec.clone(),
         };
         model.share_watchers();
