@@ -52,7 +52,7 @@ if ! cmp -s package-lock.json node_modules/.package-lock.json.installed 2>/dev/n
   cp package-lock.json node_modules/.package-lock.json.installed
 fi
 
-if [ "$task" = test ] || [ "$task" = bench ]; then
+if [ "$task" != serve ]; then
   if ! [ -x /usr/bin/chromium ] || ! [ -x /usr/bin/chromedriver ]; then
     step "installing Debian's chromium and chromium-driver"
     as_root apt-get update -qq
