@@ -111,9 +111,16 @@ export const TARGET_BYTES = 250_000;
  *  Cache too far behind switch, the lag and the 429 in the model) then
  *  grew them to 382.8 / 316.4 KB (+2.2 / +2.6 KB over the last build;
  *  the questions so far +6.3 KB of the panel's 15). The guards are those
- *  sizes plus 1%. */
-export const STARTUP_GUARD_BYTES = 386_600;
-export const WORKER_GUARD_BYTES = 319_600;
+ *  sizes plus 1%.
+ *
+ *  The client-throttling question (client-go's token buckets per client
+ *  and their settings, the Client wait class and chart, the APF queue
+ *  wait chart, two rows, the story) then grew them to 386.8 / 323.2 KB
+ *  (+4.0 / +6.8 KB: the worker holds the model's share twice over, the
+ *  scenario reader and writer of the nine settings). The questions so far
+ *  +10.3 KB of the panel's 15. The guards are those sizes plus 1%. */
+export const STARTUP_GUARD_BYTES = 390_700;
+export const WORKER_GUARD_BYTES = 326_500;
 const DIST = resolve(process.env.CPLAB_DIST ?? new URL('../dist', import.meta.url).pathname);
 const DOWNLOADED = /\.(wasm|js|css|html)$/;
 const WORKER = /^(worker\.js|cplab-worker\.js|cplab-worker_bg\.wasm)$/;

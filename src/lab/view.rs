@@ -103,6 +103,10 @@ pub enum ChartClass {
     /// the requests of users (kubectl, in global-default), apart from
     /// everyone else's
     Users,
+    /// APF's queue wait: from a request's arrival to its seats
+    QueueWait,
+    /// a request's wait in its client's rate limiter, before it is sent
+    ClientWait,
 }
 
 /// The line a latency chart is judged against.
@@ -115,7 +119,7 @@ pub struct Guide {
 }
 
 impl ChartClass {
-    pub const ALL: [ChartClass; 7] = [
+    pub const ALL: [ChartClass; 9] = [
         ChartClass::Mutating,
         ChartClass::Read,
         ChartClass::List,
@@ -123,6 +127,8 @@ impl ChartClass {
         ChartClass::Store,
         ChartClass::Discovery,
         ChartClass::Users,
+        ChartClass::QueueWait,
+        ChartClass::ClientWait,
     ];
 
     /// The URL value.
@@ -135,6 +141,8 @@ impl ChartClass {
             ChartClass::Store => "store",
             ChartClass::Discovery => "discovery",
             ChartClass::Users => "users",
+            ChartClass::QueueWait => "queue-wait",
+            ChartClass::ClientWait => "client-wait",
         }
     }
 
@@ -148,6 +156,8 @@ impl ChartClass {
             ChartClass::Store => "Store writes",
             ChartClass::Discovery => "Discovery",
             ChartClass::Users => "Users",
+            ChartClass::QueueWait => "APF queue wait",
+            ChartClass::ClientWait => "Client wait",
         }
     }
 
@@ -161,6 +171,8 @@ impl ChartClass {
             ChartClass::Store => MetricClass::EtcdWrite,
             ChartClass::Discovery => MetricClass::Discovery,
             ChartClass::Users => MetricClass::User,
+            ChartClass::QueueWait => MetricClass::QueueWait,
+            ChartClass::ClientWait => MetricClass::ClientWait,
         }
     }
 

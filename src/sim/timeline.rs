@@ -480,6 +480,8 @@ mod tests {
             Change::ControlPlane(C::UserQps(17.0)),
             Change::ControlPlane(C::CacheTimeout(CacheTimeout::Reject)),
             Change::ControlPlane(C::WatchCacheLag(5.0)),
+            Change::ControlPlane(C::ClientLimits(true)),
+            Change::ControlPlane(C::ClientQps(50.0)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -488,7 +490,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            28,
+            30,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

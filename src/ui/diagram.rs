@@ -250,7 +250,7 @@ impl Diagram {
             Layout::Wide => "12.5px system-ui, sans-serif",
             Layout::Tall => "11px system-ui, sans-serif",
         });
-        self.draw_clients(&ctx);
+        self.draw_clients(&ctx, snapshot);
         self.draw_flow_control(&ctx, snapshot);
         self.draw_cpu(&ctx, snapshot);
         self.draw_servers(&ctx, snapshot);
@@ -294,11 +294,24 @@ impl Diagram {
         }
     }
 
-    fn draw_clients(&self, ctx: &CanvasRenderingContext2d) {
+    /// Each kind of client, with the requests waiting in its rate limiter
+    /// (client-go's, before they are sent) under its name.
+    fn draw_clients(&self, ctx: &CanvasRenderingContext2d, s: &ControlPlaneSnapshot) {
+        let mut waiting = [0u32; CLIENTS.len()];
+        for &(kind, n) in &s.client_waiting {
+            waiting[Layout::client_box_of(kind)] += n;
+        }
         for (i, name) in CLIENTS.iter().enumerate() {
             let (x, y, w, h) = self.layout.client_box(i);
             self.panel(ctx, x, y, w, h);
-            self.label(ctx, name, x + w / 2.0, y + h / 2.0 + 4.0, "center");
+            if waiting[i] == 0 {
+                self.label(ctx, name, x + w / 2.0, y + h / 2.0 + 4.0, "center");
+            } else {
+                self.label(ctx, name, x + w / 2.0, y + h / 2.0 - 2.0, "center");
+                let text = format!("{} waiting", thousands(waiting[i] as u64));
+                ctx.set_fill_style_str(self.palette.ink);
+                let _ = ctx.fill_text(&text, x + w / 2.0, y + h / 2.0 + 10.0);
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 //! count at the right).
 
 use crate::lab::mechanisms::Part;
+use crate::sim::models::request::ClientKind;
 
 /// A box: (left, top, width, height) in the drawing's own pixels.
 pub type Rect = (f64, f64, f64, f64);
@@ -66,6 +67,18 @@ impl Layout {
             (Layout::Tall, Part::Webhooks) => grid(6.0, 258.0, (0.0, 0.0), 1, (100.0, 60.0)),
             (Layout::Wide, Part::Etcd) => grid(860.0, 40.0, (0.0, 0.0), 1, (120.0, 110.0)),
             (Layout::Tall, Part::Etcd) => grid(228.0, 258.0, (0.0, 0.0), 1, (86.0, 90.0)),
+        }
+    }
+
+    /// The box of the clients `kind` is drawn as (of kubelets,
+    /// controllers, scheduler, users, operators).
+    pub fn client_box_of(kind: ClientKind) -> usize {
+        match kind {
+            ClientKind::Kubelet => 0,
+            ClientKind::ControllerManager | ClientKind::LeaderElection => 1,
+            ClientKind::Scheduler => 2,
+            ClientKind::User | ClientKind::Admin => 3,
+            ClientKind::Operator => 4,
         }
     }
 

@@ -35,6 +35,7 @@ pub enum Control {
     EtcdFsyncLatency,
     Namespaces,
     UserRequests,
+    ClientQps,
     ApiServerCores,
     ApiServerMemory,
     ApiServers,
@@ -48,6 +49,7 @@ pub enum Control {
     ConsistentList,
     SeatBorrowing,
     CacheTimeout,
+    ClientLimits,
     SlowWebhook,
     FsyncSpike,
     WatchCacheLag,
@@ -57,7 +59,7 @@ pub enum Control {
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 29;
+pub const COUNT: usize = 31;
 
 /// One control, everything about it.
 pub struct Row {

@@ -77,6 +77,7 @@ const DISCOVERIES: [Discovery; 2] = [Discovery::Aggregated, Discovery::Legacy];
 const CONSISTENT_LISTS: [bool; 2] = [true, false];
 const SEAT_BORROWINGS: [bool; 2] = [true, false];
 const CACHE_TIMEOUTS: [CacheTimeout; 2] = [CacheTimeout::Fallback, CacheTimeout::Reject];
+const CLIENT_LIMITS: [bool; 2] = [false, true];
 
 /// A toggle's value as the factor its fault applies (1 = off).
 fn factor(on: f64, factor: f64) -> f64 {
@@ -286,6 +287,26 @@ pub static CONTROLS: [Row; super::COUNT] = [
             change: C::UserQps,
             absorb: |c| match *c {
                 C::UserQps(qps) => Some(qps),
+                _ => None,
+            },
+            sized_by: None,
+        }),
+    },
+    Row {
+        control: Control::ClientQps,
+        label: "Client QPS",
+        hint: "Requests per second each operator, admin and custom client may send, while client rate limits are on: client-go's QPS (rest.Config, DefaultQPS 5 in rest/config.go; the burst stays at 10). A request past it waits in its client, which logs \"client-side throttling, not priority and fairness\".",
+        key: "client-qps",
+        input: Input::Slider {
+            range: range(0.1, 10_000.0, true, false),
+            unit: " req/s",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.client_limits.qps",
+            read: |s| s.client_limits.qps,
+            change: C::ClientQps,
+            absorb: |c| match *c {
+                C::ClientQps(qps) => Some(qps),
                 _ => None,
             },
             sized_by: None,
@@ -543,6 +564,23 @@ pub static CONTROLS: [Row; super::COUNT] = [
             change: |v| C::CacheTimeout(pick(&CACHE_TIMEOUTS, v)),
             absorb: |c| match c {
                 C::CacheTimeout(timeout) => Some(place(&CACHE_TIMEOUTS, timeout)),
+                _ => None,
+            },
+            sized_by: None,
+        }),
+    },
+    Row {
+        control: Control::ClientLimits,
+        label: "Client rate limits",
+        hint: "Each client waits in client-go's token bucket before it sends (rest/request.go): kubelets 50/s with a burst of 100, each kube-controller-manager controller 20 (30), kube-scheduler 50 (100), operators Client QPS (10); kubectl none. Off, every client sends when its load arrives, as if each one's limit were raised past it, as the scalability tests raise them.",
+        key: "client-limits",
+        input: Input::Switch(&[what_if("Unlimited", "off"), upstream("client-go", "on")]),
+        binding: Binding::Setting(Setting {
+            path: "control_plane.client_limits.enabled",
+            read: |s| place(&CLIENT_LIMITS, &s.client_limits.enabled),
+            change: |v| C::ClientLimits(pick(&CLIENT_LIMITS, v)),
+            absorb: |c| match c {
+                C::ClientLimits(on) => Some(place(&CLIENT_LIMITS, on)),
                 _ => None,
             },
             sized_by: None,

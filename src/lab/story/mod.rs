@@ -284,6 +284,8 @@ fn class_words(class: MetricClass) -> &'static str {
         MetricClass::EtcdWrite => "store writes'",
         MetricClass::User => "users'",
         MetricClass::CacheWait => "cache waits'",
+        MetricClass::ClientWait => "client waits'",
+        MetricClass::QueueWait => "APF queue waits'",
         other => other.name(),
     }
 }

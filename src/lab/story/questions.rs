@@ -274,6 +274,88 @@ pub const QUESTIONS: &[Question] = &[
         },
     },
     Question {
+        asked: "My controller logs \"Waited for 1.2s due to client-side throttling, not priority \
+                and fairness\". Is that API Priority and Fairness throttling me, or my client?",
+        thread: (
+            "kubernetes/kubernetes#99079",
+            "https://github.com/kubernetes/kubernetes/pull/99079",
+        ),
+        story: Story {
+            id: "client-throttling",
+            title: "Throttled by APF or by my client?",
+            preset: "question-client-throttling",
+            steps: &[
+                Step {
+                    text: "One 1.32 API server at 1,000 nodes, every client with client-go's rate \
+                           limit as its component ships it. An operator wants 20 requests a \
+                           second (GETs and UPDATEs of config maps) but keeps client-go's default: \
+                           5 a second, a burst of 10. Its requests wait in its own client (the \
+                           operators' box counts them), longer and longer, up to a minute, where the model's client gives up: the \
+                           Client wait chart. The APF queue wait stays at nothing and the server \
+                           answers no 429: it sees 5 requests a second and answers each in \
+                           milliseconds.",
+                    acts: &[],
+                    chart: ChartClass::ClientWait,
+                    speed: 2.0,
+                    until: Some(40.0),
+                    promises: &[
+                        p(M::ClientWait, P99, Above(10.0)),
+                        p(M::ClientWait, TimedOut, Above(1.0)),
+                        p(M::QueueWait, P99, Below(0.1)),
+                        p(M::ReadSingle, Rejected, Below(0.1)),
+                    ],
+                },
+                Step {
+                    text: "Set Client QPS to 50, what the operator's rest.Config would say, and \
+                           run again: its client lets every request go at once, the client wait \
+                           falls to nothing, and the server, which had room all along, answers \
+                           them as fast as before.",
+                    acts: &[Act::Set(Control::ClientQps, 50.0), Act::Reset],
+                    chart: ChartClass::ClientWait,
+                    speed: 2.0,
+                    until: Some(40.0),
+                    promises: &[
+                        p(M::ClientWait, P99, Below(0.05)),
+                        p(M::ClientWait, TimedOut, Below(0.1)),
+                        p(M::ReadSingle, P99, Below(0.1)),
+                    ],
+                },
+                Step {
+                    text: "Now a server-side limit for comparison: users send 3,000 requests a \
+                           second (kubectl has no client limit here). Their priority level, \
+                           global-default, runs out of seats: they wait in APF's queues (the APF \
+                           queue wait chart) and many get 429s, the server's answer, which \
+                           client-go retries after the Retry-After. The operator's client wait \
+                           stays at nothing: its requests go to another level.",
+                    acts: &[Act::Set(Control::UserRequests, 3_000.0)],
+                    chart: ChartClass::QueueWait,
+                    speed: 2.0,
+                    until: Some(70.0),
+                    promises: &[
+                        p(M::User, Rejected, Above(5.0)),
+                        p(M::QueueWait, P99, Above(0.5)),
+                        p(M::ClientWait, P99, Below(0.05)),
+                    ],
+                },
+                Step {
+                    text: "The answer: the message is the client's own. client-go waits in a \
+                           token bucket (QPS and burst; 5 and 10 unless the program sets them) \
+                           before it sends, and logs any wait over 50 ms with \"not priority and \
+                           fairness\": the server never saw the request meanwhile. Raise the \
+                           client's QPS and burst. A wait after a 429 is logged with the retry \
+                           and \"due to server-side throttling\" instead (the thread's PR). API Priority and Fairness's own throttling is \
+                           a wait in the server's queue and a 429 with Retry-After, counted by \
+                           the server (apiserver_flowcontrol_rejected_requests_total).",
+                    acts: &[],
+                    chart: ChartClass::ClientWait,
+                    speed: 1.0,
+                    until: None,
+                    promises: &[],
+                },
+            ],
+        },
+    },
+    Question {
         asked: "Why did LIST latency and memory explode when the watch cache fell behind?",
         thread: (
             "kubernetes/kubernetes#138494",

@@ -74,6 +74,11 @@ catalog![
         Question,
         "question-stale-cache.toml"
     ),
+    (
+        "question-client-throttling",
+        Question,
+        "question-client-throttling.toml"
+    ),
     ("k8s-1.32-5000", Example, "k8s-1.32-upstream-5000.toml"),
     ("mm1", Example, "mm1.toml"),
     ("apf-different-widths", Example, "apf-different-widths.toml"),

@@ -77,6 +77,10 @@ pub enum ControlPlaneChange {
     /// notification this late [s] (0 = off), as kubernetes#138494 stalls
     /// the cache to reproduce a cache that fell behind
     WatchCacheLag(f64),
+    /// clients wait in client-go's token buckets (`client_limits.enabled`)
+    ClientLimits(bool),
+    /// the QPS of clients with client-go's default (`client_limits.qps`)
+    ClientQps(f64),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -137,6 +141,7 @@ impl ControlPlaneChange {
             ControlPlaneChange::SlowWebhook(f) => within("webhook slowdown", f, 1.0, 10_000.0),
             ControlPlaneChange::FsyncSpike(f) => within("fsync spike", f, 1.0, 10_000.0),
             ControlPlaneChange::WatchCacheLag(s) => within("watch cache lag", s, 0.0, 600.0),
+            ControlPlaneChange::ClientQps(qps) => within("client QPS", qps, 0.01, 1_000_000.0),
             ControlPlaneChange::RestartStorm(f) => within("restart fraction", f, 0.0, 1.0),
             ControlPlaneChange::SourceRate { rate, .. } => within("source rate", rate, 0.0, 1e6),
             _ => Ok(()),
@@ -194,6 +199,8 @@ impl ControlPlaneSpec {
             C::ApiServerMemory(gib) => set(&mut self.api_server_memory_gib, gib),
             C::UserQps(qps) => set(&mut self.workload.user_qps, qps),
             C::CacheTimeout(timeout) => set(&mut self.cache_timeout, timeout),
+            C::ClientLimits(on) => set(&mut self.client_limits.enabled, on),
+            C::ClientQps(qps) => set(&mut self.client_limits.qps, qps),
             C::SourceRate { index, rate } => self
                 .workload
                 .sources

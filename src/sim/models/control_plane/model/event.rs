@@ -86,6 +86,9 @@ pub enum CpEvent {
     TimeoutSweep,
     /// a request reaches `--request-timeout`: a 504 if still unanswered
     RequestDeadline { ticket: u64 },
+    /// the request waiting in its client's bucket in `slot` has its token:
+    /// it is sent
+    ClientSends { slot: u32 },
     /// a client retries a request its 429 told it to retry later
     ClientRetry {
         kind: RequestKind,

@@ -18,6 +18,9 @@ use crate::sim::models::request::RequestClass;
 /// the watch cache to be fresh (`apiserver_watch_cache_read_wait_seconds`);
 /// its timeouts are the LISTs that went to etcd after 3 s
 /// (`apiserver_watch_cache_consistent_read_total{fallback="true"}`).
+/// `ClientWait` is a request's wait in its client's rate limiter before it
+/// is sent (client-go's `rest_client_rate_limiter_duration_seconds`); its
+/// timeouts are the requests the client gave up waiting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MetricClass {
     Mutating,
@@ -30,10 +33,11 @@ pub enum MetricClass {
     EtcdWrite,
     User,
     CacheWait,
+    ClientWait,
 }
 
 impl MetricClass {
-    pub const ALL: [MetricClass; 10] = [
+    pub const ALL: [MetricClass; 11] = [
         MetricClass::Mutating,
         MetricClass::ReadSingle,
         MetricClass::List,
@@ -44,6 +48,7 @@ impl MetricClass {
         MetricClass::EtcdWrite,
         MetricClass::User,
         MetricClass::CacheWait,
+        MetricClass::ClientWait,
     ];
 
     /// The API's latency classes, in the same order as [`RequestClass::ALL`].
@@ -66,6 +71,7 @@ impl MetricClass {
             MetricClass::EtcdWrite => "etcd-write",
             MetricClass::User => "user",
             MetricClass::CacheWait => "cache-wait",
+            MetricClass::ClientWait => "client-wait",
         }
     }
 

@@ -39,6 +39,7 @@
 
 mod admission;
 mod cache;
+mod clients;
 mod cpu;
 mod cpu_stage;
 mod discovery;
@@ -66,6 +67,7 @@ pub use replicas::Phase;
 pub use snapshot::{ControlPlaneSnapshot, InFlight, ServerSnapshot, Stage};
 
 use admission::{Next, Settled};
+use clients::Clients;
 use cpu::{Cpu, CpuWork};
 use faults::Faults;
 use replicas::Balancer;
@@ -163,6 +165,8 @@ pub struct ControlPlane {
     marking: bool,
     /// the faults in force, which a server added meanwhile takes too
     faults: Faults,
+    /// the clients' token buckets and the requests waiting in them
+    clients: Clients,
 }
 
 impl ControlPlane {
@@ -188,6 +192,7 @@ impl ControlPlane {
             recent_loads: Default::default(),
             marking: true,
             faults: Faults::default(),
+            clients: Clients::default(),
             spec: spec.clone(),
         };
         model.share_watchers();
@@ -248,7 +253,7 @@ impl ControlPlane {
                     + s.cache.readers_waiting() as u64
             })
             .sum();
-        (self.requests.unanswered() + self.requests.users()) as u64
+        (self.requests.unanswered() + self.requests.users() + self.clients.waiting()) as u64
             + servers
             + self.discovery.clients_starting() as u64
     }
@@ -279,7 +284,7 @@ impl ControlPlane {
                 self.schedule_arrival(cx, source);
                 if let Some(request) = stream_request(&self.spec.workload, source as usize, cx.rng)
                 {
-                    self.arrive(cx, request, None, 0, None);
+                    self.send(cx, request, 0, None);
                 }
             }
             CpEvent::QueueDeadline { server, expiry } => self.queue_deadline(cx, server, expiry),
@@ -346,11 +351,19 @@ impl ControlPlane {
                     self.cache_timed_out(cx, ticket);
                 }
             }
+            // A retry waits in its client's bucket again (`with_retry.go`);
+            // discovery's client has its own limiter.
+            CpEvent::ClientRetry {
+                kind,
+                retries,
+                discovery_client: None,
+            } => self.send(cx, kind, retries, None),
             CpEvent::ClientRetry {
                 kind,
                 retries,
                 discovery_client,
             } => self.arrive(cx, kind, discovery_client, retries, None),
+            CpEvent::ClientSends { slot } => self.client_sends(cx, slot),
             CpEvent::TimeoutSweep => self.timeout_sweep(cx),
             CpEvent::SeatDivision => {
                 let mut started = std::mem::take(&mut self.started);

@@ -72,7 +72,7 @@ impl ControlPlane {
         if outcome == Outcome::Completed
             && let Some(next) = request.kind.next_page()
         {
-            self.arrive(cx, next, None, 0, Some(request.command_arrived));
+            self.send(cx, next, 0, Some(request.command_arrived));
         }
     }
 }

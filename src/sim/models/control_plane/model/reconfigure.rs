@@ -163,6 +163,9 @@ impl ControlPlane {
                     server.admission.note_slots(cx.now, spec);
                 }
             }
+            C::ClientLimits(_) | C::ClientQps(_) => {
+                self.clients.retune(cx.now, &spec.client_limits);
+            }
             C::GoawayChance(_)
             | C::Discovery(_)
             | C::ConsistentListFromCache(_)

@@ -95,6 +95,9 @@ pub struct ControlPlaneSnapshot {
     pub requests: Vec<InFlight>,
     /// requests in flight in all
     pub in_flight: u64,
+    /// requests waiting in their clients' rate limiters, not yet sent, by
+    /// kind of client (only kinds with some waiting)
+    pub client_waiting: Vec<(ClientKind, u32)>,
 }
 
 /// `a` plus `b`, element by element (the longer's length).
@@ -182,6 +185,7 @@ impl ControlPlane {
                 })
                 .collect(),
             in_flight: self.requests.len() as u64,
+            client_waiting: self.clients.waiting_by_client(),
         }
     }
 }

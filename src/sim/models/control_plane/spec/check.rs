@@ -150,6 +150,7 @@ impl ControlPlaneSpec {
             .map_err(|m| ("write_processing".to_owned(), m))?;
         self.watch_cache.check().map_err(at("watch_cache"))?;
         self.workload.check().map_err(at("workload"))?;
+        self.client_limits.check().map_err(at("client_limits"))?;
         self.etcd.check().map_err(at("etcd"))?;
         self.etcd_client.check().map_err(at("etcd_client"))?;
         Ok(())

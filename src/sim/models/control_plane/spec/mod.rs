@@ -27,7 +27,9 @@ use crate::sim::models::watch_cache::{CacheLocking, WatchCacheSpec};
 use serde::{Deserialize, Serialize};
 
 mod check;
+mod clients;
 mod workload;
+pub use clients::{CLIENT_WAIT_LIMIT, ClientId, ClientLimit, ClientLimitsSpec, Lane};
 pub use workload::{CustomSource, DECLARED_WATCHERS, ResourceSpec, WorkloadSpec};
 
 /// How admission webhooks are called.
@@ -212,6 +214,9 @@ pub struct ControlPlaneSpec {
     /// nominal seats, a what-if (no upstream release does that).
     #[serde(default = "default_true")]
     pub seat_borrowing: bool,
+    /// client-go's rate limits in each client (`clients.rs`); off by default
+    #[serde(default)]
+    pub client_limits: ClientLimitsSpec,
     #[serde(default = "default_discovery")]
     pub discovery: Discovery,
     /// the handler's CPU time per request [s of one core]: filters,
@@ -437,6 +442,7 @@ impl ControlPlaneSpec {
             consistent_list_from_cache: true,
             cache_timeout: CacheTimeout::default(),
             seat_borrowing: true,
+            client_limits: ClientLimitsSpec::default(),
             discovery: default_discovery(),
             processing: default_processing(),
             write_processing: default_write_processing(),
