@@ -459,6 +459,7 @@ fn a_request_past_its_timeout_gets_a_504_and_keeps_its_seats() {
         matches: None,
         users: 1,
         limit: Some(0),
+        read_kib_s: None,
     }];
     let mut sim = Simulation::new(&scenario(spec.clone(), 1_000.0, 0.0), 3).expect("valid");
     // The first LIST arrives within seconds; stop new ones after it.
@@ -515,6 +516,7 @@ fn clients_retry_a_429_after_its_retry_after() {
         matches: None,
         users: 1,
         limit: None,
+        read_kib_s: None,
     }];
     let mut sim = Simulation::new(&scenario(spec, 200.0, 0.0), 5).expect("valid");
     sim.advance_to(cplab::sim::from_secs(4.0));
@@ -560,6 +562,7 @@ fn source(
         matches: None,
         users: 1,
         limit: None,
+        read_kib_s: None,
     }
 }
 

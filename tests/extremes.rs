@@ -9,7 +9,7 @@
 //! Coverage: the full product (48 mechanism combinations × 4 faults × 2⁹
 //! extremes of the 9 model sliders) is about 98,000 runs, too slow for the
 //! normal suite. Instead each of the 192 (mechanisms, fault) pairs runs
-//! twice, with two rows of a 16-row strength-2 covering array over the 9
+//! twice, with two rows of a 32-row strength-2 covering array over the 9
 //! sliders (every pair of sliders sees all four min/max combinations), all
 //! rows including "all at minimum" and "all at maximum" used 24 times each.
 //! So every value of every axis is covered, every mechanism combination
@@ -105,16 +105,19 @@ fn faults() -> Vec<(&'static str, C)> {
         .collect()
 }
 
-/// 16 rows over the sliders as two-level factors (false = minimum, true =
+/// 32 rows over the sliders as two-level factors (false = minimum, true =
 /// maximum) in which every pair of columns shows all four combinations:
-/// distinct nonzero columns of the 16-run Hadamard (Sylvester) matrix
-/// (up to 15 sliders), plus the all-minimum and all-maximum rows.
+/// distinct nonzero columns of the 32-run Hadamard (Sylvester) matrix
+/// (up to 31 sliders), plus the all-minimum and all-maximum rows.
 fn covering_rows(factors: usize) -> Vec<Vec<bool>> {
-    // Entry (r, c) of H16 is the parity of popcount(r & c); distinct
+    // Entry (r, c) of H32 is the parity of popcount(r & c); distinct
     // nonzero columns are pairwise balanced.
-    const COLUMNS: [u32; 15] = [1, 2, 4, 8, 3, 5, 6, 9, 10, 7, 11, 12, 13, 14, 15];
-    assert!(factors <= COLUMNS.len(), "H16 covers at most 15 sliders");
-    let mut rows: Vec<Vec<bool>> = (0..16u32)
+    const COLUMNS: [u32; 31] = [
+        1, 2, 4, 8, 16, 3, 5, 6, 9, 10, 12, 17, 18, 20, 24, 7, 11, 13, 14, 19, 21, 22, 25, 26, 28,
+        15, 23, 27, 29, 30, 31,
+    ];
+    assert!(factors <= COLUMNS.len(), "H32 covers at most 31 sliders");
+    let mut rows: Vec<Vec<bool>> = (0..32u32)
         .map(|r| {
             COLUMNS[..factors]
                 .iter()
@@ -122,8 +125,8 @@ fn covering_rows(factors: usize) -> Vec<Vec<bool>> {
                 .collect()
         })
         .collect();
-    // Row 0 of H16 is all minimum; make the all-maximum row explicit too.
-    rows[15] = vec![true; factors];
+    // Row 0 of H32 is all minimum; make the all-maximum row explicit too.
+    rows[31] = vec![true; factors];
     rows
 }
 

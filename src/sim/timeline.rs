@@ -482,6 +482,7 @@ mod tests {
             Change::ControlPlane(C::WatchCacheLag(5.0)),
             Change::ControlPlane(C::ClientLimits(true)),
             Change::ControlPlane(C::ClientQps(50.0)),
+            Change::ControlPlane(C::ReadSpeed(2_000)),
             Change::Station(StationChange::ArrivalRate(13.0)),
             Change::Station(StationChange::Servers(14)),
             Change::Station(StationChange::QueueCapacity(Some(15))),
@@ -490,7 +491,7 @@ mod tests {
         ];
         assert_eq!(
             variants::<ControlPlaneChange>().len(),
-            30,
+            31,
             "one entry per variant"
         );
         assert_eq!(variants::<StationChange>().len(), 4);

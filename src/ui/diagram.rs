@@ -599,7 +599,7 @@ impl Diagram {
             Stage::Webhooks => (415.0, 525.0),
             Stage::Etcd => (720.0, 860.0),
             Stage::Cache => (560.0, 680.0),
-            Stage::Responding => (360.0, 120.0),
+            Stage::Responding | Stage::Delivering => (360.0, 120.0),
         };
         (from + (to - from) * progress, 0.0)
     }
@@ -613,6 +613,7 @@ impl Diagram {
             Stage::Etcd => 0.002,
             Stage::Cache => 0.000_2,
             Stage::Responding => 0.000_5,
+            Stage::Delivering => 1.0,
         };
         let elapsed = (now - r.stage_since).max(0.0);
         let progress = 1.0 - (-elapsed / typical).exp();

@@ -279,6 +279,11 @@ fn source(u: &mut Unstructured, i: usize) -> Result<CustomSource> {
         },
         users: int(u, 0, 100_000)?,
         limit: None,
+        read_kib_s: if u.arbitrary()? {
+            Some(int(u, 0, 100_000)?)
+        } else {
+            None
+        },
     })
 }
 

@@ -36,6 +36,7 @@ pub enum Control {
     Namespaces,
     UserRequests,
     ClientQps,
+    ReadSpeed,
     ApiServerCores,
     ApiServerMemory,
     ApiServers,
@@ -59,7 +60,7 @@ pub enum Control {
 }
 
 /// How many controls there are.
-pub const COUNT: usize = 31;
+pub const COUNT: usize = 32;
 
 /// One control, everything about it.
 pub struct Row {
@@ -406,6 +407,8 @@ fn whole(value: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::models::control_plane::spec::CustomSource;
+    use crate::sim::models::request::{ClientKind, Resource, Verb};
     use crate::sim::timeline::TimedChange;
 
     #[test]
@@ -505,6 +508,20 @@ mod tests {
             };
             for value in values {
                 let mut spec = ControlPlaneSpec::upstream(100);
+                // A slow reader, for the Slow reader speed to set.
+                spec.workload.sources.push(CustomSource {
+                    name: "slow reader".into(),
+                    rate: 1.0,
+                    verb: Verb::List,
+                    resource: Resource::Pods.into(),
+                    subresource: Default::default(),
+                    client: ClientKind::User,
+                    objects: 100,
+                    matches: None,
+                    users: 1,
+                    limit: None,
+                    read_kib_s: Some(50),
+                });
                 spec.apply((setting.change)(value));
                 assert!(row.same((setting.read)(&spec), value), "{:?}", row.control);
                 let change = (setting.change)(value);

@@ -313,6 +313,33 @@ pub static CONTROLS: [Row; super::COUNT] = [
         }),
     },
     Row {
+        control: Control::ReadSpeed,
+        label: "Slow reader speed",
+        hint: "How fast the scenario's slow readers (sources with read_kib_s) read each response. The request keeps its seats and memory until its client has read it, or until the request timeout (60 s) ends it. No effect in a scenario without one.",
+        key: "read-speed",
+        input: Input::Slider {
+            range: range(1.0, 1_000_000.0, true, true),
+            unit: " KiB/s",
+        },
+        binding: Binding::Setting(Setting {
+            path: "control_plane.workload.sources[].read_kib_s",
+            // With no slow reader, the fastest.
+            read: |s| {
+                s.workload
+                    .sources
+                    .iter()
+                    .find_map(|source| source.read_kib_s)
+                    .map_or(1_000_000.0, f64::from)
+            },
+            change: |v| C::ReadSpeed(whole(v)),
+            absorb: |c| match *c {
+                C::ReadSpeed(kib_s) => Some(kib_s as f64),
+                _ => None,
+            },
+            sized_by: None,
+        }),
+    },
+    Row {
         control: Control::ApiServerCores,
         label: "API server cores",
         hint: "Shared by every request's handler, every response and the watch dispatchers. Default: the cores kube-up gives the control plane for the nodes (32 at 1,000, 64 beyond 3,000).",

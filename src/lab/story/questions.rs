@@ -356,6 +356,92 @@ pub const QUESTIONS: &[Question] = &[
         },
     },
     Question {
+        asked: "Why does one big LIST starve everything else? (A client that requests long \
+                lists and does not read them nearly starves the other clients of its level.)",
+        thread: (
+            "kubernetes/kubernetes#115409",
+            "https://github.com/kubernetes/kubernetes/issues/115409",
+        ),
+        story: Story {
+            id: "big-list",
+            title: "Why does one big LIST starve the rest?",
+            preset: "question-big-list",
+            steps: &[
+                Step {
+                    text: "One 1.32 API server at 1,000 nodes. A script LISTs one namespace's \
+                           1,000 pods twice a second and reads each 4 MiB answer at 50 KiB/s. \
+                           APF's estimator counts every stored pod for a LIST the watch cache \
+                           serves, 30,000: 300 seats, cut to the most a request of global-default \
+                           may take, 8 (at most a sixth of its 49 seats since 1.28, one per queue \
+                           of a flow's hand). The handler keeps them until the script has read the \
+                           answer, which it never does before the 60 s request timeout ends it. \
+                           The Users chart: everyone else in global-default, people's GETs, LISTs \
+                           and PATCHes, gets nothing done by a minute in; their requests wait out \
+                           APF's 15 s and get 429s. Nodes and controllers, in other levels, are \
+                           untouched.",
+                    acts: &[],
+                    chart: ChartClass::Users,
+                    speed: 2.0,
+                    until: Some(60.0),
+                    promises: &[
+                        p(M::User, Completed, Below(1.0)),
+                        p(M::User, Rejected, Above(1.0)),
+                        p(M::User, Busy("global-default seats"), Above(0.9)),
+                        p(M::Watch, P99, Below(0.1)),
+                    ],
+                },
+                Step {
+                    text: "More seats do not help. Set Max requests inflight to 1,600 and run \
+                           again: global-default gets 147 seats of its own and borrows what the \
+                           other levels leave idle, and the script's LISTs, each now 10 seats, \
+                           fill them too once they have piled up: by 100 s the users wait seconds \
+                           again.",
+                    acts: &[Act::Set(Control::MaxRequestsInflight, 1_600.0), Act::Reset],
+                    chart: ChartClass::Users,
+                    speed: 2.0,
+                    until: Some(100.0),
+                    promises: &[
+                        p(M::User, P99, Above(1.0)),
+                        p(M::User, Busy("global-default seats"), Above(0.8)),
+                    ],
+                },
+                Step {
+                    text: "A client that reads does. Set Max requests inflight back to 400 and \
+                           Slow reader speed to 10,000 KiB/s, a client next to the cluster, and \
+                           run again: each LIST gives its 8 seats back within half a second, and \
+                           the users' p99 falls below a second with no 429s.",
+                    acts: &[
+                        Act::Set(Control::MaxRequestsInflight, 400.0),
+                        Act::Set(Control::ReadSpeed, 10_000.0),
+                        Act::Reset,
+                    ],
+                    chart: ChartClass::Users,
+                    speed: 2.0,
+                    until: Some(60.0),
+                    promises: &[
+                        p(M::User, P99, Below(1.0)),
+                        p(M::User, Rejected, Below(0.1)),
+                    ],
+                },
+                Step {
+                    text: "The answer: a request holds its seats for as long as its handler runs, \
+                           and a LIST's handler runs until its client has read the whole answer \
+                           (HTTP/2's flow control blocks its writes), up to the request timeout. \
+                           Fair queuing orders who gets the next free seats but cannot take seats \
+                           back, so one client that LISTs big collections and reads slowly holds \
+                           its level's seats, 8 per LIST here, and the rest of its level queues \
+                           and gets 429s, whatever the seats. Read promptly, page with a limit, \
+                           or give such a client a priority level of its own.",
+                    acts: &[],
+                    chart: ChartClass::Users,
+                    speed: 1.0,
+                    until: None,
+                    promises: &[],
+                },
+            ],
+        },
+    },
+    Question {
         asked: "Why did LIST latency and memory explode when the watch cache fell behind?",
         thread: (
             "kubernetes/kubernetes#138494",

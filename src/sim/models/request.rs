@@ -367,6 +367,10 @@ pub struct RequestKind {
     pub scanned: u32,
     /// which page of a LIST it is
     pub page: Page,
+    /// how fast its client reads the response [KiB/s]; 0: as fast as the
+    /// server writes it. A slow reader (a thin link, a client that stops
+    /// reading) keeps the request, and its seats, until it has read it
+    pub read_kib_s: u32,
 }
 
 /// Which part of a LIST a request asks for. client-go's pager and kubectl
@@ -519,6 +523,7 @@ mod tests {
             objects,
             scanned,
             page: Page::Whole,
+            read_kib_s: 0,
         };
         let selected = pages(list(1_200, 10_000).paged(500));
         assert_eq!(selected, [(500, 4_167), (500, 4_167), (200, 1_666)]);

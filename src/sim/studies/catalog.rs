@@ -79,6 +79,7 @@ catalog![
         Question,
         "question-client-throttling.toml"
     ),
+    ("question-big-list", Question, "question-big-list.toml"),
     ("k8s-1.32-5000", Example, "k8s-1.32-upstream-5000.toml"),
     ("mm1", Example, "mm1.toml"),
     ("apf-different-widths", Example, "apf-different-widths.toml"),

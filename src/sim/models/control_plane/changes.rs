@@ -81,6 +81,10 @@ pub enum ControlPlaneChange {
     ClientLimits(bool),
     /// the QPS of clients with client-go's default (`client_limits.qps`)
     ClientQps(f64),
+    /// how fast the slow readers read their responses: every source that
+    /// sets `read_kib_s` [KiB/s] (responses already on their way keep
+    /// their pace)
+    ReadSpeed(u32),
     /// the rate of the workload's extra source number `index` [requests/s]
     /// (a timeline names the source instead: `source = "…"`, `rate = …`).
     /// Not serialized, and last: binary formats number the variants, and a
@@ -142,6 +146,9 @@ impl ControlPlaneChange {
             ControlPlaneChange::FsyncSpike(f) => within("fsync spike", f, 1.0, 10_000.0),
             ControlPlaneChange::WatchCacheLag(s) => within("watch cache lag", s, 0.0, 600.0),
             ControlPlaneChange::ClientQps(qps) => within("client QPS", qps, 0.01, 1_000_000.0),
+            ControlPlaneChange::ReadSpeed(kib_s) => {
+                within("read speed", kib_s as f64, 1.0, 1_000_000.0)
+            }
             ControlPlaneChange::RestartStorm(f) => within("restart fraction", f, 0.0, 1.0),
             ControlPlaneChange::SourceRate { rate, .. } => within("source rate", rate, 0.0, 1e6),
             _ => Ok(()),
@@ -201,6 +208,16 @@ impl ControlPlaneSpec {
             C::CacheTimeout(timeout) => set(&mut self.cache_timeout, timeout),
             C::ClientLimits(on) => set(&mut self.client_limits.enabled, on),
             C::ClientQps(qps) => set(&mut self.client_limits.qps, qps),
+            C::ReadSpeed(kib_s) => {
+                // Every slow reader, not only the first that changes.
+                let mut changed = false;
+                for read in self.workload.sources.iter_mut() {
+                    if let Some(read) = read.read_kib_s.as_mut() {
+                        changed |= set(read, kib_s);
+                    }
+                }
+                changed
+            }
             C::SourceRate { index, rate } => self
                 .workload
                 .sources

@@ -103,6 +103,7 @@ impl Source {
             objects: 1,
             scanned: 1,
             page: Default::default(),
+            read_kib_s: 0,
         };
         use ClientKind::*;
         use Resource::*;
@@ -208,6 +209,7 @@ fn custom_request(source: &CustomSource, w: &WorkloadSpec, rng: &mut SimRng) -> 
         objects: source.matches.unwrap_or(source.objects).min(source.objects),
         scanned: source.objects,
         page: Default::default(),
+        read_kib_s: source.read_kib_s.unwrap_or(0),
     }
     .paged(source.page_size())
 }
@@ -340,6 +342,7 @@ mod tests {
             matches: None,
             users: 1,
             limit,
+            read_kib_s: None,
         };
         let mut rng = SimRng::new(1);
         let mut pages = |client, limit| {

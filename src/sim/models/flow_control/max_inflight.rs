@@ -133,6 +133,7 @@ mod tests {
             objects: 1,
             scanned: 1,
             page: Default::default(),
+            read_kib_s: 0,
         }
     }
 

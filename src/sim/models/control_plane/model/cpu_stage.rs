@@ -3,7 +3,6 @@
 //! work ([`super::cpu`]) lets happen next.
 
 use super::cpu::CpuWork;
-use super::requests::Outcome;
 use super::{ControlPlane, CpEvent, MetricClass};
 use crate::sim::engine::context::Cx;
 use crate::sim::engine::time::Nanos;
@@ -35,7 +34,7 @@ impl ControlPlane {
         for work in done {
             match work {
                 CpuWork::Handler(ticket) => self.processed(cx, ticket),
-                CpuWork::Response(ticket) => self.end(cx, ticket, Outcome::Completed),
+                CpuWork::Response(ticket) => self.encoded(cx, ticket),
                 CpuWork::Dispatch(resource) => self.dispatched(cx, server, resource),
                 CpuWork::Relisted(resource) => self.relisted(cx, server as usize, resource),
             }

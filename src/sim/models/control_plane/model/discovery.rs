@@ -98,6 +98,7 @@ impl Discovery {
             objects,
             scanned: objects,
             page: Default::default(),
+            read_kib_s: 0,
         })
     }
 

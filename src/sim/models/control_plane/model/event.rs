@@ -89,6 +89,8 @@ pub enum CpEvent {
     /// the request waiting in its client's bucket in `slot` has its token:
     /// it is sent
     ClientSends { slot: u32 },
+    /// request `ticket`'s slow client has read its whole response
+    Delivered { ticket: u64 },
     /// a client retries a request its 429 told it to retry later
     ClientRetry {
         kind: RequestKind,

@@ -42,6 +42,7 @@ mod cache;
 mod clients;
 mod cpu;
 mod cpu_stage;
+mod delivery;
 mod discovery;
 mod event;
 mod faults;
@@ -364,6 +365,7 @@ impl ControlPlane {
                 discovery_client,
             } => self.arrive(cx, kind, discovery_client, retries, None),
             CpEvent::ClientSends { slot } => self.client_sends(cx, slot),
+            CpEvent::Delivered { ticket } => self.delivered(cx, ticket),
             CpEvent::TimeoutSweep => self.timeout_sweep(cx),
             CpEvent::SeatDivision => {
                 let mut started = std::mem::take(&mut self.started);

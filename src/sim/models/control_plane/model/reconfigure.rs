@@ -169,7 +169,8 @@ impl ControlPlane {
             C::GoawayChance(_)
             | C::Discovery(_)
             | C::ConsistentListFromCache(_)
-            | C::CacheTimeout(_) => {}
+            | C::CacheTimeout(_)
+            | C::ReadSpeed(_) => {}
         }
         false
     }

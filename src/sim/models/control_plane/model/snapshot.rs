@@ -22,8 +22,11 @@ pub enum Stage {
     Etcd,
     /// waiting for or holding the watch cache's lock
     Cache,
-    /// writing the response
+    /// encoding the response
     Responding,
+    /// its response on its way to a client that reads it slowly (its seats
+    /// still held)
+    Delivering,
 }
 
 /// One request in flight, as drawn by the animation.

@@ -43,12 +43,15 @@ impl ControlPlane {
     /// request's context, which the deadline cancels, and the dispatcher
     /// gives up with a timeout whatever the failure policy ("parent context
     /// is canceled or timed out, no point in continuing": apiserver
-    /// `pkg/admission/plugin/webhook/mutating/dispatcher.go`).
+    /// `pkg/admission/plugin/webhook/mutating/dispatcher.go`). So does one
+    /// blocked writing to a slow reader: its next write fails (`delivery.rs`).
     pub(super) fn request_deadline(&mut self, cx: &mut Cx<CpEvent>, ticket: u64) {
         let Some(request) = self.requests.answer_timed_out(ticket) else {
             return;
         };
-        let in_webhooks = request.stage == Stage::Webhooks;
+        // A handler in its webhooks or blocked writing to a slow reader
+        // ends at once; any other goes on.
+        let ends_now = matches!(request.stage, Stage::Webhooks | Stage::Delivering);
         let class = MetricClass::from(request.kind.class());
         let measured = self.metrics.measured(request.arrived);
         self.metrics[class].timed_out(cx.now, measured);
@@ -60,7 +63,7 @@ impl ControlPlane {
         if let Some(client) = client {
             self.discovery.answered(cx, client, &mut self.metrics);
         }
-        if in_webhooks {
+        if ends_now {
             // (Answered already: its end counts nothing more.)
             self.end(cx, ticket, Outcome::TimedOut);
         }

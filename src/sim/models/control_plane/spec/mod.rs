@@ -502,6 +502,7 @@ impl ControlPlaneSpec {
             matches: None,
             users: 1,
             limit: None,
+            read_kib_s: None,
         }];
         spec
     }

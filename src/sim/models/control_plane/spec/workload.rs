@@ -132,6 +132,13 @@ pub struct CustomSource {
     /// `resourceVersion=0` LISTs come whole from the cache
     #[serde(default)]
     pub limit: Option<u32>,
+    /// how fast its client reads each response [KiB/s]; default: as fast
+    /// as the server writes it. A slower reader (a thin link, a client
+    /// busy elsewhere) keeps its request's seats and memory until it has
+    /// read the response, or until the request timeout ends the handler:
+    /// its writes then fail (`timeoutWriter`) and it returns
+    #[serde(default)]
+    pub read_kib_s: Option<u32>,
 }
 
 impl CustomSource {
@@ -403,6 +410,15 @@ impl WorkloadSpec {
                 return Err((
                     "sources",
                     format!("{}: users must be at least 1", source.name),
+                ));
+            }
+            if source.read_kib_s.is_some_and(|r| r == 0 || r > 1_000_000) {
+                return Err((
+                    "sources",
+                    format!(
+                        "{}: read_kib_s must be 1 to 1000000 KiB/s (leave it out for a client that reads as fast as the server writes)",
+                        source.name
+                    ),
                 ));
             }
         }

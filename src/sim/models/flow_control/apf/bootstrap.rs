@@ -227,6 +227,7 @@ mod tests {
             objects: 1,
             scanned: 1,
             page: Default::default(),
+            read_kib_s: 0,
         };
         assert_eq!(
             classify(&kind(ClientKind::Kubelet, Resource::Leases)).1,

@@ -103,6 +103,7 @@ mod tests {
             objects,
             scanned: objects,
             page: Default::default(),
+            read_kib_s: 0,
         }
     }
 
