@@ -11,7 +11,7 @@
 //! normal suite. Instead each of the 192 (mechanisms, fault) pairs runs
 //! twice, with two rows of a 32-row strength-2 covering array over the 9
 //! sliders (every pair of sliders sees all four min/max combinations), all
-//! rows including "all at minimum" and "all at maximum" used 24 times each.
+//! rows including "all at minimum" and "all at maximum" used 12 times each.
 //! So every value of every axis is covered, every mechanism combination
 //! meets every fault, and every pair of slider extremes occurs.
 #![cfg(not(target_arch = "wasm32"))]
