@@ -56,7 +56,6 @@ pub(super) struct Clients {
     /// by slot; a free slot is `None`
     waiting: Vec<Option<Waiting>>,
     free: Vec<u32>,
-    count: usize,
 }
 
 impl Clients {
@@ -98,7 +97,6 @@ impl Clients {
     }
 
     fn hold(&mut self, waiting: Waiting) -> u32 {
-        self.count += 1;
         match self.free.pop() {
             Some(slot) => {
                 self.waiting[slot as usize] = Some(waiting);
@@ -114,13 +112,13 @@ impl Clients {
     fn release(&mut self, slot: u32) -> Option<Waiting> {
         let waiting = self.waiting.get_mut(slot as usize)?.take()?;
         self.free.push(slot);
-        self.count -= 1;
         Some(waiting)
     }
 
     /// Requests waiting in their clients now.
     pub fn waiting(&self) -> usize {
-        self.count
+        // Every slot is waiting or free.
+        self.waiting.len() - self.free.len()
     }
 
     /// Requests waiting in their clients now, by kind of client.
