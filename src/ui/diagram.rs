@@ -307,7 +307,7 @@ impl Diagram {
             if waiting[i] == 0 {
                 self.label(ctx, name, x + w / 2.0, y + h / 2.0 + 4.0, "center");
             } else {
-                self.label(ctx, name, x + w / 2.0, y + h / 2.0 - 2.0, "center");
+                self.label(ctx, name, x + w / 2.0, y + h / 2.0 - 4.0, "center");
                 let text = format!("{} waiting", thousands(waiting[i] as u64));
                 ctx.set_fill_style_str(self.palette.ink);
                 let _ = ctx.fill_text(&text, x + w / 2.0, y + h / 2.0 + 10.0);
